@@ -1,0 +1,307 @@
+/*
+ * coordinator/cli.c - commands and options (see cli.h).
+ *
+ * Option parsing is getopt_long per command; a command's --help prints its
+ * usage to stdout and exits 0, a bad option prints it to stderr and exits
+ * 2.  Everything a command does beyond parsing lives in its module.
+ */
+#include "coordinator/cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "coordinator/freeze.h"
+#include "coordinator/load.h"
+#include "shared/fs.h"
+#include "shared/log.h"
+#include "snapshot-format/dump.h"
+#include "snapshot-format/reader.h"
+
+static const char usage_main[] =
+    "usage: bengal-farm [build] [options] [SITE]\n"
+    "       bengal-farm snapshot build [options] [SITE]\n"
+    "       bengal-farm snapshot dump [--json] FILE\n"
+    "       bengal-farm version\n"
+    "\n"
+    "commands:\n"
+    "  build            build the site in SITE (default: the current directory)\n"
+    "  snapshot build   discover SITE and write SITE/.bengal/snapshot.bfs\n"
+    "  snapshot dump    print a snapshot file (--json: as JSON)\n"
+    "  version          print the version\n"
+    "\n"
+    "Run `bengal-farm COMMAND --help` for a command's options.\n";
+
+static const char usage_build[] =
+    "usage: bengal-farm [build] [options] [SITE]\n"
+    "\n"
+    "Builds the site in SITE (default: the current directory) into its output\n"
+    "directory.  The render farm is not part of this version yet: use\n"
+    "`bengal-farm snapshot build SITE` to discover and check a site.\n"
+    "\n"
+    "options:\n"
+    "  -h, --help       show this help\n";
+
+static const char usage_snapshot[] =
+    "usage: bengal-farm snapshot build [options] [SITE]\n"
+    "       bengal-farm snapshot dump [--json] FILE\n"
+    "\n"
+    "  build   discover SITE (default: .) and write SITE/.bengal/snapshot.bfs\n"
+    "  dump    print a snapshot: site, pages, sections, taxonomies, menus, waves\n";
+
+static const char usage_snapshot_build[] =
+    "usage: bengal-farm snapshot build [options] [SITE]\n"
+    "\n"
+    "Discovers the site in SITE (default: the current directory), checks it and\n"
+    "writes the snapshot every build process maps: SITE/.bengal/snapshot.bfs.\n"
+    "\n"
+    "options:\n"
+    "  -D, --drafts     include pages marked draft: true\n"
+    "  -F, --future     include pages dated in the future\n"
+    "      --strict     treat warnings that can be errors as errors\n"
+    "  -q, --quiet      print errors only\n"
+    "  -v, --verbose    print more about what happens\n"
+    "  -h, --help       show this help\n"
+    "\n"
+    "SOURCE_DATE_EPOCH, if set, is taken as the current time (reproducible\n"
+    "snapshots).\n";
+
+static const char usage_snapshot_dump[] =
+    "usage: bengal-farm snapshot dump [--json] FILE\n"
+    "\n"
+    "Validates the snapshot FILE and prints its site, pages, sections,\n"
+    "taxonomies, terms, menus and waves.\n"
+    "\n"
+    "options:\n"
+    "      --json       print one JSON object instead of text\n"
+    "  -h, --help       show this help\n";
+
+static const char usage_version[] =
+    "usage: bengal-farm version\n"
+    "\n"
+    "Prints the version of bengal-farm.\n";
+
+static int usage_error(const char *usage)
+{
+    fputs(usage, stderr);
+    return BF_EXIT_USAGE;
+}
+
+static int show_help(const char *usage)
+{
+    fputs(usage, stdout);
+    return BF_EXIT_OK;
+}
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* "now" for --future and the snapshot: SOURCE_DATE_EPOCH when set (the
+ * reproducible-builds convention), else the clock. */
+static int build_time(int64_t *now)
+{
+    const char *sde = getenv("SOURCE_DATE_EPOCH");
+    if (!sde || !*sde) {
+        *now = (int64_t)time(NULL);
+        return 0;
+    }
+    char *end;
+    errno = 0;
+    long long v = strtoll(sde, &end, 10);
+    if (errno || *end || v < 0) {
+        bf_log_error("SOURCE_DATE_EPOCH=\"%s\" is not a number of seconds", sde);
+        return -1;
+    }
+    *now = v;
+    return 0;
+}
+
+static void human_size(size_t n, char *out, size_t cap)
+{
+    if (n < 1024)
+        snprintf(out, cap, "%zu B", n);
+    else if (n < 1024 * 1024)
+        snprintf(out, cap, "%.1f KiB", (double)n / 1024);
+    else
+        snprintf(out, cap, "%.1f MiB", (double)n / (1024 * 1024));
+}
+
+/* Parses the options shared by build and snapshot build. 0, 1 for
+ * --help (printed), or -1 for a usage error (printed). */
+static int parse_site_opts(int argc, char **argv, const char *usage, bf_site_opts_t *o)
+{
+    static const struct option longs[] = {
+        {"drafts", no_argument, NULL, 'D'}, {"future", no_argument, NULL, 'F'},
+        {"strict", no_argument, NULL, 'S'}, {"quiet", no_argument, NULL, 'q'},
+        {"verbose", no_argument, NULL, 'v'}, {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "+DFqvh", longs, NULL)) != -1) {
+        switch (c) {
+        case 'D': o->drafts = true; break;
+        case 'F': o->future = true; break;
+        case 'S': o->strict = bf_ctx.strict = true; break;
+        case 'q': bf_ctx.log_level = BF_LOG_ERROR; break;
+        case 'v': bf_ctx.log_level = BF_LOG_DEBUG; break;
+        case 'h': show_help(usage); return 1;
+        default: usage_error(usage); return -1;
+        }
+    }
+    if (argc - optind > 1) {
+        fprintf(stderr, "bengal-farm: error: one SITE directory expected, got %d\n",
+                argc - optind);
+        usage_error(usage);
+        return -1;
+    }
+    o->site_dir = optind < argc ? argv[optind] : ".";
+    return 0;
+}
+
+static int cmd_snapshot_build(int argc, char **argv)
+{
+    bf_site_opts_t o = {0};
+    int rc = parse_site_opts(argc, argv, usage_snapshot_build, &o);
+    if (rc)
+        return rc > 0 ? BF_EXIT_OK : BF_EXIT_USAGE;
+    if (build_time(&o.now) < 0)
+        return BF_EXIT_USAGE;
+    double t0 = now_seconds();
+    bf_site_t *s;
+    if (bf_site_load(&o, &s) < 0)
+        return BF_EXIT_CONTENT;
+    const char *dir = bf_site_disp(s, ".bengal");
+    const char *path = bf_site_disp(s, ".bengal/snapshot.bfs");
+    size_t bytes = 0;
+    bf_snap_t *snap = NULL;
+    rc = BF_EXIT_INTERNAL;
+    if (bf_fs_mkdir_p(dir, 0777) < 0) {
+        bf_log_at(BF_LOG_ERROR, dir, 0, 0, "cannot create directory: %s", strerror(errno));
+        goto done;
+    }
+    if (bf_freeze_site(s, path, &bytes) < 0 || bf_snap_open(path, &snap) < 0)
+        goto done;
+    char size[32];
+    human_size(bytes, size, sizeof size);
+    if (bf_ctx.log_level < BF_LOG_ERROR)
+        printf("snapshot: %u pages, %u sections, %u terms, %u waves -> %s (%s) in %.2f s\n",
+               bf_snap_count(snap, BF_SNAP_T_PAGES), bf_snap_count(snap, BF_SNAP_T_SECTIONS),
+               bf_snap_count(snap, BF_SNAP_T_TERMS), bf_snap_count(snap, BF_SNAP_T_WAVES),
+               path, size, now_seconds() - t0);
+    rc = BF_EXIT_OK;
+done:
+    if (snap)
+        bf_snap_close(snap);
+    bf_site_free(s);
+    return rc;
+}
+
+static int cmd_snapshot_dump(int argc, char **argv)
+{
+    static const struct option longs[] = {
+        {"json", no_argument, NULL, 'j'}, {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    int c, json = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "+h", longs, NULL)) != -1) {
+        if (c == 'j')
+            json = 1;
+        else if (c == 'h')
+            return show_help(usage_snapshot_dump);
+        else
+            return usage_error(usage_snapshot_dump);
+    }
+    if (argc - optind != 1) {
+        fprintf(stderr, "bengal-farm: error: snapshot dump needs exactly one FILE\n");
+        return usage_error(usage_snapshot_dump);
+    }
+    bf_snap_t *snap;
+    if (bf_snap_open(argv[optind], &snap) < 0)
+        return BF_EXIT_CONTENT;
+    int rc = json ? bf_snap_dump_json(snap, stdout) : bf_snap_dump_text(snap, stdout);
+    if (fflush(stdout) != 0)
+        rc = -1;
+    bf_snap_close(snap);
+    if (rc < 0) {
+        bf_log_error("cannot write the dump: %s", strerror(errno));
+        return BF_EXIT_INTERNAL;
+    }
+    return BF_EXIT_OK;
+}
+
+/* A command with no options but --help. */
+static int only_help(int argc, char **argv, const char *usage)
+{
+    static const struct option longs[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "+h", longs, NULL)) != -1)
+        return c == 'h' ? 1 : -1;
+    return optind < argc ? -1 : 0;
+}
+
+static int cmd_snapshot(int argc, char **argv)
+{
+    if (argc >= 2 && strcmp(argv[1], "build") == 0)
+        return cmd_snapshot_build(argc - 1, argv + 1);
+    if (argc >= 2 && strcmp(argv[1], "dump") == 0)
+        return cmd_snapshot_dump(argc - 1, argv + 1);
+    int rc = only_help(argc, argv, usage_snapshot);
+    if (rc > 0)
+        return show_help(usage_snapshot);
+    if (argc >= 2 && argv[1][0] != '-')
+        fprintf(stderr, "bengal-farm: error: unknown snapshot command \"%s\"\n", argv[1]);
+    return usage_error(usage_snapshot);
+}
+
+static int cmd_build(int argc, char **argv)
+{
+    bf_site_opts_t o = {0};
+    int rc = parse_site_opts(argc, argv, usage_build, &o);
+    if (rc)
+        return rc > 0 ? BF_EXIT_OK : BF_EXIT_USAGE;
+    bf_log_error("the render farm is not part of this version yet; "
+                 "run `bengal-farm snapshot build %s` to discover and check the site",
+                 o.site_dir);
+    return BF_EXIT_USAGE;
+}
+
+static int cmd_version(int argc, char **argv)
+{
+    int rc = only_help(argc, argv, usage_version);
+    if (rc > 0)
+        return show_help(usage_version);
+    if (rc < 0)
+        return usage_error(usage_version);
+    printf("bengal-farm %s\n", BF_VERSION);
+    return BF_EXIT_OK;
+}
+
+int bf_cli_main(int argc, char **argv)
+{
+    bf_ctx_init(BF_ROLE_COORD, 0);
+    if (argc >= 2) {
+        const char *cmd = argv[1];
+        if (strcmp(cmd, "snapshot") == 0)
+            return cmd_snapshot(argc - 1, argv + 1);
+        if (strcmp(cmd, "build") == 0)
+            return cmd_build(argc - 1, argv + 1);
+        if (strcmp(cmd, "version") == 0)
+            return cmd_version(argc - 1, argv + 1);
+        if (strcmp(cmd, "--version") == 0 && argc == 2)
+            return cmd_version(1, argv + 1);
+        if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0)
+            return show_help(usage_main);
+    }
+    return cmd_build(argc, argv);
+}

@@ -1,0 +1,68 @@
+/*
+ * coordinator/config.h - bengal.yaml.
+ *
+ * Loads SITE/bengal.yaml (or bengal.yml; both present is an error naming
+ * both), applies defaults (DESIGN.md §1) and checks types.  No config file
+ * at all is fine: every key has a default and the title is the site
+ * directory's name.  SITE/bengal.toml is an error: "bengal.toml: TOML is
+ * not supported; write the config as bengal.yaml".
+ *
+ * Known keys (defaults): title [dir name], baseurl [""], language [en],
+ * build.output_dir [public], build.pretty_urls [true],
+ * build.max_file_size [16 MiB, bytes], markdown.unsafe [false],
+ * markdown.toc_depth ["2-4", or a single "3"], markdown.anchor_links
+ * [false], pagination.per_page [10, >= 1],
+ * taxonomies [{tags: tags, categories: categories}: plural -> singular],
+ * menus.<name> [list of {name, url | page, weight, identifier, children}],
+ * outputs.{sitemap,rss,search,llms,robots} [true], params [{}].
+ * An unknown key is a warning with its position ("bengal.yaml:4:1: unknown
+ * key \"titel\" (did you mean \"title\"?)"), suggested when the edit
+ * distance is small.  A wrong type is an error ("bengal.yaml:3:12:
+ * \"pagination.per_page\" must be a positive integer").
+ *
+ * build.output_dir must be a valid relative path (shared/fs.h) that is not
+ * content/, templates/, static/, data/ or .bengal/.
+ *
+ * Details: a key written with a null value ("title:") counts as not set.
+ * baseurl is kept without trailing '/' (URLs are baseurl + "/path/").
+ * taxonomies may also be a list of plurals; the singular is then the
+ * plural without its final "s" ("ies" becomes "y": categories -> category).
+ * Messages name the file as joined from site_dir ("site/bengal.yaml", or
+ * "bengal.yaml" when site_dir is ".").
+ */
+#ifndef BF_COORDINATOR_CONFIG_H
+#define BF_COORDINATOR_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "shared/arena.h"
+#include "shared/value.h"
+
+#define BF_CONFIG_MAX_TAXONOMIES 16
+
+typedef struct {
+    const char *plural;   /* front matter key and URL: "tags" */
+    const char *singular; /* "tag" */
+} bf_taxonomy_def_t;
+
+typedef struct {
+    const char *file;       /* "site/bengal.yaml" as loaded, or NULL if none */
+    bf_value_t *root;       /* whole config map (an empty map if no file) */
+    const char *title, *baseurl, *language, *output_dir;
+    bool pretty_urls, md_unsafe, anchor_links;
+    unsigned toc_min, toc_max; /* 1 <= min <= max <= 6 */
+    unsigned per_page;
+    size_t max_file_size;
+    bf_taxonomy_def_t taxonomies[BF_CONFIG_MAX_TAXONOMIES];
+    size_t n_taxonomies;
+    bf_value_t *menus;   /* MAP name -> LIST of items, or NULL */
+    bool out_sitemap, out_rss, out_search, out_llms, out_robots;
+    bf_value_t *params;  /* MAP, or NULL */
+} bf_config_t;
+
+/* site_dir: the site root.  Logs every problem found (warnings and all
+ * errors, not just the first) and returns -1 if there was an error. */
+int bf_config_load(bf_arena_t *a, const char *site_dir, bf_config_t *out);
+
+#endif

@@ -1,0 +1,399 @@
+/*
+ * coordinator/discover.c - walking content/ (see discover.h).
+ *
+ * The walk is depth-first with names sorted by strcmp, so the tree (and
+ * everything derived from it) is the same whatever order readdir returns.
+ * Paths are handled site-relative ("content/docs/a.md") and joined to the
+ * site directory only for system calls and messages.
+ */
+#include "coordinator/discover.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "coordinator/frontmatter.h"
+#include "shared/buf.h"
+#include "shared/fs.h"
+#include "shared/hash.h"
+#include "shared/log.h"
+
+#define MAX_DIR_DEPTH 128
+
+typedef struct {
+    bf_site_t *s;
+    char root_real[PATH_MAX];   /* realpath of the site root */
+    size_t root_len;
+    struct { dev_t dev; ino_t ino; } stack[MAX_DIR_DEPTH];
+    unsigned depth;
+    bf_buf_t text;              /* reused file buffer */
+    bf_yaml_limits_t lim;
+} walk_t;
+
+bf_page_t *bf_page_new(bf_site_t *s, bf_snap_kind_t kind, bf_section_t *sec)
+{
+    bf_page_t *p = bf_arena_zalloc(s->arena, sizeof(*p));
+    if (!p)
+        return NULL;
+    p->kind = kind;
+    p->section = sec;
+    p->tax = BF_SNAP_NONE;
+    return p;
+}
+
+bf_section_t *bf_section_new(bf_site_t *s, bf_section_t *parent, const char *name)
+{
+    bf_section_t *sec = bf_arena_zalloc(s->arena, sizeof(*sec));
+    if (!sec)
+        return NULL;
+    sec->name = name;
+    sec->parent = parent;
+    if (parent) {
+        sec->depth = parent->depth + 1;
+        sec->path = parent->depth == 0 && !*parent->path
+                        ? name
+                        : bf_arena_sprintf(s->arena, "%s/%s", parent->path, name);
+        sec->dir = bf_arena_sprintf(s->arena, "%s/%s", parent->dir, name);
+        if (!sec->path || !sec->dir || bf_vec_push(s->arena, &parent->children, sec) < 0)
+            return NULL;
+    } else {
+        sec->path = "";
+        sec->dir = "content";
+    }
+    sec->index = bf_page_new(s, parent ? BF_SNAP_SECTION : BF_SNAP_HOME, sec);
+    if (!sec->index)
+        return NULL;
+    sec->index->flags = BF_SNAP_PF_VIRTUAL;
+    sec->index->path = sec->path;
+    sec->index->stem = name;
+    return sec;
+}
+
+/* Full path for system calls: site_dir/rel. */
+static const char *full_path(walk_t *w, const char *rel)
+{
+    return bf_arena_sprintf(w->s->arena, "%s/%s", w->s->opts.site_dir, rel);
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Sorted, non-hidden names of a directory; NULL + n 0 for an empty one. */
+static char **list_dir(walk_t *w, const char *rel, size_t *n)
+{
+    bf_site_t *s = w->s;
+    DIR *d = opendir(full_path(w, rel));
+    bf_vec_t names = {0};
+    *n = 0;
+    if (!d) {
+        bf_log_at(BF_LOG_ERROR, bf_site_disp(s, rel), 0, 0, "cannot read directory: %s",
+                  strerror(errno));
+        return NULL;
+    }
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue; /* hidden, "." and ".." */
+        char *name = bf_arena_strdup(s->arena, e->d_name);
+        if (!name || bf_vec_push(s->arena, &names, name) < 0) {
+            closedir(d);
+            return NULL;
+        }
+    }
+    closedir(d);
+    if (names.n)
+        qsort(names.items, names.n, sizeof(char *), cmp_names);
+    *n = names.n;
+    return (char **)names.items;
+}
+
+/*
+ * stat() with the symlink policy: a link must resolve inside the site
+ * root.  Returns 0 with *st describing the target, 1 to skip the entry
+ * silently, -1 after reporting an error.
+ */
+static int stat_entry(walk_t *w, const char *rel, struct stat *st)
+{
+    const char *full = full_path(w, rel);
+    const char *disp = bf_site_disp(w->s, rel);
+    if (lstat(full, st) < 0) {
+        bf_log_at(BF_LOG_ERROR, disp, 0, 0, "cannot stat: %s", strerror(errno));
+        return -1;
+    }
+    if (S_ISLNK(st->st_mode)) {
+        char real[PATH_MAX];
+        if (!realpath(full, real)) {
+            bf_log_at(BF_LOG_ERROR, disp, 0, 0, "broken symlink: %s", strerror(errno));
+            return -1;
+        }
+        if (strncmp(real, w->root_real, w->root_len) != 0 ||
+            (real[w->root_len] != '/' && real[w->root_len] != '\0')) {
+            bf_log_at(BF_LOG_ERROR, disp, 0, 0,
+                      "symlink points outside the site root (to \"%s\"); "
+                      "copy the file into the site instead", real);
+            return -1;
+        }
+        if (stat(full, st) < 0) {
+            bf_log_at(BF_LOG_ERROR, disp, 0, 0, "cannot stat: %s", strerror(errno));
+            return -1;
+        }
+    }
+    if (!S_ISREG(st->st_mode) && !S_ISDIR(st->st_mode)) {
+        bf_log_at(BF_LOG_WARN, disp, 0, 0, "not a regular file or directory, skipped");
+        return 1;
+    }
+    return 0;
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && memcmp(s + n - m, suffix, m) == 0;
+}
+
+/* Title from the body's first ATX "# heading" outside code fences. */
+static const char *title_from_body(bf_arena_t *a, const char *b, size_t n)
+{
+    char fence = 0;
+    for (size_t i = 0; i < n;) {
+        size_t e = i;
+        while (e < n && b[e] != '\n')
+            e++;
+        size_t j = i, ind = 0;
+        while (j < e && b[j] == ' ' && ind < 4)
+            j++, ind++;
+        if (ind < 4 && e - j >= 3 && (b[j] == '`' || b[j] == '~') && b[j + 1] == b[j] &&
+            b[j + 2] == b[j]) {
+            if (!fence)
+                fence = b[j];
+            else if (fence == b[j])
+                fence = 0;
+        } else if (!fence && ind < 4 && j + 1 < e && b[j] == '#' &&
+                   (b[j + 1] == ' ' || b[j + 1] == '\t')) {
+            size_t ts = j + 2, te = e;
+            while (te > ts && (b[te - 1] == '\r' || b[te - 1] == ' ' || b[te - 1] == '\t'))
+                te--;
+            size_t k = te;
+            while (k > ts && b[k - 1] == '#')
+                k--;
+            if (k < te && (k == ts || b[k - 1] == ' ')) /* closing #s */
+                for (te = k; te > ts && b[te - 1] == ' ';)
+                    te--;
+            while (ts < te && b[ts] == ' ')
+                ts++;
+            if (te > ts)
+                return bf_arena_strndup(a, b + ts, te - ts);
+        }
+        i = e + 1;
+    }
+    return NULL;
+}
+
+/* Reads and parses one markdown file into p.  0, or -1 after an error. */
+static int load_page(walk_t *w, bf_page_t *p, const char *rel, const struct stat *st)
+{
+    bf_site_t *s = w->s;
+    const char *disp = bf_site_disp(s, rel);
+    size_t max = s->config.max_file_size;
+    if (max && (uint64_t)st->st_size > max) {
+        bf_log_at(BF_LOG_ERROR, disp, 0, 0,
+                  "file is %lld bytes, over the limit of %zu bytes "
+                  "(raise build.max_file_size to allow it)",
+                  (long long)st->st_size, max);
+        return -1;
+    }
+    bf_buf_reset(&w->text);
+    if (bf_fs_read_file(full_path(w, rel), max, &w->text) < 0) {
+        if (errno == EFBIG)
+            bf_log_at(BF_LOG_ERROR, disp, 0, 0,
+                      "file grew over the limit of %zu bytes while being read", max);
+        else
+            bf_log_at(BF_LOG_ERROR, disp, 0, 0, "cannot read: %s", strerror(errno));
+        return -1;
+    }
+    const char *text = w->text.data ? w->text.data : "";
+    p->source = rel;
+    p->hash = bf_hash64(text, w->text.len);
+    bf_fm_t fm;
+    if (bf_fm_parse(s->arena, disp, text, w->text.len, &w->lim, &fm) < 0)
+        return -1;
+    p->meta = fm.meta;
+    p->body_line = fm.body_line;
+    p->body_len = fm.body_len;
+    p->body = bf_arena_memdup(s->arena, fm.body, fm.body_len);
+    p->title = title_from_body(s->arena, fm.body, fm.body_len);
+    return p->body || !fm.body_len ? 0 : -1;
+}
+
+/* Every file below a bundle directory, as resources of its page. */
+static int add_resources(walk_t *w, bf_page_t *p, const char *dir, bool top)
+{
+    size_t n;
+    char **names = list_dir(w, dir, &n);
+    for (size_t i = 0; i < n; i++) {
+        if (top && strcmp(names[i], "index.md") == 0)
+            continue;
+        const char *rel = bf_arena_sprintf(w->s->arena, "%s/%s", dir, names[i]);
+        struct stat st;
+        if (!rel)
+            return -1;
+        if (stat_entry(w, rel, &st) != 0)
+            continue;
+        if (S_ISDIR(st.st_mode)) {
+            if (w->depth + 1 >= MAX_DIR_DEPTH) {
+                bf_log_at(BF_LOG_ERROR, bf_site_disp(w->s, rel), 0, 0,
+                          "directories nested too deep");
+                continue;
+            }
+            w->depth++;
+            int rc = add_resources(w, p, rel, false);
+            w->depth--;
+            if (rc < 0)
+                return -1;
+        } else if (bf_vec_push(w->s->arena, &p->resources, (void *)rel) < 0) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static char *stem_of(bf_arena_t *a, const char *name)
+{
+    const char *dot = strrchr(name, '.');
+    return bf_arena_strndup(a, name, dot ? (size_t)(dot - name) : strlen(name));
+}
+
+static int walk_section(walk_t *w, bf_section_t *sec);
+
+/* Is (dev, ino) already a directory on the current path? */
+static bool on_stack(const walk_t *w, const struct stat *st)
+{
+    for (unsigned i = 0; i < w->depth; i++)
+        if (w->stack[i].dev == st->st_dev && w->stack[i].ino == st->st_ino)
+            return true;
+    return false;
+}
+
+static int visit_dir(walk_t *w, bf_section_t *sec, const char *name, const char *rel,
+                     const struct stat *st)
+{
+    bf_site_t *s = w->s;
+    if (on_stack(w, st) || w->depth + 1 >= MAX_DIR_DEPTH) {
+        bf_log_at(BF_LOG_ERROR, bf_site_disp(s, rel), 0, 0,
+                  on_stack(w, st) ? "symlink loop: this directory contains itself"
+                                  : "directories nested too deep");
+        return 0;
+    }
+    const char *index_rel = bf_arena_sprintf(s->arena, "%s/index.md", rel);
+    struct stat ist;
+    if (!index_rel)
+        return -1;
+    if (stat(full_path(w, index_rel), &ist) == 0 && S_ISREG(ist.st_mode)) {
+        /* A page that fails to load is reported and left out of the tree:
+         * the build fails, and nothing downstream sees half a page. */
+        bf_page_t *p = bf_page_new(s, BF_SNAP_PAGE, sec);
+        struct stat lst;
+        if (!p)
+            return -1;
+        if (stat_entry(w, index_rel, &lst) != 0 || load_page(w, p, index_rel, &lst) < 0)
+            return 0;
+        p->flags |= BF_SNAP_PF_BUNDLE;
+        p->stem = name;
+        p->path = *sec->path ? bf_arena_sprintf(s->arena, "%s/%s", sec->path, name) : name;
+        if (!p->path || bf_vec_push(s->arena, &sec->regular, p) < 0)
+            return -1;
+        w->stack[w->depth].dev = st->st_dev;
+        w->stack[w->depth++].ino = st->st_ino;
+        int rc = add_resources(w, p, rel, true);
+        w->depth--;
+        return rc;
+    }
+    bf_section_t *child = bf_section_new(s, sec, name);
+    if (!child)
+        return -1;
+    w->stack[w->depth].dev = st->st_dev;
+    w->stack[w->depth++].ino = st->st_ino;
+    int rc = walk_section(w, child);
+    w->depth--;
+    return rc;
+}
+
+static int walk_section(walk_t *w, bf_section_t *sec)
+{
+    bf_site_t *s = w->s;
+    size_t n;
+    char **names = list_dir(w, sec->dir, &n);
+    for (size_t i = 0; i < n; i++) {
+        const char *name = names[i];
+        const char *rel = bf_arena_sprintf(s->arena, "%s/%s", sec->dir, name);
+        struct stat st;
+        if (!rel)
+            return -1;
+        if (stat_entry(w, rel, &st) != 0)
+            continue;
+        if (S_ISDIR(st.st_mode)) {
+            if (visit_dir(w, sec, name, rel, &st) < 0)
+                return -1;
+        } else if (strcmp(name, "_index.md") == 0) {
+            if (load_page(w, sec->index, rel, &st) == 0)
+                sec->index->flags &= (uint16_t)~BF_SNAP_PF_VIRTUAL;
+        } else if (ends_with(name, ".md")) {
+            bf_page_t *p = bf_page_new(s, BF_SNAP_PAGE, sec);
+            if (!p)
+                return -1;
+            if (load_page(w, p, rel, &st) < 0)
+                continue; /* reported; left out (see visit_dir) */
+            p->stem = stem_of(s->arena, name);
+            p->path = *sec->path ? bf_arena_sprintf(s->arena, "%s/%s", sec->path, p->stem)
+                                 : p->stem;
+            if (!p->stem || !p->path || bf_vec_push(s->arena, &sec->regular, p) < 0)
+                return -1;
+        } else if (bf_vec_push(s->arena, &sec->index->resources, (void *)rel) < 0) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int bf_discover(bf_site_t *s)
+{
+    walk_t *w = calloc(1, sizeof(*w));
+    int rc = -1;
+    if (!w)
+        goto done;
+    w->s = s;
+    w->lim = (bf_yaml_limits_t)BF_YAML_LIMITS_DEFAULT;
+    if (!realpath(s->opts.site_dir, w->root_real)) {
+        bf_log_at(BF_LOG_ERROR, s->opts.site_dir, 0, 0, "cannot open site: %s",
+                  strerror(errno));
+        goto done;
+    }
+    w->root_len = strlen(w->root_real);
+    if (w->root_len == 1) /* the site is "/": everything is inside */
+        w->root_len = 0;
+    struct stat st;
+    if (stat(full_path(w, "content"), &st) < 0 || !S_ISDIR(st.st_mode)) {
+        bf_log_at(BF_LOG_ERROR, bf_site_disp(s, "content"), 0, 0,
+                  "no content directory: a site keeps its markdown in content/");
+        goto done;
+    }
+    s->root = bf_section_new(s, NULL, "");
+    if (!s->root)
+        goto done;
+    w->stack[0].dev = st.st_dev;
+    w->stack[0].ino = st.st_ino;
+    w->depth = 1;
+    rc = walk_section(w, s->root);
+done:
+    if (w)
+        bf_buf_free(&w->text);
+    free(w);
+    return rc;
+}

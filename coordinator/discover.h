@@ -1,0 +1,33 @@
+/*
+ * coordinator/discover.h - walking content/ into the site tree.
+ *
+ * Phase 1 of discovery: reads every markdown file under SITE/content in
+ * sorted name order, splits and parses its front matter, and hangs it in
+ * the tree: a directory is a section (its _index.md, if any, is the
+ * section's list page), a directory holding index.md is a leaf bundle (one
+ * page; every other file below it is a resource of that page), any other
+ * *.md is a page, and other files in a section are resources of the
+ * section's list page.  Hidden files and directories (".x") are skipped.
+ *
+ * Safety: a symlink is followed only if its target resolves inside the
+ * site root (else an error naming the link); a directory already on the
+ * current path (a loop) is an error; files larger than
+ * build.max_file_size are refused before they are read; anything that is
+ * not a regular file or directory is skipped with a warning.
+ *
+ * Errors are reported (file:line:col) and counted in bf_ctx.n_errors; the
+ * walk goes on so that one run reports every bad file.  Returns -1 only on
+ * a failure that stops the walk (out of memory, no content/ directory).
+ */
+#ifndef BF_COORDINATOR_DISCOVER_H
+#define BF_COORDINATOR_DISCOVER_H
+
+#include "coordinator/site.h"
+
+int bf_discover(bf_site_t *s);
+
+/* A new page or section hung in the tree; NULL on OOM. */
+bf_page_t *bf_page_new(bf_site_t *s, bf_snap_kind_t kind, bf_section_t *sec);
+bf_section_t *bf_section_new(bf_site_t *s, bf_section_t *parent, const char *name);
+
+#endif

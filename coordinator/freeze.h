@@ -1,0 +1,17 @@
+/*
+ * coordinator/freeze.h - the site tree into the snapshot file.
+ *
+ * Phase 5: writes the planned site through snapshot-format/writer.h to
+ * path (atomically), ids as assigned by link.c and plan.c.  Sets *bytes to
+ * the file's size.  Logs and returns -1 on failure (nothing is written).
+ */
+#ifndef BF_COORDINATOR_FREEZE_H
+#define BF_COORDINATOR_FREEZE_H
+
+#include <stddef.h>
+
+#include "coordinator/site.h"
+
+int bf_freeze_site(const bf_site_t *s, const char *path, size_t *bytes);
+
+#endif

@@ -1,0 +1,140 @@
+/*
+ * coordinator/load.c - the discovery pipeline (see load.h) and the site's
+ * message helpers (site.h).
+ */
+#include "coordinator/load.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "coordinator/discover.h"
+#include "coordinator/fields.h"
+#include "coordinator/link.h"
+#include "coordinator/plan.h"
+#include "coordinator/yaml.h"
+#include "shared/buf.h"
+#include "shared/fs.h"
+#include "shared/log.h"
+
+const char *bf_site_disp(bf_site_t *s, const char *rel)
+{
+    const char *dir = s->opts.site_dir;
+    size_t n = strlen(dir);
+    while (n > 1 && dir[n - 1] == '/')
+        n--;
+    if (!rel)
+        return dir;
+    if (n == 1 && dir[0] == '.')
+        return rel;
+    const char *d = bf_arena_sprintf(s->arena, "%.*s/%s", (int)n, dir, rel);
+    return d ? d : rel;
+}
+
+void bf_site_error_at(bf_site_t *s, const char *rel, const bf_value_t *v, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    bf_log_vat(BF_LOG_ERROR, bf_site_disp(s, rel), v ? v->line : 0, v ? v->col : 0, fmt, ap);
+    va_end(ap);
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* data/a.yaml -> data.a; data/x/b.yml -> data.x.b.  rel is "data/...". */
+static int load_data_dir(bf_site_t *s, const char *rel, bf_value_t *into, unsigned depth)
+{
+    const char *full = bf_site_disp(s, rel);
+    DIR *d = opendir(full);
+    struct dirent *e;
+    bf_vec_t names = {0};
+    if (!d)
+        return 0;
+    while ((e = readdir(d)) != NULL)
+        if (e->d_name[0] != '.' && bf_vec_push(s->arena, &names,
+                                               bf_arena_strdup(s->arena, e->d_name)) < 0)
+            break;
+    closedir(d);
+    if (names.n > 1)
+        qsort(names.items, names.n, sizeof(void *), cmp_names);
+    bf_yaml_limits_t lim = BF_YAML_LIMITS_DEFAULT;
+    bf_buf_t text = BF_BUF_INIT;
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < names.n; i++) {
+        const char *name = names.items[i];
+        const char *sub = bf_arena_sprintf(s->arena, "%s/%s", rel, name);
+        const char *dot = strrchr(name, '.');
+        bf_value_t *v = NULL;
+        if (!name || !sub) {
+            rc = -1;
+        } else if (!dot && depth < 8) {
+            if (!(v = bf_value_new(s->arena, BF_VAL_MAP)) ||
+                load_data_dir(s, sub, v, depth + 1) < 0 ||
+                bf_value_map_put(s->arena, into, name, strlen(name), v) < 0)
+                rc = -1;
+        } else if (dot && (strcmp(dot, ".yaml") == 0 || strcmp(dot, ".yml") == 0 ||
+                           strcmp(dot, ".json") == 0)) {
+            bf_buf_reset(&text);
+            const char *disp = bf_site_disp(s, sub);
+            if (bf_fs_read_file(disp, s->config.max_file_size, &text) < 0) {
+                bf_log_at(BF_LOG_ERROR, disp, 0, 0, "cannot read: %s", strerror(errno));
+            } else if (bf_yaml_parse(s->arena, disp, text.data ? text.data : "", text.len, 1,
+                                     &lim, &v) < 0) {
+                /* reported */
+            } else if (bf_value_map_put(s->arena, into, name, (size_t)(dot - name), v) < 0) {
+                rc = -1;
+            }
+        }
+    }
+    bf_buf_free(&text);
+    return rc;
+}
+
+static void site_destroy(bf_site_t *s)
+{
+    if (s) {
+        bf_arena_destroy(s->arena);
+        free(s);
+    }
+}
+
+void bf_site_free(bf_site_t *s)
+{
+    site_destroy(s);
+}
+
+int bf_site_load(const bf_site_opts_t *opts, bf_site_t **out)
+{
+    bf_site_t *s = calloc(1, sizeof(*s));
+    size_t errors_before = bf_ctx.n_errors;
+    *out = NULL;
+    if (!s || !(s->arena = bf_arena_create(1 << 20)))
+        goto oom;
+    s->opts = *opts;
+    if (bf_config_load(s->arena, opts->site_dir, &s->config) < 0)
+        goto fail;
+    if (!(s->data = bf_value_new(s->arena, BF_VAL_MAP)) ||
+        load_data_dir(s, "data", s->data, 0) < 0)
+        goto oom;
+    /* A page that failed to load is left out of the tree, so the later
+     * phases still run and report their own problems in the same run. */
+    if (bf_discover(s) < 0 && !s->root)
+        goto fail;
+    if (bf_fields_resolve(s) < 0 || bf_link_site(s) < 0)
+        goto oom;
+    if (bf_ctx.n_errors != errors_before)
+        goto fail;
+    if (bf_plan_site(s) < 0)
+        goto oom;
+    *out = s;
+    return 0;
+oom:
+    bf_log_error("out of memory while reading the site");
+fail:
+    site_destroy(s);
+    return -1;
+}

@@ -1,0 +1,208 @@
+/*
+ * coordinator/plan.c - template selection and waves (see plan.h).
+ */
+#include "coordinator/plan.h"
+
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "shared/log.h"
+#include "shared/strmap.h"
+
+/* Names of the templates that exist: SITE/templates/ (two levels deep, as
+ * "docs/single.html") plus the embedded theme, none until it exists. */
+static int scan_templates(bf_site_t *s, bf_strmap_t *names, const char *sub, int depth)
+{
+    const char *dir = sub ? bf_arena_sprintf(s->arena, "%s/templates/%s", s->opts.site_dir, sub)
+                          : bf_arena_sprintf(s->arena, "%s/templates", s->opts.site_dir);
+    DIR *d = dir ? opendir(dir) : NULL;
+    struct dirent *e;
+    if (!d)
+        return dir ? 0 : -1;
+    int rc = 0;
+    while (rc == 0 && (e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        const char *name = sub ? bf_arena_sprintf(s->arena, "%s/%s", sub, e->d_name)
+                               : bf_arena_strdup(s->arena, e->d_name);
+        if (!name || !bf_strmap_put(s->arena, names, name, strlen(name), (void *)name))
+            rc = -1;
+        else if (depth < 2 && e->d_type != DT_REG)
+            rc = scan_templates(s, names, name, depth + 1);
+    }
+    closedir(d);
+    return rc;
+}
+
+static const char *top_section(const bf_page_t *p)
+{
+    const bf_section_t *sec = p->section;
+    if (!sec || !sec->parent)
+        return NULL;
+    while (sec->parent->parent)
+        sec = sec->parent;
+    return sec->name;
+}
+
+static const char *choose(bf_site_t *s, const bf_strmap_t *names, const bf_page_t *p)
+{
+    const char *cand[6];
+    size_t n = 0;
+    bool list = p->kind != BF_SNAP_PAGE;
+    const char *leaf = list ? "list.html" : "single.html";
+    if (p->type)
+        cand[n++] = bf_arena_sprintf(s->arena, "%s/%s", p->type, leaf);
+    const char *top = top_section(p);
+    if (top)
+        cand[n++] = bf_arena_sprintf(s->arena, "%s/%s", top, leaf);
+    switch (p->kind) {
+    case BF_SNAP_PAGE: cand[n++] = "page.html"; break;
+    case BF_SNAP_HOME: cand[n++] = "home.html"; break;
+    case BF_SNAP_TAXONOMY: cand[n++] = "taxonomy.html"; break;
+    case BF_SNAP_TERM: cand[n++] = "term.html"; break;
+    case BF_SNAP_SECTION: break;
+    }
+    if (list)
+        cand[n++] = "list.html";
+    for (size_t i = 0; i < n; i++)
+        if (cand[i] && bf_strmap_get(names, cand[i], strlen(cand[i])))
+            return cand[i];
+    return cand[n - 1];
+}
+
+static bf_wave_t *new_wave(bf_site_t *s, uint32_t level, bf_section_t *sec, const char *tmpl)
+{
+    bf_wave_t *w = bf_arena_zalloc(s->arena, sizeof(*w));
+    if (!w || bf_vec_push(s->arena, &s->waves, w) < 0)
+        return NULL;
+    w->level = level;
+    w->seq = (uint32_t)s->waves.n;
+    w->section = sec;
+    w->template = tmpl;
+    return w;
+}
+
+/* Cuts pages[0..n) (one section, one template) into equal waves. */
+static int cut(bf_site_t *s, uint32_t level, bf_section_t *sec, bf_page_t **pages, size_t n)
+{
+    size_t max = s->opts.wave_size ? s->opts.wave_size : BF_PLAN_WAVE_SIZE;
+    size_t parts = (n + max - 1) / max;
+    for (size_t k = 0, at = 0; k < parts; k++) {
+        size_t len = n / parts + (k < n % parts);
+        bf_wave_t *w = new_wave(s, level, sec, pages[at]->template);
+        if (!w)
+            return -1;
+        for (size_t i = 0; i < len; i++, at++)
+            if (bf_vec_push(s->arena, &w->pages, pages[at]) < 0)
+                return -1;
+    }
+    return 0;
+}
+
+/* Groups a list of pages (already in order) into runs of one template. */
+static int runs(bf_site_t *s, uint32_t level, bf_section_t *sec, bf_vec_t *v)
+{
+    bf_page_t **pages = (bf_page_t **)v->items;
+    for (size_t i = 0; i < v->n;) {
+        size_t j = i + 1;
+        while (j < v->n && strcmp(pages[j]->template, pages[i]->template) == 0)
+            j++;
+        if (cut(s, level, sec, pages + i, j - i) < 0)
+            return -1;
+        i = j;
+    }
+    return 0;
+}
+
+/* By level, then largest first, then creation order: a total order. */
+static int cmp_waves(const void *pa, const void *pb)
+{
+    const bf_wave_t *a = *(bf_wave_t *const *)pa, *b = *(bf_wave_t *const *)pb;
+    if (a->pages.n != b->pages.n)
+        return a->pages.n > b->pages.n ? -1 : 1;
+    if (a->level != b->level)
+        return a->level < b->level ? -1 : 1;
+    return (a->seq > b->seq) - (a->seq < b->seq);
+}
+
+static int plan_sections(bf_site_t *s, bf_section_t *sec)
+{
+    bf_vec_t lists = {0};
+    if (runs(s, 0, sec, &sec->regular) < 0)
+        return -1;
+    for (size_t i = 0; i < sec->children.n; i++) {
+        bf_section_t *c = sec->children.items[i];
+        if (bf_vec_push(s->arena, &lists, c->index) < 0)
+            return -1;
+    }
+    if (runs(s, 1, sec, &lists) < 0)
+        return -1;
+    for (size_t i = 0; i < sec->children.n; i++)
+        if (plan_sections(s, sec->children.items[i]) < 0)
+            return -1;
+    return 0;
+}
+
+static int plan_taxonomies(bf_site_t *s)
+{
+    bf_vec_t lists = {0};
+    for (size_t t = 0; t < s->n_taxonomies; t++)
+        if (s->taxonomies[t].page && bf_vec_push(s->arena, &lists, s->taxonomies[t].page) < 0)
+            return -1;
+    if (runs(s, 1, NULL, &lists) < 0)
+        return -1;
+    for (size_t t = 0; t < s->n_taxonomies; t++) {
+        bf_vec_t terms = {0};
+        bf_taxonomy_t *tx = &s->taxonomies[t];
+        for (size_t i = 0; i < tx->terms.n; i++)
+            if (bf_vec_push(s->arena, &terms, ((bf_term_t *)tx->terms.items[i])->page) < 0)
+                return -1;
+        if (runs(s, 1, NULL, &terms) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int plan_aggregates(bf_site_t *s)
+{
+    const bf_config_t *c = &s->config;
+    const struct { bool on; const char *name; } outs[] = {
+        {c->out_sitemap, "sitemap.xml"}, {c->out_rss, "rss.xml"},
+        {c->out_search, "index.json"},   {c->out_llms, "llms.txt"},
+        {c->out_robots, "robots.txt"},
+    };
+    for (size_t i = 0; i < sizeof outs / sizeof outs[0]; i++)
+        if (outs[i].on && !new_wave(s, 2, NULL, outs[i].name))
+            return -1;
+    return 0;
+}
+
+int bf_plan_site(bf_site_t *s)
+{
+    bf_strmap_t names = {0};
+    if (scan_templates(s, &names, NULL, 0) < 0)
+        return -1;
+    for (size_t i = 0; i < s->pages.n; i++) {
+        bf_page_t *p = s->pages.items[i];
+        if (!p->template && !(p->template = choose(s, &names, p)))
+            return -1;
+    }
+    bf_vec_t home = {0};
+    if (bf_vec_push(s->arena, &home, s->root->index) < 0 || runs(s, 1, s->root, &home) < 0 ||
+        plan_sections(s, s->root) < 0 || plan_taxonomies(s) < 0 || plan_aggregates(s) < 0)
+        return -1;
+    if (s->waves.n > 1)
+        qsort(s->waves.items, s->waves.n, sizeof(void *), cmp_waves);
+    uint32_t level = 0;
+    for (size_t i = 0; i < s->waves.n; i++) {
+        bf_wave_t *w = s->waves.items[i];
+        while (level <= w->level)
+            s->level_waves[level++] = (uint32_t)i;
+        for (size_t j = 0; j < w->pages.n; j++)
+            ((bf_page_t *)w->pages.items[j])->wave = (uint32_t)i;
+    }
+    while (level <= BF_SNAP_LEVELS)
+        s->level_waves[level++] = (uint32_t)s->waves.n;
+    return 0;
+}

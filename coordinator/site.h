@@ -1,0 +1,145 @@
+/*
+ * coordinator/site.h - the mutable site tree built by discovery.
+ *
+ * Discovery (DESIGN §4 step 1) turns a site folder into this tree; the
+ * planner picks templates and cuts waves; freeze.c serialises the result
+ * into the snapshot.  Everything lives in one arena owned by bf_site_t and
+ * dies with bf_site_free().  Only the coordinator sees this structure:
+ * workers read the snapshot.
+ *
+ * Order is part of the contract: children, pages and terms are sorted
+ * deterministically (never by readdir order), so the same input gives a
+ * byte-identical snapshot.
+ */
+#ifndef BF_COORDINATOR_SITE_H
+#define BF_COORDINATOR_SITE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "coordinator/config.h"
+#include "shared/arena.h"
+#include "shared/date.h"
+#include "shared/value.h"
+#include "shared/vec.h"
+#include "snapshot-format/snapshot.h"
+
+typedef struct bf_section bf_section_t;
+typedef struct bf_page bf_page_t;
+typedef struct bf_term bf_term_t;
+
+struct bf_page {
+    uint32_t id;             /* index in site->pages (snapshot page id) */
+    bf_snap_kind_t kind;
+    uint16_t flags;          /* BF_SNAP_PF_* */
+    bf_section_t *section;   /* see bf_snap_page_t.section */
+    uint32_t tax;            /* TAXONOMY/TERM: taxonomy index */
+    bf_term_t *term;         /* TERM only */
+    const char *source;      /* "content/docs/a.md", NULL if virtual */
+    const char *path;        /* "docs/a" */
+    const char *stem;        /* URL component before slug: "a" */
+    const char *title, *nav_title, *description, *summary;
+    const char *slug, *url, *output, *template, *type, *ref_id;
+    bf_date_t date, lastmod;
+    int32_t weight;
+    uint64_t hash;
+    const char *body;
+    size_t body_len;
+    unsigned body_line;
+    bf_value_t *meta;        /* front matter map (cascade applied) */
+    bf_value_t *params;      /* meta minus the known keys */
+    bf_vec_t aliases;        /* const char * URLs */
+    bf_vec_t resources;      /* const char * site-relative files */
+    bf_vec_t terms;          /* bf_term_t * */
+    bf_page_t *prev, *next;
+    uint32_t wave;
+};
+
+struct bf_section {
+    uint32_t id;
+    const char *name, *path;  /* "guide", "docs/guide"; "" for the root */
+    const char *dir;          /* "content/docs/guide" */
+    bf_section_t *parent;
+    unsigned depth;
+    bf_page_t *index;         /* list page (virtual if no _index.md) */
+    bf_value_t *cascade;      /* effective cascade map, or NULL */
+    bf_vec_t regular;         /* bf_page_t *, sorted */
+    bf_vec_t children;        /* bf_section_t *, sorted */
+    bf_vec_t pages;           /* regular + children's index pages, sorted */
+};
+
+struct bf_term {
+    uint32_t id;
+    uint32_t tax;             /* taxonomy index */
+    const char *name, *slug;
+    bf_page_t *page;
+    bf_vec_t pages;           /* bf_page_t *, date desc then title */
+};
+
+typedef struct {
+    const char *name;         /* plural */
+    bf_page_t *page;          /* NULL when no page uses the taxonomy */
+    bf_vec_t terms;           /* bf_term_t *, sorted by slug */
+} bf_taxonomy_t;
+
+typedef struct bf_menu_item bf_menu_item_t;
+struct bf_menu_item {
+    uint32_t id, menu;
+    const char *name, *url, *identifier, *parent_id;
+    const char *file;         /* where it was declared, for messages */
+    unsigned line, col;
+    bf_page_t *page;
+    int32_t weight;
+    bf_menu_item_t *parent;
+    bf_vec_t children;        /* sorted by weight, name */
+};
+
+typedef struct {
+    const char *name;
+    bf_vec_t items;           /* top level, sorted */
+    bf_vec_t all;             /* every item, in id order */
+} bf_menu_t;
+
+typedef struct {
+    uint32_t level;
+    uint32_t seq;             /* creation order, the tie-break of sorting */
+    bf_section_t *section;    /* NULL for mixed */
+    const char *template;
+    bf_vec_t pages;
+} bf_wave_t;
+
+typedef struct {
+    const char *site_dir;     /* as given on the command line */
+    bool drafts, future, strict;
+    int64_t now;              /* SOURCE_DATE_EPOCH or time(NULL) */
+    size_t wave_size;         /* largest wave of pages; 0: default 64 */
+} bf_site_opts_t;
+
+typedef struct {
+    bf_arena_t *arena;
+    bf_site_opts_t opts;
+    bf_config_t config;
+    bf_value_t *data;         /* map of data/ files, or NULL */
+    bf_section_t *root;
+    bf_vec_t sections;        /* bf_section_t *, depth-first order = id */
+    bf_vec_t pages;           /* bf_page_t *, id order */
+    bf_vec_t regular;         /* every regular page, sorted (site.pages) */
+    bf_taxonomy_t taxonomies[BF_CONFIG_MAX_TAXONOMIES];
+    size_t n_taxonomies;
+    bf_vec_t terms;           /* bf_term_t *, id order */
+    bf_vec_t menus;           /* bf_menu_t * */
+    bf_vec_t menu_items;      /* bf_menu_item_t *, id order */
+    bf_vec_t waves;           /* bf_wave_t *, sorted by level */
+    uint32_t level_waves[BF_SNAP_LEVELS + 1];
+} bf_site_t;
+
+/* "site/content/a.md" for messages: rel prefixed by the site directory as
+ * the user gave it ("content/a.md" when that was "."). Arena string. */
+const char *bf_site_disp(bf_site_t *s, const char *rel);
+
+/* Reports an error at a value's position (v may be NULL) in the file rel
+ * (site-relative); counted in bf_ctx.n_errors like every error. */
+void bf_site_error_at(bf_site_t *s, const char *rel, const bf_value_t *v,
+                      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+#endif

@@ -1,0 +1,23 @@
+/*
+ * shared/hash.h - the one xxhash adapter.
+ *
+ * XXH3 64-bit: content hashes of sources, the snapshot checksum, hash
+ * tables.  Stable across runs and machines (it is written to disk).
+ */
+#ifndef BF_SHARED_HASH_H
+#define BF_SHARED_HASH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+uint64_t bf_hash64(const void *p, size_t n);
+uint64_t bf_hash64_seed(const void *p, size_t n, uint64_t seed);
+
+/* Streaming form, for hashing something in pieces (e.g. source + options). */
+typedef struct bf_hasher bf_hasher_t;
+bf_hasher_t *bf_hasher_new(uint64_t seed); /* NULL on OOM */
+void bf_hasher_update(bf_hasher_t *h, const void *p, size_t n);
+uint64_t bf_hasher_digest(const bf_hasher_t *h);
+void bf_hasher_free(bf_hasher_t *h);
+
+#endif

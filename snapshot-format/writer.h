@@ -1,0 +1,61 @@
+/*
+ * snapshot-format/writer.h - building a snapshot file (coordinator only).
+ *
+ * The coordinator appends strings, id lists, values and records, then calls
+ * bf_snapw_finish() which lays the tables out, fills the header and the
+ * checksum and writes the file atomically (temp + rename), so a reader
+ * never sees a half-written snapshot.
+ *
+ * Errors are sticky: an append that fails (out of memory, a table past its
+ * 4 GiB / 2^32-element limit) returns a zero value and marks the writer
+ * failed; bf_snapw_finish() then reports it once and returns -1.  Callers
+ * can therefore append without checking each call.
+ *
+ * Strings are interned: equal strings share one pool entry.
+ */
+#ifndef BF_SNAPSHOT_FORMAT_WRITER_H
+#define BF_SNAPSHOT_FORMAT_WRITER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "shared/buf.h"
+#include "shared/value.h"
+#include "snapshot-format/snapshot.h"
+
+typedef struct bf_snapw bf_snapw_t;
+
+bf_snapw_t *bf_snapw_new(void); /* NULL on OOM */
+void bf_snapw_free(bf_snapw_t *w);
+
+/* Pool string (interned).  s need not be NUL-terminated.  The writer does
+ * not check UTF-8; the reader does, so callers pass valid UTF-8. */
+bf_snap_str_t bf_snapw_str(bf_snapw_t *w, const char *s, size_t len);
+bf_snap_str_t bf_snapw_cstr(bf_snapw_t *w, const char *s); /* NULL -> "" */
+
+/* Appends a markdown body to BODIES; returns its offset. */
+uint64_t bf_snapw_body(bf_snapw_t *w, const char *s, size_t len);
+
+/* Appends n ids to IDS / n strings to STRREFS; returns the range. */
+bf_snap_range_t bf_snapw_ids(bf_snapw_t *w, const uint32_t *ids, size_t n);
+bf_snap_range_t bf_snapw_strs(bf_snapw_t *w, const bf_snap_str_t *s, size_t n);
+
+/* Serialises a value tree; returns the index of its root in VALUES, or
+ * BF_SNAP_NONE when v is NULL. */
+uint32_t bf_snapw_value(bf_snapw_t *w, const bf_value_t *v);
+
+/* Appends one record to a record table (SITE, PAGES ... WAVES); rec points
+ * at a struct of that table's type.  Returns the new record's index. */
+uint32_t bf_snapw_add(bf_snapw_t *w, bf_snap_table_id_t t, const void *rec);
+/* The record at index i, for patching after it was added (e.g. prev/next);
+ * valid until the next bf_snapw_add to the same table. */
+void *bf_snapw_rec(bf_snapw_t *w, bf_snap_table_id_t t, uint32_t i);
+uint32_t bf_snapw_count(const bf_snapw_t *w, bf_snap_table_id_t t);
+
+/* Lays out and writes the file to path atomically.  Logs and returns -1 on
+ * a sticky error or an I/O error. */
+int bf_snapw_finish(bf_snapw_t *w, const char *path);
+/* Same, into memory (tests, fuzz seeds). */
+int bf_snapw_finish_mem(bf_snapw_t *w, bf_buf_t *out);
+
+#endif
