@@ -1,0 +1,341 @@
+/*
+ * shared/fs.c - filesystem helpers and path validation (see fs.h).
+ *
+ * bf_path_check() is the single rule for site-relative paths; everything
+ * that turns user input into a filesystem path goes through it (or through
+ * bf_path_join, which applies it), so that no content can name a file
+ * outside the output directory.
+ *
+ * Nothing here logs and nothing keeps state.  On failure errno is the one
+ * the caller should report; cleanup paths save and restore it.
+ */
+#include "shared/fs.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+int bf_path_check(const char *s, size_t n, const char **why)
+{
+    const char *msg = NULL;
+    int err = EINVAL;
+
+    if (n == 0) {
+        msg = "is empty";
+    } else if (n >= BF_PATH_MAX) {
+        msg = "is too long";
+        err = ENAMETOOLONG;
+    } else if (memchr(s, '\0', n)) {
+        msg = "contains a NUL byte";
+    } else if (s[0] == '/') {
+        msg = "is absolute";
+    } else if (memchr(s, '\\', n)) {
+        msg = "contains a backslash";
+    } else {
+        /* Walk the components; a trailing '/' ends in an empty one. */
+        size_t start = 0;
+        for (size_t i = 0; i <= n && !msg; i++) {
+            if (i < n && s[i] != '/')
+                continue;
+            size_t len = i - start;
+            if (len == 0)
+                msg = "contains an empty component";
+            else if (len == 1 && s[start] == '.')
+                msg = "contains \".\"";
+            else if (len == 2 && s[start] == '.' && s[start + 1] == '.')
+                msg = "contains \"..\"";
+            start = i + 1;
+        }
+    }
+    if (!msg)
+        return 0;
+    if (why)
+        *why = msg;
+    errno = err;
+    return -1;
+}
+
+int bf_path_join(char *out, size_t cap, const char *base, const char *rel)
+{
+    size_t rlen = strlen(rel);
+    if (bf_path_check(rel, rlen, NULL) < 0)
+        return -1;
+
+    size_t blen = strlen(base);
+    /* A base that already ends in '/' ("/" or "out/") needs no separator. */
+    size_t sep = blen > 0 && base[blen - 1] != '/' ? 1 : 0;
+    if (blen > SIZE_MAX - sep - rlen - 1 || blen + sep + rlen + 1 > cap) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    memcpy(out, base, blen);
+    if (sep)
+        out[blen] = '/';
+    memcpy(out + blen + sep, rel, rlen + 1);
+    return 0;
+}
+
+/* 0 if path names a directory (following symlinks, like mkdir -p). */
+static int is_dir(const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) < 0)
+        return -1;
+    if (!S_ISDIR(st.st_mode)) {
+        errno = ENOTDIR;
+        return -1;
+    }
+    return 0;
+}
+
+int bf_fs_mkdir_p(const char *path, mode_t mode)
+{
+    char buf[BF_PATH_MAX];
+    size_t n = strlen(path);
+    if (n == 0) {
+        errno = ENOENT;
+        return -1;
+    }
+    if (n >= sizeof buf) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    memcpy(buf, path, n + 1);
+
+    /* Create each prefix that ends before a '/', then the whole path. */
+    for (size_t i = 1; i <= n; i++) {
+        if (i < n && buf[i] != '/')
+            continue;
+        if (i < n && buf[i - 1] == '/')
+            continue; /* "a//b": the prefix was already made */
+        char saved = buf[i];
+        buf[i] = '\0';
+        int rc = mkdir(buf, mode);
+        if (rc < 0 && errno == EEXIST)
+            rc = is_dir(buf);
+        buf[i] = saved;
+        if (rc < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* Opens a new file "<path>.tmp.XXXXXX" with O_EXCL.  Done by hand rather
+ * than with mkstemp so that the file gets 0666 minus the umask, not 0600:
+ * the result is published to a web server. */
+static int open_temp(const char *path, char *tmp, size_t cap)
+{
+    static const char digits[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    uint64_t x = (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 20) ^
+                 ((uint64_t)getpid() << 40) ^ (uint64_t)(uintptr_t)tmp;
+
+    for (int attempt = 0; attempt < 100; attempt++) {
+        int n = snprintf(tmp, cap, "%s.tmp.XXXXXX", path);
+        if (n < 0 || (size_t)n >= cap) {
+            errno = ENAMETOOLONG;
+            return -1;
+        }
+        for (int k = 0; k < 6; k++) {
+            x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+            tmp[n - 6 + k] = digits[(x >> 33) % (sizeof digits - 1)];
+        }
+        int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        if (fd >= 0 || errno != EEXIST)
+            return fd;
+    }
+    errno = EEXIST;
+    return -1;
+}
+
+static int write_all(int fd, const void *data, size_t len)
+{
+    const char *p = data;
+    while (len > 0) {
+        ssize_t w = write(fd, p, len);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        p += w;
+        len -= (size_t)w;
+    }
+    return 0;
+}
+
+/* fsync of the directory holding path, so that the rename is durable. */
+static int sync_parent(const char *path)
+{
+    char dir[BF_PATH_MAX];
+    const char *slash = strrchr(path, '/');
+    if (!slash) {
+        strcpy(dir, ".");
+    } else {
+        size_t n = slash == path ? 1 : (size_t)(slash - path);
+        memcpy(dir, path, n);
+        dir[n] = '\0';
+    }
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    int rc = fsync(fd);
+    int saved = errno;
+    close(fd);
+    errno = saved;
+    return rc;
+}
+
+int bf_fs_write_atomic(const char *path, const void *data, size_t len, int do_sync)
+{
+    char tmp[BF_PATH_MAX];
+    if (strlen(path) >= BF_PATH_MAX) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    int fd = open_temp(path, tmp, sizeof tmp);
+    if (fd < 0)
+        return -1;
+
+    if (write_all(fd, data, len) < 0)
+        goto fail;
+    if (do_sync && fsync(fd) < 0)
+        goto fail;
+    int rc = close(fd);
+    fd = -1;
+    if (rc < 0)
+        goto fail;
+    if (rename(tmp, path) < 0)
+        goto fail;
+    if (do_sync && sync_parent(path) < 0)
+        return -1; /* the new content is in place, only durability is unsure */
+    return 0;
+
+fail:;
+    int saved = errno;
+    if (fd >= 0)
+        close(fd);
+    unlink(tmp);
+    errno = saved;
+    return -1;
+}
+
+int bf_fs_read_file(const char *path, size_t max, bf_buf_t *out)
+{
+    size_t old_len = out->len;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+
+    struct stat st;
+    if (fstat(fd, &st) < 0)
+        goto fail;
+    if (S_ISDIR(st.st_mode)) {
+        errno = EISDIR;
+        goto fail;
+    }
+    if (max && st.st_size > 0 && (uintmax_t)st.st_size > max) {
+        errno = EFBIG;
+        goto fail;
+    }
+    if (st.st_size > 0 && (uintmax_t)st.st_size >= SIZE_MAX / 2) {
+        errno = EFBIG;
+        goto fail;
+    }
+
+    /* The size is a hint: the file may grow or shrink while we read, and
+     * /proc or pipes report 0.  Read until EOF, enforcing max as we go. */
+    size_t chunk = st.st_size > 0 ? (size_t)st.st_size + 1 : 8192;
+    for (;;) {
+        if (bf_buf_grow(out, chunk) < 0)
+            goto fail;
+        ssize_t r = read(fd, out->data + out->len, out->cap - out->len);
+        if (r < 0) {
+            if (errno == EINTR)
+                continue;
+            goto fail;
+        }
+        if (r == 0)
+            break;
+        out->len += (size_t)r;
+        out->data[out->len] = '\0';
+        if (max && out->len - old_len > max) {
+            errno = EFBIG;
+            goto fail;
+        }
+        chunk = 8192;
+    }
+    close(fd);
+    return 0;
+
+fail:;
+    int saved = errno;
+    close(fd);
+    bf_buf_truncate(out, old_len);
+    errno = saved;
+    return -1;
+}
+
+/* Removes name (relative to parent) and, if it is a directory, everything
+ * under it.  Directories are opened with O_NOFOLLOW and walked through
+ * their descriptors, so a symlink is only ever unlinked, never entered,
+ * even if someone swaps a directory for a link while we walk. */
+static int remove_at(int parent, const char *name)
+{
+    if (unlinkat(parent, name, 0) == 0)
+        return 0;
+    if (errno == ENOENT)
+        return 0;
+    if (errno != EISDIR && errno != EPERM)
+        return -1;
+
+    int fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return errno == ENOENT ? 0 : -1;
+    DIR *d = fdopendir(fd);
+    if (!d) {
+        int saved = errno;
+        close(fd);
+        errno = saved;
+        return -1;
+    }
+    int rc = 0;
+    struct dirent *e;
+    errno = 0;
+    while ((e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        if (remove_at(fd, e->d_name) < 0) {
+            rc = -1;
+            break;
+        }
+        errno = 0;
+    }
+    if (rc == 0 && errno != 0)
+        rc = -1; /* readdir failed */
+    int saved = errno;
+    closedir(d);
+    errno = saved;
+    if (rc < 0)
+        return -1;
+    if (unlinkat(parent, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
+        return -1;
+    return 0;
+}
+
+int bf_fs_remove_tree(const char *path)
+{
+    if (path[0] == '\0') {
+        errno = ENOENT;
+        return -1;
+    }
+    return remove_at(AT_FDCWD, path);
+}
