@@ -287,8 +287,7 @@ static int page_url(bf_site_t *s, bf_page_t *p, const char *base)
         const char *comp = p->stem ? component(a, p->stem) : "";
         if (p->slug) {
             const char *why = NULL;
-            if (!*p->slug || strchr(p->slug, '/') ||
-                bf_path_check(p->slug, strlen(p->slug), &why) < 0) {
+            if (bf_path_check(p->slug, strlen(p->slug), &why) < 0 || strchr(p->slug, '/')) {
                 bf_site_error_at(s, p->source, meta_value(p, "slug"),
                                  "slug \"%s\" is not a valid URL component: %s", p->slug,
                                  why ? why : "it must be one path component, without '/'");

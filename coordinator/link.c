@@ -448,18 +448,20 @@ static const char *origin(const bf_page_t *p)
     return p->source ? p->source : p->path;
 }
 
+/* Claims key for p in map; reports the clash naming both files.  Returns
+ * 1 on a clash, 0 if the key was free, -1 on OOM. */
 static int claim(bf_site_t *s, bf_strmap_t *map, const char *key, bf_page_t *p,
                  const char *what, const char *meta_key)
 {
     bf_page_t *had = bf_strmap_put(s->arena, map, key, strlen(key), p);
     if (!had)
         return -1;
-    if (had != p) {
-        const char *first = bf_site_disp(s, origin(had));
-        bf_site_error_at(s, origin(p), bf_value_get(p->meta, meta_key),
-                         "%s \"%s\" is also the %s of %s", what, key, what, first);
-    }
-    return 0;
+    if (had == p)
+        return 0;
+    const char *first = bf_site_disp(s, origin(had));
+    bf_site_error_at(s, origin(p), bf_value_get(p->meta, meta_key),
+                     "%s \"%s\" is also the %s of %s", what, key, what, first);
+    return 1;
 }
 
 static int check_unique(bf_site_t *s)
@@ -469,9 +471,12 @@ static int check_unique(bf_site_t *s)
         bf_page_t *p = s->pages.items[i];
         if (!p->output)
             continue; /* its URL was refused: already reported */
-        if (claim(s, &outputs, p->output, p, "output", "url") < 0 ||
-            claim(s, &paths, p->path, p, "path", "slug") < 0 ||
-            (p->ref_id && claim(s, &ids, p->ref_id, p, "id", "id") < 0))
+        int rc = claim(s, &outputs, p->output, p, "output", "url");
+        if (rc == 0) /* one clash is one message, not one per key */
+            rc = claim(s, &paths, p->path, p, "path", "slug");
+        if (rc >= 0 && p->ref_id)
+            rc = claim(s, &ids, p->ref_id, p, "id", "id");
+        if (rc < 0)
             return -1;
     }
     for (size_t i = 0; i < s->pages.n; i++) {

@@ -119,10 +119,10 @@ static int runs(bf_site_t *s, uint32_t level, bf_section_t *sec, bf_vec_t *v)
 static int cmp_waves(const void *pa, const void *pb)
 {
     const bf_wave_t *a = *(bf_wave_t *const *)pa, *b = *(bf_wave_t *const *)pb;
-    if (a->pages.n != b->pages.n)
-        return a->pages.n > b->pages.n ? -1 : 1;
     if (a->level != b->level)
         return a->level < b->level ? -1 : 1;
+    if (a->pages.n != b->pages.n)
+        return a->pages.n > b->pages.n ? -1 : 1;
     return (a->seq > b->seq) - (a->seq < b->seq);
 }
 
