@@ -188,8 +188,19 @@ static int cmd_snapshot_build(int argc, char **argv)
         bf_log_at(BF_LOG_ERROR, dir, 0, 0, "cannot create directory: %s", strerror(errno));
         goto done;
     }
-    if (bf_freeze_site(s, path, &bytes) < 0 || bf_snap_open(path, &snap) < 0)
+    /* Written beside the old one and validated before it replaces it: a
+     * snapshot that fails its own check is never published. */
+    const char *tmp = bf_site_disp(s, ".bengal/snapshot.bfs.new");
+    if (bf_freeze_site(s, tmp, &bytes) < 0)
         goto done;
+    if (bf_snap_open(tmp, &snap) < 0 || rename(tmp, path) < 0) {
+        if (!snap)
+            bf_log_error("internal error: the snapshot just written fails validation");
+        else
+            bf_log_at(BF_LOG_ERROR, path, 0, 0, "cannot rename: %s", strerror(errno));
+        unlink(tmp);
+        goto done;
+    }
     char size[32];
     human_size(bytes, size, sizeof size);
     if (bf_ctx.log_level < BF_LOG_ERROR)

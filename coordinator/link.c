@@ -181,8 +181,6 @@ static int build_taxonomies(bf_site_t *s)
     }
     for (size_t t = 0; t < s->n_taxonomies; t++) {
         bf_taxonomy_t *tx = &s->taxonomies[t];
-        if (!tx->terms.n)
-            continue;
         sort_vec(&tx->terms, cmp_terms);
         const char *title = bf_arena_strdup(a, tx->name);
         if (!title || !(tx->page = virtual_page(s, BF_SNAP_TAXONOMY, tx->name, title)))

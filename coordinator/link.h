@@ -12,7 +12,8 @@
  *   - prev/next within each section's regular pages;
  *   - taxonomies: terms from front matter (a string or a list), slugged,
  *     "Go" and "go" being one term; term pages sorted newest first; one
- *     list page per used taxonomy and one page per term;
+ *     list page per configured taxonomy (even with no terms yet, as Hugo
+ *     does) and one page per term;
  *   - menus from the config and from front matter `menu:` (a name, a list
  *     of names, or a map name -> {name, weight, parent, identifier});
  *   - uniqueness: two pages (or a page and an alias) with one output path,

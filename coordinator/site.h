@@ -78,7 +78,7 @@ struct bf_term {
 
 typedef struct {
     const char *name;         /* plural */
-    bf_page_t *page;          /* NULL when no page uses the taxonomy */
+    bf_page_t *page;          /* its list page */
     bf_vec_t terms;           /* bf_term_t *, sorted by slug */
 } bf_taxonomy_t;
 
