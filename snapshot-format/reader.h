@@ -28,7 +28,8 @@ typedef struct bf_snap bf_snap_t;
 
 int bf_snap_open(const char *path, bf_snap_t **out);
 /* Validates len bytes at p (not copied: keep them alive and unchanged
- * while the snapshot is used).  name is used in messages. */
+ * while the snapshot is used).  name is used in messages.  p must be
+ * 8-byte aligned (records hold uint64 fields). */
 int bf_snap_from_mem(const void *p, size_t len, const char *name, bf_snap_t **out);
 void bf_snap_close(bf_snap_t *s);
 

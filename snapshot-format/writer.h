@@ -29,7 +29,8 @@ bf_snapw_t *bf_snapw_new(void); /* NULL on OOM */
 void bf_snapw_free(bf_snapw_t *w);
 
 /* Pool string (interned).  s need not be NUL-terminated.  The writer does
- * not check UTF-8; the reader does, so callers pass valid UTF-8. */
+ * not check UTF-8; the reader does, so callers pass valid UTF-8.  A NUL
+ * byte inside s is a (sticky) error: the reader refuses such strings. */
 bf_snap_str_t bf_snapw_str(bf_snapw_t *w, const char *s, size_t len);
 bf_snap_str_t bf_snapw_cstr(bf_snapw_t *w, const char *s); /* NULL -> "" */
 
@@ -41,7 +42,8 @@ bf_snap_range_t bf_snapw_ids(bf_snapw_t *w, const uint32_t *ids, size_t n);
 bf_snap_range_t bf_snapw_strs(bf_snapw_t *w, const bf_snap_str_t *s, size_t n);
 
 /* Serialises a value tree; returns the index of its root in VALUES, or
- * BF_SNAP_NONE when v is NULL. */
+ * BF_SNAP_NONE when v is NULL.  Breadth-first, iterative; a tree deeper
+ * than BF_SNAP_MAX_DEPTH is a (sticky) error. */
 uint32_t bf_snapw_value(bf_snapw_t *w, const bf_value_t *v);
 
 /* Appends one record to a record table (SITE, PAGES ... WAVES); rec points
@@ -55,7 +57,9 @@ uint32_t bf_snapw_count(const bf_snapw_t *w, bf_snap_table_id_t t);
 /* Lays out and writes the file to path atomically.  Logs and returns -1 on
  * a sticky error or an I/O error. */
 int bf_snapw_finish(bf_snapw_t *w, const char *path);
-/* Same, into memory (tests, fuzz seeds). */
+/* Same, into memory (tests, fuzz seeds); out is reset first, so the image
+ * starts at out->data (malloc'd, hence 8-aligned for bf_snap_from_mem).
+ * Padding fields of the records are zeroed in both forms. */
 int bf_snapw_finish_mem(bf_snapw_t *w, bf_buf_t *out);
 
 #endif
