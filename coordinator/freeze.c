@@ -81,7 +81,7 @@ static void add_page(bf_snapw_t *w, const bf_page_t *p)
     r.date = p->date.epoch;
     r.lastmod = p->lastmod.epoch;
     r.content_hash = p->hash;
-    r.body_off = bf_snapw_body(w, p->body ? p->body : "", p->body_len);
+    r.body_off = p->body_off;
     r.body_len = (uint32_t)p->body_len;
     r.body_line = p->body_line;
     /* ancestors: root first; a list page's own section is not its ancestor */
@@ -236,12 +236,8 @@ static void add_site(bf_snapw_t *w, const bf_site_t *s)
 
 int bf_freeze_site(const bf_site_t *s, const char *path, size_t *bytes)
 {
-    bf_snapw_t *w = bf_snapw_new();
+    bf_snapw_t *w = s->snapw;
     int rc = -1;
-    if (!w) {
-        bf_log_error("out of memory writing the snapshot");
-        return -1;
-    }
     add_site(w, s);
     for (size_t i = 0; i < s->pages.n; i++)
         add_page(w, s->pages.items[i]);
@@ -251,7 +247,6 @@ int bf_freeze_site(const bf_site_t *s, const char *path, size_t *bytes)
     add_menus(w, s);
     add_waves(w, s);
     rc = bf_snapw_finish(w, path);
-    bf_snapw_free(w);
     struct stat st;
     if (rc == 0 && bytes)
         *bytes = stat(path, &st) == 0 ? (size_t)st.st_size : 0;

@@ -1,8 +1,9 @@
 /*
  * coordinator/freeze.h - the site tree into the snapshot file.
  *
- * Phase 5: writes the planned site through snapshot-format/writer.h to
- * path (atomically), ids as assigned by link.c and plan.c.  Sets *bytes to
+ * Phase 5: writes the planned site through its writer (s->snapw, which
+ * already holds the bodies) to path, atomically, with the ids assigned by
+ * link.c and plan.c.  Call it once per site.  Sets *bytes to
  * the file's size.  Logs and returns -1 on failure (nothing is written).
  */
 #ifndef BF_COORDINATOR_FREEZE_H

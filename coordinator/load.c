@@ -97,6 +97,7 @@ static int load_data_dir(bf_site_t *s, const char *rel, bf_value_t *into, unsign
 static void site_destroy(bf_site_t *s)
 {
     if (s) {
+        bf_snapw_free(s->snapw);
         bf_arena_destroy(s->arena);
         free(s);
     }
@@ -112,7 +113,7 @@ int bf_site_load(const bf_site_opts_t *opts, bf_site_t **out)
     bf_site_t *s = calloc(1, sizeof(*s));
     size_t errors_before = bf_ctx.n_errors;
     *out = NULL;
-    if (!s || !(s->arena = bf_arena_create(1 << 20)))
+    if (!s || !(s->arena = bf_arena_create(1 << 20)) || !(s->snapw = bf_snapw_new()))
         goto oom;
     s->opts = *opts;
     if (bf_config_load(s->arena, opts->site_dir, &s->config) < 0)

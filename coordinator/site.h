@@ -23,6 +23,7 @@
 #include "shared/value.h"
 #include "shared/vec.h"
 #include "snapshot-format/snapshot.h"
+#include "snapshot-format/writer.h"
 
 typedef struct bf_section bf_section_t;
 typedef struct bf_page bf_page_t;
@@ -43,7 +44,7 @@ struct bf_page {
     bf_date_t date, lastmod;
     int32_t weight;
     uint64_t hash;
-    const char *body;
+    uint64_t body_off;       /* in the snapshot's BODIES (s->snapw) */
     size_t body_len;
     unsigned body_line;
     bf_value_t *meta;        /* front matter map (cascade applied) */
@@ -117,6 +118,8 @@ typedef struct {
 
 typedef struct {
     bf_arena_t *arena;
+    bf_snapw_t *snapw;        /* the snapshot being built: bodies go there
+                                 as files are read, never copied twice */
     bf_site_opts_t opts;
     bf_config_t config;
     bf_value_t *data;         /* map of data/ files, or NULL */

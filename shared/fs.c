@@ -196,6 +196,12 @@ static int sync_parent(const char *path)
 
 int bf_fs_write_atomic(const char *path, const void *data, size_t len, int do_sync)
 {
+    struct iovec iov = {.iov_base = (void *)data, .iov_len = len};
+    return bf_fs_write_atomic_iov(path, &iov, 1, do_sync);
+}
+
+int bf_fs_write_atomic_iov(const char *path, const struct iovec *iov, size_t n, int do_sync)
+{
     char tmp[BF_PATH_MAX];
     if (strlen(path) >= BF_PATH_MAX) {
         errno = ENAMETOOLONG;
@@ -205,8 +211,9 @@ int bf_fs_write_atomic(const char *path, const void *data, size_t len, int do_sy
     if (fd < 0)
         return -1;
 
-    if (write_all(fd, data, len) < 0)
-        goto fail;
+    for (size_t i = 0; i < n; i++)
+        if (write_all(fd, iov[i].iov_base, iov[i].iov_len) < 0)
+            goto fail;
     if (do_sync && fsync(fd) < 0)
         goto fail;
     int rc = close(fd);

@@ -18,6 +18,7 @@
 
 #include <stddef.h>
 #include <sys/types.h>
+#include <sys/uio.h>
 
 #include "shared/buf.h"
 
@@ -40,6 +41,9 @@ int bf_fs_mkdir_p(const char *path, mode_t mode);
  * directory, fsync'd if do_sync, then rename(2) over path.  On error the
  * temporary is removed and path is untouched. */
 int bf_fs_write_atomic(const char *path, const void *data, size_t len, int do_sync);
+/* The same for a file made of n pieces, written in order (no copy into one
+ * buffer first: the snapshot writer hands its tables over as they are). */
+int bf_fs_write_atomic_iov(const char *path, const struct iovec *iov, size_t n, int do_sync);
 
 /* Appends the whole file to out.  Files larger than max bytes fail with
  * EFBIG before anything is read (max 0: no limit). */

@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/uio.h>
 
 #include "shared/fs.h"
 #include "shared/hash.h"
@@ -416,8 +417,15 @@ static uint64_t align8(uint64_t x)
     return (x + 7) & ~(uint64_t)7;
 }
 
-int bf_snapw_finish_mem(bf_snapw_t *w, bf_buf_t *out)
+/* The file as pieces: the header, then each table after its zero padding.
+ * Fills h (checksum included) and iov; returns the number of pieces, or -1
+ * after logging.  The tables are not copied: both finishers below write
+ * straight from the writer's buffers. */
+#define MAX_PIECES (1 + 2 * BF_SNAP_T_COUNT)
+
+static int layout(bf_snapw_t *w, bf_snap_header_t *h, struct iovec *iov)
 {
+    static const unsigned char zeros[8];
     if (!w->failed && w->count[BF_SNAP_T_SITE] != 1)
         fail(w, "no site record");
     if (w->failed) {
@@ -425,61 +433,76 @@ int bf_snapw_finish_mem(bf_snapw_t *w, bf_buf_t *out)
         return -1;
     }
     zero_pads(w);
-
-    bf_snap_header_t h;
-    memset(&h, 0, sizeof h);
-    memcpy(h.magic, BF_SNAP_MAGIC, sizeof h.magic);
-    h.version = BF_SNAP_VERSION;
-    h.endian = BF_SNAP_ENDIAN;
-    h.header_size = sizeof h;
-    h.table_count = BF_SNAP_T_COUNT;
-    uint64_t off = sizeof h;
+    memset(h, 0, sizeof *h);
+    memcpy(h->magic, BF_SNAP_MAGIC, sizeof h->magic);
+    h->version = BF_SNAP_VERSION;
+    h->endian = BF_SNAP_ENDIAN;
+    h->header_size = sizeof *h;
+    h->table_count = BF_SNAP_T_COUNT;
+    int n = 0;
+    iov[n++] = (struct iovec){.iov_base = h, .iov_len = sizeof *h};
+    uint64_t off = sizeof *h;
+    bf_hasher_t *hs = bf_hasher_new(0);
+    if (!hs) {
+        bf_log_error("cannot build the snapshot: out of memory");
+        return -1;
+    }
     for (int t = 0; t < BF_SNAP_T_COUNT; t++) {
-        off = align8(off);
-        h.tables[t].offset = off;
-        h.tables[t].size = w->tab[t].len;
-        h.tables[t].count = w->count[t];
-        h.tables[t].elem_size = elem_sizes[t];
+        uint64_t pad = align8(off) - off;
+        if (pad) {
+            iov[n++] = (struct iovec){.iov_base = (void *)zeros, .iov_len = (size_t)pad};
+            bf_hasher_update(hs, zeros, (size_t)pad);
+        }
+        off += pad;
+        h->tables[t].offset = off;
+        h->tables[t].size = w->tab[t].len;
+        h->tables[t].count = w->count[t];
+        h->tables[t].elem_size = elem_sizes[t];
+        if (w->tab[t].len) {
+            iov[n++] = (struct iovec){.iov_base = w->tab[t].data, .iov_len = w->tab[t].len};
+            bf_hasher_update(hs, w->tab[t].data, w->tab[t].len);
+        }
         off += w->tab[t].len;
     }
-    h.file_size = off;
+    h->file_size = off;
+    h->body_checksum = bf_hasher_digest(hs);
+    bf_hasher_free(hs);
     if (off > SIZE_MAX) {
         bf_log_error("cannot build the snapshot: it is too large for this host");
         return -1;
     }
+    return n;
+}
 
-    bf_buf_reset(out);
-    if (bf_buf_grow(out, (size_t)off) < 0) {
-        bf_log_error("cannot build the snapshot: out of memory");
+int bf_snapw_finish_mem(bf_snapw_t *w, bf_buf_t *out)
+{
+    bf_snap_header_t h;
+    struct iovec iov[MAX_PIECES];
+    int n = layout(w, &h, iov);
+    if (n < 0)
         return -1;
+    bf_buf_reset(out);
+    for (int i = 0; i < n; i++) {
+        if (bf_buf_append(out, iov[i].iov_base, iov[i].iov_len) < 0) {
+            bf_log_error("cannot build the snapshot: out of memory");
+            return -1;
+        }
     }
-    unsigned char *base = (unsigned char *)out->data;
-    memset(base, 0, (size_t)off); /* the padding between tables */
-    for (int t = 0; t < BF_SNAP_T_COUNT; t++) {
-        if (w->tab[t].len)
-            memcpy(base + h.tables[t].offset, w->tab[t].data, w->tab[t].len);
-    }
-    h.body_checksum = bf_hash64(base + sizeof h, (size_t)off - sizeof h);
-    memcpy(base, &h, sizeof h);
-    out->len = (size_t)off;
-    out->data[out->len] = '\0';
     return 0;
 }
 
 int bf_snapw_finish(bf_snapw_t *w, const char *path)
 {
-    bf_buf_t img = BF_BUF_INIT;
-    int rc = -1;
-    if (bf_snapw_finish_mem(w, &img) < 0)
-        goto out;
+    bf_snap_header_t h;
+    struct iovec iov[MAX_PIECES];
+    int n = layout(w, &h, iov);
+    if (n < 0)
+        return -1;
     /* No fsync: the snapshot is rebuilt by every build; the rename alone
      * keeps readers from ever seeing half a file. */
-    if (bf_fs_write_atomic(path, img.data, img.len, 0) < 0) {
+    if (bf_fs_write_atomic_iov(path, iov, (size_t)n, 0) < 0) {
         bf_log_at(BF_LOG_ERROR, path, 0, 0, "cannot write the snapshot: %s", strerror(errno));
-        goto out;
+        return -1;
     }
-    rc = 0;
-out:
-    bf_buf_free(&img);
-    return rc;
+    return 0;
 }
