@@ -6,7 +6,8 @@
 #
 # Generates perf/site-10k with perf/gensite.py (seed 1) the first time, then
 # times `snapshot build` on it with hyperfine when installed (1 warm-up, 10
-# runs), else with a loop of 5 runs.  Prints the summary line of the
+# runs, beside `cat` of every source file as the floor), else with a loop
+# of 5 runs.  Prints the summary line of the
 # snapshot and checks that `snapshot dump --json` gives valid JSON.  Record
 # figures worth keeping in perf/RESULTS.md with the date and the commit.
 #
@@ -34,7 +35,11 @@ echo "== $bin snapshot build $site"
 
 echo "== timing"
 if command -v hyperfine >/dev/null 2>&1; then
-    hyperfine --warmup 1 --runs 10 "$bin snapshot build -q $site"
+    # Side by side with the I/O floor (reading every source file once), so
+    # the figure is a ratio on this machine, not a time from a noisy box.
+    hyperfine --warmup 1 --runs 10 \
+        -n "snapshot build" "$bin snapshot build -q $site" \
+        -n "read every file (floor)" "find $site/content -type f -exec cat {} + >/dev/null"
 else
     echo "(hyperfine not installed: 5 runs timed with date)"
     i=1 total=0 best=
