@@ -16,12 +16,11 @@
 #include "coordinator/config.h"
 #include "shared/arena.h"
 #include "shared/ctx.h"
+#include "tests/capture.h"
 #include "shared/fs.h"
 
 static bf_arena_t *A;
 static char tmpdir[64];
-static int saved_fd = -1;
-static char cap_path[64];
 
 static void setup(void)
 {
@@ -50,36 +49,6 @@ static void put_file(const char *path, const char *text)
     fclose(f);
 }
 
-static void cap_start(void)
-{
-    int fd;
-
-    strcpy(cap_path, "/tmp/bf-config-err-XXXXXX");
-    fd = mkstemp(cap_path);
-    cr_assert(fd >= 0);
-    fflush(stderr);
-    saved_fd = dup(2);
-    dup2(fd, 2);
-    close(fd);
-}
-
-static char *cap_end(void)
-{
-    static char buf[65536];
-    FILE *f;
-    size_t n;
-
-    fflush(stderr);
-    dup2(saved_fd, 2);
-    close(saved_fd);
-    f = fopen(cap_path, "r");
-    cr_assert_not_null(f);
-    n = fread(buf, 1, sizeof(buf) - 1, f);
-    buf[n] = '\0';
-    fclose(f);
-    unlink(cap_path);
-    return strdup(buf);
-}
 
 /* Loads site_dir; checks the return code and the exact stderr output. */
 static bf_config_t load(const char *site_dir, int want_rc, const char *want_err)

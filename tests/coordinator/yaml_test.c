@@ -16,10 +16,9 @@
 #include "coordinator/yaml.h"
 #include "shared/arena.h"
 #include "shared/ctx.h"
+#include "tests/capture.h"
 
 static bf_arena_t *A;
-static int saved_fd = -1;
-static char cap_path[64];
 
 static void setup(void)
 {
@@ -34,37 +33,6 @@ static void teardown(void)
     bf_arena_destroy(A);
 }
 
-static void cap_start(void)
-{
-    int fd;
-
-    strcpy(cap_path, "/tmp/bf-yaml-test-XXXXXX");
-    fd = mkstemp(cap_path);
-    cr_assert(fd >= 0);
-    fflush(stderr);
-    saved_fd = dup(2);
-    dup2(fd, 2);
-    close(fd);
-}
-
-/* Stops capturing; returns everything written to stderr (malloc'd). */
-static char *cap_end(void)
-{
-    static char buf[65536];
-    FILE *f;
-    size_t n;
-
-    fflush(stderr);
-    dup2(saved_fd, 2);
-    close(saved_fd);
-    f = fopen(cap_path, "r");
-    cr_assert_not_null(f);
-    n = fread(buf, 1, sizeof(buf) - 1, f);
-    buf[n] = '\0';
-    fclose(f);
-    unlink(cap_path);
-    return strdup(buf);
-}
 
 static bf_value_t *parse_ok(const char *text, unsigned first_line)
 {

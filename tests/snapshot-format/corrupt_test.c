@@ -21,12 +21,12 @@
 #include "snapshot-format/dump.h"
 #include "snapshot-format/reader.h"
 #include "snapshot-format/writer.h"
+#include "tests/capture.h"
 #include "tests/snapshot-format/snapfix.h"
 
 /* ---- stderr capture ------------------------------------------------------ */
 
 static int saved_fd = -1;
-static char cap_path[64];
 
 static void quiet_begin(void)
 {
@@ -41,30 +41,6 @@ static void quiet_end(void)
 {
     dup2(saved_fd, 2);
     close(saved_fd);
-}
-
-static void capture_begin(void)
-{
-    strcpy(cap_path, "/tmp/bf-snap-err-XXXXXX");
-    int fd = mkstemp(cap_path);
-    cr_assert_geq(fd, 0);
-    saved_fd = dup(2);
-    dup2(fd, 2);
-    close(fd);
-}
-
-/* Everything written to stderr since capture_begin (static buffer). */
-static const char *capture_end(void)
-{
-    static char buf[4096];
-    dup2(saved_fd, 2);
-    close(saved_fd);
-    FILE *f = fopen(cap_path, "r");
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    buf[n] = '\0';
-    fclose(f);
-    unlink(cap_path);
-    return buf;
 }
 
 /* ---- images ------------------------------------------------------------- */
@@ -141,9 +117,9 @@ static int load(size_t len)
 static void expect_bad(const char *want)
 {
     fix_rehash(img.data, img.len);
-    capture_begin();
+    cap_start();
     int rc = load(img.len);
-    const char *err = capture_end();
+    const char *err = cap_end();
     cr_assert_eq(rc, -1, "accepted; expected \"%s\"", want);
     cr_assert(strstr(err, want) != NULL, "message \"%s\" lacks \"%s\"", err, want);
     cr_assert(strncmp(err, "x.bfs: error: ", 14) == 0, "prefix of \"%s\"", err);
@@ -210,9 +186,9 @@ Test(corrupt, every_byte_flipped_checksum_fixed)
 Test(corrupt, checksum)
 {
     img.data[img.len - 1] ^= 1;
-    capture_begin();
+    cap_start();
     int rc = load(img.len);
-    const char *err = capture_end();
+    const char *err = cap_end();
     cr_assert_eq(rc, -1);
     cr_assert(strstr(err, "x.bfs: error: corrupt snapshot: checksum mismatch"), "%s", err);
 }
