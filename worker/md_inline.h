@@ -1,0 +1,30 @@
+/*
+ * worker/md_inline.h - text in the walk: runs of text nodes with their
+ * cross-references, words, math detection, heading text and excerpt cut
+ * (private to the markdown adapter; includes cmark-gfm through
+ * md_render.h).
+ */
+#ifndef BF_WORKER_MD_INLINE_H
+#define BF_WORKER_MD_INLINE_H
+
+#include <stddef.h>
+
+#include "worker/md_render.h"
+
+/* The run of adjacent text nodes starting at first: writes it with
+ * [[cross-references]] as links (not in plain mode), a trailing {#id}
+ * removed from a heading, words counted, math looked for.  Returns the
+ * last node of the run (the walk continues after it). */
+cmark_node *bf_md_text_run(bf_md_walk_t *w, cmark_node *first);
+
+/* Counts the words of s (code, titles), which is written elsewhere. */
+void bf_md_count_words(bf_md_walk_t *w, const char *s, size_t n);
+
+/* A word boundary at a block edge. */
+void bf_md_word_break(bf_md_walk_t *w);
+
+/* A soft or hard line break inside node's parent: a word boundary where
+ * the excerpt may be cut. */
+void bf_md_line_break(bf_md_walk_t *w, cmark_node *node);
+
+#endif
