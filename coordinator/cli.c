@@ -15,7 +15,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "coordinator/farm.h"
 #include "coordinator/freeze.h"
+#include "coordinator/jobs.h"
 #include "coordinator/load.h"
 #include "shared/fs.h"
 #include "shared/log.h"
@@ -26,12 +28,14 @@ static const char usage_main[] =
     "usage: bengal-farm [build] [options] [SITE]\n"
     "       bengal-farm snapshot build [options] [SITE]\n"
     "       bengal-farm snapshot dump [--json] FILE\n"
+    "       bengal-farm markdown [--plain] [--unsafe] [-e EXT]... < FILE.md\n"
     "       bengal-farm version\n"
     "\n"
     "commands:\n"
     "  build            build the site in SITE (default: the current directory)\n"
     "  snapshot build   discover SITE and write SITE/.bengal/snapshot.bfs\n"
     "  snapshot dump    print a snapshot file (--json: as JSON)\n"
+    "  markdown         render markdown from stdin to HTML, as a build does\n"
     "  version          print the version\n"
     "\n"
     "Run `bengal-farm COMMAND --help` for a command's options.\n";
@@ -39,12 +43,22 @@ static const char usage_main[] =
 static const char usage_build[] =
     "usage: bengal-farm [build] [options] [SITE]\n"
     "\n"
-    "Builds the site in SITE (default: the current directory) into its output\n"
-    "directory.  The render farm is not part of this version yet: use\n"
-    "`bengal-farm snapshot build SITE` to discover and check a site.\n"
+    "Builds the site in SITE (default: the current directory) with a farm of\n"
+    "worker processes into its output directory, which is replaced in one\n"
+    "atomic swap only when the whole site rendered.\n"
     "\n"
     "options:\n"
-    "  -h, --help       show this help\n";
+    "  -j, --jobs N        worker processes (default: the CPUs this process may\n"
+    "                      use: online CPUs, affinity, cgroup quota; BENGAL_JOBS)\n"
+    "  -o, --output DIR    output directory (default: build.output_dir, public)\n"
+    "  -D, --drafts        include pages marked draft: true\n"
+    "  -F, --future        include pages dated in the future\n"
+    "      --strict        broken cross-references and links are errors\n"
+    "  -k, --keep-going    skip a page that crashes workers; publish the rest\n"
+    "      --stats-json FILE  write build statistics as JSON\n"
+    "  -q, --quiet         print errors only\n"
+    "  -v, --verbose       print more about what happens\n"
+    "  -h, --help          show this help\n";
 
 static const char usage_snapshot[] =
     "usage: bengal-farm snapshot build [options] [SITE]\n"
@@ -134,19 +148,32 @@ static void human_size(size_t n, char *out, size_t cap)
         snprintf(out, cap, "%.1f MiB", (double)n / (1024 * 1024));
 }
 
-/* Parses the options shared by build and snapshot build. 0, 1 for
- * --help (printed), or -1 for a usage error (printed). */
-static int parse_site_opts(int argc, char **argv, const char *usage, bf_site_opts_t *o)
+/* Options of `build` beyond those it shares with `snapshot build`. */
+typedef struct {
+    unsigned jobs;            /* 0: default */
+    const char *output;       /* NULL: the config's */
+    const char *stats_json;
+    bool keep_going;
+} build_opts_t;
+
+/* Parses the options of build (b != NULL) or snapshot build (b == NULL).
+ * 0, 1 for --help (printed), or -1 for a usage error (printed). */
+static int parse_site_opts(int argc, char **argv, const char *usage, bf_site_opts_t *o,
+                           build_opts_t *b)
 {
     static const struct option longs[] = {
         {"drafts", no_argument, NULL, 'D'}, {"future", no_argument, NULL, 'F'},
         {"strict", no_argument, NULL, 'S'}, {"quiet", no_argument, NULL, 'q'},
         {"verbose", no_argument, NULL, 'v'}, {"help", no_argument, NULL, 'h'},
+        {"jobs", required_argument, NULL, 'j'}, {"output", required_argument, NULL, 'o'},
+        {"keep-going", no_argument, NULL, 'k'}, {"stats-json", required_argument, NULL, 'J'},
         {NULL, 0, NULL, 0},
     };
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "+DFqvh", longs, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, b ? "+DFqvhj:o:k" : "+DFqvh", longs, NULL)) != -1) {
+        if (!b && (c == 'j' || c == 'o' || c == 'k' || c == 'J'))
+            c = '?'; /* build-only option */
         switch (c) {
         case 'D': o->drafts = true; break;
         case 'F': o->future = true; break;
@@ -154,6 +181,20 @@ static int parse_site_opts(int argc, char **argv, const char *usage, bf_site_opt
         case 'q': bf_ctx.log_level = BF_LOG_ERROR; break;
         case 'v': bf_ctx.log_level = BF_LOG_DEBUG; break;
         case 'h': show_help(usage); return 1;
+        case 'o': b->output = optarg; break;
+        case 'k': b->keep_going = true; break;
+        case 'J': b->stats_json = optarg; break;
+        case 'j': {
+            char *end;
+            unsigned long v = strtoul(optarg, &end, 10);
+            if (*end || v == 0 || v > 1024) {
+                fprintf(stderr, "bengal-farm: error: -j wants a number of workers "
+                                "from 1 to 1024, not \"%s\"\n", optarg);
+                return -1;
+            }
+            b->jobs = (unsigned)v;
+            break;
+        }
         default: usage_error(usage); return -1;
         }
     }
@@ -167,10 +208,40 @@ static int parse_site_opts(int argc, char **argv, const char *usage, bf_site_opt
     return 0;
 }
 
+/* Discovery's result frozen into SITE/.bengal/snapshot.bfs and mapped.
+ * It is written beside the old one and validated before it replaces it: a
+ * snapshot that fails its own check is never published.  0, or -1 logged. */
+static int write_snapshot(bf_site_t *s, bf_snap_t **snap, size_t *bytes)
+{
+    const char *dir = bf_site_disp(s, ".bengal");
+    const char *path = bf_site_disp(s, ".bengal/snapshot.bfs");
+    const char *tmp = bf_site_disp(s, ".bengal/snapshot.bfs.new");
+    *snap = NULL;
+    if (bf_fs_mkdir_p(dir, 0777) < 0) {
+        bf_log_at(BF_LOG_ERROR, dir, 0, 0, "cannot create directory: %s", strerror(errno));
+        return -1;
+    }
+    if (bf_freeze_site(s, tmp, bytes) < 0)
+        return -1;
+    if (bf_snap_open(tmp, snap) < 0) {
+        bf_log_error("internal error: the snapshot just written fails validation");
+        unlink(tmp);
+        return -1;
+    }
+    if (rename(tmp, path) < 0) {
+        bf_log_at(BF_LOG_ERROR, path, 0, 0, "cannot rename: %s", strerror(errno));
+        unlink(tmp);
+        bf_snap_close(*snap);
+        *snap = NULL;
+        return -1;
+    }
+    return 0;
+}
+
 static int cmd_snapshot_build(int argc, char **argv)
 {
     bf_site_opts_t o = {0};
-    int rc = parse_site_opts(argc, argv, usage_snapshot_build, &o);
+    int rc = parse_site_opts(argc, argv, usage_snapshot_build, &o, NULL);
     if (rc)
         return rc > 0 ? BF_EXIT_OK : BF_EXIT_USAGE;
     if (build_time(&o.now) < 0)
@@ -179,35 +250,18 @@ static int cmd_snapshot_build(int argc, char **argv)
     bf_site_t *s;
     if (bf_site_load(&o, &s) < 0)
         return BF_EXIT_CONTENT;
-    const char *dir = bf_site_disp(s, ".bengal");
-    const char *path = bf_site_disp(s, ".bengal/snapshot.bfs");
     size_t bytes = 0;
     bf_snap_t *snap = NULL;
     rc = BF_EXIT_INTERNAL;
-    if (bf_fs_mkdir_p(dir, 0777) < 0) {
-        bf_log_at(BF_LOG_ERROR, dir, 0, 0, "cannot create directory: %s", strerror(errno));
+    if (write_snapshot(s, &snap, &bytes) < 0)
         goto done;
-    }
-    /* Written beside the old one and validated before it replaces it: a
-     * snapshot that fails its own check is never published. */
-    const char *tmp = bf_site_disp(s, ".bengal/snapshot.bfs.new");
-    if (bf_freeze_site(s, tmp, &bytes) < 0)
-        goto done;
-    if (bf_snap_open(tmp, &snap) < 0 || rename(tmp, path) < 0) {
-        if (!snap)
-            bf_log_error("internal error: the snapshot just written fails validation");
-        else
-            bf_log_at(BF_LOG_ERROR, path, 0, 0, "cannot rename: %s", strerror(errno));
-        unlink(tmp);
-        goto done;
-    }
     char size[32];
     human_size(bytes, size, sizeof size);
     if (bf_ctx.log_level < BF_LOG_ERROR)
         printf("snapshot: %u pages, %u sections, %u terms, %u waves -> %s (%s) in %.2f s\n",
                bf_snap_count(snap, BF_SNAP_T_PAGES), bf_snap_count(snap, BF_SNAP_T_SECTIONS),
                bf_snap_count(snap, BF_SNAP_T_TERMS), bf_snap_count(snap, BF_SNAP_T_WAVES),
-               path, size, now_seconds() - t0);
+               bf_site_disp(s, ".bengal/snapshot.bfs"), size, now_seconds() - t0);
     rc = BF_EXIT_OK;
 done:
     if (snap)
@@ -275,16 +329,101 @@ static int cmd_snapshot(int argc, char **argv)
     return usage_error(usage_snapshot);
 }
 
-static int cmd_build(int argc, char **argv)
+static int write_stats(const char *path, const bf_farm_report_t *r, unsigned jobs,
+                       const double phase[4], double total)
+{
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        bf_log_at(BF_LOG_ERROR, path, 0, 0, "cannot write: %s", strerror(errno));
+        return -1;
+    }
+    fprintf(f, "{\n  \"pages\": %u,\n  \"seconds\": %.6f,\n  \"pages_per_second\": %.1f,\n",
+            r->pages, total, total > 0 ? r->pages / total : 0.0);
+    fprintf(f, "  \"jobs\": %u,\n  \"warnings\": %u,\n  \"skipped\": %u,\n"
+               "  \"respawns\": %u,\n",
+            jobs, r->warnings, r->skipped, r->respawns);
+    fprintf(f, "  \"phases\": {\"discover\": %.6f, \"snapshot\": %.6f, \"compile\": %.6f, "
+               "\"render\": %.6f},\n",
+            phase[0], phase[1], phase[2], phase[3]);
+    fprintf(f, "  \"ring_full_waits\": %llu,\n  \"ring_empty_waits\": %llu,\n  \"workers\": [",
+            (unsigned long long)r->full_waits, (unsigned long long)r->empty_waits);
+    for (unsigned i = 0; i < jobs && i < 256; i++)
+        fprintf(f, "%s\n    {\"pages\": %llu, \"busy_seconds\": %.6f, \"busy_fraction\": %.4f}",
+                i ? "," : "", (unsigned long long)r->slot_pages[i], r->busy_ns[i] / 1e9,
+                phase[3] > 0 ? r->busy_ns[i] / 1e9 / phase[3] : 0.0);
+    fprintf(f, "\n  ]\n}\n");
+    return fclose(f) == 0 ? 0 : -1;
+}
+
+/* Bytes per ring: 4 MiB, less under a cgroup memory limit so that all the
+ * rings together stay within an eighth of it (at least 64 KiB each). */
+static size_t ring_capacity(unsigned jobs)
+{
+    uint64_t limit = bf_jobs_memory_limit(NULL);
+    size_t cap = 4u << 20;
+    if (limit && limit / 8 / jobs < cap)
+        cap = limit / 8 / jobs > (64u << 10) ? (size_t)(limit / 8 / jobs) : 64u << 10;
+    return cap;
+}
+
+static int cmd_build(int argc, char **argv, const bf_farm_roles_t *roles)
 {
     bf_site_opts_t o = {0};
-    int rc = parse_site_opts(argc, argv, usage_build, &o);
+    build_opts_t b = {0};
+    int rc = parse_site_opts(argc, argv, usage_build, &o, &b);
     if (rc)
         return rc > 0 ? BF_EXIT_OK : BF_EXIT_USAGE;
-    bf_log_error("the render farm is not part of this version yet; "
-                 "run `bengal-farm snapshot build %s` to discover and check the site",
-                 o.site_dir);
-    return BF_EXIT_USAGE;
+    if (build_time(&o.now) < 0)
+        return BF_EXIT_USAGE;
+    if (!b.jobs) {
+        bf_jobs_t j;
+        if (bf_jobs_default(NULL, &j) < 0)
+            return BF_EXIT_USAGE;
+        b.jobs = j.jobs;
+        bf_log_debug("%u workers: %s", j.jobs, j.why);
+    }
+    bf_fault_t fault;
+    if (bf_farm_parse_fault(getenv("BENGAL_FAULT"), &fault) < 0) {
+        bf_log_error("BENGAL_FAULT=\"%s\" is not a fault this build knows", getenv("BENGAL_FAULT"));
+        return BF_EXIT_USAGE;
+    }
+    double t0 = now_seconds(), phase[4] = {0};
+    bf_site_t *s;
+    if (bf_site_load(&o, &s) < 0)
+        return BF_EXIT_CONTENT;
+    phase[0] = now_seconds() - t0;
+    bf_snap_t *snap = NULL;
+    size_t bytes;
+    rc = BF_EXIT_INTERNAL;
+    if (write_snapshot(s, &snap, &bytes) < 0)
+        goto done;
+    phase[1] = now_seconds() - t0 - phase[0];
+    if (fault.page[0] &&
+        (fault.arg = bf_snap_find_path(snap, fault.page, strlen(fault.page))) == BF_SNAP_NONE) {
+        bf_log_error("BENGAL_FAULT names no page \"%s\"", fault.page);
+        rc = BF_EXIT_USAGE;
+        goto done;
+    }
+    const char *output = b.output ? b.output : bf_site_disp(s, s->config.output_dir);
+    bf_farm_opts_t fo = {
+        .snap = snap, .site_dir = o.site_dir, .output = output, .jobs = b.jobs,
+        .ring_capacity = ring_capacity(b.jobs), .keep_going = b.keep_going, .fault = fault,
+    };
+    bf_farm_report_t rep;
+    rc = bf_farm_run(&fo, roles, &rep);
+    phase[3] = rep.render_seconds;
+    double total = now_seconds() - t0;
+    if (b.stats_json && write_stats(b.stats_json, &rep, b.jobs, phase, total) < 0 && rc == 0)
+        rc = BF_EXIT_INTERNAL;
+    if ((rc == 0 || (rc == BF_EXIT_CONTENT && rep.skipped)) && bf_ctx.log_level < BF_LOG_ERROR)
+        printf("built %u pages in %.2f s (%.0f pages/s, %u workers)%s -> %s\n", rep.pages,
+               total, total > 0 ? rep.pages / total : 0.0, b.jobs,
+               rc == 0 ? "" : ", with pages skipped", output);
+done:
+    if (snap)
+        bf_snap_close(snap);
+    bf_site_free(s);
+    return rc;
 }
 
 static int cmd_version(int argc, char **argv)
@@ -298,7 +437,7 @@ static int cmd_version(int argc, char **argv)
     return BF_EXIT_OK;
 }
 
-int bf_cli_main(int argc, char **argv)
+int bf_cli_main(int argc, char **argv, const bf_farm_roles_t *roles)
 {
     bf_ctx_init(BF_ROLE_COORD, 0);
     if (argc >= 2) {
@@ -306,7 +445,7 @@ int bf_cli_main(int argc, char **argv)
         if (strcmp(cmd, "snapshot") == 0)
             return cmd_snapshot(argc - 1, argv + 1);
         if (strcmp(cmd, "build") == 0)
-            return cmd_build(argc - 1, argv + 1);
+            return cmd_build(argc - 1, argv + 1, roles);
         if (strcmp(cmd, "version") == 0)
             return cmd_version(argc - 1, argv + 1);
         if (strcmp(cmd, "--version") == 0 && argc == 2)
@@ -314,5 +453,5 @@ int bf_cli_main(int argc, char **argv)
         if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0)
             return show_help(usage_main);
     }
-    return cmd_build(argc, argv);
+    return cmd_build(argc, argv, roles);
 }

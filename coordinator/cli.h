@@ -12,10 +12,13 @@
 #ifndef BF_COORDINATOR_CLI_H
 #define BF_COORDINATOR_CLI_H
 
+#include "shared/farm.h"
+
 #define BF_VERSION "0.1.0"
 
 enum { BF_EXIT_OK = 0, BF_EXIT_CONTENT = 1, BF_EXIT_USAGE = 2, BF_EXIT_INTERNAL = 3 };
 
-int bf_cli_main(int argc, char **argv);
+/* roles: the worker entry points (main.c hands them over). */
+int bf_cli_main(int argc, char **argv, const bf_farm_roles_t *roles);
 
 #endif

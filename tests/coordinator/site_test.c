@@ -270,6 +270,7 @@ Test(site, duplicate_outputs)
     cr_assert(strstr(err, "/content/b.md:2:6: error: output \"same/index.html\" is also the "
                           "output of "), "%s", err);
     cr_assert(strstr(err, "/content/a.md\n"), "%s", err);
+    free(err);
 }
 
 Test(site, alias_collides_with_page)
@@ -299,6 +300,7 @@ Test(site, bad_paths)
                           "component: contains \"..\""), "%s", err);
     cr_assert(strstr(err, "/content/b.md:2:6: error: url \"/../x\" is not a valid path"),
               "%s", err);
+    free(err);
 }
 
 Test(site, bad_field_types)
@@ -308,6 +310,7 @@ Test(site, bad_field_types)
     char *err = load_fails();
     cr_assert_eq(bf_ctx.n_errors - before, 4);
     cr_assert(strstr(err, "/content/a.md:2:9: error: \"weight\" must be an integer"), "%s", err);
+    free(err);
 }
 
 Test(site, symlinks)
@@ -324,6 +327,7 @@ Test(site, symlinks)
     cr_assert_eq(symlink("/etc", link), 0);
     char *err = load_fails();
     cr_assert(strstr(err, "/content/etc: error: symlink points outside the site root"), "%s", err);
+    free(err);
 }
 
 Test(site, symlink_loop)

@@ -119,11 +119,12 @@ static void expect_bad(const char *want)
     fix_rehash(img.data, img.len);
     cap_start();
     int rc = load(img.len);
-    const char *err = cap_end();
+    char *err = cap_end();
     cr_assert_eq(rc, -1, "accepted; expected \"%s\"", want);
     cr_assert(strstr(err, want) != NULL, "message \"%s\" lacks \"%s\"", err, want);
     cr_assert(strncmp(err, "x.bfs: error: ", 14) == 0, "prefix of \"%s\"", err);
     cr_assert_eq(strchr(err, '\n'), err + strlen(err) - 1, "one line: \"%s\"", err);
+    free(err);
 }
 
 TestSuite(corrupt, .init = full, .fini = fini);
@@ -188,9 +189,10 @@ Test(corrupt, checksum)
     img.data[img.len - 1] ^= 1;
     cap_start();
     int rc = load(img.len);
-    const char *err = cap_end();
+    char *err = cap_end();
     cr_assert_eq(rc, -1);
     cr_assert(strstr(err, "x.bfs: error: corrupt snapshot: checksum mismatch"), "%s", err);
+    free(err);
 }
 
 Test(corrupt, header)

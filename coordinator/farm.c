@@ -1,0 +1,402 @@
+/*
+ * coordinator/farm.c - fork and supervise the render farm (see farm.h).
+ */
+#include "coordinator/farm.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "coordinator/writer.h"
+#include "shared/fs.h"
+#include "shared/futex.h"
+#include "shared/log.h"
+#include "shared/ring.h"
+#include "shared/shm.h"
+
+#define MAX_IDLE_DEATHS 3 /* workers dying outside any page, in a row */
+
+typedef struct {
+    const bf_farm_opts_t *o;
+    const bf_farm_roles_t *roles;
+    bf_shm_t shm;
+    bf_farm_layout_t lay;
+    bf_farm_ctl_t *ctl;
+    bf_farm_slot_t *slots;
+    bf_ring_bell_t *bell;
+    bf_ring_t *rings;
+    bf_farm_worker_args_t *args; /* one per slot */
+    char staging[BF_PATH_MAX];
+    pid_t writer;
+    pid_t *workers;              /* by slot; 0 when exited */
+    unsigned alive;
+    unsigned idle_deaths;
+    bf_farm_report_t *rep;
+} farm_t;
+
+static void on_signal(int sig)
+{
+    bf_ctx.stop_signal = sig;
+}
+
+static void catch_signals(bool on)
+{
+    struct sigaction sa = {.sa_handler = on ? on_signal : SIG_DFL};
+    sigemptyset(&sa.sa_mask); /* no SA_RESTART: waitpid must see EINTR */
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
+/* In a new child: die with the coordinator, default signals. */
+static void child_setup(pid_t parent, int oom_adj)
+{
+    catch_signals(false);
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent)
+        _exit(2); /* the coordinator died before prctl took effect */
+    if (oom_adj) {
+        int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+        if (fd >= 0) {
+            char b[16];
+            int n = snprintf(b, sizeof b, "%d", oom_adj);
+            if (write(fd, b, (size_t)n) < 0) { /* not fatal: a hint */ }
+            close(fd);
+        }
+    }
+}
+
+static int spawn_worker(farm_t *f, unsigned slot)
+{
+    pid_t parent = getpid();
+    pid_t pid = fork();
+    if (pid < 0) {
+        bf_log_error("cannot start a worker: %s", strerror(errno));
+        return -1;
+    }
+    if (pid == 0) {
+        child_setup(parent, 500); /* the OOM killer takes workers first */
+        f->roles->main(&f->args[slot]);
+    }
+    atomic_fetch_add(&f->slots[slot].generation, 1);
+    atomic_store(&f->slots[slot].pid, (uint32_t)pid);
+    f->workers[slot] = pid;
+    f->alive++;
+    return 0;
+}
+
+static int spawn_writer(farm_t *f)
+{
+    bf_writer_args_t wa = {
+        .staging = f->staging, .output = f->o->output, .bell = f->bell,
+        .rings = f->rings, .n_rings = f->o->jobs, .ctl = f->ctl, .fault = f->o->fault,
+    };
+    pid_t parent = getpid();
+    f->writer = fork();
+    if (f->writer < 0) {
+        bf_log_error("cannot start the writer: %s", strerror(errno));
+        return -1;
+    }
+    if (f->writer == 0) {
+        child_setup(parent, 0);
+        bf_writer_main(&wa);
+    }
+    return 0;
+}
+
+static int setup(farm_t *f)
+{
+    const bf_farm_opts_t *o = f->o;
+    uint32_t n_pages = bf_snap_count(o->snap, BF_SNAP_T_PAGES);
+    uint32_t n_waves = bf_snap_count(o->snap, BF_SNAP_T_WAVES);
+    if (bf_farm_layout(o->jobs, n_waves, n_pages, o->ring_capacity, &f->lay) < 0 ||
+        bf_shm_create(&f->shm, f->lay.total, "bf-farm") < 0) {
+        bf_log_error("cannot create the shared memory of the farm: %s", strerror(errno));
+        return -1;
+    }
+    char *base = f->shm.base;
+    f->ctl = (bf_farm_ctl_t *)base;
+    f->slots = (bf_farm_slot_t *)(base + f->lay.slots);
+    f->bell = (bf_ring_bell_t *)(base + f->lay.bell);
+    f->rings = calloc(o->jobs, sizeof(*f->rings));
+    f->args = calloc(o->jobs, sizeof(*f->args));
+    f->workers = calloc(o->jobs, sizeof(*f->workers));
+    if (!f->rings || !f->args || !f->workers) {
+        bf_log_error("out of memory");
+        return -1;
+    }
+    const bf_snap_site_t *site = bf_snap_site(o->snap);
+    f->ctl->magic = BF_FARM_MAGIC;
+    f->ctl->n_slots = o->jobs;
+    f->ctl->n_waves = n_waves;
+    f->ctl->n_pages = n_pages;
+    memcpy(f->ctl->level_start, site->level_waves, sizeof f->ctl->level_start);
+    uint32_t level = 0;
+    while (level < BF_FARM_LEVELS && site->level_waves[level + 1] == site->level_waves[level])
+        level++;
+    atomic_store(&f->ctl->level, level);
+    bf_ring_bell_init(f->bell);
+    for (unsigned i = 0; i < o->jobs; i++) {
+        void *mem = base + f->lay.rings + (size_t)i * f->lay.ring_size;
+        if (bf_ring_init(mem, f->lay.ring_size) < 0 ||
+            bf_ring_attach(&f->rings[i], mem, f->bell) < 0) {
+            bf_log_error("cannot set up ring %u: %s", i, strerror(errno));
+            return -1;
+        }
+        atomic_store(&f->slots[i].wave, BF_FARM_NONE);
+        atomic_store(&f->slots[i].resume_wave, BF_FARM_NONE);
+        f->args[i] = (bf_farm_worker_args_t){
+            .snap = o->snap, .ctl = f->ctl, .slots = f->slots,
+            .finished_waves = (_Atomic uint8_t *)(base + f->lay.waves),
+            .kills = (_Atomic uint8_t *)(base + f->lay.kills),
+            .summaries = (bf_farm_summary_t *)(base + f->lay.summaries),
+            .ring = &f->rings[i], .slot = i, .fault = o->fault,
+        };
+    }
+    /* staging beside the output: same filesystem, so the swap is a rename */
+    snprintf(f->staging, sizeof f->staging, "%s.staging", o->output);
+    if (bf_fs_remove_tree(f->staging) < 0 || mkdir(f->staging, 0777) < 0) {
+        bf_log_at(BF_LOG_ERROR, f->staging, 0, 0, "cannot make the staging directory: %s",
+                  strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+/* Stops everything after a failure: children killed and reaped. */
+static void stop_all(farm_t *f)
+{
+    atomic_store(&f->ctl->failed, 1);
+    bf_futex_wake(&f->ctl->level, -1);
+    bf_ring_shutdown(f->bell, f->rings, f->o->jobs);
+    for (unsigned i = 0; i < f->o->jobs; i++)
+        if (f->workers[i] > 0)
+            kill(f->workers[i], SIGKILL);
+    if (f->writer > 0)
+        kill(f->writer, SIGKILL);
+    while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
+        ;
+    f->writer = 0;
+    f->alive = 0;
+    bf_fs_remove_tree(f->staging);
+}
+
+/* "site/content/x.md" of a page, for messages. */
+static void page_source(const farm_t *f, uint32_t page, char *out, size_t cap)
+{
+    const bf_snap_page_t *p = bf_snap_page(f->o->snap, page);
+    const char *rel = bf_snap_str(f->o->snap, p->source.len ? p->source : p->output);
+    const char *dir = f->o->site_dir;
+    if (!dir || strcmp(dir, ".") == 0)
+        snprintf(out, cap, "%s", rel);
+    else
+        snprintf(out, cap, "%s/%s", dir, rel);
+}
+
+static void describe(int status, char *out, size_t cap)
+{
+    if (WIFSIGNALED(status))
+        snprintf(out, cap, "killed by signal %d (%s)", WTERMSIG(status),
+                 strsignal(WTERMSIG(status)));
+    else
+        snprintf(out, cap, "exit status %d", WEXITSTATUS(status));
+}
+
+/* A worker ended.  0 to go on, -1 when the build must fail. */
+static int worker_ended(farm_t *f, unsigned slot, int status)
+{
+    bf_farm_slot_t *s = &f->slots[slot];
+    f->workers[slot] = 0;
+    f->alive--;
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+        return 0;
+    char how[96];
+    describe(status, how, sizeof how);
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 2)
+        return -1; /* fatal: it was told to stop */
+    uint32_t wave = atomic_load(&s->wave), at = atomic_load(&s->done);
+    if (wave == BF_FARM_NONE) {
+        if (++f->idle_deaths > MAX_IDLE_DEATHS) {
+            bf_log_error("workers keep dying outside any page (%s)", how);
+            return -1;
+        }
+    } else {
+        const bf_snap_wave_t *w = bf_snap_wave(f->o->snap, wave);
+        f->idle_deaths = 0;
+        if (at < w->pages.count) {
+            uint32_t page = bf_snap_ids(f->o->snap, w->pages)[at];
+            _Atomic uint8_t *kills = f->args[0].kills;
+            char src[BF_PATH_MAX + 256];
+            page_source(f, page, src, sizeof src);
+            if (atomic_fetch_add(&kills[page], 1) + 1 >= 2) {
+                if (!f->o->keep_going) {
+                    bf_log_at(BF_LOG_ERROR, src, 0, 0,
+                              "rendering this page killed two workers (%s)", how);
+                    return -1;
+                }
+                bf_log_at(BF_LOG_ERROR, src, 0, 0,
+                          "rendering this page killed two workers (%s); skipped", how);
+                f->rep->skipped++;
+                at++;
+            } else {
+                bf_log_at(BF_LOG_WARN, src, 0, 0, "worker %u %s on this page; retrying", slot,
+                          how);
+            }
+        }
+        atomic_store(&s->resume_at, at);
+        atomic_store(&s->resume_wave, wave);
+    }
+    f->rep->respawns++;
+    return spawn_worker(f, slot);
+}
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int supervise(farm_t *f)
+{
+    bool shut = false;
+    for (;;) {
+        int status;
+        pid_t pid = waitpid(-1, &status, 0);
+        if (bf_ctx.stop_signal) {
+            int sig = bf_ctx.stop_signal;
+            bf_log_error("interrupted by signal %d; the previous output is left as it was",
+                         sig);
+            stop_all(f);
+            return 128 + sig;
+        }
+        if (pid < 0) {
+            if (errno == EINTR)
+                continue;
+            bf_log_error("lost track of the children: %s", strerror(errno));
+            stop_all(f);
+            return 3;
+        }
+        if (pid == f->writer) {
+            f->writer = 0;
+            if (shut && WIFEXITED(status) && WEXITSTATUS(status) == 0)
+                return 0; /* published */
+            char how[96];
+            describe(status, how, sizeof how);
+            bf_log_error("the writer process failed (%s); the previous output is "
+                         "left as it was", how);
+            stop_all(f);
+            return 1;
+        }
+        unsigned slot = 0;
+        while (slot < f->o->jobs && f->workers[slot] != pid)
+            slot++;
+        if (slot == f->o->jobs)
+            continue; /* not ours */
+        if (worker_ended(f, slot, status) < 0) {
+            stop_all(f);
+            return 1;
+        }
+        if (f->alive == 0 && !shut) {
+            /* every page is in a ring: let the writer drain and publish */
+            shut = true;
+            bf_ring_shutdown(f->bell, f->rings, f->o->jobs);
+        }
+    }
+}
+
+int bf_farm_run(const bf_farm_opts_t *o, const bf_farm_roles_t *roles, bf_farm_report_t *rep)
+{
+    farm_t f = {.o = o, .roles = roles, .rep = rep};
+    int rc = 3;
+    memset(rep, 0, sizeof *rep);
+    double t0 = now_seconds();
+    if (setup(&f) < 0)
+        goto out;
+    if (roles->init() < 0)
+        goto out;
+    catch_signals(true);
+    if (spawn_writer(&f) < 0) {
+        stop_all(&f);
+        goto out;
+    }
+    for (unsigned i = 0; i < o->jobs; i++) {
+        if (spawn_worker(&f, i) < 0) {
+            stop_all(&f);
+            goto out;
+        }
+    }
+    rc = supervise(&f);
+    if (rc == 0 && rep->skipped)
+        rc = 1;
+    rep->render_seconds = now_seconds() - t0;
+    rep->pages = atomic_load(&f.ctl->pages_done);
+    rep->warnings = atomic_load(&f.ctl->warnings);
+    rep->empty_waits = bf_ring_bell_empty_waits(f.bell);
+    for (unsigned i = 0; i < o->jobs; i++) {
+        bf_ring_stats_t st;
+        bf_ring_stats(&f.rings[i], &st);
+        rep->full_waits += st.full_waits;
+        if (i < 256) {
+            rep->busy_ns[i] = atomic_load(&f.slots[i].busy_ns);
+            rep->slot_pages[i] = atomic_load(&f.slots[i].pages);
+        }
+    }
+out:
+    catch_signals(false);
+    if (rc != 0 && rc != 1)
+        bf_fs_remove_tree(f.staging);
+    bf_shm_destroy(&f.shm);
+    free(f.rings);
+    free(f.args);
+    free(f.workers);
+    return rc;
+}
+
+int bf_farm_parse_fault(const char *spec, bf_fault_t *out)
+{
+    static const struct {
+        const char *name;
+        bf_fault_kind_t kind;
+        const char *arg;
+    } kinds[] = {
+        {"worker-crash-always", BF_FAULT_WORKER_CRASH_ALWAYS, "page="},
+        {"worker-crash", BF_FAULT_WORKER_CRASH, "page="},
+        {"worker-oom", BF_FAULT_WORKER_OOM, "page="},
+        {"worker-hang", BF_FAULT_WORKER_HANG, "page="},
+        {"writer-crash", BF_FAULT_WRITER_CRASH, "files="},
+    };
+    *out = (bf_fault_t){.kind = BF_FAULT_NONE, .arg = BF_FARM_NONE};
+    if (!spec || !*spec)
+        return 0;
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+        size_t n = strlen(kinds[i].name), m = strlen(kinds[i].arg);
+        if (strncmp(spec, kinds[i].name, n) != 0)
+            continue;
+        out->kind = kinds[i].kind;
+        out->arg = kinds[i].kind == BF_FAULT_WRITER_CRASH ? 1 : 0;
+        if (spec[n] == '\0')
+            return 0;
+        if (spec[n] != ':' || strncmp(spec + n + 1, kinds[i].arg, m) != 0)
+            return -1;
+        const char *val = spec + n + 1 + m;
+        char *end;
+        unsigned long v = strtoul(val, &end, 10);
+        if (*val && !*end && v <= UINT32_MAX) {
+            out->arg = (uint32_t)v;
+            return 0;
+        }
+        if (out->kind == BF_FAULT_WRITER_CRASH || !*val || strlen(val) >= sizeof out->page)
+            return -1;
+        strcpy(out->page, val); /* a content path: resolved with the snapshot */
+        return 0;
+    }
+    return -1;
+}

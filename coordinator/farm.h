@@ -1,0 +1,61 @@
+/*
+ * coordinator/farm.h - forking the render farm and supervising it.
+ *
+ * bf_farm_run() creates the shared region (shared/farm.h: wave queue,
+ * slots, summary table, doorbell, one ring per worker) before fork, makes
+ * the staging directory beside the output, forks one writer
+ * (coordinator/writer.h) and N workers (the entry point main.c hands over
+ * in roles), and then only supervises: it reaps children and never renders
+ * or touches ring contents.
+ *
+ *   - a worker that dies (signal, exit 1, OOM kill) is replaced in its slot
+ *     and the replacement finishes the dead one's wave from the first page
+ *     not yet pushed; a page that killed two workers fails the build,
+ *     named by its source file (with keep_going it is skipped instead and
+ *     the build ends with status 1 after publishing the rest);
+ *   - a dead writer fails the build with the previous output intact;
+ *   - SIGINT/SIGTERM stop the children, remove the staging directory and
+ *     return 130/143;
+ *   - children die with the coordinator (PR_SET_PDEATHSIG) and workers
+ *     raise their oom_score_adj so the OOM killer picks them first.
+ *
+ * Returns the exit status of the build: 0 published; 1 not published or
+ * pages skipped; 3 internal failure; 130/143 interrupted.
+ */
+#ifndef BF_COORDINATOR_FARM_H
+#define BF_COORDINATOR_FARM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "shared/farm.h"
+#include "snapshot-format/reader.h"
+
+typedef struct {
+    const bf_snap_t *snap;
+    const char *site_dir;     /* for messages: sources are site-relative */
+    const char *output;       /* the output directory */
+    unsigned jobs;            /* workers, >= 1 */
+    size_t ring_capacity;     /* bytes per ring */
+    bool keep_going;
+    bf_fault_t fault;
+} bf_farm_opts_t;
+
+typedef struct {
+    uint32_t pages;           /* pages pushed */
+    uint32_t warnings;
+    uint32_t skipped;         /* pages skipped under keep_going */
+    uint32_t respawns;        /* workers replaced */
+    double render_seconds;
+    uint64_t full_waits, empty_waits;
+    uint64_t busy_ns[256];    /* per worker slot (first 256) */
+    uint64_t slot_pages[256];
+} bf_farm_report_t;
+
+int bf_farm_run(const bf_farm_opts_t *o, const bf_farm_roles_t *roles, bf_farm_report_t *rep);
+
+/* Parses BENGAL_FAULT ("worker-crash:page=N", ...); 0, or -1 if malformed. */
+int bf_farm_parse_fault(const char *spec, bf_fault_t *out);
+
+#endif

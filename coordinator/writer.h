@@ -1,0 +1,37 @@
+/*
+ * coordinator/writer.h - the writer process.
+ *
+ * Drains every worker's ring (shared/ring.h) into files under the staging
+ * directory, then, when the coordinator shuts the rings down after a
+ * successful render, publishes: renameat2(RENAME_EXCHANGE) between the
+ * staging directory and the output directory and removal of the old tree
+ * (plain rename on the first build).  Until that one rename the previous
+ * output is untouched.
+ *
+ * Files are opened beneath the staging directory's fd, by paths that pass
+ * shared/fs.h's check (relative, no ".."), in directories the writer made
+ * itself: nothing can be written outside it.  Each directory is created
+ * once.
+ *
+ * Exit status: 0 published; 1 not published (the build failed, a record
+ * was left incomplete, or an I/O error, logged).
+ */
+#ifndef BF_COORDINATOR_WRITER_H
+#define BF_COORDINATOR_WRITER_H
+
+#include "shared/farm.h"
+#include "shared/ring.h"
+
+typedef struct {
+    const char *staging;  /* made by the coordinator before fork */
+    const char *output;
+    bf_ring_bell_t *bell;
+    bf_ring_t *rings;
+    unsigned n_rings;
+    bf_farm_ctl_t *ctl;
+    bf_fault_t fault;
+} bf_writer_args_t;
+
+void bf_writer_main(const bf_writer_args_t *a) __attribute__((noreturn));
+
+#endif

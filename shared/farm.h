@@ -1,0 +1,138 @@
+/*
+ * shared/farm.h - the render farm's shared control region.
+ *
+ * One MAP_SHARED region, made by the coordinator before fork and laid out
+ * by bf_farm_layout():
+ *
+ *     ctl | slots[n_slots] | finished_waves[n_waves] | kills[n_pages] |
+ *     summaries[n_pages] | bell | rings[n_slots]
+ *
+ * It is the only state the processes share besides the read-only snapshot.
+ * Who writes what is named at each field; nobody else writes it.
+ *
+ * Waves: level L owns waves [level_start[L], level_start[L+1]).  A worker
+ * claims the next wave of the current level with one fetch-add on
+ * next[L] (no lock, no round trip to the coordinator).  When a claim runs
+ * past the level, the worker sleeps on the `level` futex word.  The worker
+ * that finishes the last wave of a level advances `level` and wakes all.
+ *
+ * A worker that dies leaves its slot's wave/done behind; the coordinator
+ * copies them into resume_wave/resume_at and forks a replacement into the
+ * same slot (and ring), which finishes that wave before claiming others.
+ * A page is pushed to the ring before `done` is advanced past it, so at
+ * most the page in flight is rendered twice, and the writer overwrites
+ * the file with the same bytes.  Counting a finished wave is idempotent
+ * (finished_waves[w] is exchanged to 1 first), so a worker that dies
+ * between its last page and the count cannot make a level end early or
+ * never.
+ */
+#ifndef BF_SHARED_FARM_H
+#define BF_SHARED_FARM_H
+
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define BF_FARM_MAGIC 0x4d524146u /* "FARM" */
+#define BF_FARM_LEVELS 3          /* = BF_SNAP_LEVELS */
+#define BF_FARM_NONE 0xffffffffu
+#define BF_FARM_EXCERPT_MAX 992   /* bytes of excerpt HTML kept per page */
+
+typedef struct {
+    uint32_t magic;
+    uint32_t n_slots, n_waves, n_pages;     /* coordinator, before fork */
+    uint32_t level_start[BF_FARM_LEVELS + 1];
+    _Alignas(64) _Atomic uint32_t level;    /* futex word: the level being
+                                               rendered (BF_FARM_LEVELS: all
+                                               done); the worker that ends a
+                                               level advances it */
+    _Atomic uint32_t next[BF_FARM_LEVELS];  /* workers: claim cursors */
+    _Atomic uint32_t finished[BF_FARM_LEVELS]; /* workers: waves done */
+    _Atomic uint32_t pages_done;            /* workers: pages pushed */
+    _Atomic uint32_t failed;                /* coordinator: stop now */
+    _Atomic uint32_t warnings;              /* workers: diagnostics */
+    _Atomic uint32_t errors;                /* workers: page errors */
+    uint8_t pad[20];
+} bf_farm_ctl_t;
+_Static_assert(sizeof(bf_farm_ctl_t) == 128, "ctl size");
+
+typedef struct {
+    _Atomic uint32_t pid;         /* coordinator: the process in the slot */
+    _Atomic uint32_t wave;        /* worker: wave in hand, NONE when idle */
+    _Atomic uint32_t done;        /* worker: pages of `wave` pushed */
+    _Atomic uint32_t resume_wave; /* coordinator: wave a replacement must
+                                     finish first, NONE */
+    _Atomic uint32_t resume_at;   /* coordinator: its first page to render */
+    _Atomic uint32_t generation;  /* coordinator: processes that used it */
+    _Atomic uint64_t pages;       /* worker: pages rendered */
+    _Atomic uint64_t busy_ns;     /* worker: time spent rendering */
+    uint8_t pad[24];
+} bf_farm_slot_t;
+_Static_assert(sizeof(bf_farm_slot_t) == 64, "slot size");
+
+/* What a level-0 render leaves for list pages (level 1) to show. */
+typedef struct {
+    _Atomic uint32_t ready;       /* worker: 1 once the rest is written
+                                     (release; readers acquire) */
+    uint32_t word_count;
+    uint32_t reading_time;
+    uint32_t flags;               /* BF_MD_HAS_* of the page */
+    uint32_t excerpt_len;
+    uint32_t pad;
+    char excerpt[BF_FARM_EXCERPT_MAX]; /* HTML, cut at a tag boundary */
+} bf_farm_summary_t;
+_Static_assert(sizeof(bf_farm_summary_t) == 1016, "summary size");
+
+typedef struct {
+    size_t slots, waves, kills, summaries, bell, rings, ring_size, total;
+} bf_farm_layout_t;
+
+struct bf_snap;   /* snapshot-format/reader.h: shared/ may not include it */
+
+/* Fault injection for tests (BENGAL_FAULT, parsed by the coordinator):
+ * "worker-crash:page=P" crashes (SIGSEGV) the first worker that renders
+ * page P, "worker-crash-always:page=P" every one, "worker-oom:page=P" the
+ * first one as the OOM killer would (SIGKILL), "worker-hang:page=P" makes
+ * it hang (for interrupting a build), "writer-crash:files=N" kills the
+ * writer after N files.  P is a page id or a content path ("docs/intro"). */
+typedef enum {
+    BF_FAULT_NONE = 0,
+    BF_FAULT_WORKER_CRASH,
+    BF_FAULT_WORKER_CRASH_ALWAYS,
+    BF_FAULT_WORKER_OOM,
+    BF_FAULT_WORKER_HANG,
+    BF_FAULT_WRITER_CRASH,
+} bf_fault_kind_t;
+
+typedef struct {
+    bf_fault_kind_t kind;
+    uint32_t arg;       /* page id, or number of files */
+    char page[256];     /* the page as a content path, until resolved */
+} bf_fault_t;
+
+/* What a worker process is given (filled before fork, inherited). */
+typedef struct {
+    const struct bf_snap *snap;
+    bf_farm_ctl_t *ctl;
+    bf_farm_slot_t *slots;
+    _Atomic uint8_t *finished_waves; /* workers: 1 once a wave is counted */
+    _Atomic uint8_t *kills;          /* coordinator: deaths per page */
+    bf_farm_summary_t *summaries;
+    void *ring;                      /* bf_ring_t * of this worker's slot */
+    unsigned slot;
+    bf_fault_t fault;
+} bf_farm_worker_args_t;
+
+/* Worker entry points handed to the coordinator by main.c (STYLE 3: the
+ * coordinator does not include worker/). */
+typedef struct {
+    int (*init)(void);                                   /* before fork */
+    void (*main)(const bf_farm_worker_args_t *a) __attribute__((noreturn));
+} bf_farm_roles_t;
+
+/* Offsets of the parts for n_slots workers, n_waves waves, n_pages pages, rings of
+ * ring_capacity data bytes each.  -1 on overflow. */
+int bf_farm_layout(uint32_t n_slots, uint32_t n_waves, uint32_t n_pages,
+                   size_t ring_capacity, bf_farm_layout_t *out);
+
+#endif

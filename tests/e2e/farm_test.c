@@ -1,0 +1,228 @@
+/*
+ * tests/e2e/farm_test.c - the render farm end to end: real fork, shared
+ * memory, rings, writer and atomic publish, on the docs fixture site.
+ *
+ * Faults are injected through BENGAL_FAULT (shared/farm.h), set in the
+ * test's own environment (criterion runs each test in its own process), so
+ * the binary under test is the one users run.
+ */
+#include "tests/e2e/helpers.h"
+
+TestSuite(farm, .fini = e2e_cleanup, .timeout = 60);
+
+/* "sha256  ./path" lines of every file below dir, sorted: a tree's content. */
+static char *tree(const char *dir)
+{
+    e2e_run_t r;
+    char *cmd = e2e_fmt("cd '%s' && find . -type f | LC_ALL=C sort | xargs -r sha256sum", dir);
+    e2e_runl(&r, "sh", "-c", cmd, NULL);
+    cr_assert_eq(r.status, 0, "cannot list %s: %s", dir, r.err);
+    char *t = e2e_own(strdup(r.out));
+    e2e_run_free(&r);
+    return t;
+}
+
+static void build_ok(const char *site, const char *jobs)
+{
+    e2e_run_t r;
+    e2e_bf(&r, "-q", "-j", jobs, site, NULL);
+    e2e_assert_no_crash(&r);
+    cr_assert_eq(r.status, 0, "build -j%s failed:\n%s", jobs, r.err);
+    e2e_run_free(&r);
+}
+
+Test(farm, same_tree_for_any_jobs)
+{
+    char *site = e2e_site("docs");
+    char *pub = e2e_fmt("%s/public", site);
+    build_ok(site, "1");
+    char *one = tree(pub);
+    cr_assert(strstr(one, "./docs/intro/index.html\n"), "%s", one);
+    cr_assert(strstr(one, "./sitemap.xml\n") && strstr(one, "./index.json\n"), "%s", one);
+    build_ok(site, "2");
+    cr_assert_str_eq(tree(pub), one);
+    build_ok(site, "8");
+    cr_assert_str_eq(tree(pub), one);
+    build_ok(site, "8"); /* and again: runs are reproducible */
+    cr_assert_str_eq(tree(pub), one);
+    cr_assert(!e2e_exists(e2e_fmt("%s.staging", pub)), "staging left behind");
+}
+
+Test(farm, more_workers_than_waves)
+{
+    char *site = e2e_site("docs");
+    build_ok(site, "64");
+    cr_assert(e2e_exists(e2e_fmt("%s/public/index.html", site)));
+}
+
+Test(farm, aggregates_are_valid)
+{
+    char *site = e2e_site("docs");
+    build_ok(site, "2");
+    if (e2e_have("xmllint")) {
+        e2e_run_t r;
+        e2e_runl(&r, "xmllint", "--noout", e2e_fmt("%s/public/sitemap.xml", site),
+                 e2e_fmt("%s/public/rss.xml", site), NULL);
+        cr_assert_eq(r.status, 0, "%s", r.err);
+        e2e_run_free(&r);
+    }
+    if (e2e_have("python3")) {
+        e2e_run_t r;
+        e2e_runl(&r, "python3", "-m", "json.tool", e2e_fmt("%s/public/index.json", site), NULL);
+        cr_assert_eq(r.status, 0, "%s", r.err);
+        e2e_run_free(&r);
+    }
+    char *robots = e2e_own_file(e2e_fmt("%s/public/robots.txt", site), NULL);
+    cr_assert(strstr(robots, "Sitemap: https://docs.example.org/sitemap.xml"), "%s", robots);
+}
+
+Test(farm, worker_crash_is_retried)
+{
+    char *site = e2e_site("docs");
+    build_ok(site, "2");
+    char *want = tree(e2e_fmt("%s/public", site));
+    setenv("BENGAL_FAULT", "worker-crash:page=docs/intro", 1);
+    e2e_run_t r;
+    e2e_bf(&r, "-j", "2", site, NULL);
+    e2e_assert_no_crash(&r);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(e2e_match(r.err, "content/docs/intro\\.md: warning: worker [0-9]+ killed by "
+                               "signal 11 .* retrying", 0), "%s", r.err);
+    cr_assert_str_eq(tree(e2e_fmt("%s/public", site)), want);
+    e2e_run_free(&r);
+}
+
+Test(farm, worker_oom_kill_is_retried)
+{
+    char *site = e2e_site("docs");
+    build_ok(site, "1");
+    char *want = tree(e2e_fmt("%s/public", site));
+    setenv("BENGAL_FAULT", "worker-oom:page=docs/guide/a", 1);
+    e2e_run_t r;
+    e2e_bf(&r, "-q", "-j", "1", site, NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert_str_eq(tree(e2e_fmt("%s/public", site)), want);
+    e2e_run_free(&r);
+}
+
+Test(farm, page_that_always_crashes_fails_the_build)
+{
+    char *site = e2e_site("docs");
+    char *pub = e2e_fmt("%s/public", site);
+    build_ok(site, "2");
+    char *before = tree(pub);
+    setenv("BENGAL_FAULT", "worker-crash-always:page=docs/install", 1);
+    e2e_run_t r;
+    e2e_bf(&r, "-j", "2", site, NULL);
+    e2e_assert_no_crash(&r);
+    cr_assert_eq(r.status, 1, "%s", r.err);
+    cr_assert(e2e_match(r.err, "content/docs/install\\.md: error: rendering this page "
+                               "killed two workers", 0), "%s", r.err);
+    cr_assert_str_eq(tree(pub), before, "the previous output changed");
+    cr_assert(!e2e_exists(e2e_fmt("%s.staging", pub)), "staging left behind");
+    e2e_run_free(&r);
+}
+
+Test(farm, keep_going_skips_the_page)
+{
+    char *site = e2e_site("docs");
+    char *pub = e2e_fmt("%s/public", site);
+    setenv("BENGAL_FAULT", "worker-crash-always:page=docs/install", 1);
+    e2e_run_t r;
+    e2e_bf(&r, "-k", "-j", "2", site, NULL);
+    e2e_assert_no_crash(&r);
+    cr_assert_eq(r.status, 1, "%s", r.err);
+    cr_assert(strstr(r.err, "skipped"), "%s", r.err);
+    cr_assert(!e2e_exists(e2e_fmt("%s/docs/install/index.html", pub)));
+    cr_assert(e2e_exists(e2e_fmt("%s/docs/intro/index.html", pub)));
+    e2e_run_free(&r);
+}
+
+Test(farm, writer_crash_keeps_previous_output)
+{
+    char *site = e2e_site("docs");
+    char *pub = e2e_fmt("%s/public", site);
+    build_ok(site, "2");
+    char *before = tree(pub);
+    setenv("BENGAL_FAULT", "writer-crash:files=3", 1);
+    e2e_run_t r;
+    e2e_bf(&r, "-j", "2", site, NULL);
+    e2e_assert_no_crash(&r);
+    cr_assert_eq(r.status, 1, "%s", r.err);
+    cr_assert(strstr(r.err, "the writer process failed"), "%s", r.err);
+    cr_assert_str_eq(tree(pub), before);
+    cr_assert(!e2e_exists(e2e_fmt("%s.staging", pub)), "staging left behind");
+    e2e_run_free(&r);
+}
+
+/* Processes of process group pg still alive. */
+static int alive_in_group(pid_t pg)
+{
+    e2e_run_t r;
+    e2e_runl(&r, "ps", "-o", "pid=", "-g", e2e_fmt("%d", (int)pg), NULL);
+    int n = (int)e2e_count_lines(r.out);
+    e2e_run_free(&r);
+    return n;
+}
+
+Test(farm, sigterm_stops_everything)
+{
+    char *site = e2e_site("docs");
+    char *pub = e2e_fmt("%s/public", site);
+    build_ok(site, "2");
+    char *before = tree(pub);
+    setenv("BENGAL_FAULT", "worker-hang:page=docs/intro", 1);
+    pid_t pid = fork();
+    cr_assert(pid >= 0);
+    if (pid == 0) {
+        setpgid(0, 0); /* its own group: the children are findable */
+        int nul = open("/dev/null", O_RDWR);
+        dup2(nul, 1);
+        dup2(nul, 2);
+        execl(e2e_bin(), e2e_bin(), "-j", "2", site, (char *)NULL);
+        _exit(127);
+    }
+    setpgid(pid, pid);
+    char *staging = e2e_fmt("%s.staging", pub);
+    for (int i = 0; i < 100 && !e2e_exists(staging); i++)
+        usleep(20000); /* until the farm is up */
+    usleep(200000);
+    long t0 = e2e_now_ms();
+    kill(pid, SIGTERM);
+    int st;
+    cr_assert_eq(waitpid(pid, &st, 0), pid);
+    cr_assert(e2e_now_ms() - t0 < 5000, "took %ld ms to stop", e2e_now_ms() - t0);
+    cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 143, "status %d", st);
+    for (int i = 0; i < 50 && alive_in_group(pid); i++)
+        usleep(20000);
+    cr_assert_eq(alive_in_group(pid), 0, "children left behind");
+    cr_assert_str_eq(tree(pub), before);
+    cr_assert(!e2e_exists(staging), "staging left behind");
+}
+
+Test(farm, stats_json)
+{
+    char *site = e2e_site("docs");
+    char *stats = e2e_fmt("%s/stats.json", e2e_tmpdir());
+    e2e_run_t r;
+    e2e_bf(&r, "-q", "-j", "2", "--stats-json", stats, site, NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    e2e_run_free(&r);
+    char *json = e2e_own_file(stats, NULL);
+    cr_assert(json && strstr(json, "\"pages\": 22,"), "%s", json ? json : "(none)");
+    if (e2e_have("python3")) {
+        e2e_runl(&r, "python3", "-m", "json.tool", stats, NULL);
+        cr_assert_eq(r.status, 0, "%s", r.err);
+        e2e_run_free(&r);
+    }
+}
+
+Test(farm, bad_fault_spec_is_a_usage_error)
+{
+    char *site = e2e_site("docs");
+    setenv("BENGAL_FAULT", "worker-crash:page=no/such/page", 1);
+    e2e_run_t r;
+    e2e_bf(&r, site, NULL);
+    cr_assert_eq(r.status, 2, "%s", r.err);
+    e2e_run_free(&r);
+}

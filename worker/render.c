@@ -1,0 +1,399 @@
+/*
+ * worker/render.c - pages and aggregates to bytes (see render.h).
+ */
+#include "worker/render.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "shared/date.h"
+#include "shared/html.h"
+#include "shared/log.h"
+#include "worker/markdown.h"
+
+struct bf_render {
+    const bf_snap_t *s;
+    const bf_snap_site_t *site;
+    bf_farm_summary_t *sums;
+    bf_md_t *md;
+    const char *base; /* baseurl without a trailing '/' */
+    size_t base_len;
+};
+
+/* Appends a string literal (only a literal: sizeof gives its length). */
+#define PUT(out, lit) bf_buf_append(out, "" lit, sizeof(lit) - 1)
+
+static const char *S(const bf_render_t *r, bf_snap_str_t x)
+{
+    return bf_snap_str(r->s, x);
+}
+
+bf_render_t *bf_render_new(const bf_snap_t *snap, bf_farm_summary_t *summaries)
+{
+    bf_render_t *r = calloc(1, sizeof(*r));
+    if (!r || !(r->md = bf_md_new())) {
+        free(r);
+        return NULL;
+    }
+    r->s = snap;
+    r->site = bf_snap_site(snap);
+    r->sums = summaries;
+    r->base = S(r, r->site->baseurl);
+    r->base_len = r->site->baseurl.len;
+    while (r->base_len && r->base[r->base_len - 1] == '/')
+        r->base_len--;
+    return r;
+}
+
+void bf_render_free(bf_render_t *r)
+{
+    if (r) {
+        bf_md_free(r->md);
+        free(r);
+    }
+}
+
+static int esc(bf_buf_t *out, const bf_render_t *r, bf_snap_str_t x)
+{
+    return bf_html_escape(out, S(r, x), x.len);
+}
+
+/* href of a page: its URL (site-absolute, no baseurl host). */
+static int page_link(bf_buf_t *out, const bf_render_t *r, uint32_t id, const char *cls)
+{
+    const bf_snap_page_t *p = bf_snap_page(r->s, id);
+    int rc = PUT(out, "<a href=\"") | esc(out, r, p->url);
+    if (cls)
+        rc |= PUT(out, "\" class=\"") | bf_buf_puts(out, cls);
+    return rc | PUT(out, "\">") | esc(out, r, p->nav_title.len ? p->nav_title : p->title) |
+           PUT(out, "</a>");
+}
+
+static int abs_url(bf_buf_t *out, const bf_render_t *r, bf_snap_str_t url)
+{
+    return bf_html_escape(out, r->base, r->base_len) | esc(out, r, url);
+}
+
+static int head(bf_buf_t *out, const bf_render_t *r, const bf_snap_page_t *p)
+{
+    int rc = PUT(out, "<!DOCTYPE html>\n<html lang=\"") | esc(out, r, r->site->language) |
+             PUT(out, "\">\n<head>\n<meta charset=\"utf-8\">\n"
+                      "<meta name=\"viewport\" content=\"width=device-width, "
+                      "initial-scale=1\">\n<title>");
+    if (p->kind != BF_SNAP_HOME)
+        rc |= esc(out, r, p->title) | PUT(out, " | ");
+    rc |= esc(out, r, r->site->title) | PUT(out, "</title>\n");
+    if (p->description.len)
+        rc |= PUT(out, "<meta name=\"description\" content=\"") | esc(out, r, p->description) |
+              PUT(out, "\">\n");
+    return rc | PUT(out, "<link rel=\"canonical\" href=\"") | abs_url(out, r, p->url) |
+           PUT(out, "\">\n</head>\n<body>\n");
+}
+
+static int breadcrumbs(bf_buf_t *out, const bf_render_t *r, const bf_snap_page_t *p)
+{
+    const uint32_t *anc = bf_snap_ids(r->s, p->ancestors);
+    if (!p->ancestors.count)
+        return 0;
+    int rc = PUT(out, "<nav class=\"breadcrumbs\" aria-label=\"breadcrumbs\">");
+    for (uint32_t i = 0; i < p->ancestors.count; i++)
+        rc |= page_link(out, r, bf_snap_section(r->s, anc[i])->page, NULL) | PUT(out, " / ");
+    return rc | PUT(out, "</nav>\n");
+}
+
+/* A list of pages with their excerpts (level 1 reads the summaries). */
+static int page_list(bf_buf_t *out, const bf_render_t *r, bf_snap_range_t pages)
+{
+    const uint32_t *ids = bf_snap_ids(r->s, pages);
+    int rc = PUT(out, "<ul class=\"pages\">\n");
+    for (uint32_t i = 0; i < pages.count; i++) {
+        const bf_farm_summary_t *sum = &r->sums[ids[i]];
+        rc |= PUT(out, "<li>") | page_link(out, r, ids[i], NULL);
+        if (atomic_load_explicit(&sum->ready, memory_order_acquire) && sum->excerpt_len)
+            rc |= PUT(out, "\n<div class=\"excerpt\">") |
+                  bf_buf_append(out, sum->excerpt, sum->excerpt_len) | PUT(out, "</div>");
+        rc |= PUT(out, "</li>\n");
+    }
+    return rc | PUT(out, "</ul>\n");
+}
+
+static int list_of(bf_buf_t *out, const bf_render_t *r, const bf_snap_page_t *p)
+{
+    switch (p->kind) {
+    case BF_SNAP_SECTION:
+    case BF_SNAP_HOME:
+        return page_list(out, r, bf_snap_section(r->s, p->section)->pages);
+    case BF_SNAP_TERM:
+        return page_list(out, r, bf_snap_term(r->s, p->term)->pages);
+    case BF_SNAP_TAXONOMY: {
+        const bf_snap_taxonomy_t *t = bf_snap_taxonomy(r->s, p->term);
+        const uint32_t *terms = bf_snap_ids(r->s, t->terms);
+        int rc = PUT(out, "<ul class=\"terms\">\n");
+        for (uint32_t i = 0; i < t->terms.count; i++)
+            rc |= PUT(out, "<li>") | page_link(out, r, bf_snap_term(r->s, terms[i])->page, NULL) |
+                  PUT(out, "</li>\n");
+        return rc | PUT(out, "</ul>\n");
+    }
+    default:
+        return 0;
+    }
+}
+
+static void keep_summary(bf_render_t *r, uint32_t id, const bf_md_result_t *res,
+                         const bf_snap_page_t *p)
+{
+    bf_farm_summary_t *sum = &r->sums[id];
+    sum->word_count = (uint32_t)res->word_count;
+    sum->reading_time = res->reading_time;
+    sum->flags = res->flags;
+    sum->excerpt_len = 0;
+    if (res->excerpt_len <= BF_FARM_EXCERPT_MAX) {
+        memcpy(sum->excerpt, res->excerpt_html, res->excerpt_len);
+        sum->excerpt_len = (uint32_t)res->excerpt_len;
+    } else if (p->description.len + 7 <= BF_FARM_EXCERPT_MAX) {
+        /* too long to keep whole: the description stands in (cutting HTML
+         * could leave a tag open) */
+        bf_buf_t b = BF_BUF_INIT;
+        if (PUT(&b, "<p>") == 0 && esc(&b, r, p->description) == 0 && PUT(&b, "</p>") == 0 &&
+            b.len <= BF_FARM_EXCERPT_MAX) {
+            memcpy(sum->excerpt, b.data, b.len);
+            sum->excerpt_len = (uint32_t)b.len;
+        }
+        bf_buf_free(&b);
+    }
+    atomic_store_explicit(&sum->ready, 1, memory_order_release);
+}
+
+int bf_render_page(bf_render_t *r, bf_arena_t *a, uint32_t id, bf_buf_t *out,
+                   uint32_t *warnings)
+{
+    const bf_snap_page_t *p = bf_snap_page(r->s, id);
+    bf_md_result_t res;
+    bf_md_page_t in = {
+        .body = bf_snap_body(r->s, p),
+        .body_len = p->body_len,
+        .body_line = p->body_line,
+        .source = p->source.len ? S(r, p->source) : NULL,
+        .snap = r->s,
+        .flags = ((r->site->flags & BF_SNAP_SITE_MD_UNSAFE) ? BF_MD_UNSAFE : 0) |
+                 ((r->site->flags & BF_SNAP_SITE_ANCHOR_LINKS) ? BF_MD_ANCHOR_LINKS : 0),
+        .extensions = BF_MD_EXT_ALL,
+        .toc_min = r->site->toc_min,
+        .toc_max = r->site->toc_max,
+        .summary = p->summary.len ? S(r, p->summary) : NULL,
+        .summary_len = p->summary.len,
+    };
+    if (bf_md_render(r->md, a, &in, &res) < 0)
+        return -1;
+    *warnings += (uint32_t)res.n_diags;
+    bf_md_log_diags(&res, in.source);
+    if (p->kind == BF_SNAP_PAGE)
+        keep_summary(r, id, &res, p);
+
+    bf_buf_reset(out);
+    int rc = head(out, r, p) | breadcrumbs(out, r, p) | PUT(out, "<main>\n<article>\n<h1>") |
+             esc(out, r, p->title) | PUT(out, "</h1>\n");
+    if (res.toc_html_len && !(p->flags & BF_SNAP_PF_NO_TOC))
+        rc |= PUT(out, "<nav class=\"toc\">\n") |
+              bf_buf_append(out, res.toc_html, res.toc_html_len) | PUT(out, "</nav>\n");
+    rc |= bf_buf_append(out, res.html, res.html_len) | PUT(out, "</article>\n") |
+          list_of(out, r, p) | PUT(out, "</main>\n");
+    if (p->prev != BF_SNAP_NONE || p->next != BF_SNAP_NONE) {
+        rc |= PUT(out, "<nav class=\"prev-next\">");
+        if (p->prev != BF_SNAP_NONE)
+            rc |= page_link(out, r, p->prev, "prev");
+        if (p->next != BF_SNAP_NONE)
+            rc |= page_link(out, r, p->next, "next");
+        rc |= PUT(out, "</nav>\n");
+    }
+    return rc | PUT(out, "</body>\n</html>\n") ? -1 : 0;
+}
+
+/* ---- aggregates (level 2) ----------------------------------------------- */
+
+static int rfc3339(bf_buf_t *out, int64_t epoch, int32_t tz)
+{
+    bf_date_t d = {.epoch = epoch, .tz_min = tz, .has_time = 1};
+    char tmp[64];
+    size_t n = bf_date_rfc3339(&d, tmp, sizeof tmp);
+    return bf_buf_append(out, tmp, n);
+}
+
+static int sitemap(const bf_render_t *r, bf_buf_t *out)
+{
+    int rc = PUT(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                      "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    uint32_t n = bf_snap_count(r->s, BF_SNAP_T_PAGES);
+    for (uint32_t i = 0; i < n; i++) {
+        const bf_snap_page_t *p = bf_snap_page(r->s, i);
+        rc |= PUT(out, "<url><loc>") | abs_url(out, r, p->url) | PUT(out, "</loc>");
+        if (p->flags & (BF_SNAP_PF_LASTMOD | BF_SNAP_PF_DATE)) {
+            bool lm = p->flags & BF_SNAP_PF_LASTMOD;
+            rc |= PUT(out, "<lastmod>") |
+                  rfc3339(out, lm ? p->lastmod : p->date, lm ? p->lastmod_tz : p->date_tz) |
+                  PUT(out, "</lastmod>");
+        }
+        rc |= PUT(out, "</url>\n");
+    }
+    return rc | PUT(out, "</urlset>\n");
+}
+
+static int robots(const bf_render_t *r, bf_buf_t *out)
+{
+    int rc = PUT(out, "User-agent: *\nAllow: /\n");
+    if (r->site->flags & BF_SNAP_SITE_OUT_SITEMAP)
+        rc |= PUT(out, "Sitemap: ") | bf_buf_append(out, r->base, r->base_len) |
+              PUT(out, "/sitemap.xml\n");
+    return rc;
+}
+
+typedef struct {
+    int64_t date;
+    uint32_t id;
+} dated_t;
+
+static int by_date_desc(const void *a, const void *b)
+{
+    const dated_t *x = a, *y = b;
+    if (x->date != y->date)
+        return x->date > y->date ? -1 : 1;
+    return x->id < y->id ? -1 : 1;
+}
+
+static int rss(const bf_render_t *r, bf_buf_t *out)
+{
+    const uint32_t *all = bf_snap_ids(r->s, r->site->pages);
+    dated_t *dated = malloc((r->site->pages.count + 1) * sizeof(*dated));
+    uint32_t n = 0;
+    if (!dated)
+        return -1;
+    for (uint32_t i = 0; i < r->site->pages.count; i++) {
+        const bf_snap_page_t *p = bf_snap_page(r->s, all[i]);
+        if (p->flags & BF_SNAP_PF_DATE)
+            dated[n++] = (dated_t){p->date, all[i]};
+    }
+    qsort(dated, n, sizeof *dated, by_date_desc);
+    int rc = PUT(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                      "<rss version=\"2.0\">\n<channel>\n<title>") |
+             esc(out, r, r->site->title) | PUT(out, "</title>\n<link>") |
+             bf_html_escape(out, r->base, r->base_len) | PUT(out, "/</link>\n<description>") |
+             esc(out, r, r->site->title) | PUT(out, "</description>\n");
+    for (uint32_t i = 0; i < n && i < 20; i++) {
+        const bf_snap_page_t *p = bf_snap_page(r->s, dated[i].id);
+        char date[64];
+        bf_date_t d = {.epoch = p->date, .tz_min = 0, .has_time = 1};
+        size_t dn = bf_date_format(&d, "%a, %d %b %Y %H:%M:%S +0000", date, sizeof date);
+        rc |= PUT(out, "<item><title>") | esc(out, r, p->title) | PUT(out, "</title><link>") |
+              abs_url(out, r, p->url) | PUT(out, "</link><guid>") | abs_url(out, r, p->url) |
+              PUT(out, "</guid><pubDate>") | bf_buf_append(out, date, dn) |
+              PUT(out, "</pubDate>");
+        if (p->description.len)
+            rc |= PUT(out, "<description>") | esc(out, r, p->description) |
+                  PUT(out, "</description>");
+        rc |= PUT(out, "</item>\n");
+    }
+    free(dated);
+    return rc | PUT(out, "</channel>\n</rss>\n");
+}
+
+/* Excerpt HTML as plain text for the search index: tags dropped. */
+static int plain(bf_buf_t *out, const char *html, size_t n)
+{
+    bf_buf_t t = BF_BUF_INIT;
+    int rc = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (html[i] == '<') {
+            while (i < n && html[i] != '>')
+                i++;
+            continue;
+        }
+        rc |= bf_buf_putc(&t, html[i]);
+    }
+    rc |= bf_json_escape(out, t.data ? t.data : "", t.len);
+    bf_buf_free(&t);
+    return rc;
+}
+
+static int json_str(bf_buf_t *out, const bf_render_t *r, const char *key, bf_snap_str_t v)
+{
+    return PUT(out, "\"") | bf_buf_puts(out, key) | PUT(out, "\":\"") |
+           bf_json_escape(out, S(r, v), v.len) | PUT(out, "\"");
+}
+
+static int search_index(const bf_render_t *r, bf_buf_t *out)
+{
+    const uint32_t *ids = bf_snap_ids(r->s, r->site->pages);
+    int rc = PUT(out, "[");
+    for (uint32_t i = 0; i < r->site->pages.count; i++) {
+        const bf_snap_page_t *p = bf_snap_page(r->s, ids[i]);
+        const bf_farm_summary_t *sum = &r->sums[ids[i]];
+        const bf_snap_section_t *sec = bf_snap_section(r->s, p->section);
+        rc |= bf_buf_puts(out, i ? ",\n{" : "\n{") | json_str(out, r, "url", p->url) | PUT(out, ",") |
+              json_str(out, r, "title", p->title) | PUT(out, ",") |
+              json_str(out, r, "description", p->description) | PUT(out, ",\"excerpt\":\"") |
+              plain(out, sum->excerpt, sum->excerpt_len) | PUT(out, "\",") |
+              json_str(out, r, "section", bf_snap_page(r->s, sec->page)->title) |
+              PUT(out, ",\"tags\":[");
+        const uint32_t *terms = bf_snap_ids(r->s, p->terms);
+        for (uint32_t k = 0; k < p->terms.count; k++) {
+            const bf_snap_term_t *t = bf_snap_term(r->s, terms[k]);
+            rc |= bf_buf_puts(out, k ? ",\"" : "\"") | bf_json_escape(out, S(r, t->name), t->name.len) |
+                  PUT(out, "\"");
+        }
+        rc |= bf_buf_printf(out, "],\"word_count\":%u,\"reading_time\":%u,\"date\":",
+                            sum->word_count, sum->reading_time);
+        if (p->flags & BF_SNAP_PF_DATE)
+            rc |= PUT(out, "\"") | rfc3339(out, p->date, p->date_tz) | PUT(out, "\"}");
+        else
+            rc |= PUT(out, "null}");
+    }
+    return rc | PUT(out, "\n]\n");
+}
+
+static int llms(const bf_render_t *r, bf_buf_t *out)
+{
+    int rc = PUT(out, "# ") | bf_buf_append(out, S(r, r->site->title), r->site->title.len) |
+             PUT(out, "\n");
+    uint32_t n = bf_snap_count(r->s, BF_SNAP_T_SECTIONS);
+    for (uint32_t s = 0; s < n; s++) {
+        const bf_snap_section_t *sec = bf_snap_section(r->s, s);
+        const uint32_t *ids = bf_snap_ids(r->s, sec->regular_pages);
+        if (!sec->regular_pages.count)
+            continue;
+        const bf_snap_page_t *ip = bf_snap_page(r->s, sec->page);
+        rc |= PUT(out, "\n## ") | bf_buf_append(out, S(r, ip->title), ip->title.len) |
+              PUT(out, "\n\n");
+        for (uint32_t i = 0; i < sec->regular_pages.count; i++) {
+            const bf_snap_page_t *p = bf_snap_page(r->s, ids[i]);
+            rc |= PUT(out, "- [") | bf_buf_append(out, S(r, p->title), p->title.len) |
+                  PUT(out, "](") | bf_buf_append(out, r->base, r->base_len) |
+                  bf_buf_append(out, S(r, p->url), p->url.len) | PUT(out, ")");
+            if (p->description.len)
+                rc |= PUT(out, ": ") |
+                      bf_buf_append(out, S(r, p->description), p->description.len);
+            rc |= PUT(out, "\n");
+        }
+    }
+    return rc;
+}
+
+int bf_render_aggregate(bf_render_t *r, uint32_t wave, bf_buf_t *out, const char **path)
+{
+    static const struct {
+        const char *name;
+        int (*fn)(const bf_render_t *, bf_buf_t *);
+    } aggs[] = {
+        {"sitemap.xml", sitemap}, {"rss.xml", rss},   {"index.json", search_index},
+        {"llms.txt", llms},       {"robots.txt", robots},
+    };
+    const bf_snap_wave_t *w = bf_snap_wave(r->s, wave);
+    const char *name = S(r, w->template);
+    bf_buf_reset(out);
+    for (size_t i = 0; i < sizeof aggs / sizeof aggs[0]; i++) {
+        if (strcmp(aggs[i].name, name) == 0) {
+            *path = aggs[i].name;
+            return aggs[i].fn(r, out) ? -1 : 0;
+        }
+    }
+    return 1;
+}

@@ -1,0 +1,43 @@
+/*
+ * worker/render.h - one page (or one aggregate) of the snapshot to bytes.
+ *
+ * Until the template engine is wired into the farm, pages are laid out by
+ * a small built-in HTML layout: title, breadcrumbs, content, prev/next for
+ * pages; title, content and the list of pages with excerpts for list
+ * pages.  Aggregates (level 2) are complete: sitemap.xml, rss.xml,
+ * index.json (search index, DESIGN §2), llms.txt, robots.txt.
+ *
+ * A level-0 render also fills the page's summary record (excerpt, counts,
+ * flags) in the shared table; list pages and aggregates read those
+ * records, which the level barrier guarantees are complete.
+ *
+ * Ownership: a bf_render_t belongs to one worker process; output goes to
+ * the caller's buffer; temporaries go to the caller's per-page arena.
+ * Errors: -1 on out of memory (fatal in a worker, STYLE 6).
+ */
+#ifndef BF_WORKER_RENDER_H
+#define BF_WORKER_RENDER_H
+
+#include <stdint.h>
+
+#include "shared/arena.h"
+#include "shared/buf.h"
+#include "shared/farm.h"
+#include "snapshot-format/reader.h"
+
+typedef struct bf_render bf_render_t;
+
+bf_render_t *bf_render_new(const bf_snap_t *snap, bf_farm_summary_t *summaries);
+void bf_render_free(bf_render_t *r);
+
+/* Renders page id into out (reset first). Diagnostics of its markdown are
+ * logged; their count is added to *warnings. */
+int bf_render_page(bf_render_t *r, bf_arena_t *a, uint32_t id, bf_buf_t *out,
+                   uint32_t *warnings);
+
+/* Renders the aggregate of a level-2 wave (its template names the output:
+ * "sitemap.xml", ...); *path gets the output path.  1 when the wave names
+ * no known aggregate (nothing to write). */
+int bf_render_aggregate(bf_render_t *r, uint32_t wave, bf_buf_t *out, const char **path);
+
+#endif

@@ -1,0 +1,178 @@
+/*
+ * worker/worker.c - the worker process (see worker.h).
+ *
+ * The loop: finish the wave a dead predecessor left in this slot, if any;
+ * then claim waves of the current level with a fetch-add until the level
+ * is exhausted, sleep on the level word until the last wave of the level
+ * is done (by whichever worker), and go on with the next level.  Nothing
+ * here spins: an idle worker is asleep in futex(2).
+ */
+#include "worker/worker.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/prctl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "shared/arena.h"
+#include "shared/buf.h"
+#include "shared/futex.h"
+#include "shared/log.h"
+#include "shared/ring.h"
+#include "snapshot-format/reader.h"
+#include "worker/markdown.h"
+#include "worker/render.h"
+
+typedef struct {
+    const bf_farm_worker_args_t *a;
+    bf_farm_slot_t *slot;
+    bf_render_t *r;
+    bf_arena_t *arena;
+    bf_buf_t out;
+} worker_t;
+
+int bf_worker_init(void)
+{
+    return bf_md_init();
+}
+
+static void die(int status, const char *why)
+{
+    if (why)
+        bf_log_error("%s", why);
+    _exit(status);
+}
+
+static uint64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* Test hook (BENGAL_FAULT): die here as a crash or the OOM killer would. */
+static void maybe_fault(const worker_t *w, uint32_t page)
+{
+    const bf_fault_t *f = &w->a->fault;
+    if (page != f->arg)
+        return;
+    if (f->kind == BF_FAULT_WORKER_CRASH_ALWAYS ||
+        (f->kind == BF_FAULT_WORKER_CRASH && w->a->kills[page] == 0)) {
+        signal(SIGSEGV, SIG_DFL); /* a real crash, even under ASan */
+        raise(SIGSEGV);
+    }
+    if (f->kind == BF_FAULT_WORKER_OOM && w->a->kills[page] == 0)
+        raise(SIGKILL);
+    while (f->kind == BF_FAULT_WORKER_HANG)
+        pause();
+}
+
+static void push(worker_t *w, uint32_t id, const char *path)
+{
+    if (bf_ring_push(w->a->ring, id, path, w->out.data ? w->out.data : "", w->out.len) < 0)
+        die(2, NULL); /* shut down (the build is stopping) or interrupted */
+}
+
+static void render_wave(worker_t *w, uint32_t wave, uint32_t from)
+{
+    const bf_snap_t *s = w->a->snap;
+    const bf_snap_wave_t *wv = bf_snap_wave(s, wave);
+    const uint32_t *ids = bf_snap_ids(s, wv->pages);
+    uint64_t t0 = now_ns();
+    atomic_store(&w->slot->done, from);
+    atomic_store(&w->slot->wave, wave);
+    if (wv->level == 2 && wv->pages.count == 0) {
+        const char *path;
+        int rc = bf_render_aggregate(w->r, wave, &w->out, &path);
+        if (rc < 0)
+            die(1, "out of memory");
+        if (rc == 0)
+            push(w, BF_FARM_NONE, path);
+    }
+    for (uint32_t i = from; i < wv->pages.count; i++) {
+        uint32_t warnings = 0;
+        maybe_fault(w, ids[i]);
+        if (bf_render_page(w->r, w->arena, ids[i], &w->out, &warnings) < 0)
+            die(1, "out of memory");
+        bf_arena_reset(w->arena);
+        push(w, ids[i], bf_snap_str(s, bf_snap_page(s, ids[i])->output));
+        atomic_store(&w->slot->done, i + 1);
+        atomic_fetch_add(&w->a->ctl->pages_done, 1);
+        atomic_fetch_add(&w->slot->pages, 1);
+        if (warnings)
+            atomic_fetch_add(&w->a->ctl->warnings, warnings);
+    }
+    atomic_fetch_add(&w->slot->busy_ns, now_ns() - t0);
+}
+
+/* Counts a finished wave of level L; the one that ends the level moves
+ * `level` on (past empty levels) and wakes every sleeping worker. */
+static void wave_done(worker_t *w, uint32_t wave, uint32_t level)
+{
+    bf_farm_ctl_t *c = w->a->ctl;
+    if (atomic_exchange(&w->a->finished_waves[wave], 1))
+        return; /* counted by a predecessor that died just after */
+    uint32_t count = c->level_start[level + 1] - c->level_start[level];
+    if (atomic_fetch_add(&c->finished[level], 1) + 1 != count)
+        return;
+    uint32_t next = level + 1;
+    while (next < BF_FARM_LEVELS && c->level_start[next + 1] == c->level_start[next])
+        next++;
+    atomic_store(&c->level, next);
+    bf_futex_wake(&c->level, -1);
+}
+
+static uint32_t level_of(const bf_farm_ctl_t *c, uint32_t wave)
+{
+    uint32_t l = 0;
+    while (l + 1 < BF_FARM_LEVELS && wave >= c->level_start[l + 1])
+        l++;
+    return l;
+}
+
+void bf_worker_main(const bf_farm_worker_args_t *a)
+{
+    worker_t w = {.a = a, .slot = &a->slots[a->slot]};
+    bf_farm_ctl_t *c = a->ctl;
+    char name[16];
+    bf_ctx_init(BF_ROLE_WORKER, (int)a->slot);
+    snprintf(name, sizeof name, "bf-worker-%u", a->slot);
+    prctl(PR_SET_NAME, name);
+    w.r = bf_render_new(a->snap, a->summaries);
+    w.arena = bf_arena_create(256 * 1024);
+    if (!w.r || !w.arena)
+        die(1, "out of memory");
+
+    uint32_t resume = atomic_load(&w.slot->resume_wave);
+    if (resume != BF_FARM_NONE) {
+        if (bf_ring_recover(a->ring) < 0)
+            die(2, NULL);
+        render_wave(&w, resume, atomic_load(&w.slot->resume_at));
+        wave_done(&w, resume, level_of(c, resume));
+        atomic_store(&w.slot->wave, BF_FARM_NONE);
+        atomic_store(&w.slot->resume_wave, BF_FARM_NONE);
+    }
+    for (;;) {
+        uint32_t level = atomic_load(&c->level);
+        if (atomic_load(&c->failed))
+            die(2, NULL);
+        if (level >= BF_FARM_LEVELS)
+            break;
+        uint32_t wave = c->level_start[level] + atomic_fetch_add(&c->next[level], 1);
+        if (wave < c->level_start[level + 1]) {
+            render_wave(&w, wave, 0);
+            wave_done(&w, wave, level); /* before the slot lets go of it */
+            atomic_store(&w.slot->wave, BF_FARM_NONE);
+        } else {
+            /* nothing left at this level: sleep until it is complete */
+            while (atomic_load(&c->level) == level && !atomic_load(&c->failed))
+                bf_futex_wait(&c->level, level, 0);
+        }
+    }
+    bf_render_free(w.r);
+    bf_arena_destroy(w.arena);
+    bf_buf_free(&w.out);
+    _exit(0);
+}
