@@ -12,8 +12,8 @@
  * otherwise (like a site build).  Diagnostics (unresolved cross-references:
  * there is no site here) go to stderr as warnings.
  *
- * The lead wires this into the program's main as the "markdown" command;
- * argv[0] is the command name ("markdown").
+ * coordinator/main.c runs it for "bengal-farm markdown ..." with argv
+ * starting at the command name (argv[0] == "markdown").
  */
 #ifndef BF_WORKER_MD_CLI_H
 #define BF_WORKER_MD_CLI_H

@@ -59,26 +59,24 @@ void bf_md_escape_html(bf_md_walk_t *w, const char *s, size_t n)
     }
 }
 
-/* houdini's HREF_SAFE set: -_.+!*(),%#@?=;:/$~ and alphanumerics. */
-static unsigned char href_safe[256];
-
-static void init_href_safe(void)
-{
-    const char *safe = "-_.+!*(),%#@?=;:/$~";
-    if (href_safe['a'])
-        return;
-    for (int c = 0; c < 256; c++)
-        href_safe[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-    for (const char *p = safe; *p; p++)
-        href_safe[(unsigned char)*p] = 1;
-}
+/* houdini's HREF_SAFE set: -_.+!*(),%#@?=;:/$~ and ASCII alphanumerics;
+ * bytes 128-255 are 0. */
+static const unsigned char href_safe[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 1, 0, 1, 1, 1, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1,
+    0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 1, 0,
+};
 
 void bf_md_escape_href(bf_md_walk_t *w, const char *s, size_t n)
 {
     static const char hex[] = "0123456789ABCDEF";
     size_t i = 0;
 
-    init_href_safe();
     while (i < n) {
         size_t org = i;
         while (i < n && href_safe[(unsigned char)s[i]])

@@ -11,7 +11,8 @@
  *     are checked: lengths, NUL termination, TOC tree indexes, line
  *     numbers inside the page.
  *
- *     make fuzz && build/fuzz/markdown_fuzz -max_total_time=60 tests/fuzz/corpus/markdown
+ *     make fuzz && build/fuzz/markdown_fuzz -max_total_time=60 \
+ *         -dict=tests/fuzz/markdown.dict tests/fuzz/corpus/markdown
  */
 #include <stdint.h>
 #include <stdio.h>

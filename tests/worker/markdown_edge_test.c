@@ -257,3 +257,28 @@ Test(cli, empty_input)
     cr_assert_str_eq(out, "");
     free(out);
 }
+
+/* The command as the program runs it ("bengal-farm markdown"), when make
+ * check gives the binary. */
+Test(cli, through_the_binary)
+{
+    const char *bin = getenv("BF_BIN");
+    if (!bin || access(bin, X_OK) != 0)
+        cr_skip_test("BF_BIN is not set or not executable (make check sets it)");
+    char in_path[] = "/tmp/bf-md-binXXXXXX";
+    int fd = mkstemp(in_path);
+    const char *text = "## Hi\n\n| a |\n|---|\n| ~~b~~ |\n";
+    cr_assert_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+    close(fd);
+    char cmd[8192], out[4096] = {0};
+    snprintf(cmd, sizeof cmd, "'%s' markdown --plain -e table < '%s'", bin, in_path);
+    FILE *p = popen(cmd, "r");
+    cr_assert_not_null(p);
+    size_t n = fread(out, 1, sizeof out - 1, p);
+    int status = pclose(p);
+    unlink(in_path);
+    cr_assert_eq(status, 0);
+    cr_assert_eq(n, strlen(out));
+    cr_assert_str_eq(out, "<h2>Hi</h2>\n<table>\n<thead>\n<tr>\n<th>a</th>\n</tr>\n</thead>\n"
+                          "<tbody>\n<tr>\n<td>~~b~~</td>\n</tr>\n</tbody>\n</table>\n");
+}
