@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -366,6 +367,60 @@ static size_t ring_capacity(unsigned jobs)
     return cap;
 }
 
+/* Is a equal to b, or below it? */
+static bool within(const char *a, const char *b)
+{
+    size_t n = strlen(b);
+    return strncmp(a, b, n) == 0 && (a[n] == '\0' || a[n] == '/' || (n == 1 && b[0] == '/'));
+}
+
+/*
+ * The output directory is swapped away and replaced on every build, so it
+ * must not be the site, hold it, or lie inside its sources.  Its parent is
+ * made if missing (the staging directory goes there too).  0, or -1 logged.
+ */
+static int check_output(const char *site_dir, const char *output)
+{
+    char site[PATH_MAX], parent[PATH_MAX], out[PATH_MAX + NAME_MAX + 2];
+    char *copy = strdup(output), *slash;
+    int rc = -1;
+    if (!copy)
+        return -1;
+    while ((slash = strrchr(copy, '/')) && slash[1] == '\0' && slash != copy)
+        *slash = '\0'; /* "public/" */
+    slash = strrchr(copy, '/');
+    const char *base = slash ? slash + 1 : copy;
+    if (slash)
+        *slash = '\0';
+    const char *pdir = slash ? (*copy ? copy : "/") : ".";
+    if (!*base || strcmp(base, ".") == 0 || strcmp(base, "..") == 0) {
+        bf_log_at(BF_LOG_ERROR, output, 0, 0, "the output must name a directory of its own");
+        goto out;
+    }
+    if (bf_fs_mkdir_p(pdir, 0777) < 0 || !realpath(pdir, parent) || !realpath(site_dir, site)) {
+        bf_log_at(BF_LOG_ERROR, output, 0, 0, "cannot use as output: %s", strerror(errno));
+        goto out;
+    }
+    snprintf(out, sizeof out, "%s/%s", strcmp(parent, "/") ? parent : "", base);
+    static const char *const reserved[] = {"content", "templates", "static", "data", ".bengal"};
+    bool bad = within(site, out); /* the site itself or a directory holding it */
+    for (size_t i = 0; !bad && i < sizeof reserved / sizeof reserved[0]; i++) {
+        char r[PATH_MAX + 16];
+        snprintf(r, sizeof r, "%s/%s", site, reserved[i]);
+        bad = within(out, r);
+    }
+    if (bad) {
+        bf_log_at(BF_LOG_ERROR, output, 0, 0,
+                  "refusing to build into the site itself or its sources: the output "
+                  "directory is replaced on every build");
+        goto out;
+    }
+    rc = 0;
+out:
+    free(copy);
+    return rc;
+}
+
 static int cmd_build(int argc, char **argv, const bf_farm_roles_t *roles)
 {
     bf_site_opts_t o = {0};
@@ -404,7 +459,14 @@ static int cmd_build(int argc, char **argv, const bf_farm_roles_t *roles)
         rc = BF_EXIT_USAGE;
         goto done;
     }
-    const char *output = b.output ? b.output : bf_site_disp(s, s->config.output_dir);
+    char *output = bf_arena_strdup(s->arena, b.output ? b.output
+                                                      : bf_site_disp(s, s->config.output_dir));
+    for (size_t n = output ? strlen(output) : 0; n > 1 && output[n - 1] == '/';)
+        output[--n] = '\0'; /* "public/": the staging directory goes beside it */
+    if (!output || check_output(o.site_dir, output) < 0) {
+        rc = BF_EXIT_USAGE;
+        goto done;
+    }
     bf_farm_opts_t fo = {
         .snap = snap, .site_dir = o.site_dir, .output = output, .jobs = b.jobs,
         .ring_capacity = ring_capacity(b.jobs), .keep_going = b.keep_going, .fault = fault,

@@ -157,7 +157,7 @@ static int setup(farm_t *f)
             .finished_waves = (_Atomic uint8_t *)(base + f->lay.waves),
             .kills = (_Atomic uint8_t *)(base + f->lay.kills),
             .summaries = (bf_farm_summary_t *)(base + f->lay.summaries),
-            .ring = &f->rings[i], .slot = i, .fault = o->fault,
+            .ring = &f->rings[i], .slot = i, .site_dir = o->site_dir, .fault = o->fault,
         };
     }
     /* staging beside the output: same filesystem, so the swap is a rename */
@@ -305,6 +305,13 @@ static int supervise(farm_t *f)
             return 1;
         }
         if (f->alive == 0 && !shut) {
+            uint32_t errors = atomic_load(&f->ctl->errors);
+            if (errors) { /* --strict made some diagnostics errors */
+                bf_log_error("%u error%s in the content; the previous output is left as it was",
+                             errors, errors == 1 ? "" : "s");
+                stop_all(f);
+                return 1;
+            }
             /* every page is in a ring: let the writer drain and publish */
             shut = true;
             bf_ring_shutdown(f->bell, f->rings, f->o->jobs);

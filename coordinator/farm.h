@@ -13,7 +13,8 @@
  *     not yet pushed; a page that killed two workers fails the build,
  *     named by its source file (with keep_going it is skipped instead and
  *     the build ends with status 1 after publishing the rest);
- *   - a dead writer fails the build with the previous output intact;
+ *   - a dead writer fails the build with the previous output intact, and
+ *     so do errors reported by the workers (--strict diagnostics);
  *   - SIGINT/SIGTERM stop the children, remove the staging directory and
  *     return 130/143;
  *   - children die with the coordinator (PR_SET_PDEATHSIG) and workers

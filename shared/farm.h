@@ -120,6 +120,7 @@ typedef struct {
     bf_farm_summary_t *summaries;
     void *ring;                      /* bf_ring_t * of this worker's slot */
     unsigned slot;
+    const char *site_dir;            /* for messages */
     bf_fault_t fault;
 } bf_farm_worker_args_t;
 

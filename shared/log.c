@@ -100,9 +100,17 @@ void bf_log_vat(bf_log_level_t lvl, const char *file, unsigned line, unsigned co
     const size_t cap = sizeof buf - 1;
     size_t len = 0;
 
-    if (bf_ctx.role != BF_ROLE_COORD || bf_ctx.log_level == BF_LOG_DEBUG)
+    /* The prefix names the process; without a file it is the whole
+     * location ("bf-worker-2[77]: error: ..."), not followed by the name. */
+    if (bf_ctx.role != BF_ROLE_COORD || bf_ctx.log_level == BF_LOG_DEBUG) {
         put_prefix(buf, cap, &len);
-    put(buf, cap, &len, "%s", file ? file : "bengal-farm");
+        if (file)
+            put(buf, cap, &len, "%s", file);
+        else if (len >= 2)
+            len -= 2; /* drop the prefix's ": ", the level word follows */
+    } else {
+        put(buf, cap, &len, "%s", file ? file : "bengal-farm");
+    }
     if (line) {
         put(buf, cap, &len, ":%u", line);
         if (col)

@@ -6,7 +6,8 @@
  *     bengal.yaml: warning: unknown key "foo"
  *     bengal-farm: error: cannot open "x": No such file or directory
  * Processes other than the coordinator put "bf-worker-3[1234]: " (role and
- * pid) in front, as do all processes at debug level.  line/col 0 mean
+ * pid) in front, as do all processes at debug level; a message without a
+ * file then reads "bf-writer[77]: error: ..." (the prefix names it).  line/col 0 mean
  * unknown and are left out.  Info messages carry no level word ("file: msg"),
  * the others "error: ", "warning: ", "debug: ".  Each message is written with a single write(2)
  * so lines of concurrent processes never interleave.

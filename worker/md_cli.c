@@ -16,7 +16,8 @@
 #include "shared/log.h"
 #include "worker/markdown.h"
 
-static void usage(void)
+/* Usage on fd (stdout for --help, stderr for a usage error). */
+static void usage_to(int fd)
 {
     static const char msg[] =
         "usage: bengal-farm markdown [--plain] [--unsafe] [--anchor-links] [-e EXT]...\n"
@@ -28,7 +29,7 @@ static void usage(void)
         "  -e EXT          enable an extension: table, strikethrough, autolink,\n"
         "                  tagfilter, tasklist, footnotes (default: none with --plain,\n"
         "                  all otherwise)\n";
-    ssize_t r = write(2, msg, sizeof(msg) - 1);
+    ssize_t r = write(fd, msg, sizeof(msg) - 1);
     (void)r;
 }
 
@@ -88,18 +89,18 @@ int bf_md_cli_main(int argc, char **argv)
                     bf_log_error("markdown: unknown extension \"%s\"", argv[i + 1]);
                 else
                     bf_log_error("markdown: \"%s\" needs an extension name", a);
-                usage();
+                usage_to(2);
                 return 2;
             }
             in.extensions |= bit;
             any_ext = true;
             i++;
         } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-            usage();
+            usage_to(1);
             return 0;
         } else {
             bf_log_error("markdown: unknown option \"%s\"", a);
-            usage();
+            usage_to(2);
             return 2;
         }
     }

@@ -17,6 +17,7 @@ struct bf_render {
     bf_farm_summary_t *sums;
     bf_md_t *md;
     const char *base; /* baseurl without a trailing '/' */
+    const char *site_dir;
     size_t base_len;
 };
 
@@ -28,7 +29,8 @@ static const char *S(const bf_render_t *r, bf_snap_str_t x)
     return bf_snap_str(r->s, x);
 }
 
-bf_render_t *bf_render_new(const bf_snap_t *snap, bf_farm_summary_t *summaries)
+bf_render_t *bf_render_new(const bf_snap_t *snap, bf_farm_summary_t *summaries,
+                           const char *site_dir)
 {
     bf_render_t *r = calloc(1, sizeof(*r));
     if (!r || !(r->md = bf_md_new())) {
@@ -36,6 +38,7 @@ bf_render_t *bf_render_new(const bf_snap_t *snap, bf_farm_summary_t *summaries)
         return NULL;
     }
     r->s = snap;
+    r->site_dir = site_dir && strcmp(site_dir, ".") != 0 ? site_dir : NULL;
     r->site = bf_snap_site(snap);
     r->sums = summaries;
     r->base = S(r, r->site->baseurl);
@@ -165,7 +168,7 @@ static void keep_summary(bf_render_t *r, uint32_t id, const bf_md_result_t *res,
 }
 
 int bf_render_page(bf_render_t *r, bf_arena_t *a, uint32_t id, bf_buf_t *out,
-                   uint32_t *warnings)
+                   uint32_t *warnings, uint32_t *errors)
 {
     const bf_snap_page_t *p = bf_snap_page(r->s, id);
     bf_md_result_t res;
@@ -185,8 +188,14 @@ int bf_render_page(bf_render_t *r, bf_arena_t *a, uint32_t id, bf_buf_t *out,
     };
     if (bf_md_render(r->md, a, &in, &res) < 0)
         return -1;
-    *warnings += (uint32_t)res.n_diags;
-    bf_md_log_diags(&res, in.source);
+    if (res.n_diags) {
+        const char *disp = in.source && r->site_dir
+                               ? bf_arena_sprintf(a, "%s/%s", r->site_dir, in.source)
+                               : in.source;
+        size_t errs = bf_md_log_diags(&res, disp ? disp : in.source);
+        *errors += (uint32_t)errs;
+        *warnings += (uint32_t)(res.n_diags - errs);
+    }
     if (p->kind == BF_SNAP_PAGE)
         keep_summary(r, id, &res, p);
 

@@ -27,13 +27,16 @@
 
 typedef struct bf_render bf_render_t;
 
-bf_render_t *bf_render_new(const bf_snap_t *snap, bf_farm_summary_t *summaries);
+/* site_dir prefixes source paths in messages, as the coordinator's do. */
+bf_render_t *bf_render_new(const bf_snap_t *snap, bf_farm_summary_t *summaries,
+                           const char *site_dir);
 void bf_render_free(bf_render_t *r);
 
-/* Renders page id into out (reset first). Diagnostics of its markdown are
- * logged; their count is added to *warnings. */
+/* Renders page id into out (reset first).  Diagnostics of its markdown are
+ * logged; their count is added to *warnings, and those that are errors
+ * (under --strict) to *errors. */
 int bf_render_page(bf_render_t *r, bf_arena_t *a, uint32_t id, bf_buf_t *out,
-                   uint32_t *warnings);
+                   uint32_t *warnings, uint32_t *errors);
 
 /* Renders the aggregate of a level-2 wave (its template names the output:
  * "sitemap.xml", ...); *path gets the output path.  1 when the wave names

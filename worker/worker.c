@@ -92,9 +92,9 @@ static void render_wave(worker_t *w, uint32_t wave, uint32_t from)
             push(w, BF_FARM_NONE, path);
     }
     for (uint32_t i = from; i < wv->pages.count; i++) {
-        uint32_t warnings = 0;
+        uint32_t warnings = 0, errors = 0;
         maybe_fault(w, ids[i]);
-        if (bf_render_page(w->r, w->arena, ids[i], &w->out, &warnings) < 0)
+        if (bf_render_page(w->r, w->arena, ids[i], &w->out, &warnings, &errors) < 0)
             die(1, "out of memory");
         bf_arena_reset(w->arena);
         push(w, ids[i], bf_snap_str(s, bf_snap_page(s, ids[i])->output));
@@ -103,6 +103,8 @@ static void render_wave(worker_t *w, uint32_t wave, uint32_t from)
         atomic_fetch_add(&w->slot->pages, 1);
         if (warnings)
             atomic_fetch_add(&w->a->ctl->warnings, warnings);
+        if (errors)
+            atomic_fetch_add(&w->a->ctl->errors, errors);
     }
     atomic_fetch_add(&w->slot->busy_ns, now_ns() - t0);
 }
@@ -140,7 +142,7 @@ void bf_worker_main(const bf_farm_worker_args_t *a)
     bf_ctx_init(BF_ROLE_WORKER, (int)a->slot);
     snprintf(name, sizeof name, "bf-worker-%u", a->slot);
     prctl(PR_SET_NAME, name);
-    w.r = bf_render_new(a->snap, a->summaries);
+    w.r = bf_render_new(a->snap, a->summaries, a->site_dir);
     w.arena = bf_arena_create(256 * 1024);
     if (!w.r || !w.arena)
         die(1, "out of memory");

@@ -226,3 +226,48 @@ Test(farm, bad_fault_spec_is_a_usage_error)
     cr_assert_eq(r.status, 2, "%s", r.err);
     e2e_run_free(&r);
 }
+
+Test(farm, strict_errors_keep_previous_output)
+{
+    char *site = e2e_site("docs");
+    char *pub = e2e_fmt("%s/public", site);
+    build_ok(site, "2");
+    char *before = tree(pub);
+    char *bad = e2e_fmt("%s/content/broken.md", site);
+    const char text[] = "---\ntitle: Broken\n---\n\nSee [[no/such/page]].\n";
+    e2e_write_file(bad, text, sizeof text - 1);
+    e2e_run_t r;
+    e2e_bf(&r, "-j", "2", site, NULL); /* a warning only: published */
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(e2e_match(r.err, "/content/broken\\.md:5: warning: unresolved cross-reference", 0),
+              "%s", r.err);
+    e2e_run_free(&r);
+    char *with_warning = tree(pub);
+    cr_assert_str_neq(with_warning, before);
+    e2e_bf(&r, "--strict", "-j", "2", site, NULL);
+    cr_assert_eq(r.status, 1, "%s", r.err);
+    cr_assert(e2e_match(r.err, "/content/broken\\.md:5: error: unresolved cross-reference", 0),
+              "%s", r.err);
+    cr_assert_str_eq(tree(pub), with_warning, "published despite errors");
+    e2e_run_free(&r);
+}
+
+Test(farm, output_cannot_be_the_site_or_its_sources)
+{
+    char *site = e2e_site("docs");
+    const char *bad[] = {site, e2e_fmt("%s/", site), e2e_fmt("%s/content/out", site),
+                         e2e_fmt("%s/.bengal", site), "/"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        e2e_run_t r;
+        e2e_bf(&r, "-o", bad[i], site, NULL);
+        cr_assert_eq(r.status, 2, "-o %s: %s", bad[i], r.err);
+        e2e_run_free(&r);
+    }
+    cr_assert(e2e_exists(e2e_fmt("%s/content/docs/intro.md", site)), "the site was touched");
+    char *elsewhere = e2e_fmt("%s/new/dir/out/", e2e_tmpdir());
+    e2e_run_t r;
+    e2e_bf(&r, "-q", "-o", elsewhere, site, NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(e2e_exists(e2e_fmt("%sindex.html", elsewhere)));
+    e2e_run_free(&r);
+}

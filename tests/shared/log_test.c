@@ -134,7 +134,7 @@ Test(log, worker_and_writer_prefix)
     bf_log_info("wrote %d files", 5);
     char *s = cap_end(&c);
     cr_assert_str_eq(s, "bf-worker-3[1234]: a.md:1:2: error: bad\n"
-                        "bf-writer[77]: bengal-farm: wrote 5 files\n");
+                        "bf-writer[77]: wrote 5 files\n");
     free(s);
 }
 
@@ -147,7 +147,7 @@ Test(log, debug_level_prefixes_coordinator)
     cap_start(&c);
     bf_log_debug("forking %d workers", 4);
     char *s = cap_end(&c);
-    cr_assert_str_eq(s, "bengal-farm[42]: bengal-farm: debug: forking 4 workers\n");
+    cr_assert_str_eq(s, "bengal-farm[42]: debug: forking 4 workers\n");
     free(s);
 }
 
