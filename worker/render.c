@@ -9,6 +9,7 @@
 #include "shared/date.h"
 #include "shared/html.h"
 #include "shared/log.h"
+#include "shared/strmap.h"
 #include "worker/markdown.h"
 
 struct bf_render {
@@ -17,8 +18,10 @@ struct bf_render {
     bf_farm_summary_t *sums;
     bf_md_t *md;
     const char *base; /* baseurl without a trailing '/' */
-    const char *site_dir;
     size_t base_len;
+    const char *site_dir;
+    bf_arena_t *urls_arena;  /* the URL set, built on first use */
+    bf_strmap_t urls;        /* every page URL and alias */
 };
 
 /* Appends a string literal (only a literal: sizeof gives its length). */
@@ -51,6 +54,7 @@ bf_render_t *bf_render_new(const bf_snap_t *snap, bf_farm_summary_t *summaries,
 void bf_render_free(bf_render_t *r)
 {
     if (r) {
+        bf_arena_destroy(r->urls_arena);
         bf_md_free(r->md);
         free(r);
     }
@@ -142,6 +146,66 @@ static int list_of(bf_buf_t *out, const bf_render_t *r, const bf_snap_page_t *p)
     }
 }
 
+/* The set of every URL the site publishes (pages and aliases), built once
+ * per worker the first time a page links to a site path. */
+static int url_set(bf_render_t *r)
+{
+    if (r->urls_arena)
+        return 0;
+    if (!(r->urls_arena = bf_arena_create(0)))
+        return -1;
+    uint32_t n = bf_snap_count(r->s, BF_SNAP_T_PAGES);
+    for (uint32_t i = 0; i < n; i++) {
+        const bf_snap_page_t *p = bf_snap_page(r->s, i);
+        if (!bf_strmap_put(r->urls_arena, &r->urls, S(r, p->url), p->url.len, (void *)p))
+            return -1;
+        const bf_snap_str_t *al = bf_snap_strs(r->s, p->aliases);
+        for (uint32_t k = 0; k < p->aliases.count; k++)
+            if (!bf_strmap_put(r->urls_arena, &r->urls, S(r, al[k]), al[k].len, (void *)p))
+                return -1;
+    }
+    return 0;
+}
+
+/*
+ * Site-absolute links ("/docs/intro/") are checked against the pages of
+ * the snapshot: one to no page is reported like a broken cross-reference.
+ * Links to files ("/img/a.png": a dot in the last component) are left
+ * alone, since static files are not pages.  Returns the errors (--strict).
+ */
+static uint32_t check_links(bf_render_t *r, bf_arena_t *a, const bf_md_result_t *res,
+                            const char *source, uint32_t *warnings)
+{
+    uint32_t errors = 0;
+    for (size_t i = 0; i < res->n_internal_links; i++) {
+        const bf_md_link_t *l = &res->internal_links[i];
+        if (l->kind != BF_MD_LINK_PATH)
+            continue;
+        size_t n = strcspn(l->target, "#?");
+        const char *last = l->target;
+        for (size_t k = 0; k < n; k++)
+            if (l->target[k] == '/')
+                last = l->target + k + 1;
+        if (memchr(last, '.', n - (size_t)(last - l->target)))
+            continue;
+        const char *key = n && l->target[n - 1] == '/'
+                              ? bf_arena_strndup(a, l->target, n)
+                              : bf_arena_sprintf(a, "%.*s/", (int)n, l->target);
+        if (!key || url_set(r) < 0)
+            return errors; /* out of memory: checking is best effort */
+        if (bf_strmap_get(&r->urls, key, strlen(key)))
+            continue;
+        bf_log_level_t lvl = bf_ctx.strict ? BF_LOG_ERROR : BF_LOG_WARN;
+        bf_log_at(lvl, source ? source : "-", l->line, 0, "link to \"%.*s\": no such page",
+                  (int)n, l->target);
+        if (bf_ctx.strict)
+            errors++;
+        else
+            (*warnings)++;
+    }
+    return errors;
+}
+
 static void keep_summary(bf_render_t *r, uint32_t id, const bf_md_result_t *res,
                          const bf_snap_page_t *p)
 {
@@ -188,14 +252,15 @@ int bf_render_page(bf_render_t *r, bf_arena_t *a, uint32_t id, bf_buf_t *out,
     };
     if (bf_md_render(r->md, a, &in, &res) < 0)
         return -1;
+    const char *disp = in.source && r->site_dir
+                           ? bf_arena_sprintf(a, "%s/%s", r->site_dir, in.source)
+                           : in.source;
     if (res.n_diags) {
-        const char *disp = in.source && r->site_dir
-                               ? bf_arena_sprintf(a, "%s/%s", r->site_dir, in.source)
-                               : in.source;
         size_t errs = bf_md_log_diags(&res, disp ? disp : in.source);
         *errors += (uint32_t)errs;
         *warnings += (uint32_t)(res.n_diags - errs);
     }
+    *errors += check_links(r, a, &res, disp ? disp : in.source, warnings);
     if (p->kind == BF_SNAP_PAGE)
         keep_summary(r, id, &res, p);
 

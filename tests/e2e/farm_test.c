@@ -271,3 +271,18 @@ Test(farm, output_cannot_be_the_site_or_its_sources)
     cr_assert(e2e_exists(e2e_fmt("%sindex.html", elsewhere)));
     e2e_run_free(&r);
 }
+
+Test(farm, links_to_missing_pages_are_reported)
+{
+    char *site = e2e_site("docs");
+    const char text[] = "---\ntitle: Links\n---\n\n[ok](/docs/intro/) [ok too](/docs/intro)\n"
+                        "[gone](/docs/gone/#x) [file](/img/logo.png) [alias](/old/writing/)\n";
+    e2e_write_file(e2e_fmt("%s/content/links.md", site), text, sizeof text - 1);
+    e2e_run_t r;
+    e2e_bf(&r, "-j", "1", site, NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(e2e_match(r.err, "/content/links\\.md:6: warning: link to \"/docs/gone/\": "
+                               "no such page$", 0), "%s", r.err);
+    cr_assert_eq(e2e_count_lines(r.err), 1, "only the one broken link: %s", r.err);
+    e2e_run_free(&r);
+}
