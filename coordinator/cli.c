@@ -30,6 +30,7 @@ static const char usage_main[] =
     "       bengal-farm snapshot build [options] [SITE]\n"
     "       bengal-farm snapshot dump [--json] FILE\n"
     "       bengal-farm markdown [--plain] [--unsafe] [-e EXT]... < FILE.md\n"
+    "       bengal-farm template render --templates DIR [--context FILE] NAME\n"
     "       bengal-farm version\n"
     "\n"
     "commands:\n"
@@ -37,6 +38,7 @@ static const char usage_main[] =
     "  snapshot build   discover SITE and write SITE/.bengal/snapshot.bfs\n"
     "  snapshot dump    print a snapshot file (--json: as JSON)\n"
     "  markdown         render markdown from stdin to HTML, as a build does\n"
+    "  template         render, check or list templates (theme development)\n"
     "  version          print the version\n"
     "\n"
     "Run `bengal-farm COMMAND --help` for a command's options.\n";

@@ -5,21 +5,26 @@
  * STYLE rule 3 keeps coordinator/ and worker/ apart: they share only
  * snapshot-format/ and shared/.  A fork-based farm still needs one spot
  * that knows both, because the coordinator starts worker code in its
- * children and some commands (`bengal-farm markdown`) are worker code run
- * directly.  That spot is this file, and it only hands worker entry points
- * to the coordinator's command line; no other coordinator file includes
+ * children and some commands (`bengal-farm markdown`, `template`) are
+ * worker code run directly.  That spot is this file: it hands worker entry
+ * points to the coordinator's command line (and the coordinator's YAML
+ * loader to the template command); no other coordinator file includes
  * worker/.
  */
 #include <string.h>
 
 #include "coordinator/cli.h"
+#include "coordinator/yaml.h"
 #include "worker/md_cli.h"
+#include "worker/tmpl_cli.h"
 #include "worker/worker.h"
 
 int main(int argc, char **argv)
 {
     if (argc >= 2 && strcmp(argv[1], "markdown") == 0)
         return bf_md_cli_main(argc - 1, argv + 1);
+    if (argc >= 2 && strcmp(argv[1], "template") == 0)
+        return bf_tmpl_cli_main(argc - 1, argv + 1, bf_yaml_load_file);
     static const bf_farm_roles_t roles = {bf_worker_init, bf_worker_main};
     return bf_cli_main(argc, argv, &roles);
 }

@@ -20,6 +20,7 @@
  */
 #include "coordinator/yaml.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -28,6 +29,8 @@
 #include <string.h>
 #include <yaml.h>
 
+#include "shared/buf.h"
+#include "shared/fs.h"
 #include "shared/log.h"
 
 #define CORE_TAG "tag:yaml.org,2002:"
@@ -710,4 +713,17 @@ void bf_yaml_key_pos(const bf_yaml_keys_t *k, const bf_value_t *m, size_t i, uns
             return;
         }
     }
+}
+
+bf_value_t *bf_yaml_load_file(bf_arena_t *a, const char *path)
+{
+    bf_buf_t text = BF_BUF_INIT;
+    bf_yaml_limits_t lim = BF_YAML_LIMITS_DEFAULT;
+    bf_value_t *v = NULL;
+    if (bf_fs_read_file(path, 64u << 20, &text) < 0)
+        bf_log_at(BF_LOG_ERROR, path, 0, 0, "cannot read: %s", strerror(errno));
+    else if (bf_yaml_parse(a, path, text.data ? text.data : "", text.len, 1, &lim, &v) < 0)
+        v = NULL;
+    bf_buf_free(&text);
+    return v;
 }

@@ -45,6 +45,11 @@ typedef struct {
 /* Parses text[0..len) (NUL bytes allowed in the input; they are an error)
  * into *out, allocated in a.  file names the text in messages.  lim may be
  * NULL for the defaults.  Returns 0, or -1 after logging one error. */
+/* Reads and parses a whole YAML (or JSON) file with the default limits;
+ * NULL after logging (a file that cannot be read, or bad YAML).  Used by
+ * `bengal-farm template render --context FILE`. */
+bf_value_t *bf_yaml_load_file(bf_arena_t *a, const char *path);
+
 int bf_yaml_parse(bf_arena_t *a, const char *file, const char *text, size_t len,
                   unsigned first_line, const bf_yaml_limits_t *lim, bf_value_t **out);
 
