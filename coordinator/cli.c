@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -22,6 +23,8 @@
 #include "coordinator/load.h"
 #include "shared/fs.h"
 #include "shared/log.h"
+#include "shared/tmpl/env.h"
+#include "shared/tmpl/profile.h"
 #include "snapshot-format/dump.h"
 #include "snapshot-format/reader.h"
 
@@ -59,6 +62,8 @@ static const char usage_build[] =
     "      --strict        broken cross-references and links are errors\n"
     "  -k, --keep-going    skip a page that crashes workers; publish the rest\n"
     "      --stats-json FILE  write build statistics as JSON\n"
+    "      --profile-templates  print time per template and block, macro calls,\n"
+    "                      includes and filter calls, summed over workers\n"
     "  -q, --quiet         print errors only\n"
     "  -v, --verbose       print more about what happens\n"
     "  -h, --help          show this help\n";
@@ -157,6 +162,7 @@ typedef struct {
     const char *output;       /* NULL: the config's */
     const char *stats_json;
     bool keep_going;
+    bool profile_templates;
 } build_opts_t;
 
 /* Parses the options of build (b != NULL) or snapshot build (b == NULL).
@@ -170,12 +176,12 @@ static int parse_site_opts(int argc, char **argv, const char *usage, bf_site_opt
         {"verbose", no_argument, NULL, 'v'}, {"help", no_argument, NULL, 'h'},
         {"jobs", required_argument, NULL, 'j'}, {"output", required_argument, NULL, 'o'},
         {"keep-going", no_argument, NULL, 'k'}, {"stats-json", required_argument, NULL, 'J'},
-        {NULL, 0, NULL, 0},
+        {"profile-templates", no_argument, NULL, 'P'}, {NULL, 0, NULL, 0},
     };
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, b ? "+DFqvhj:o:k" : "+DFqvh", longs, NULL)) != -1) {
-        if (!b && (c == 'j' || c == 'o' || c == 'k' || c == 'J'))
+        if (!b && (c == 'j' || c == 'o' || c == 'k' || c == 'J' || c == 'P'))
             c = '?'; /* build-only option */
         switch (c) {
         case 'D': o->drafts = true; break;
@@ -187,6 +193,7 @@ static int parse_site_opts(int argc, char **argv, const char *usage, bf_site_opt
         case 'o': b->output = optarg; break;
         case 'k': b->keep_going = true; break;
         case 'J': b->stats_json = optarg; break;
+        case 'P': b->profile_templates = true; break;
         case 'j': {
             char *end;
             unsigned long v = strtoul(optarg, &end, 10);
@@ -423,6 +430,42 @@ out:
     return rc;
 }
 
+/*
+ * The template environment of a build, compiled before any fork so that
+ * workers share it read-only: SITE/templates/ when it exists, then the
+ * theme embedded in the binary.  Every error is reported (name:line:col,
+ * with the source line) before -1 comes back; *env is then freed.
+ */
+static int compile_templates(const char *site_dir, const bf_snap_t *snap, bf_tmpl_env_t **env)
+{
+    char path[PATH_MAX];
+    int n = strcmp(site_dir, ".") ? snprintf(path, sizeof path, "%s/templates", site_dir)
+                                  : snprintf(path, sizeof path, "templates");
+    struct stat st;
+    *env = bf_tmpl_env_new(NULL);
+    if (!*env || n < 0 || (size_t)n >= sizeof path) {
+        bf_log_error("out of memory");
+        goto fail;
+    }
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode) && bf_tmpl_env_add_dir(*env, path) < 0)
+        goto fail;
+    if (bf_tmpl_env_add_embedded(*env, bf_tmpl_default_theme) < 0 ||
+        bf_tmpl_env_set_baseurl(*env, bf_snap_str(snap, bf_snap_site(snap)->baseurl)) < 0)
+        goto fail;
+    if (bf_tmpl_env_compile_all(*env) < 0) {
+        size_t errs = bf_tmpl_env_errors(*env);
+        bf_log_error("%zu template error%s; nothing was built, the previous output is left "
+                     "as it was", errs, errs == 1 ? "" : "s");
+        goto fail;
+    }
+    bf_log_debug("%zu templates compiled", bf_tmpl_env_count(*env));
+    return 0;
+fail:
+    bf_tmpl_env_free(*env);
+    *env = NULL;
+    return -1;
+}
+
 static int cmd_build(int argc, char **argv, const bf_farm_roles_t *roles)
 {
     bf_site_opts_t o = {0};
@@ -450,6 +493,8 @@ static int cmd_build(int argc, char **argv, const bf_farm_roles_t *roles)
         return BF_EXIT_CONTENT;
     phase[0] = now_seconds() - t0;
     bf_snap_t *snap = NULL;
+    bf_tmpl_env_t *env = NULL;
+    bf_tmpl_profile_t *prof = NULL;
     size_t bytes;
     rc = BF_EXIT_INTERNAL;
     if (write_snapshot(s, &snap, &bytes) < 0)
@@ -469,12 +514,27 @@ static int cmd_build(int argc, char **argv, const bf_farm_roles_t *roles)
         rc = BF_EXIT_USAGE;
         goto done;
     }
+    double tc = now_seconds();
+    if (compile_templates(o.site_dir, snap, &env) < 0) {
+        rc = BF_EXIT_CONTENT;
+        goto done;
+    }
+    phase[2] = now_seconds() - tc;
+    if (b.profile_templates && !(prof = bf_tmpl_profile_new())) {
+        bf_log_error("out of memory");
+        goto done;
+    }
     bf_farm_opts_t fo = {
         .snap = snap, .site_dir = o.site_dir, .output = output, .jobs = b.jobs,
         .ring_capacity = ring_capacity(b.jobs), .keep_going = b.keep_going, .fault = fault,
+        .tmpl_env = env, .profile = prof,
     };
     bf_farm_report_t rep;
     rc = bf_farm_run(&fo, roles, &rep);
+    if (prof) {
+        fprintf(stderr, "template profile (%u workers):\n", b.jobs);
+        bf_tmpl_profile_print(prof, stderr, 10);
+    }
     phase[3] = rep.render_seconds;
     double total = now_seconds() - t0;
     if (b.stats_json && write_stats(b.stats_json, &rep, b.jobs, phase, total) < 0 && rc == 0)
@@ -484,6 +544,8 @@ static int cmd_build(int argc, char **argv, const bf_farm_roles_t *roles)
                total, total > 0 ? rep.pages / total : 0.0, b.jobs,
                rc == 0 ? "" : ", with pages skipped", output);
 done:
+    bf_tmpl_profile_free(prof);
+    bf_tmpl_env_free(env);
     if (snap)
         bf_snap_close(snap);
     bf_site_free(s);

@@ -157,6 +157,8 @@ static int setup(farm_t *f)
             .finished_waves = (_Atomic uint8_t *)(base + f->lay.waves),
             .kills = (_Atomic uint8_t *)(base + f->lay.kills),
             .summaries = (bf_farm_summary_t *)(base + f->lay.summaries),
+            .profile = o->profile ? (bf_farm_profile_t *)(base + f->lay.profiles) + i : NULL,
+            .tmpl_env = o->tmpl_env,
             .ring = &f->rings[i], .slot = i, .site_dir = o->site_dir, .fault = o->fault,
         };
     }
@@ -306,9 +308,9 @@ static int supervise(farm_t *f)
         }
         if (f->alive == 0 && !shut) {
             uint32_t errors = atomic_load(&f->ctl->errors);
-            if (errors) { /* --strict made some diagnostics errors */
-                bf_log_error("%u error%s in the content; the previous output is left as it was",
-                             errors, errors == 1 ? "" : "s");
+            if (errors) { /* --strict diagnostics, template errors */
+                bf_log_error("%u error%s in the content or templates; the previous output "
+                             "is left as it was", errors, errors == 1 ? "" : "s");
                 stop_all(f);
                 return 1;
             }
@@ -349,6 +351,10 @@ int bf_farm_run(const bf_farm_opts_t *o, const bf_farm_roles_t *roles, bf_farm_r
     rep->empty_waits = bf_ring_bell_empty_waits(f.bell);
     for (unsigned i = 0; i < o->jobs; i++) {
         bf_ring_stats_t st;
+        const bf_farm_profile_t *prof = f.args[i].profile;
+        if (prof) /* every worker has ended: the tables are final */
+            bf_tmpl_profile_add(o->profile, prof->e,
+                                atomic_load_explicit(&prof->n, memory_order_acquire));
         bf_ring_stats(&f.rings[i], &st);
         rep->full_waits += st.full_waits;
         if (i < 256) {

@@ -41,6 +41,10 @@ typedef struct {
     size_t ring_capacity;     /* bytes per ring */
     bool keep_going;
     bf_fault_t fault;
+    const void *tmpl_env;     /* bf_tmpl_env_t * compiled before the farm
+                                 runs, or NULL: the built-in layout */
+    bf_tmpl_profile_t *profile; /* not NULL: --profile-templates; the
+                                 workers' tables are added into it */
 } bf_farm_opts_t;
 
 typedef struct {

@@ -5,7 +5,7 @@
  * by bf_farm_layout():
  *
  *     ctl | slots[n_slots] | finished_waves[n_waves] | kills[n_pages] |
- *     summaries[n_pages] | bell | rings[n_slots]
+ *     summaries[n_pages] | profiles[n_slots] | bell | rings[n_slots]
  *
  * It is the only state the processes share besides the read-only snapshot.
  * Who writes what is named at each field; nobody else writes it.
@@ -32,6 +32,8 @@
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "shared/tmpl/profile.h"
 
 #define BF_FARM_MAGIC 0x4d524146u /* "FARM" */
 #define BF_FARM_LEVELS 3          /* = BF_SNAP_LEVELS */
@@ -83,8 +85,25 @@ typedef struct {
 } bf_farm_summary_t;
 _Static_assert(sizeof(bf_farm_summary_t) == 1016, "summary size");
 
+/*
+ * A worker's --profile-templates counters (shared/tmpl/profile.h records),
+ * one table per slot.  Written by the worker in the slot: it copies its
+ * whole table here after each wave (entries first, then n with release),
+ * and a replacement starts from what its predecessor left.  Read by the
+ * coordinator once every worker has ended.  Pages stay untouched (and so
+ * cost no memory) when profiling is off.
+ */
+#define BF_FARM_PROFILE_MAX 480
 typedef struct {
-    size_t slots, waves, kills, summaries, bell, rings, ring_size, total;
+    _Atomic uint32_t n;           /* worker: entries valid */
+    uint32_t dropped;             /* worker: entries that did not fit */
+    uint8_t pad[56];
+    bf_tprof_entry_t e[BF_FARM_PROFILE_MAX];
+} bf_farm_profile_t;
+_Static_assert(sizeof(bf_farm_profile_t) == 64 + 136 * BF_FARM_PROFILE_MAX, "profile size");
+
+typedef struct {
+    size_t slots, waves, kills, summaries, profiles, bell, rings, ring_size, total;
 } bf_farm_layout_t;
 
 struct bf_snap;   /* snapshot-format/reader.h: shared/ may not include it */
@@ -118,6 +137,9 @@ typedef struct {
     _Atomic uint8_t *finished_waves; /* workers: 1 once a wave is counted */
     _Atomic uint8_t *kills;          /* coordinator: deaths per page */
     bf_farm_summary_t *summaries;
+    bf_farm_profile_t *profile;      /* this slot's table; NULL: not profiling */
+    const void *tmpl_env;            /* bf_tmpl_env_t * compiled before fork,
+                                        read-only; NULL: built-in layout */
     void *ring;                      /* bf_ring_t * of this worker's slot */
     unsigned slot;
     const char *site_dir;            /* for messages */

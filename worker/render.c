@@ -10,7 +10,9 @@
 #include "shared/html.h"
 #include "shared/log.h"
 #include "shared/strmap.h"
+#include "shared/tmpl/render.h"
 #include "worker/markdown.h"
+#include "worker/tmpl_ctx.h"
 
 struct bf_render {
     const bf_snap_t *s;
@@ -22,6 +24,10 @@ struct bf_render {
     const char *site_dir;
     bf_arena_t *urls_arena;  /* the URL set, built on first use */
     bf_strmap_t urls;        /* every page URL and alias */
+    const bf_tmpl_env_t *env; /* NULL: built-in layout only */
+    bf_tmpl_ctx_t *tctx;     /* page, section, site for templates */
+    bf_tmpl_cache_t *cache;  /* {% cache %} fragments, for the whole build */
+    bf_tmpl_profile_t *prof; /* --profile-templates, or NULL */
 };
 
 /* Appends a string literal (only a literal: sizeof gives its length). */
@@ -56,8 +62,21 @@ void bf_render_free(bf_render_t *r)
     if (r) {
         bf_arena_destroy(r->urls_arena);
         bf_md_free(r->md);
+        bf_tmpl_ctx_free(r->tctx);
+        bf_tmpl_cache_free(r->cache);
         free(r);
     }
+}
+
+int bf_render_use_templates(bf_render_t *r, const void *env, bf_tmpl_profile_t *prof)
+{
+    r->env = env;
+    r->prof = prof;
+    if (!env)
+        return 0;
+    if (!(r->tctx = bf_tmpl_ctx_new(r->s, r->sums)) || !(r->cache = bf_tmpl_cache_new(0)))
+        return -1;
+    return 0;
 }
 
 static int esc(bf_buf_t *out, const bf_render_t *r, bf_snap_str_t x)
@@ -231,6 +250,29 @@ static void keep_summary(bf_render_t *r, uint32_t id, const bf_md_result_t *res,
     atomic_store_explicit(&sum->ready, 1, memory_order_release);
 }
 
+/* The page through its template.  A template error is the page's: it is
+ * reported (the engine names template, line and column; the note names the
+ * page) and counted, and the page is not published. */
+static int with_template(bf_render_t *r, bf_arena_t *a, const bf_tmpl_t *t, uint32_t id,
+                         const bf_md_result_t *res, const char *source, bf_buf_t *out,
+                         uint32_t *errors)
+{
+    bf_tmpl_ctx_page_t cur = {.id = id, .res = res};
+    bf_tmpl_render_opts_t o = {
+        .arena = a, .cache = r->cache, .profile = r->prof,
+        .context = bf_tmpl_ctx_root(r->tctx, &cur),
+    };
+    int rc = bf_tmpl_render(r->env, t, &o, out);
+    bf_tmpl_ctx_root(r->tctx, NULL); /* cur goes out of scope */
+    if (rc == 0)
+        return 0;
+    bf_log_at(BF_LOG_INFO, source ? source : S(r, bf_snap_page(r->s, id)->output), 0, 0,
+              "page not written: its template \"%s\" failed", bf_tmpl_name(t));
+    bf_buf_reset(out);
+    (*errors)++;
+    return 1;
+}
+
 int bf_render_page(bf_render_t *r, bf_arena_t *a, uint32_t id, bf_buf_t *out,
                    uint32_t *warnings, uint32_t *errors)
 {
@@ -265,6 +307,10 @@ int bf_render_page(bf_render_t *r, bf_arena_t *a, uint32_t id, bf_buf_t *out,
         keep_summary(r, id, &res, p);
 
     bf_buf_reset(out);
+    const bf_tmpl_t *t = r->env ? bf_tmpl_env_get(r->env, S(r, p->template), p->template.len)
+                                : NULL;
+    if (t)
+        return with_template(r, a, t, id, &res, disp ? disp : in.source, out, errors);
     int rc = head(out, r, p) | breadcrumbs(out, r, p) | PUT(out, "<main>\n<article>\n<h1>") |
              esc(out, r, p->title) | PUT(out, "</h1>\n");
     if (res.toc_html_len && !(p->flags & BF_SNAP_PF_NO_TOC))

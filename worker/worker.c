@@ -12,6 +12,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/prctl.h>
 #include <time.h>
 #include <unistd.h>
@@ -21,6 +22,7 @@
 #include "shared/futex.h"
 #include "shared/log.h"
 #include "shared/ring.h"
+#include "shared/tmpl/profile.h"
 #include "snapshot-format/reader.h"
 #include "worker/markdown.h"
 #include "worker/render.h"
@@ -31,6 +33,7 @@ typedef struct {
     bf_render_t *r;
     bf_arena_t *arena;
     bf_buf_t out;
+    bf_tmpl_profile_t *prof; /* --profile-templates: this process's counts */
 } worker_t;
 
 int bf_worker_init(void)
@@ -75,6 +78,20 @@ static void push(worker_t *w, uint32_t id, const char *path)
         die(2, NULL); /* shut down (the build is stopping) or interrupted */
 }
 
+/* Copies this process's profile into the slot's shared table (all of it:
+ * the table holds the sums of every process that used the slot). */
+static void save_profile(worker_t *w)
+{
+    bf_farm_profile_t *sp = w->a->profile;
+    if (!sp || !w->prof)
+        return;
+    size_t n = bf_tmpl_profile_size(w->prof);
+    uint32_t keep = n < BF_FARM_PROFILE_MAX ? (uint32_t)n : BF_FARM_PROFILE_MAX;
+    memcpy(sp->e, bf_tmpl_profile_entries(w->prof), keep * sizeof sp->e[0]);
+    sp->dropped = (uint32_t)(n - keep);
+    atomic_store_explicit(&sp->n, keep, memory_order_release);
+}
+
 static void render_wave(worker_t *w, uint32_t wave, uint32_t from)
 {
     const bf_snap_t *s = w->a->snap;
@@ -94,12 +111,15 @@ static void render_wave(worker_t *w, uint32_t wave, uint32_t from)
     for (uint32_t i = from; i < wv->pages.count; i++) {
         uint32_t warnings = 0, errors = 0;
         maybe_fault(w, ids[i]);
-        if (bf_render_page(w->r, w->arena, ids[i], &w->out, &warnings, &errors) < 0)
+        int rc = bf_render_page(w->r, w->arena, ids[i], &w->out, &warnings, &errors);
+        if (rc < 0)
             die(1, "out of memory");
         bf_arena_reset(w->arena);
-        push(w, ids[i], bf_snap_str(s, bf_snap_page(s, ids[i])->output));
+        if (rc == 0) /* 1: a template error, reported; the build will fail */
+            push(w, ids[i], bf_snap_str(s, bf_snap_page(s, ids[i])->output));
         atomic_store(&w->slot->done, i + 1);
-        atomic_fetch_add(&w->a->ctl->pages_done, 1);
+        if (rc == 0)
+            atomic_fetch_add(&w->a->ctl->pages_done, 1);
         atomic_fetch_add(&w->slot->pages, 1);
         if (warnings)
             atomic_fetch_add(&w->a->ctl->warnings, warnings);
@@ -107,6 +127,7 @@ static void render_wave(worker_t *w, uint32_t wave, uint32_t from)
             atomic_fetch_add(&w->a->ctl->errors, errors);
     }
     atomic_fetch_add(&w->slot->busy_ns, now_ns() - t0);
+    save_profile(w);
 }
 
 /* Counts a finished wave of level L; the one that ends the level moves
@@ -146,6 +167,15 @@ void bf_worker_main(const bf_farm_worker_args_t *a)
     w.arena = bf_arena_create(256 * 1024);
     if (!w.r || !w.arena)
         die(1, "out of memory");
+    if (a->profile) {
+        /* a predecessor in this slot may have counted already: go on from it */
+        if (!(w.prof = bf_tmpl_profile_new()))
+            die(1, "out of memory");
+        bf_tmpl_profile_add(w.prof, a->profile->e,
+                            atomic_load_explicit(&a->profile->n, memory_order_acquire));
+    }
+    if (bf_render_use_templates(w.r, a->tmpl_env, w.prof) < 0)
+        die(1, "out of memory");
 
     uint32_t resume = atomic_load(&w.slot->resume_wave);
     if (resume != BF_FARM_NONE) {
@@ -174,6 +204,7 @@ void bf_worker_main(const bf_farm_worker_args_t *a)
         }
     }
     bf_render_free(w.r);
+    bf_tmpl_profile_free(w.prof);
     bf_arena_destroy(w.arena);
     bf_buf_free(&w.out);
     _exit(0);

@@ -1,0 +1,155 @@
+/*
+ * tests/e2e/templates_test.c - site templates in the farm, end to end: the
+ * themed fixture (tests/sites/themed: a few docs pages with templates/)
+ * built by the real binary; template errors at compile time (before any
+ * fork) and at render time (one page) fail the build with the previous
+ * output intact; --profile-templates.
+ */
+#include "tests/e2e/helpers.h"
+
+TestSuite(templates, .fini = e2e_cleanup, .timeout = 60);
+
+/* "sha256  ./path" lines of every file below dir, sorted: a tree's content. */
+static char *tree(const char *dir)
+{
+    e2e_run_t r;
+    char *cmd = e2e_fmt("cd '%s' && find . -type f | LC_ALL=C sort | xargs -r sha256sum", dir);
+    e2e_runl(&r, "sh", "-c", cmd, NULL);
+    cr_assert_eq(r.status, 0, "cannot list %s: %s", dir, r.err);
+    char *t = e2e_own(strdup(r.out));
+    e2e_run_free(&r);
+    return t;
+}
+
+static void build_ok(const char *site, const char *jobs)
+{
+    e2e_run_t r;
+    e2e_bf(&r, "-q", "-j", jobs, site, NULL);
+    e2e_assert_no_crash(&r);
+    cr_assert_eq(r.status, 0, "build -j%s failed:\n%s", jobs, r.err);
+    cr_assert_str_eq(r.err, "");
+    e2e_run_free(&r);
+}
+
+static void write_str(const char *path, const char *s)
+{
+    e2e_write_file(path, s, strlen(s));
+}
+
+Test(templates, same_tree_for_any_jobs_and_expected_page)
+{
+    char *site = e2e_site("themed");
+    char *pub = e2e_fmt("%s/public", site);
+    build_ok(site, "1");
+    char *one = tree(pub);
+    build_ok(site, "2");
+    cr_assert_str_eq(tree(pub), one);
+
+    char *page = e2e_own_file(e2e_fmt("%s/docs/install/index.html", pub), NULL);
+    cr_assert(strstr(page, "<title>Installation | Example Docs</title>"), "%s", page);
+    /* section nav from section.pages (through {% cache %}) */
+    cr_assert(strstr(page, "<li><a href=\"/docs/intro/\">Introduction</a></li>\n"
+                           "<li><a href=\"/docs/install/\">Installation</a></li>"),
+              "%s", page);
+    /* page.content and page.toc: the markdown render's HTML, not escaped */
+    cr_assert(strstr(page, "<h2 id=\"requirements\">Requirements</h2>"), "%s", page);
+    cr_assert(strstr(page, "<aside class=\"toc\"><ul>\n<li><a href=\"#requirements\">"),
+              "%s", page);
+    cr_assert(strstr(page, "<ul class=\"tags\"><li><a href=\"/tags/setup/\">#setup</a></li></ul>"),
+              "%s", page);
+    cr_assert(strstr(page, "<a rel=\"prev\" href=\"/docs/intro/\">Introduction</a></nav>"),
+              "%s", page);
+    cr_assert(strstr(page, "<p class=\"meta\">January 12, 2023 · 27 words · 1 min</p>"), "%s",
+              page);
+    cr_assert(strstr(page, "<footer>Documentation for the Example project. Version 1.4."),
+              "%s", page);
+    cr_assert(strstr(page, "<nav class=\"menu\"><a href=\"/docs/\">Docs</a>"), "%s", page);
+
+    /* list pages (level 1) show the other pages' summaries */
+    char *list = e2e_own_file(e2e_fmt("%s/docs/index.html", pub), NULL);
+    cr_assert(strstr(list, "<li><a href=\"/docs/intro/\">Introduction</a><div class=\"summary\">"
+                           "<p>Example is a command-line tool"),
+              "%s", list);
+    char *home = e2e_own_file(e2e_fmt("%s/index.html", pub), NULL);
+    cr_assert(strstr(home, "<title>Example Docs</title>"), "%s", home);
+    cr_assert(strstr(home, "<h2><a href=\"/docs/\">Documentation</a></h2>"), "%s", home);
+    char *tags = e2e_own_file(e2e_fmt("%s/tags/index.html", pub), NULL);
+    cr_assert(strstr(tags, "<li><a href=\"/tags/setup/\">setup</a> (1)</li>"), "%s", tags);
+}
+
+Test(templates, syntax_error_fails_before_any_page)
+{
+    char *site = e2e_site("themed");
+    char *pub = e2e_fmt("%s/public", site);
+    build_ok(site, "2");
+    char *before = tree(pub);
+    write_str(e2e_fmt("%s/templates/page.html", site),
+              "{% extends \"base.html\" %}\n{% block content %}\n{% for x in %}{% endfor %}\n"
+              "{% endblock %}\n");
+    e2e_run_t r;
+    e2e_bf(&r, "-j", "2", site, NULL);
+    e2e_assert_no_crash(&r);
+    cr_assert_eq(r.status, 1, "status %d:\n%s", r.status, r.err);
+    cr_assert(e2e_match(r.err, "page\\.html:3:[0-9]+: error: ", REG_EXTENDED), "%s", r.err);
+    cr_assert(strstr(r.err, "previous output is left as it was"), "%s", r.err);
+    /* compiled in the coordinator: no worker ever ran */
+    cr_assert(!strstr(r.err, "bf-worker"), "%s", r.err);
+    cr_assert(!strstr(r.out, "built"), "%s", r.out);
+    e2e_run_free(&r);
+    cr_assert_str_eq(tree(pub), before);
+    cr_assert(!e2e_exists(e2e_fmt("%s.staging", pub)), "staging left behind");
+}
+
+Test(templates, undefined_variable_fails_the_build)
+{
+    char *site = e2e_site("themed");
+    char *pub = e2e_fmt("%s/public", site);
+    build_ok(site, "2");
+    char *before = tree(pub);
+    write_str(e2e_fmt("%s/templates/page.html", site),
+              "{% extends \"base.html\" %}\n{% block content %}\n<h1>{{ titel }}</h1>\n"
+              "{% endblock %}\n");
+    e2e_run_t r;
+    e2e_bf(&r, "-j", "2", site, NULL);
+    e2e_assert_no_crash(&r);
+    cr_assert_eq(r.status, 1, "status %d:\n%s", r.status, r.err);
+    cr_assert(strstr(r.err, "page.html:3:8: error: undefined variable \"titel\""), "%s", r.err);
+    cr_assert(strstr(r.err, "previous output is left as it was"), "%s", r.err);
+    e2e_run_free(&r);
+    cr_assert_str_eq(tree(pub), before);
+    cr_assert(!e2e_exists(e2e_fmt("%s.staging", pub)), "staging left behind");
+}
+
+Test(templates, profile_templates_prints_a_table)
+{
+    char *site = e2e_site("themed");
+    e2e_run_t r;
+    e2e_bf(&r, "-q", "-j", "2", "--profile-templates", site, NULL);
+    e2e_assert_no_crash(&r);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strstr(r.err, "template profile (2 workers)"), "%s", r.err);
+    cr_assert(strstr(r.err, "page.html"), "%s", r.err);
+    cr_assert(strstr(r.err, "page.html:content"), "%s", r.err);
+    e2e_run_free(&r);
+}
+
+Test(templates, snapshot_build_rejects_profile_option)
+{
+    char *site = e2e_site("themed");
+    e2e_run_t r;
+    e2e_bf(&r, "snapshot", "build", "--profile-templates", site, NULL);
+    cr_assert_eq(r.status, 2, "%s", r.err);
+    e2e_run_free(&r);
+}
+
+Test(templates, site_without_templates_uses_builtin_layout)
+{
+    char *site = e2e_site("themed");
+    e2e_run_t r;
+    e2e_runl(&r, "rm", "-rf", e2e_fmt("%s/templates", site), NULL);
+    e2e_run_free(&r);
+    build_ok(site, "2");
+    char *page = e2e_own_file(e2e_fmt("%s/public/docs/install/index.html", site), NULL);
+    cr_assert(strstr(page, "<nav class=\"prev-next\">"), "%s", page);
+    cr_assert(!strstr(page, "section-nav"), "%s", page);
+}
