@@ -340,7 +340,7 @@ static int cmd_snapshot(int argc, char **argv)
 }
 
 static int write_stats(const char *path, const bf_farm_report_t *r, unsigned jobs,
-                       const double phase[4], double total)
+                       const double phase[5], double total)
 {
     FILE *f = fopen(path, "w");
     if (!f) {
@@ -353,8 +353,8 @@ static int write_stats(const char *path, const bf_farm_report_t *r, unsigned job
                "  \"respawns\": %u,\n",
             jobs, r->warnings, r->skipped, r->respawns);
     fprintf(f, "  \"phases\": {\"discover\": %.6f, \"snapshot\": %.6f, \"compile\": %.6f, "
-               "\"render\": %.6f},\n",
-            phase[0], phase[1], phase[2], phase[3]);
+               "\"render\": %.6f, \"publish\": %.6f},\n",
+            phase[0], phase[1], phase[2], phase[3], phase[4]);
     fprintf(f, "  \"ring_full_waits\": %llu,\n  \"ring_empty_waits\": %llu,\n  \"workers\": [",
             (unsigned long long)r->full_waits, (unsigned long long)r->empty_waits);
     for (unsigned i = 0; i < jobs && i < 256; i++)
@@ -487,7 +487,7 @@ static int cmd_build(int argc, char **argv, const bf_farm_roles_t *roles)
         bf_log_error("BENGAL_FAULT=\"%s\" is not a fault this build knows", getenv("BENGAL_FAULT"));
         return BF_EXIT_USAGE;
     }
-    double t0 = now_seconds(), phase[4] = {0};
+    double t0 = now_seconds(), phase[5] = {0};
     bf_site_t *s;
     if (bf_site_load(&o, &s) < 0)
         return BF_EXIT_CONTENT;
@@ -536,6 +536,7 @@ static int cmd_build(int argc, char **argv, const bf_farm_roles_t *roles)
         bf_tmpl_profile_print(prof, stderr, 10);
     }
     phase[3] = rep.render_seconds;
+    phase[4] = rep.publish_seconds;
     double total = now_seconds() - t0;
     if (b.stats_json && write_stats(b.stats_json, &rep, b.jobs, phase, total) < 0 && rc == 0)
         rc = BF_EXIT_INTERNAL;

@@ -40,6 +40,7 @@ typedef struct {
     unsigned alive;
     unsigned idle_deaths;
     bf_farm_report_t *rep;
+    double t_fork;               /* when the children were started */
 } farm_t;
 
 static void on_signal(int sig)
@@ -221,8 +222,12 @@ static int worker_ended(farm_t *f, unsigned slot, int status)
         return 0;
     char how[96];
     describe(status, how, sizeof how);
-    if (WIFEXITED(status) && WEXITSTATUS(status) == 2)
-        return -1; /* fatal: it was told to stop */
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 2) {
+        /* fatal, reported by the worker (a template error) or told to stop */
+        bf_log_error("the build stopped on the error above; the previous output is "
+                     "left as it was");
+        return -1;
+    }
     uint32_t wave = atomic_load(&s->wave), at = atomic_load(&s->done);
     if (wave == BF_FARM_NONE) {
         if (++f->idle_deaths > MAX_IDLE_DEATHS) {
@@ -315,6 +320,7 @@ static int supervise(farm_t *f)
                 return 1;
             }
             /* every page is in a ring: let the writer drain and publish */
+            f->rep->render_seconds = now_seconds() - f->t_fork;
             shut = true;
             bf_ring_shutdown(f->bell, f->rings, f->o->jobs);
         }
@@ -326,12 +332,12 @@ int bf_farm_run(const bf_farm_opts_t *o, const bf_farm_roles_t *roles, bf_farm_r
     farm_t f = {.o = o, .roles = roles, .rep = rep};
     int rc = 3;
     memset(rep, 0, sizeof *rep);
-    double t0 = now_seconds();
     if (setup(&f) < 0)
         goto out;
     if (roles->init() < 0)
         goto out;
     catch_signals(true);
+    f.t_fork = now_seconds();
     if (spawn_writer(&f) < 0) {
         stop_all(&f);
         goto out;
@@ -345,7 +351,7 @@ int bf_farm_run(const bf_farm_opts_t *o, const bf_farm_roles_t *roles, bf_farm_r
     rc = supervise(&f);
     if (rc == 0 && rep->skipped)
         rc = 1;
-    rep->render_seconds = now_seconds() - t0;
+    rep->publish_seconds = now_seconds() - f.t_fork - rep->render_seconds;
     rep->pages = atomic_load(&f.ctl->pages_done);
     rep->warnings = atomic_load(&f.ctl->warnings);
     rep->empty_waits = bf_ring_bell_empty_waits(f.bell);

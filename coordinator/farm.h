@@ -52,7 +52,8 @@ typedef struct {
     uint32_t warnings;
     uint32_t skipped;         /* pages skipped under keep_going */
     uint32_t respawns;        /* workers replaced */
-    double render_seconds;
+    double render_seconds;    /* first fork until the last worker ended */
+    double publish_seconds;   /* then until the writer published */
     uint64_t full_waits, empty_waits;
     uint64_t busy_ns[256];    /* per worker slot (first 256) */
     uint64_t slot_pages[256];

@@ -125,6 +125,13 @@ static void render_wave(worker_t *w, uint32_t wave, uint32_t from)
             atomic_fetch_add(&w->a->ctl->warnings, warnings);
         if (errors)
             atomic_fetch_add(&w->a->ctl->errors, errors);
+        if (rc == 1) {
+            /* A template that fails here fails on most pages: stop at the
+             * first, as a compiler does, instead of repeating the message
+             * for every page of the site.  Exit 2 is never retried. */
+            atomic_store(&w->a->ctl->failed, 1);
+            die(2, NULL);
+        }
     }
     atomic_fetch_add(&w->slot->busy_ns, now_ns() - t0);
     save_profile(w);
