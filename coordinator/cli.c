@@ -9,6 +9,8 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,6 +64,7 @@ static const char usage_build[] =
     "      --strict        broken cross-references and links are errors\n"
     "  -k, --keep-going    skip a page that crashes workers; publish the rest\n"
     "      --stats-json FILE  write build statistics as JSON\n"
+    "      --no-progress    no progress line (it shows only on a terminal)\n"
     "      --profile-templates  print time per template and block, macro calls,\n"
     "                      includes and filter calls, summed over workers\n"
     "  -q, --quiet         print errors only\n"
@@ -162,6 +165,7 @@ typedef struct {
     const char *output;       /* NULL: the config's */
     const char *stats_json;
     bool keep_going;
+    bool no_progress;
     bool profile_templates;
 } build_opts_t;
 
@@ -176,12 +180,13 @@ static int parse_site_opts(int argc, char **argv, const char *usage, bf_site_opt
         {"verbose", no_argument, NULL, 'v'}, {"help", no_argument, NULL, 'h'},
         {"jobs", required_argument, NULL, 'j'}, {"output", required_argument, NULL, 'o'},
         {"keep-going", no_argument, NULL, 'k'}, {"stats-json", required_argument, NULL, 'J'},
-        {"profile-templates", no_argument, NULL, 'P'}, {NULL, 0, NULL, 0},
+        {"profile-templates", no_argument, NULL, 'P'},
+        {"no-progress", no_argument, NULL, 'N'}, {NULL, 0, NULL, 0},
     };
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, b ? "+DFqvhj:o:k" : "+DFqvh", longs, NULL)) != -1) {
-        if (!b && (c == 'j' || c == 'o' || c == 'k' || c == 'J' || c == 'P'))
+        if (!b && (c == 'j' || c == 'o' || c == 'k' || c == 'J' || c == 'P' || c == 'N'))
             c = '?'; /* build-only option */
         switch (c) {
         case 'D': o->drafts = true; break;
@@ -194,6 +199,7 @@ static int parse_site_opts(int argc, char **argv, const char *usage, bf_site_opt
         case 'k': b->keep_going = true; break;
         case 'J': b->stats_json = optarg; break;
         case 'P': b->profile_templates = true; break;
+        case 'N': b->no_progress = true; break;
         case 'j': {
             char *end;
             unsigned long v = strtoul(optarg, &end, 10);
@@ -355,6 +361,11 @@ static int write_stats(const char *path, const bf_farm_report_t *r, unsigned job
     fprintf(f, "  \"phases\": {\"discover\": %.6f, \"snapshot\": %.6f, \"compile\": %.6f, "
                "\"render\": %.6f, \"publish\": %.6f},\n",
             phase[0], phase[1], phase[2], phase[3], phase[4]);
+    struct rusage self;
+    getrusage(RUSAGE_SELF, &self);
+    fprintf(f, "  \"peak_rss_kb\": {\"coordinator\": %ld, \"writer\": %llu, \"worker\": %llu},\n",
+            self.ru_maxrss, (unsigned long long)r->writer_rss_kb,
+            (unsigned long long)r->worker_rss_kb);
     fprintf(f, "  \"ring_full_waits\": %llu,\n  \"ring_empty_waits\": %llu,\n  \"workers\": [",
             (unsigned long long)r->full_waits, (unsigned long long)r->empty_waits);
     for (unsigned i = 0; i < jobs && i < 256; i++)
@@ -473,6 +484,7 @@ static int cmd_build(int argc, char **argv, const bf_farm_roles_t *roles)
     int rc = parse_site_opts(argc, argv, usage_build, &o, &b);
     if (rc)
         return rc > 0 ? BF_EXIT_OK : BF_EXIT_USAGE;
+    prctl(PR_SET_NAME, "bf-coord"); /* as ps and top show it, beside its children */
     if (build_time(&o.now) < 0)
         return BF_EXIT_USAGE;
     if (!b.jobs) {
@@ -527,6 +539,7 @@ static int cmd_build(int argc, char **argv, const bf_farm_roles_t *roles)
     bf_farm_opts_t fo = {
         .snap = snap, .site_dir = o.site_dir, .output = output, .jobs = b.jobs,
         .ring_capacity = ring_capacity(b.jobs), .keep_going = b.keep_going, .fault = fault,
+        .progress = !b.no_progress && bf_ctx.log_level < BF_LOG_ERROR && isatty(2),
         .tmpl_env = env, .profile = prof,
     };
     bf_farm_report_t rep;

@@ -10,7 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -43,9 +45,19 @@ typedef struct {
     double t_fork;               /* when the children were started */
 } farm_t;
 
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 static void on_signal(int sig)
 {
-    bf_ctx.stop_signal = sig;
+    if (sig == SIGALRM)
+        bf_ctx.tick = 1;
+    else
+        bf_ctx.stop_signal = sig;
 }
 
 static void catch_signals(bool on)
@@ -54,6 +66,27 @@ static void catch_signals(bool on)
     sigemptyset(&sa.sa_mask); /* no SA_RESTART: waitpid must see EINTR */
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGALRM, &sa, NULL);
+}
+
+/* Progress on a terminal: a timer interrupts waitpid a few times a second
+ * and the coordinator prints shared counters (never one update per page).
+ * Off when stderr is not a TTY, with -q, or with --no-progress. */
+static void progress_timer(bool on)
+{
+    struct itimerval it = {{0, on ? 250000 : 0}, {0, on ? 250000 : 0}};
+    setitimer(ITIMER_REAL, &it, NULL);
+}
+
+static void show_progress(farm_t *f, bool last)
+{
+    uint32_t done = atomic_load(&f->ctl->pages_done), total = f->ctl->n_pages;
+    double el = now_seconds() - f->t_fork, rate = el > 0 ? done / el : 0;
+    double eta = rate > 0 && done < total ? (total - done) / rate : 0;
+    char line[160];
+    int n = snprintf(line, sizeof line, "\r%u/%u pages  %.0f pages/s  ETA %.1f s \033[K%s",
+                     done, total, rate, eta, last ? "\r\033[K" : "");
+    if (write(2, line, (size_t)n) < 0) { /* progress is best effort */ }
 }
 
 /* In a new child: die with the coordinator, default signals. */
@@ -264,19 +297,25 @@ static int worker_ended(farm_t *f, unsigned slot, int status)
     return spawn_worker(f, slot);
 }
 
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static int supervise(farm_t *f)
 {
     bool shut = false;
     for (;;) {
         int status;
-        pid_t pid = waitpid(-1, &status, 0);
+        struct rusage ru;
+        pid_t pid = wait4(-1, &status, 0, &ru);
+        if (bf_ctx.tick) {
+            bf_ctx.tick = 0;
+            show_progress(f, false);
+        }
+        if (pid > 0 && (uint64_t)ru.ru_maxrss > (pid == f->writer ? f->rep->writer_rss_kb
+                                                                 : f->rep->worker_rss_kb)) {
+            if (pid == f->writer)
+                f->rep->writer_rss_kb = (uint64_t)ru.ru_maxrss;
+            else
+                f->rep->worker_rss_kb = (uint64_t)ru.ru_maxrss;
+        }
         if (bf_ctx.stop_signal) {
             int sig = bf_ctx.stop_signal;
             bf_log_error("interrupted by signal %d; the previous output is left as it was",
@@ -338,6 +377,8 @@ int bf_farm_run(const bf_farm_opts_t *o, const bf_farm_roles_t *roles, bf_farm_r
         goto out;
     catch_signals(true);
     f.t_fork = now_seconds();
+    if (o->progress)
+        progress_timer(true);
     if (spawn_writer(&f) < 0) {
         stop_all(&f);
         goto out;
@@ -349,6 +390,10 @@ int bf_farm_run(const bf_farm_opts_t *o, const bf_farm_roles_t *roles, bf_farm_r
         }
     }
     rc = supervise(&f);
+    if (o->progress) {
+        progress_timer(false);
+        show_progress(&f, true);
+    }
     if (rc == 0 && rep->skipped)
         rc = 1;
     rep->publish_seconds = now_seconds() - f.t_fork - rep->render_seconds;

@@ -40,6 +40,7 @@ typedef struct {
     unsigned jobs;            /* workers, >= 1 */
     size_t ring_capacity;     /* bytes per ring */
     bool keep_going;
+    bool progress;            /* pages done, rate, ETA on stderr (a TTY) */
     bf_fault_t fault;
     const void *tmpl_env;     /* bf_tmpl_env_t * compiled before the farm
                                  runs, or NULL: the built-in layout */
@@ -54,6 +55,7 @@ typedef struct {
     uint32_t respawns;        /* workers replaced */
     double render_seconds;    /* first fork until the last worker ended */
     double publish_seconds;   /* then until the writer published */
+    uint64_t worker_rss_kb, writer_rss_kb; /* peak RSS of each role's children */
     uint64_t full_waits, empty_waits;
     uint64_t busy_ns[256];    /* per worker slot (first 256) */
     uint64_t slot_pages[256];

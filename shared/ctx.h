@@ -38,6 +38,7 @@ typedef struct {
     size_t n_warnings;
     size_t n_errors;
     volatile sig_atomic_t stop_signal; /* set by signal handlers only */
+    volatile sig_atomic_t tick;        /* SIGALRM: time to show progress */
 } bf_ctx_t;
 
 extern bf_ctx_t bf_ctx;
