@@ -23,6 +23,7 @@
 #include "coordinator/freeze.h"
 #include "coordinator/jobs.h"
 #include "coordinator/load.h"
+#include "coordinator/scaffold.h"
 #include "shared/fs.h"
 #include "shared/log.h"
 #include "shared/tmpl/env.h"
@@ -32,6 +33,7 @@
 
 static const char usage_main[] =
     "usage: bengal-farm [build] [options] [SITE]\n"
+    "       bengal-farm new SITE\n"
     "       bengal-farm snapshot build [options] [SITE]\n"
     "       bengal-farm snapshot dump [--json] FILE\n"
     "       bengal-farm markdown [--plain] [--unsafe] [-e EXT]... < FILE.md\n"
@@ -40,6 +42,7 @@ static const char usage_main[] =
     "\n"
     "commands:\n"
     "  build            build the site in SITE (default: the current directory)\n"
+    "  new              create a starter documentation site in SITE\n"
     "  snapshot build   discover SITE and write SITE/.bengal/snapshot.bfs\n"
     "  snapshot dump    print a snapshot file (--json: as JSON)\n"
     "  markdown         render markdown from stdin to HTML, as a build does\n"
@@ -103,6 +106,16 @@ static const char usage_snapshot_dump[] =
     "\n"
     "options:\n"
     "      --json       print one JSON object instead of text\n"
+    "  -h, --help       show this help\n";
+
+static const char usage_new[] =
+    "usage: bengal-farm new SITE\n"
+    "\n"
+    "Creates a starter documentation site in SITE, a new or empty directory:\n"
+    "bengal.yaml, a home page, a docs section and a guides section.  Build it\n"
+    "with: bengal-farm SITE\n"
+    "\n"
+    "options:\n"
     "  -h, --help       show this help\n";
 
 static const char usage_version[] =
@@ -577,6 +590,22 @@ static int cmd_version(int argc, char **argv)
     return BF_EXIT_OK;
 }
 
+/* `new SITE`: the starter site of coordinator/scaffold.c. */
+static int cmd_new(int argc, char **argv)
+{
+    static const struct option longs[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+    int c;
+    optind = 1;
+    if ((c = getopt_long(argc, argv, "+h", longs, NULL)) != -1)
+        return c == 'h' ? show_help(usage_new) : usage_error(usage_new);
+    if (argc - optind != 1) {
+        fprintf(stderr, "bengal-farm: error: new needs one SITE directory, got %d\n",
+                argc - optind);
+        return usage_error(usage_new);
+    }
+    return bf_scaffold_new(argv[optind]) == 0 ? BF_EXIT_OK : BF_EXIT_CONTENT;
+}
+
 int bf_cli_main(int argc, char **argv, const bf_farm_roles_t *roles)
 {
     bf_ctx_init(BF_ROLE_COORD, 0);
@@ -586,6 +615,8 @@ int bf_cli_main(int argc, char **argv, const bf_farm_roles_t *roles)
             return cmd_snapshot(argc - 1, argv + 1);
         if (strcmp(cmd, "build") == 0)
             return cmd_build(argc - 1, argv + 1, roles);
+        if (strcmp(cmd, "new") == 0)
+            return cmd_new(argc - 1, argv + 1);
         if (strcmp(cmd, "version") == 0)
             return cmd_version(argc - 1, argv + 1);
         if (strcmp(cmd, "--version") == 0 && argc == 2)
