@@ -9,9 +9,10 @@
 
 #include "shared/log.h"
 #include "shared/strmap.h"
+#include "shared/tmpl/env.h"
 
-/* Names of the templates that exist: SITE/templates/ (two levels deep, as
- * "docs/single.html") plus the embedded theme, none until it exists. */
+/* Names of the templates in SITE/templates/ (two levels deep, as
+ * "docs/single.html"); bf_plan_site adds the embedded theme's. */
 static int scan_templates(bf_site_t *s, bf_strmap_t *names, const char *sub, int depth)
 {
     const char *dir = sub ? bf_arena_sprintf(s->arena, "%s/templates/%s", s->opts.site_dir, sub)
@@ -183,6 +184,9 @@ int bf_plan_site(bf_site_t *s)
     bf_strmap_t names = {0};
     if (scan_templates(s, &names, NULL, 0) < 0)
         return -1;
+    for (const bf_tmpl_embed_t *t = bf_tmpl_default_theme; t->name; t++)
+        if (!bf_strmap_put(s->arena, &names, t->name, strlen(t->name), (void *)t->name))
+            return -1;
     for (size_t i = 0; i < s->pages.n; i++) {
         bf_page_t *p = s->pages.items[i];
         if (!p->template && !(p->template = choose(s, &names, p)))

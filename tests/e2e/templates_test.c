@@ -142,7 +142,9 @@ Test(templates, snapshot_build_rejects_profile_option)
     e2e_run_free(&r);
 }
 
-Test(templates, site_without_templates_uses_builtin_layout)
+/* Without templates/ the theme embedded in the binary renders (see
+ * tests/worker/theme_test.c for the theme itself). */
+Test(templates, site_without_templates_uses_embedded_theme)
 {
     char *site = e2e_site("themed");
     e2e_run_t r;
@@ -150,6 +152,8 @@ Test(templates, site_without_templates_uses_builtin_layout)
     e2e_run_free(&r);
     build_ok(site, "2");
     char *page = e2e_own_file(e2e_fmt("%s/public/docs/install/index.html", site), NULL);
-    cr_assert(strstr(page, "<nav class=\"prev-next\">"), "%s", page);
+    cr_assert(strstr(page, "<nav class=\"prev-next\" aria-label=\"Previous and next\">"), "%s",
+              page);
+    cr_assert(strstr(page, "<a class=\"skip-link\" href=\"#content\">"), "%s", page);
     cr_assert(!strstr(page, "section-nav"), "%s", page);
 }
