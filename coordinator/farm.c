@@ -131,6 +131,7 @@ static int spawn_writer(farm_t *f)
     bf_writer_args_t wa = {
         .staging = f->staging, .output = f->o->output, .bell = f->bell,
         .rings = f->rings, .n_rings = f->o->jobs, .ctl = f->ctl, .fault = f->o->fault,
+        .snap = f->o->snap, .site_dir = f->o->site_dir,
     };
     pid_t parent = getpid();
     f->writer = fork();

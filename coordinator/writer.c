@@ -3,6 +3,7 @@
  */
 #include "coordinator/writer.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -117,6 +118,116 @@ static void on_abandon(void *arg, unsigned ring)
     }
 }
 
+/* Copies the file src (a path as given) to dst below staging.  0 done or
+ * skipped with a warning, -1 on an I/O error (logged). */
+static int copy_file(writer_t *w, const char *src, const char *dst)
+{
+    int in = open(src, O_RDONLY | O_NOFOLLOW | O_CLOEXEC), out = -1, rc = -1;
+    const char *why = NULL;
+    if (in < 0) {
+        if (errno == ELOOP) {
+            bf_log_at(BF_LOG_WARN, src, 0, 0, "symlink not published");
+            return 0;
+        }
+        goto fail;
+    }
+    if (bf_path_check(dst, strlen(dst), &why) < 0) {
+        bf_log_at(BF_LOG_WARN, src, 0, 0, "not published: %s", why);
+        close(in);
+        return 0;
+    }
+    if (make_parents(w, dst) < 0)
+        goto fail;
+    out = openat(w->dirfd, dst, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+    if (out < 0 && errno == EEXIST) {
+        bf_log_at(BF_LOG_WARN, src, 0, 0, "\"%s\" is also a page's output; the page wins", dst);
+        close(in);
+        return 0;
+    }
+    if (out < 0)
+        goto fail;
+    for (;;) {
+        ssize_t n = copy_file_range(in, NULL, out, NULL, 1 << 30, 0);
+        if (n == 0)
+            break;
+        if (n > 0)
+            continue;
+        if (errno != EXDEV && errno != ENOSYS && errno != EINVAL && errno != EOPNOTSUPP)
+            goto fail;
+        char buf[65536]; /* no copy_file_range here: plain copy */
+        ssize_t r;
+        while ((r = read(in, buf, sizeof buf)) > 0)
+            if (write(out, buf, (size_t)r) != r)
+                goto fail;
+        if (r < 0)
+            goto fail;
+        break;
+    }
+    rc = 0;
+fail:
+    if (rc < 0)
+        bf_log_at(BF_LOG_ERROR, src, 0, 0, "cannot publish: %s", strerror(errno));
+    if (in >= 0)
+        close(in);
+    if (out >= 0 && close(out) < 0 && rc == 0) {
+        bf_log_at(BF_LOG_ERROR, dst, 0, 0, "cannot write: %s", strerror(errno));
+        rc = -1;
+    }
+    return rc;
+}
+
+/* SITE/static/<rel> to <rel> in staging, recursively. */
+static int copy_static(writer_t *w, const char *src, const char *rel, unsigned depth)
+{
+    DIR *d = opendir(src);
+    struct dirent *e;
+    int rc = 0;
+    if (!d)
+        return errno == ENOENT && depth == 0 ? 0 : -1;
+    while (rc == 0 && (e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        char *s = bf_arena_sprintf(w->arena, "%s/%s", src, e->d_name);
+        char *r = *rel ? bf_arena_sprintf(w->arena, "%s/%s", rel, e->d_name)
+                       : bf_arena_strdup(w->arena, e->d_name);
+        struct stat st;
+        if (!s || !r || lstat(s, &st) < 0)
+            rc = -1;
+        else if (S_ISDIR(st.st_mode) && depth < 64)
+            rc = copy_static(w, s, r, depth + 1);
+        else if (S_ISREG(st.st_mode) || S_ISLNK(st.st_mode))
+            rc = copy_file(w, s, r);
+    }
+    closedir(d);
+    return rc;
+}
+
+/* Resources of each page: beside its output ("docs/setup/index.html" gets
+ * "content/docs/setup/shot.png" as "docs/setup/shot.png"). */
+static int copy_resources(writer_t *w)
+{
+    const bf_snap_t *s = w->a->snap;
+    uint32_t n = bf_snap_count(s, BF_SNAP_T_PAGES);
+    for (uint32_t i = 0; i < n; i++) {
+        const bf_snap_page_t *p = bf_snap_page(s, i);
+        if (!p->resources.count || !p->source.len)
+            continue;
+        const char *src = bf_snap_str(s, p->source), *out = bf_snap_str(s, p->output);
+        size_t dir_len = (size_t)(strrchr(src, '/') - src) + 1; /* "content/x/" */
+        const char *slash = strrchr(out, '/');
+        size_t out_dir = slash ? (size_t)(slash - out) + 1 : 0;
+        const bf_snap_str_t *res = bf_snap_strs(s, p->resources);
+        for (uint32_t k = 0; k < p->resources.count; k++) {
+            const char *r = bf_snap_str(s, res[k]);
+            char *from = bf_arena_sprintf(w->arena, "%s/%s", w->a->site_dir, r);
+            char *to = bf_arena_sprintf(w->arena, "%.*s%s", (int)out_dir, out, r + dir_len);
+            if (!from || !to || copy_file(w, from, to) < 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
 /* The one moment the output changes: swap staging and output. */
 static int publish(const writer_t *w)
 {
@@ -160,7 +271,16 @@ void bf_writer_main(const bf_writer_args_t *a)
             _exit(1);
         }
     }
-    if (atomic_load(&a->ctl->failed) || publish(&w) < 0)
+    if (atomic_load(&a->ctl->failed))
+        _exit(1);
+    const char *stat_dir = bf_arena_sprintf(w.arena, "%s/static", a->site_dir);
+    if (!stat_dir || copy_static(&w, stat_dir, "", 0) < 0 || copy_resources(&w) < 0) {
+        if (stat_dir)
+            bf_log_at(BF_LOG_ERROR, stat_dir, 0, 0, "cannot publish the static files: %s",
+                      strerror(errno));
+        _exit(1);
+    }
+    if (publish(&w) < 0)
         _exit(1);
     _exit(0);
 }

@@ -13,6 +13,13 @@
  * itself: nothing can be written outside it.  Each directory is created
  * once.
  *
+ * Files that are not rendered are copied in after the rings are drained:
+ * SITE/static/ to the root of the output, and the resources of leaf
+ * bundles (and the non-markdown files of sections) beside their page.  A
+ * rendered page wins over a static file of the same path (warned).
+ * Symlinks under static/ are skipped with a warning: nothing outside the
+ * site is published.  copy_file_range(2) where the filesystem allows it.
+ *
  * Exit status: 0 published; 1 not published (the build failed, a record
  * was left incomplete, or an I/O error, logged).
  */
@@ -21,6 +28,7 @@
 
 #include "shared/farm.h"
 #include "shared/ring.h"
+#include "snapshot-format/reader.h"
 
 typedef struct {
     const char *staging;  /* made by the coordinator before fork */
@@ -30,6 +38,8 @@ typedef struct {
     unsigned n_rings;
     bf_farm_ctl_t *ctl;
     bf_fault_t fault;
+    const bf_snap_t *snap;    /* page resources to copy */
+    const char *site_dir;     /* static/ and resources are read from here */
 } bf_writer_args_t;
 
 void bf_writer_main(const bf_writer_args_t *a) __attribute__((noreturn));

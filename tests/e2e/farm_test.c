@@ -286,3 +286,29 @@ Test(farm, links_to_missing_pages_are_reported)
     cr_assert_eq(e2e_count_lines(r.err), 1, "only the one broken link: %s", r.err);
     e2e_run_free(&r);
 }
+
+Test(farm, static_files_and_bundle_resources_are_published)
+{
+    char *site = e2e_site("docs");
+    char *pub = e2e_fmt("%s/public", site);
+    /* a static file that a page's output shadows, and a symlink out of the site */
+    cr_assert_eq(mkdir(e2e_fmt("%s/static/about", site), 0777), 0);
+    e2e_write_file(e2e_fmt("%s/static/about/index.html", site), "static", 6);
+    cr_assert_eq(symlink("/etc/passwd", e2e_fmt("%s/static/passwd", site)), 0);
+    e2e_run_t r;
+    e2e_bf(&r, "-j", "2", site, NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strstr(r.err, "\"about/index.html\" is also a page's output; the page wins"),
+              "%s", r.err);
+    cr_assert(strstr(r.err, "static/passwd: warning: symlink not published"), "%s", r.err);
+    e2e_run_free(&r);
+    size_t n = 0;
+    char *css = e2e_own_file(e2e_fmt("%s/css/x.css", pub), &n);
+    char *want = e2e_own_file(e2e_fmt("%s/static/css/x.css", site), NULL);
+    cr_assert(css && want && strcmp(css, want) == 0, "static/css/x.css not copied");
+    cr_assert(e2e_exists(e2e_fmt("%s/docs/guide/bundle/diagram.png", pub)));
+    cr_assert(e2e_exists(e2e_fmt("%s/docs/guide/bundle/data.csv", pub)));
+    cr_assert(!e2e_exists(e2e_fmt("%s/passwd", pub)), "a symlink out of the site was published");
+    char *about = e2e_own_file(e2e_fmt("%s/about/index.html", pub), NULL);
+    cr_assert(about && strncmp(about, "static", 6) != 0, "the static file replaced a page");
+}
