@@ -329,6 +329,28 @@ int bf_render_page(bf_render_t *r, bf_arena_t *a, uint32_t id, bf_buf_t *out,
     return rc | PUT(out, "</body>\n</html>\n") ? -1 : 0;
 }
 
+int bf_render_alias(bf_render_t *r, bf_arena_t *a, uint32_t id, uint32_t alias, bf_buf_t *out,
+                    const char **path)
+{
+    const bf_snap_page_t *p = bf_snap_page(r->s, id);
+    const char *url = S(r, bf_snap_strs(r->s, p->aliases)[alias]);
+    size_t n = strlen(url);
+    /* the snapshot's aliases are normalised site paths, "/old/" or "/a.html" */
+    *path = n && url[n - 1] == '/' ? bf_arena_sprintf(a, "%sindex.html", url + 1)
+                                   : bf_arena_strdup(a, url + 1);
+    bf_buf_reset(out);
+    int rc = PUT(out, "<!DOCTYPE html>\n<html lang=\"") | esc(out, r, r->site->language) |
+             PUT(out, "\">\n<head>\n<meta charset=\"utf-8\">\n<title>") |
+             esc(out, r, p->title) |
+             PUT(out, "</title>\n<meta name=\"robots\" content=\"noindex\">\n"
+                      "<link rel=\"canonical\" href=\"") |
+             abs_url(out, r, p->url) | PUT(out, "\">\n<meta http-equiv=\"refresh\" content=\"0; url=") |
+             abs_url(out, r, p->url) | PUT(out, "\">\n</head>\n<body>\n<p>This page has moved to <a href=\"") |
+             abs_url(out, r, p->url) | PUT(out, "\">") | esc(out, r, p->title) |
+             PUT(out, "</a>.</p>\n</body>\n</html>\n");
+    return rc || !*path ? -1 : 0;
+}
+
 /* ---- aggregates (level 2) ----------------------------------------------- */
 
 static int rfc3339(bf_buf_t *out, int64_t epoch, int32_t tz)

@@ -49,6 +49,11 @@ int bf_render_use_templates(bf_render_t *r, const void *env, bf_tmpl_profile_t *
 int bf_render_page(bf_render_t *r, bf_arena_t *a, uint32_t id, bf_buf_t *out,
                    uint32_t *warnings, uint32_t *errors);
 
+/* The redirect page for one alias of page id (meta refresh, canonical,
+ * noindex) into out; *path gets its output path (arena).  0, -1 on OOM. */
+int bf_render_alias(bf_render_t *r, bf_arena_t *a, uint32_t id, uint32_t alias, bf_buf_t *out,
+                    const char **path);
+
 /* Renders the aggregate of a level-2 wave (its template names the output:
  * "sitemap.xml", ...); *path gets the output path.  1 when the wave names
  * no known aggregate (nothing to write). */

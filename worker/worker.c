@@ -115,8 +115,16 @@ static void render_wave(worker_t *w, uint32_t wave, uint32_t from)
         if (rc < 0)
             die(1, "out of memory");
         bf_arena_reset(w->arena);
-        if (rc == 0) /* 1: a template error, reported; the build will fail */
-            push(w, ids[i], bf_snap_str(s, bf_snap_page(s, ids[i])->output));
+        if (rc == 0) { /* 1: a template error, reported; the build will fail */
+            const bf_snap_page_t *p = bf_snap_page(s, ids[i]);
+            push(w, ids[i], bf_snap_str(s, p->output));
+            for (uint32_t k = 0; k < p->aliases.count; k++) {
+                const char *path;
+                if (bf_render_alias(w->r, w->arena, ids[i], k, &w->out, &path) < 0)
+                    die(1, "out of memory");
+                push(w, ids[i], path);
+            }
+        }
         atomic_store(&w->slot->done, i + 1);
         if (rc == 0)
             atomic_fetch_add(&w->a->ctl->pages_done, 1);

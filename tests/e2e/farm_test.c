@@ -312,3 +312,17 @@ Test(farm, static_files_and_bundle_resources_are_published)
     char *about = e2e_own_file(e2e_fmt("%s/about/index.html", pub), NULL);
     cr_assert(about && strncmp(about, "static", 6) != 0, "the static file replaced a page");
 }
+
+Test(farm, alias_pages_redirect)
+{
+    char *site = e2e_site("docs");
+    build_ok(site, "2");
+    char *alias = e2e_own_file(e2e_fmt("%s/public/old/writing/index.html", site), NULL);
+    cr_assert(alias, "no alias page");
+    cr_assert(strstr(alias, "<meta http-equiv=\"refresh\" content=\"0; "
+                            "url=https://docs.example.org/docs/guide/a/\">"), "%s", alias);
+    cr_assert(strstr(alias, "<link rel=\"canonical\" href=\"https://docs.example.org/docs/guide/a/\">"),
+              "%s", alias);
+    cr_assert(strstr(alias, "<meta name=\"robots\" content=\"noindex\">"), "%s", alias);
+    cr_assert(e2e_exists(e2e_fmt("%s/public/guide/writing-pages/index.html", site)));
+}
