@@ -2,9 +2,9 @@
 # perf/farm-bench.sh - a full build against the floor (perf/floor.c), side
 # by side in one hyperfine run on the generated 10,000-page site:
 #     sh perf/farm-bench.sh
-# Pages go through perf/templates, a documentation layout.  The figure is
-# the ratio (issue 5 target: -j2 at most 1.5x the floor),
-# plus the per-worker busy fraction of the render phase from --stats-json.
+# Pages go through the embedded docs theme.  The figure is the ratio
+# (issue 5 target: -j2 at most 1.5x the floor), plus the per-worker busy
+# fraction of the render phase from --stats-json.
 set -eu
 cd "$(dirname "$0")/.."
 make -s build/bengal-farm
@@ -15,10 +15,9 @@ site=perf/site-10k
 if [ ! -f "$site/bengal.yaml" ]; then
     python3 perf/gensite.py "$site" --sections 10 --subsections 10 --pages 100 --seed 1
 fi
-# A real documentation layout (perf/templates: base with header, menu and
-# breadcrumbs; pages with a cached section nav, TOC, tags, prev/next).
+# Pages go through the embedded docs theme (worker/theme: top bar and menu,
+# section nav, breadcrumbs, TOC, prev/next, tags, dates, footer).
 rm -rf "$site/templates"
-cp -r perf/templates "$site/templates"
 # Output on tmpfs when there is one: the figure is about CPU and the farm,
 # not about this VM's disk, whose write-back stalls vary run to run by 5x.
 out=$(mktemp -d -p /dev/shm 2>/dev/null || mktemp -d)
