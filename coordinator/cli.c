@@ -34,6 +34,7 @@
 static const char usage_main[] =
     "usage: bengal-farm [build] [options] [SITE]\n"
     "       bengal-farm new SITE\n"
+    "       bengal-farm check [options] [SITE]\n"
     "       bengal-farm snapshot build [options] [SITE]\n"
     "       bengal-farm snapshot dump [--json] FILE\n"
     "       bengal-farm markdown [--plain] [--unsafe] [-e EXT]... < FILE.md\n"
@@ -43,6 +44,7 @@ static const char usage_main[] =
     "commands:\n"
     "  build            build the site in SITE (default: the current directory)\n"
     "  new              create a starter documentation site in SITE\n"
+    "  check            everything a build checks, without writing output\n"
     "  snapshot build   discover SITE and write SITE/.bengal/snapshot.bfs\n"
     "  snapshot dump    print a snapshot file (--json: as JSON)\n"
     "  markdown         render markdown from stdin to HTML, as a build does\n"
@@ -107,6 +109,23 @@ static const char usage_snapshot_dump[] =
     "options:\n"
     "      --json       print one JSON object instead of text\n"
     "  -h, --help       show this help\n";
+
+static const char usage_check[] =
+    "usage: bengal-farm check [options] [SITE]\n"
+    "\n"
+    "Does everything a build does to the site in SITE (default: the current\n"
+    "directory): front matter, URLs, templates, every page rendered, cross-\n"
+    "references and links checked; and writes no output.  Exit status 1 when\n"
+    "there are errors, 0 when there are only warnings (they are printed).\n"
+    "\n"
+    "options:\n"
+    "  -j, --jobs N        worker processes\n"
+    "  -D, --drafts        include pages marked draft: true\n"
+    "  -F, --future        include pages dated in the future\n"
+    "      --strict        broken cross-references and links are errors\n"
+    "  -q, --quiet         print errors only\n"
+    "  -v, --verbose       print more about what happens\n"
+    "  -h, --help          show this help\n";
 
 static const char usage_new[] =
     "usage: bengal-farm new SITE\n"
@@ -490,11 +509,12 @@ fail:
     return -1;
 }
 
-static int cmd_build(int argc, char **argv, const bf_farm_roles_t *roles)
+/* `build`, or `check` (check: render everything, write no output). */
+static int cmd_build(int argc, char **argv, const bf_farm_roles_t *roles, bool check)
 {
     bf_site_opts_t o = {0};
     build_opts_t b = {0};
-    int rc = parse_site_opts(argc, argv, usage_build, &o, &b);
+    int rc = parse_site_opts(argc, argv, check ? usage_check : usage_build, &o, &b);
     if (rc)
         return rc > 0 ? BF_EXIT_OK : BF_EXIT_USAGE;
     prctl(PR_SET_NAME, "bf-coord"); /* as ps and top show it, beside its children */
@@ -553,7 +573,7 @@ static int cmd_build(int argc, char **argv, const bf_farm_roles_t *roles)
         .snap = snap, .site_dir = o.site_dir, .output = output, .jobs = b.jobs,
         .ring_capacity = ring_capacity(b.jobs), .keep_going = b.keep_going, .fault = fault,
         .progress = !b.no_progress && bf_ctx.log_level < BF_LOG_ERROR && isatty(2),
-        .tmpl_env = env, .profile = prof,
+        .tmpl_env = env, .profile = prof, .dry_run = check,
     };
     bf_farm_report_t rep;
     rc = bf_farm_run(&fo, roles, &rep);
@@ -566,7 +586,11 @@ static int cmd_build(int argc, char **argv, const bf_farm_roles_t *roles)
     double total = now_seconds() - t0;
     if (b.stats_json && write_stats(b.stats_json, &rep, b.jobs, phase, total) < 0 && rc == 0)
         rc = BF_EXIT_INTERNAL;
-    if ((rc == 0 || (rc == BF_EXIT_CONTENT && rep.skipped)) && bf_ctx.log_level < BF_LOG_ERROR)
+    if (check && rc == 0 && bf_ctx.log_level < BF_LOG_ERROR)
+        printf("checked %u pages: %u warning%s, no errors\n", rep.pages, rep.warnings,
+               rep.warnings == 1 ? "" : "s");
+    else if ((rc == 0 || (rc == BF_EXIT_CONTENT && rep.skipped)) &&
+             bf_ctx.log_level < BF_LOG_ERROR)
         printf("built %u pages in %.2f s (%.0f pages/s, %u workers)%s -> %s\n", rep.pages,
                total, total > 0 ? rep.pages / total : 0.0, b.jobs,
                rc == 0 ? "" : ", with pages skipped", output);
@@ -613,8 +637,10 @@ int bf_cli_main(int argc, char **argv, const bf_farm_roles_t *roles)
         const char *cmd = argv[1];
         if (strcmp(cmd, "snapshot") == 0)
             return cmd_snapshot(argc - 1, argv + 1);
+        if (strcmp(cmd, "check") == 0)
+            return cmd_build(argc - 1, argv + 1, roles, true);
         if (strcmp(cmd, "build") == 0)
-            return cmd_build(argc - 1, argv + 1, roles);
+            return cmd_build(argc - 1, argv + 1, roles, false);
         if (strcmp(cmd, "new") == 0)
             return cmd_new(argc - 1, argv + 1);
         if (strcmp(cmd, "version") == 0)
@@ -624,5 +650,5 @@ int bf_cli_main(int argc, char **argv, const bf_farm_roles_t *roles)
         if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0)
             return show_help(usage_main);
     }
-    return cmd_build(argc, argv, roles);
+    return cmd_build(argc, argv, roles, false);
 }

@@ -131,7 +131,7 @@ static int spawn_writer(farm_t *f)
     bf_writer_args_t wa = {
         .staging = f->staging, .output = f->o->output, .bell = f->bell,
         .rings = f->rings, .n_rings = f->o->jobs, .ctl = f->ctl, .fault = f->o->fault,
-        .snap = f->o->snap, .site_dir = f->o->site_dir,
+        .snap = f->o->snap, .site_dir = f->o->site_dir, .dry_run = f->o->dry_run,
     };
     pid_t parent = getpid();
     f->writer = fork();
@@ -199,6 +199,10 @@ static int setup(farm_t *f)
     }
     /* staging beside the output: same filesystem, so the swap is a rename */
     snprintf(f->staging, sizeof f->staging, "%s.staging", o->output);
+    if (o->dry_run) {
+        f->staging[0] = '\0'; /* nothing is staged: nothing to remove */
+        return 0;
+    }
     if (bf_fs_remove_tree(f->staging) < 0 || mkdir(f->staging, 0777) < 0) {
         bf_log_at(BF_LOG_ERROR, f->staging, 0, 0, "cannot make the staging directory: %s",
                   strerror(errno));
@@ -222,7 +226,8 @@ static void stop_all(farm_t *f)
         ;
     f->writer = 0;
     f->alive = 0;
-    bf_fs_remove_tree(f->staging);
+    if (f->staging[0])
+        bf_fs_remove_tree(f->staging);
 }
 
 /* "site/content/x.md" of a page, for messages. */
@@ -416,7 +421,7 @@ int bf_farm_run(const bf_farm_opts_t *o, const bf_farm_roles_t *roles, bf_farm_r
     }
 out:
     catch_signals(false);
-    if (rc != 0 && rc != 1)
+    if (rc != 0 && rc != 1 && f.staging[0])
         bf_fs_remove_tree(f.staging);
     bf_shm_destroy(&f.shm);
     free(f.rings);

@@ -41,6 +41,7 @@ typedef struct {
     size_t ring_capacity;     /* bytes per ring */
     bool keep_going;
     bool progress;            /* pages done, rate, ETA on stderr (a TTY) */
+    bool dry_run;             /* `check`: render everything, write nothing */
     bf_fault_t fault;
     const void *tmpl_env;     /* bf_tmpl_env_t * compiled before the farm
                                  runs, or NULL: the built-in layout */

@@ -60,6 +60,8 @@ static int on_begin(void *arg, unsigned ring, uint32_t page, const char *path, u
         errno = EINVAL;
         return -1;
     }
+    if (w->a->dry_run)
+        return 0; /* `check`: the path is valid, nothing is written */
     if (make_parents(w, path) < 0)
         goto fail;
     f->fd = openat(w->dirfd, path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0666);
@@ -77,6 +79,8 @@ static int on_data(void *arg, unsigned ring, const void *p, size_t n)
 {
     writer_t *w = arg;
     open_file_t *f = &w->files[ring];
+    if (w->a->dry_run)
+        return 0;
     for (const char *c = p; n;) {
         ssize_t k = write(f->fd, c, n);
         if (k < 0 && errno == EINTR)
@@ -95,6 +99,8 @@ static int on_end(void *arg, unsigned ring)
 {
     writer_t *w = arg;
     open_file_t *f = &w->files[ring];
+    if (w->a->dry_run)
+        return 0;
     int rc = close(f->fd);
     f->fd = -1;
     if (rc < 0) {
@@ -251,8 +257,8 @@ void bf_writer_main(const bf_writer_args_t *a)
     prctl(PR_SET_NAME, "bf-writer");
     w.arena = bf_arena_create(0);
     w.files = calloc(a->n_rings, sizeof(*w.files));
-    w.dirfd = open(a->staging, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (!w.arena || !w.files || w.dirfd < 0) {
+    w.dirfd = a->dry_run ? -1 : open(a->staging, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (!w.arena || !w.files || (w.dirfd < 0 && !a->dry_run)) {
         bf_log_at(BF_LOG_ERROR, a->staging, 0, 0, "cannot open: %s", strerror(errno));
         _exit(1);
     }
@@ -273,6 +279,8 @@ void bf_writer_main(const bf_writer_args_t *a)
     }
     if (atomic_load(&a->ctl->failed))
         _exit(1);
+    if (a->dry_run)
+        _exit(0); /* `check`: every page rendered, nothing to publish */
     const char *stat_dir = bf_arena_sprintf(w.arena, "%s/static", a->site_dir);
     if (!stat_dir || copy_static(&w, stat_dir, "", 0) < 0 || copy_resources(&w) < 0) {
         if (stat_dir)

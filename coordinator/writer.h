@@ -26,6 +26,8 @@
 #ifndef BF_COORDINATOR_WRITER_H
 #define BF_COORDINATOR_WRITER_H
 
+#include <stdbool.h>
+
 #include "shared/farm.h"
 #include "shared/ring.h"
 #include "snapshot-format/reader.h"
@@ -40,6 +42,7 @@ typedef struct {
     bf_fault_t fault;
     const bf_snap_t *snap;    /* page resources to copy */
     const char *site_dir;     /* static/ and resources are read from here */
+    bool dry_run;             /* `check`: drain and validate, write nothing */
 } bf_writer_args_t;
 
 void bf_writer_main(const bf_writer_args_t *a) __attribute__((noreturn));

@@ -326,3 +326,25 @@ Test(farm, alias_pages_redirect)
     cr_assert(strstr(alias, "<meta name=\"robots\" content=\"noindex\">"), "%s", alias);
     cr_assert(e2e_exists(e2e_fmt("%s/public/guide/writing-pages/index.html", site)));
 }
+
+Test(farm, check_writes_nothing)
+{
+    char *site = e2e_site("docs");
+    e2e_run_t r;
+    e2e_bf(&r, "check", site, NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(e2e_match(r.out, "^checked 22 pages: 0 warnings, no errors$", 0), "%s", r.out);
+    e2e_run_free(&r);
+    cr_assert(!e2e_exists(e2e_fmt("%s/public", site)), "check wrote the output");
+    cr_assert(!e2e_exists(e2e_fmt("%s/public.staging", site)), "check left a staging dir");
+    const char text[] = "---\ntitle: Broken\n---\n\nSee [[no/such/page]].\n";
+    e2e_write_file(e2e_fmt("%s/content/broken.md", site), text, sizeof text - 1);
+    e2e_bf(&r, "check", site, NULL); /* a warning: exit 0, printed */
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strstr(r.err, "broken.md:5: warning: unresolved cross-reference"), "%s", r.err);
+    e2e_run_free(&r);
+    e2e_bf(&r, "check", "--strict", site, NULL);
+    cr_assert_eq(r.status, 1, "%s", r.err);
+    e2e_run_free(&r);
+    cr_assert(!e2e_exists(e2e_fmt("%s/public", site)), "check wrote the output");
+}
