@@ -3,6 +3,7 @@
  */
 #include "worker/render.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -143,14 +144,56 @@ static int page_list(bf_buf_t *out, const bf_render_t *r, bf_snap_range_t pages)
     return rc | PUT(out, "</ul>\n");
 }
 
-static int list_of(bf_buf_t *out, const bf_render_t *r, const bf_snap_page_t *p)
+/* <a [rel] href="pager k's URL">text</a> */
+static int pager_link(bf_buf_t *out, const bf_render_t *r, bf_arena_t *a, uint32_t id,
+                      uint32_t k, const char *rel, const char *text)
 {
+    const char *u = bf_tmpl_ctx_pager_url(a, r->s, id, k);
+    if (!u)
+        return -1;
+    int rc = PUT(out, "<a ");
+    if (rel)
+        rc |= PUT(out, "rel=\"") | bf_buf_puts(out, rel) | PUT(out, "\" ");
+    return rc | PUT(out, "href=\"") | bf_html_escape(out, u, strlen(u)) | PUT(out, "\">") |
+           bf_buf_puts(out, text) | PUT(out, "</a> ");
+}
+
+/* The built-in layout's pager nav: prev, the numbers (the current one not
+ * a link), next. */
+static int pager_nav(bf_buf_t *out, const bf_render_t *r, bf_arena_t *a, uint32_t id,
+                     uint32_t n, uint32_t np)
+{
+    int rc = PUT(out, "<nav class=\"pagination\" aria-label=\"pagination\">");
+    if (n > 1)
+        rc |= pager_link(out, r, a, id, n - 1, "prev", "Previous");
+    for (uint32_t k = 1; k <= np; k++) {
+        char num[16];
+        snprintf(num, sizeof num, "%u", k);
+        rc |= k == n ? bf_buf_printf(out, "<span aria-current=\"page\">%u</span> ", k)
+                     : pager_link(out, r, a, id, k, NULL, num);
+    }
+    if (n < np)
+        rc |= pager_link(out, r, a, id, n + 1, "next", "Next");
+    return rc | PUT(out, "</nav>\n");
+}
+
+/* What list page p lists; for sections, the home page and terms, pager n
+ * of it (per_page entries) with the pager nav when there are several. */
+static int list_of(bf_buf_t *out, const bf_render_t *r, bf_arena_t *a, uint32_t id, uint32_t n)
+{
+    const bf_snap_page_t *p = bf_snap_page(r->s, id);
     switch (p->kind) {
     case BF_SNAP_SECTION:
     case BF_SNAP_HOME:
-        return page_list(out, r, bf_snap_section(r->s, p->section)->pages);
-    case BF_SNAP_TERM:
-        return page_list(out, r, bf_snap_term(r->s, p->term)->pages);
+    case BF_SNAP_TERM: {
+        bf_snap_range_t all = bf_tmpl_ctx_listing(r->s, id), part = all;
+        uint32_t np = bf_tmpl_ctx_pagers(r->s, id), per = r->site->per_page;
+        part.off += (n - 1) * per;
+        part.count = all.count - (n - 1) * per < per ? all.count - (n - 1) * per : per;
+        if (!all.count)
+            part = all;
+        return page_list(out, r, part) | (np > 1 ? pager_nav(out, r, a, id, n, np) : 0);
+    }
     case BF_SNAP_TAXONOMY: {
         const bf_snap_taxonomy_t *t = bf_snap_taxonomy(r->s, p->term);
         const uint32_t *terms = bf_snap_ids(r->s, t->terms);
@@ -254,10 +297,10 @@ static void keep_summary(bf_render_t *r, uint32_t id, const bf_md_result_t *res,
  * reported (the engine names template, line and column; the note names the
  * page) and counted, and the page is not published. */
 static int with_template(bf_render_t *r, bf_arena_t *a, const bf_tmpl_t *t, uint32_t id,
-                         const bf_md_result_t *res, const char *source, bf_buf_t *out,
-                         uint32_t *errors)
+                         uint32_t pager, const bf_md_result_t *res, const char *source,
+                         bf_buf_t *out, uint32_t *errors)
 {
-    bf_tmpl_ctx_page_t cur = {.id = id, .res = res};
+    bf_tmpl_ctx_page_t cur = {.id = id, .res = res, .pager = pager};
     bf_tmpl_render_opts_t o = {
         .arena = a, .cache = r->cache, .profile = r->prof,
         .context = bf_tmpl_ctx_root(r->tctx, &cur),
@@ -273,8 +316,11 @@ static int with_template(bf_render_t *r, bf_arena_t *a, const bf_tmpl_t *t, uint
     return 1;
 }
 
-int bf_render_page(bf_render_t *r, bf_arena_t *a, uint32_t id, bf_buf_t *out,
-                   uint32_t *warnings, uint32_t *errors)
+/* Pager `pager` of page id (1 for any page).  Pagers after the first
+ * render the same markdown again, but its diagnostics, links and summary
+ * were the first pager's business. */
+static int render(bf_render_t *r, bf_arena_t *a, uint32_t id, uint32_t pager, bf_buf_t *out,
+                  uint32_t *warnings, uint32_t *errors)
 {
     const bf_snap_page_t *p = bf_snap_page(r->s, id);
     bf_md_result_t res;
@@ -297,12 +343,13 @@ int bf_render_page(bf_render_t *r, bf_arena_t *a, uint32_t id, bf_buf_t *out,
     const char *disp = in.source && r->site_dir
                            ? bf_arena_sprintf(a, "%s/%s", r->site_dir, in.source)
                            : in.source;
-    if (res.n_diags) {
+    if (pager == 1 && res.n_diags) {
         size_t errs = bf_md_log_diags(&res, disp ? disp : in.source);
         *errors += (uint32_t)errs;
         *warnings += (uint32_t)(res.n_diags - errs);
     }
-    *errors += check_links(r, a, &res, disp ? disp : in.source, warnings);
+    if (pager == 1)
+        *errors += check_links(r, a, &res, disp ? disp : in.source, warnings);
     if (p->kind == BF_SNAP_PAGE)
         keep_summary(r, id, &res, p);
 
@@ -310,14 +357,14 @@ int bf_render_page(bf_render_t *r, bf_arena_t *a, uint32_t id, bf_buf_t *out,
     const bf_tmpl_t *t = r->env ? bf_tmpl_env_get(r->env, S(r, p->template), p->template.len)
                                 : NULL;
     if (t)
-        return with_template(r, a, t, id, &res, disp ? disp : in.source, out, errors);
+        return with_template(r, a, t, id, pager, &res, disp ? disp : in.source, out, errors);
     int rc = head(out, r, p) | breadcrumbs(out, r, p) | PUT(out, "<main>\n<article>\n<h1>") |
              esc(out, r, p->title) | PUT(out, "</h1>\n");
     if (res.toc_html_len && !(p->flags & BF_SNAP_PF_NO_TOC))
         rc |= PUT(out, "<nav class=\"toc\">\n") |
               bf_buf_append(out, res.toc_html, res.toc_html_len) | PUT(out, "</nav>\n");
     rc |= bf_buf_append(out, res.html, res.html_len) | PUT(out, "</article>\n") |
-          list_of(out, r, p) | PUT(out, "</main>\n");
+          list_of(out, r, a, id, pager) | PUT(out, "</main>\n");
     if (p->prev != BF_SNAP_NONE || p->next != BF_SNAP_NONE) {
         rc |= PUT(out, "<nav class=\"prev-next\">");
         if (p->prev != BF_SNAP_NONE)
@@ -327,6 +374,36 @@ int bf_render_page(bf_render_t *r, bf_arena_t *a, uint32_t id, bf_buf_t *out,
         rc |= PUT(out, "</nav>\n");
     }
     return rc | PUT(out, "</body>\n</html>\n") ? -1 : 0;
+}
+
+int bf_render_page(bf_render_t *r, bf_arena_t *a, uint32_t id, bf_buf_t *out,
+                   uint32_t *warnings, uint32_t *errors)
+{
+    return render(r, a, id, 1, out, warnings, errors);
+}
+
+uint32_t bf_render_pagers(const bf_render_t *r, uint32_t id)
+{
+    return bf_tmpl_ctx_pagers(r->s, id);
+}
+
+int bf_render_pager(bf_render_t *r, bf_arena_t *a, uint32_t id, uint32_t n, bf_buf_t *out,
+                    const char **path, uint32_t *warnings, uint32_t *errors)
+{
+    const bf_snap_page_t *p = bf_snap_page(r->s, id);
+    char *url = bf_tmpl_ctx_pager_url(a, r->s, id, n);
+    if (!url || url_set(r) < 0 || !(*path = bf_arena_sprintf(a, "%sindex.html", url + 1)))
+        return -1;
+    if (bf_strmap_get(&r->urls, url, strlen(url))) {
+        const char *where = p->source.len ? S(r, p->source) : S(r, p->output);
+        if (p->source.len && r->site_dir)
+            where = bf_arena_sprintf(a, "%s/%s", r->site_dir, where);
+        bf_log_at(BF_LOG_WARN, where ? where : "-", 0, 0,
+                  "pager %u not written: its URL \"%s\" is another page's", n, url);
+        (*warnings)++;
+        return 2;
+    }
+    return render(r, a, id, n, out, warnings, errors);
 }
 
 int bf_render_alias(bf_render_t *r, bf_arena_t *a, uint32_t id, uint32_t alias, bf_buf_t *out,

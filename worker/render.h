@@ -49,6 +49,19 @@ int bf_render_use_templates(bf_render_t *r, const void *env, bf_tmpl_profile_t *
 int bf_render_page(bf_render_t *r, bf_arena_t *a, uint32_t id, bf_buf_t *out,
                    uint32_t *warnings, uint32_t *errors);
 
+/* Pagination of list pages (Hugo style, see worker/tmpl_ctx.h): a list
+ * page has bf_render_pagers() pagers (1 for every other page), of which
+ * bf_render_page() renders the first, at the page's own output. */
+uint32_t bf_render_pagers(const bf_render_t *r, uint32_t id);
+
+/* Pager n (2..pagers) of list page id into out, *path its output path
+ * ("docs/page/2/index.html", arena).  The page's markdown is rendered
+ * again but its diagnostics are not reported again.  Returns as
+ * bf_render_page(), or 2 when the pager's URL is another page's or an
+ * alias: nothing to publish (warned, counted in *warnings). */
+int bf_render_pager(bf_render_t *r, bf_arena_t *a, uint32_t id, uint32_t n, bf_buf_t *out,
+                    const char **path, uint32_t *warnings, uint32_t *errors);
+
 /* The redirect page for one alias of page id (meta refresh, canonical,
  * noindex) into out; *path gets its output path (arena).  0, -1 on OOM. */
 int bf_render_alias(bf_render_t *r, bf_arena_t *a, uint32_t id, uint32_t alias, bf_buf_t *out,

@@ -29,6 +29,8 @@ typedef enum {
     K_TAXONOMIES,
     K_MENUS,
     K_TOC_ITEM,
+    K_PAGINATOR, /* aux: the list page */
+    K_PAGER,     /* aux: the pager's number, of the current page */
     K_COUNT
 } kind_t;
 
@@ -349,13 +351,8 @@ static int page_attr(bf_tmpl_rt_t *rt, bf_tv_t self, const bf_tmpl_name_t *name,
                 l = NULL;
         return l ? ret(out, bf_tv_list(l)) : bf_tmpl_rt_oom(rt);
     }
-    if (IS(name, "pages")) { /* what a list page lists */
-        if (p->kind == BF_SNAP_TERM)
-            return range(rt, c, K_PAGE, bf_snap_term(c->s, p->term)->pages, out);
-        if (p->kind == BF_SNAP_SECTION || p->kind == BF_SNAP_HOME)
-            return range(rt, c, K_PAGE, bf_snap_section(c->s, p->section)->pages, out);
-        return list(rt, c, K_PAGE, NULL, 0, out);
-    }
+    if (IS(name, "pages")) /* what a list page lists */
+        return range(rt, c, K_PAGE, bf_tmpl_ctx_listing(c->s, self.aux), out);
     if (IS(name, "term"))
         return ret(out, p->kind == BF_SNAP_TERM ? obj(c, K_TERM, p->term) : bf_tv_null());
     if (IS(name, "taxonomy")) {
@@ -627,6 +624,110 @@ static int menus_get(bf_tmpl_rt_t *rt, bf_tv_t self, bf_tv_t key, bf_tv_t *out)
     return key.kind == BF_TV_STR ? menus_find(rt, ctx_of(self), key.u.s, key.aux, out) : 0;
 }
 
+/* ---- pagination ----------------------------------------------------------- */
+
+bf_snap_range_t bf_tmpl_ctx_listing(const bf_snap_t *s, uint32_t id)
+{
+    const bf_snap_page_t *p = bf_snap_page(s, id);
+    if (p->kind == BF_SNAP_TERM)
+        return bf_snap_term(s, p->term)->pages;
+    if (p->kind == BF_SNAP_SECTION || p->kind == BF_SNAP_HOME)
+        return bf_snap_section(s, p->section)->pages;
+    return (bf_snap_range_t){0, 0};
+}
+
+uint32_t bf_tmpl_ctx_pagers(const bf_snap_t *s, uint32_t id)
+{
+    uint32_t n = bf_tmpl_ctx_listing(s, id).count, per = bf_snap_site(s)->per_page;
+    return n ? n / per + (n % per != 0) : 1;
+}
+
+char *bf_tmpl_ctx_pager_url(bf_arena_t *a, const bf_snap_t *s, uint32_t id, uint32_t n)
+{
+    bf_snap_str_t url = bf_snap_page(s, id)->url;
+    const char *u = bf_snap_str(s, url);
+    if (n <= 1)
+        return bf_arena_strndup(a, u, url.len);
+    bool slash = url.len && u[url.len - 1] == '/';
+    return bf_arena_sprintf(a, "%s%spage/%u/", u, slash ? "" : "/", n);
+}
+
+/* The pager rendered now, within 1..pagers of id. */
+static uint32_t cur_pager(const bf_tmpl_ctx_t *c, uint32_t id)
+{
+    uint32_t n = c->cur && c->cur->id == id && c->cur->pager > 1 ? c->cur->pager : 1;
+    uint32_t np = bf_tmpl_ctx_pagers(c->s, id);
+    return n < np ? n : np;
+}
+
+/* The href of pager n of page id: its URL with the base path in front. */
+static int pager_href(bf_tmpl_rt_t *rt, const bf_tmpl_ctx_t *c, uint32_t id, uint32_t n,
+                      bf_tv_t *out)
+{
+    if (n <= 1)
+        return href(rt, c, bf_snap_page(c->s, id)->url, out);
+    bf_arena_t *a = bf_tmpl_rt_arena(rt);
+    char *u = bf_tmpl_ctx_pager_url(a, c->s, id, n);
+    char *h = u ? bf_arena_sprintf(a, "%.*s%s", (int)c->base_path_len, c->base_path, u) : NULL;
+    return h ? ret(out, bf_tv_str(h, strlen(h))) : bf_tmpl_rt_oom(rt);
+}
+
+static int paginator_attr(bf_tmpl_rt_t *rt, bf_tv_t self, const bf_tmpl_name_t *name,
+                          bf_tv_t *out)
+{
+    bf_tmpl_ctx_t *c = ctx_of(self);
+    uint32_t id = self.aux, per = c->site->per_page;
+    bf_snap_range_t all = bf_tmpl_ctx_listing(c->s, id);
+    uint32_t np = bf_tmpl_ctx_pagers(c->s, id), n = cur_pager(c, id);
+    if (IS(name, "pages")) {
+        uint32_t start = (n - 1) * per, left = all.count - start; /* start <= count */
+        if (!all.count)
+            return list(rt, c, K_PAGE, NULL, 0, out);
+        return list(rt, c, K_PAGE, bf_snap_ids(c->s, all) + start, left < per ? left : per, out);
+    }
+    if (IS(name, "number"))
+        return ret(out, bf_tv_int(n));
+    if (IS(name, "total_pages"))
+        return ret(out, bf_tv_int(np));
+    if (IS(name, "total"))
+        return ret(out, bf_tv_int(all.count));
+    if (IS(name, "per_page"))
+        return ret(out, bf_tv_int(per));
+    if (IS(name, "has_prev"))
+        return ret(out, bf_tv_bool(n > 1));
+    if (IS(name, "has_next"))
+        return ret(out, bf_tv_bool(n < np));
+    if (IS(name, "prev"))
+        return n > 1 ? pager_href(rt, c, id, n - 1, out) : ret(out, bf_tv_null());
+    if (IS(name, "next"))
+        return n < np ? pager_href(rt, c, id, n + 1, out) : ret(out, bf_tv_null());
+    if (IS(name, "first") || IS(name, "last"))
+        return pager_href(rt, c, id, IS(name, "first") ? 1 : np, out);
+    if (IS(name, "pagers")) {
+        bf_tv_list_t *l = bf_tv_list_new(bf_tmpl_rt_arena(rt), np);
+        for (uint32_t i = 1; l && i <= np; i++)
+            if (bf_tv_list_push(bf_tmpl_rt_arena(rt), l, obj(c, K_PAGER, i)) < 0)
+                l = NULL;
+        return l ? ret(out, bf_tv_list(l)) : bf_tmpl_rt_oom(rt);
+    }
+    return 0;
+}
+
+/* One entry of paginator.pagers: a pager of the current page. */
+static int pager_attr(bf_tmpl_rt_t *rt, bf_tv_t self, const bf_tmpl_name_t *name, bf_tv_t *out)
+{
+    bf_tmpl_ctx_t *c = ctx_of(self);
+    if (!c->cur)
+        return 0;
+    if (IS(name, "number"))
+        return ret(out, bf_tv_int(self.aux));
+    if (IS(name, "url") || IS(name, "href"))
+        return pager_href(rt, c, c->cur->id, self.aux, out);
+    if (IS(name, "is_current"))
+        return ret(out, bf_tv_bool(self.aux == cur_pager(c, c->cur->id)));
+    return 0;
+}
+
 /* ---- site and the root ---------------------------------------------------- */
 
 static int site_attr(bf_tmpl_rt_t *rt, bf_tv_t self, const bf_tmpl_name_t *name, bf_tv_t *out)
@@ -674,6 +775,10 @@ static int root_attr(bf_tmpl_rt_t *rt, bf_tv_t self, const bf_tmpl_name_t *name,
         return ret(out, obj(c, K_PAGE, c->cur->id));
     if (IS(name, "section"))
         return ret(out, obj(c, K_SECTION, bf_snap_page(c->s, c->cur->id)->section));
+    if (IS(name, "paginator")) /* list pages only */
+        return ret(out, bf_snap_page(c->s, c->cur->id)->kind == BF_SNAP_PAGE
+                            ? bf_tv_null()
+                            : obj(c, K_PAGINATOR, c->cur->id));
     return 0;
 }
 
@@ -715,6 +820,8 @@ static const bf_tmpl_class_t classes[K_COUNT] = {
     [K_MENUS] = {.name = "menus", .shape = BF_TMPL_SHAPE_MAP, .get_attr = menus_attr,
                  .len = menus_len, .item = menus_item, .get_item = menus_get},
     [K_TOC_ITEM] = {.name = "toc entry", .get_attr = toc_attr},
+    [K_PAGINATOR] = {.name = "paginator", .get_attr = paginator_attr},
+    [K_PAGER] = {.name = "pager", .get_attr = pager_attr},
 };
 
 static uint32_t taxonomy_named(const bf_snap_t *s, const char *name)

@@ -30,6 +30,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "shared/arena.h"
 #include "shared/farm.h"
 #include "shared/tmpl/value.h"
 #include "snapshot-format/reader.h"
@@ -37,10 +38,12 @@
 
 typedef struct bf_tmpl_ctx bf_tmpl_ctx_t;
 
-/* The current page's markdown render (res may be NULL: nothing rendered). */
+/* The current page's markdown render (res may be NULL: nothing rendered),
+ * and for a list page the pager being rendered (1-based; 0 counts as 1). */
 typedef struct {
     uint32_t id;
     const bf_md_result_t *res;
+    uint32_t pager;
 } bf_tmpl_ctx_page_t;
 
 /* summaries may be NULL (no summary table: summaries are ""). NULL on OOM. */
@@ -48,7 +51,12 @@ bf_tmpl_ctx_t *bf_tmpl_ctx_new(const bf_snap_t *snap, const bf_farm_summary_t *s
 void bf_tmpl_ctx_free(bf_tmpl_ctx_t *c);
 
 /* The variables of one render: an object whose attributes are page,
- * section and site.  cur is kept by pointer until the next call. */
+ * section and site, and on list pages (every kind but "page") paginator:
+ * pager cur->pager of page.pages, per_page (site->per_page) entries a
+ * pager, with number, total_pages, total, per_page, has_prev, has_next,
+ * prev, next, first, last (URLs with the base path; prev/next none at the
+ * ends) and pagers (a list of {number, url}).  No entries: one empty
+ * pager.  cur is kept by pointer until the next call. */
 bf_tv_t bf_tmpl_ctx_root(bf_tmpl_ctx_t *c, const bf_tmpl_ctx_page_t *cur);
 
 /* Single values, for tests and other renders (aggregates, 404). */
@@ -57,5 +65,15 @@ bf_tv_t bf_tmpl_ctx_section(bf_tmpl_ctx_t *c, uint32_t id);
 bf_tv_t bf_tmpl_ctx_site(bf_tmpl_ctx_t *c);
 /* A snapshot value-tree node (BF_SNAP_NONE: an empty map). */
 bf_tv_t bf_tmpl_ctx_value(bf_tmpl_ctx_t *c, uint32_t idx);
+
+/* Pagination (Hugo style).  What page id lists (page.pages): a section's
+ * or the home page's pages, a term's pages, nothing for other pages. */
+bf_snap_range_t bf_tmpl_ctx_listing(const bf_snap_t *s, uint32_t id);
+/* Its pagers: ceil(listing / per_page), at least 1 (so 1 for any page
+ * that lists nothing). */
+uint32_t bf_tmpl_ctx_pagers(const bf_snap_t *s, uint32_t id);
+/* The site URL of pager n of page id: the page's URL for n <= 1, else the
+ * URL + "page/N/" ("/docs/page/2/").  In a; NULL on out of memory. */
+char *bf_tmpl_ctx_pager_url(bf_arena_t *a, const bf_snap_t *s, uint32_t id, uint32_t n);
 
 #endif

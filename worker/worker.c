@@ -92,6 +92,25 @@ static void save_profile(worker_t *w)
     atomic_store_explicit(&sp->n, keep, memory_order_release);
 }
 
+/* Pagers 2.. of a list page, each pushed as it is rendered (pager 1 is the
+ * page itself).  1 when a template failed, as bf_render_page(). */
+static int push_pagers(worker_t *w, uint32_t id, uint32_t *warnings, uint32_t *errors)
+{
+    uint32_t np = bf_render_pagers(w->r, id);
+    for (uint32_t n = 2; n <= np; n++) {
+        const char *path;
+        int rc = bf_render_pager(w->r, w->arena, id, n, &w->out, &path, warnings, errors);
+        if (rc < 0)
+            die(1, "out of memory");
+        if (rc == 1)
+            return 1;
+        if (rc == 0)
+            push(w, id, path);
+        bf_arena_reset(w->arena); /* path lived in it */
+    }
+    return 0;
+}
+
 static void render_wave(worker_t *w, uint32_t wave, uint32_t from)
 {
     const bf_snap_t *s = w->a->snap;
@@ -124,6 +143,8 @@ static void render_wave(worker_t *w, uint32_t wave, uint32_t from)
                     die(1, "out of memory");
                 push(w, ids[i], path);
             }
+            bf_arena_reset(w->arena);
+            rc = push_pagers(w, ids[i], &warnings, &errors);
         }
         atomic_store(&w->slot->done, i + 1);
         if (rc == 0)

@@ -420,8 +420,10 @@ const bf_tmpl_embed_t bf_tmpl_default_theme[] = {
         657},
     {"partials/home.html",
         "{#- The home page: its content, then every top-level section with its\n"
-        "    first pages, then the pages at the top of the site. -#}\n"
-        "{%- from \"partials/lists.html\" import page_list, section_cards %}\n"
+        "    first pages (on the first pager), then the pages at the top of the\n"
+        "    site of this pager and the pager nav. -#}\n"
+        "{%- from \"partials/lists.html\" import page_list, section_cards, pager_nav %}\n"
+        "{%- set listed = paginator.pages | rejectattr(\"is_section\") | list %}\n"
         "<article>\n"
         "{%- if \"<h1\" not in page.content %}\n"
         "<h1>{{ page.title or site.title }}</h1>\n"
@@ -431,15 +433,16 @@ const bf_tmpl_embed_t bf_tmpl_default_theme[] = {
         "{{ page.content }}\n"
         "</div>\n"
         "{%- endif %}\n"
-        "{%- if site.sections %}\n"
+        "{%- if site.sections and paginator.number == 1 %}\n"
         "{{ section_cards(site.sections) }}\n"
         "{%- endif %}\n"
-        "{%- if site.root_section.regular_pages %}\n"
+        "{%- if listed %}\n"
         "<h2>More</h2>\n"
-        "{{ page_list(site.root_section.regular_pages) }}\n"
+        "{{ page_list(listed) }}\n"
         "{%- endif %}\n"
+        "{{- pager_nav(paginator) }}\n"
         "</article>\n",
-        580},
+        722},
     {"partials/lists.html",
         "{#- Macros shared by the list templates. -#}\n"
         "\n"
@@ -478,8 +481,29 @@ const bf_tmpl_embed_t bf_tmpl_default_theme[] = {
         "{%- endif %}</li>\n"
         "{%- endfor %}\n"
         "</ul>\n"
+        "{%- endmacro %}\n"
+        "\n"
+        "{#- Links to the other pagers of a paginated list: prev, numbers, next. -#}\n"
+        "{%- macro pager_nav(paginator) -%}\n"
+        "{%- if paginator and paginator.total_pages > 1 %}\n"
+        "<nav class=\"pagination\" aria-label=\"pagination\">\n"
+        "{%- if paginator.has_prev %}\n"
+        "<a rel=\"prev\" href=\"{{ paginator.prev }}\">Previous</a>\n"
+        "{%- endif %}\n"
+        "{%- for p in paginator.pagers %}\n"
+        "{%- if p.number == paginator.number %}\n"
+        "<span aria-current=\"page\">{{ p.number }}</span>\n"
+        "{%- else %}\n"
+        "<a href=\"{{ p.url }}\">{{ p.number }}</a>\n"
+        "{%- endif %}\n"
+        "{%- endfor %}\n"
+        "{%- if paginator.has_next %}\n"
+        "<a rel=\"next\" href=\"{{ paginator.next }}\">Next</a>\n"
+        "{%- endif %}\n"
+        "</nav>\n"
+        "{%- endif %}\n"
         "{%- endmacro %}\n",
-        1000},
+        1637},
     {"partials/meta.html",
         "{#- Date, last change and reading time of the current page. -#}\n"
         "{%- if page.date or page.reading_time %}\n"
@@ -509,8 +533,10 @@ const bf_tmpl_embed_t bf_tmpl_default_theme[] = {
         "{%- endif %}\n",
         719},
     {"partials/section.html",
-        "{#- A section page: its content, subsections as cards, then its pages. -#}\n"
-        "{%- from \"partials/lists.html\" import page_list, section_cards %}\n"
+        "{#- A section page: its content, subsections as cards (on the first\n"
+        "    pager), then its regular pages of this pager and the pager nav. -#}\n"
+        "{%- from \"partials/lists.html\" import page_list, section_cards, pager_nav %}\n"
+        "{%- set listed = paginator.pages | rejectattr(\"is_section\") | list %}\n"
         "<article>\n"
         "<h1>{{ page.title }}</h1>\n"
         "{%- if page.description %}\n"
@@ -521,16 +547,17 @@ const bf_tmpl_embed_t bf_tmpl_default_theme[] = {
         "{{ page.content }}\n"
         "</div>\n"
         "{%- endif %}\n"
-        "{%- if section.subsections %}\n"
+        "{%- if section.subsections and paginator.number == 1 %}\n"
         "<h2>Sections</h2>\n"
         "{{ section_cards(section.subsections) }}\n"
         "{%- endif %}\n"
-        "{%- if section.regular_pages %}\n"
+        "{%- if listed %}\n"
         "<h2>Pages</h2>\n"
-        "{{ page_list(section.regular_pages) }}\n"
+        "{{ page_list(listed) }}\n"
         "{%- endif %}\n"
+        "{{- pager_nav(paginator) }}\n"
         "</article>\n",
-        556},
+        726},
     {"partials/taxonomy.html",
         "{#- A taxonomy (tags, categories): its terms with their page counts. -#}\n"
         "<article>\n"
@@ -552,21 +579,22 @@ const bf_tmpl_embed_t bf_tmpl_default_theme[] = {
         "</article>\n",
         473},
     {"partials/term.html",
-        "{#- A term of a taxonomy: the pages that carry it. -#}\n"
-        "{%- from \"partials/lists.html\" import page_list %}\n"
+        "{#- A term of a taxonomy: the pages that carry it, a pager at a time. -#}\n"
+        "{%- from \"partials/lists.html\" import page_list, pager_nav %}\n"
         "<article>\n"
         "<h1>{{ page.title }}</h1>\n"
         "{%- if page.taxonomy %}\n"
-        "<p class=\"lead\">{{ page.pages | length }} page{{ \"\" if page.pages | length == 1 else \"s\" }} in <a href=\"{{ page.taxonomy.href }}\">{{ page.taxonomy.title }}</a></p>\n"
+        "<p class=\"lead\">{{ paginator.total }} page{{ \"\" if paginator.total == 1 else \"s\" }} in <a href=\"{{ page.taxonomy.href }}\">{{ page.taxonomy.title }}</a></p>\n"
         "{%- endif %}\n"
         "{%- if page.content %}\n"
         "<div class=\"content\">\n"
         "{{ page.content }}\n"
         "</div>\n"
         "{%- endif %}\n"
-        "{{ page_list(page.pages) }}\n"
+        "{{ page_list(paginator.pages) }}\n"
+        "{{- pager_nav(paginator) }}\n"
         "</article>\n",
-        466},
+        521},
     {"taxonomy.html",
         "{#- The taxonomy page (see partials/taxonomy.html). -#}\n"
         "{% extends \"base.html\" %}\n"
