@@ -44,7 +44,7 @@ static const char config_yaml[] =
     "\n"
     "# Free-form values for templates (site.params).\n"
     "params:\n"
-    "  description: Documentation for my project, built with bengal-farm.\n"
+    "  description: Documentation for my project.\n"
     "  author: Your Name\n"
     "  repo_url: https://example.com/your/project\n";
 
