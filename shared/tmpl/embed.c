@@ -348,7 +348,8 @@ const bf_tmpl_embed_t bf_tmpl_default_theme[] = {
         "    var n = 0;\n"
         "    for (var i = 0; i < index.length && n < 12; i++) {\n"
         "      var e = index[i], t = (e.title || \"\").toLowerCase();\n"
-        "      if (t.indexOf(q) < 0 && (e.description || \"\").toLowerCase().indexOf(q) < 0) continue;\n"
+        "      if (t.indexOf(q) < 0 && (e.description || \"\").toLowerCase().indexOf(q) < 0 &&\n"
+        "          (e.excerpt || \"\").toLowerCase().indexOf(q) < 0) continue;\n"
         "      var li = d.createElement(\"li\"), a = d.createElement(\"a\"), s = d.createElement(\"small\");\n"
         "      a.href = e.url; a.textContent = e.title || e.url;\n"
         "      s.textContent = e.section || \"\"; a.appendChild(s); li.appendChild(a); out.appendChild(li);\n"
@@ -365,12 +366,15 @@ const bf_tmpl_embed_t bf_tmpl_default_theme[] = {
         "  input.addEventListener(\"keydown\", function (e) {\n"
         "    if (e.key === \"Escape\") { input.value = \"\"; out.textContent = \"\"; }\n"
         "  });\n"
+        "  /* \?q=word searches at once: a link to a search, and the browser test */\n"
+        "  var q0 = new URLSearchParams(location.search).get(\"q\");\n"
+        "  if (q0) { input.value = q0; input.dispatchEvent(new Event(\"input\")); }\n"
         "})();\n"
         "</script>\n"
         "{%- endblock %}\n"
         "</body>\n"
         "</html>\n",
-        18540},
+        18806},
     {"home.html",
         "{#- The home page (see partials/home.html). -#}\n"
         "{% extends \"base.html\" %}\n"
