@@ -23,6 +23,8 @@ struct bf_render {
     const char *base; /* baseurl without a trailing '/' */
     size_t base_len;
     const char *site_dir;
+    uint32_t sitemap_max;    /* URLs per sitemap file (50,000 by the protocol) */
+    char part_path[32];      /* "sitemap-N.xml" of the part being rendered */
     bf_arena_t *urls_arena;  /* the URL set, built on first use */
     bf_strmap_t urls;        /* every page URL and alias */
     const bf_tmpl_env_t *env; /* NULL: built-in layout only */
@@ -48,6 +50,7 @@ bf_render_t *bf_render_new(const bf_snap_t *snap, bf_farm_summary_t *summaries,
         return NULL;
     }
     r->s = snap;
+    r->sitemap_max = 50000;
     r->site_dir = site_dir && strcmp(site_dir, ".") != 0 ? site_dir : NULL;
     r->site = bf_snap_site(snap);
     r->sums = summaries;
@@ -438,12 +441,36 @@ static int rfc3339(bf_buf_t *out, int64_t epoch, int32_t tz)
     return bf_buf_append(out, tmp, n);
 }
 
-static int sitemap(const bf_render_t *r, bf_buf_t *out)
+/*
+ * sitemap.xml: one <urlset> while the site has at most sitemap_max URLs;
+ * past that (the protocol's limit is 50,000) part 0 is a <sitemapindex>
+ * of sitemap-1.xml ... sitemap-K.xml and parts 1..K hold the URLs.
+ */
+static int sitemap(bf_render_t *r, unsigned part, bf_buf_t *out, const char **path)
 {
+    uint32_t n = bf_snap_count(r->s, BF_SNAP_T_PAGES), max = r->sitemap_max;
+    uint32_t files = n <= max ? 0 : (n + max - 1) / max; /* 0: no index */
+    if (part > files)
+        return 1;
+    if (files && part == 0) {
+        int rc = PUT(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                          "<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+        for (uint32_t k = 1; k <= files; k++)
+            rc |= PUT(out, "<sitemap><loc>") | bf_html_escape(out, r->base, r->base_len) |
+                  bf_buf_printf(out, "/sitemap-%u.xml</loc></sitemap>\n", k);
+        *path = "sitemap.xml";
+        return rc | PUT(out, "</sitemapindex>\n") ? -1 : 0;
+    }
+    uint32_t from = files ? (part - 1) * max : 0, to = files && from + max < n ? from + max : n;
+    if (files) {
+        snprintf(r->part_path, sizeof r->part_path, "sitemap-%u.xml", part);
+        *path = r->part_path;
+    } else {
+        *path = "sitemap.xml";
+    }
     int rc = PUT(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
                       "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
-    uint32_t n = bf_snap_count(r->s, BF_SNAP_T_PAGES);
-    for (uint32_t i = 0; i < n; i++) {
+    for (uint32_t i = from; i < to; i++) {
         const bf_snap_page_t *p = bf_snap_page(r->s, i);
         rc |= PUT(out, "<url><loc>") | abs_url(out, r, p->url) | PUT(out, "</loc>");
         if (p->flags & (BF_SNAP_PF_LASTMOD | BF_SNAP_PF_DATE)) {
@@ -454,7 +481,12 @@ static int sitemap(const bf_render_t *r, bf_buf_t *out)
         }
         rc |= PUT(out, "</url>\n");
     }
-    return rc | PUT(out, "</urlset>\n");
+    return rc | PUT(out, "</urlset>\n") ? -1 : 0;
+}
+
+void bf_render_set_sitemap_max(bf_render_t *r, uint32_t max)
+{
+    r->sitemap_max = max ? max : 1;
 }
 
 static int robots(const bf_render_t *r, bf_buf_t *out)
@@ -596,19 +628,22 @@ static int llms(const bf_render_t *r, bf_buf_t *out)
     return rc;
 }
 
-int bf_render_aggregate(bf_render_t *r, uint32_t wave, bf_buf_t *out, const char **path)
+int bf_render_aggregate(bf_render_t *r, uint32_t wave, unsigned part, bf_buf_t *out,
+                        const char **path)
 {
     static const struct {
         const char *name;
         int (*fn)(const bf_render_t *, bf_buf_t *);
     } aggs[] = {
-        {"sitemap.xml", sitemap}, {"rss.xml", rss},   {"index.json", search_index},
-        {"llms.txt", llms},       {"robots.txt", robots},
+        {"rss.xml", rss}, {"index.json", search_index}, {"llms.txt", llms},
+        {"robots.txt", robots},
     };
     const bf_snap_wave_t *w = bf_snap_wave(r->s, wave);
     const char *name = S(r, w->template);
     bf_buf_reset(out);
-    for (size_t i = 0; i < sizeof aggs / sizeof aggs[0]; i++) {
+    if (strcmp(name, "sitemap.xml") == 0)
+        return sitemap(r, part, out, path);
+    for (size_t i = 0; part == 0 && i < sizeof aggs / sizeof aggs[0]; i++) {
         if (strcmp(aggs[i].name, name) == 0) {
             *path = aggs[i].name;
             return aggs[i].fn(r, out) ? -1 : 0;

@@ -67,9 +67,15 @@ int bf_render_pager(bf_render_t *r, bf_arena_t *a, uint32_t id, uint32_t n, bf_b
 int bf_render_alias(bf_render_t *r, bf_arena_t *a, uint32_t id, uint32_t alias, bf_buf_t *out,
                     const char **path);
 
-/* Renders the aggregate of a level-2 wave (its template names the output:
- * "sitemap.xml", ...); *path gets the output path.  1 when the wave names
- * no known aggregate (nothing to write). */
-int bf_render_aggregate(bf_render_t *r, uint32_t wave, bf_buf_t *out, const char **path);
+/* Renders file number part (0, 1, ...) of the aggregate of a level-2 wave
+ * (its template names the output: "sitemap.xml", ...); *path gets the
+ * output path, valid until the next call.  1 when there is no such part
+ * (most aggregates are one file; an unknown name has none). */
+int bf_render_aggregate(bf_render_t *r, uint32_t wave, unsigned part, bf_buf_t *out,
+                        const char **path);
+
+/* URLs per sitemap file (default 50,000, the protocol's limit); tests
+ * lower it to see the split without 50,000 pages. */
+void bf_render_set_sitemap_max(bf_render_t *r, uint32_t max);
 
 #endif

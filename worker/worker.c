@@ -121,11 +121,13 @@ static void render_wave(worker_t *w, uint32_t wave, uint32_t from)
     atomic_store(&w->slot->wave, wave);
     if (wv->level == 2 && wv->pages.count == 0) {
         const char *path;
-        int rc = bf_render_aggregate(w->r, wave, &w->out, &path);
+        int rc;
+        /* an aggregate may be several files (a sitemap index and its parts) */
+        for (unsigned part = 0; (rc = bf_render_aggregate(w->r, wave, part, &w->out, &path)) == 0;
+             part++)
+            push(w, BF_FARM_NONE, path);
         if (rc < 0)
             die(1, "out of memory");
-        if (rc == 0)
-            push(w, BF_FARM_NONE, path);
     }
     for (uint32_t i = from; i < wv->pages.count; i++) {
         uint32_t warnings = 0, errors = 0;

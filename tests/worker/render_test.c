@@ -1,0 +1,109 @@
+/*
+ * tests/worker/render_test.c - the aggregates of worker/render.c on the
+ * docs fixture, frozen and mapped in-process: a sitemap past its URL
+ * limit becomes an index and parts, every URL exactly once.
+ */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "coordinator/freeze.h"
+#include "coordinator/load.h"
+#include "snapshot-format/reader.h"
+#include "worker/markdown.h"
+#include "worker/render.h"
+
+static bf_snap_t *snap;
+static bf_render_t *r;
+static bf_farm_summary_t *sums;
+static char snap_path[64];
+
+static void setup(void)
+{
+    const char *top = getenv("BF_TOP");
+    cr_assert(top && *top, "BF_TOP is not set: run the tests with `make check`");
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s/tests/sites/docs", top);
+    bf_site_opts_t o = {.site_dir = dir, .now = 1700000000};
+    bf_site_t *s;
+    cr_assert_eq(bf_site_load(&o, &s), 0);
+    strcpy(snap_path, "/tmp/bf-render-XXXXXX");
+    int fd = mkstemp(snap_path);
+    cr_assert(fd >= 0);
+    close(fd);
+    size_t bytes;
+    cr_assert_eq(bf_freeze_site(s, snap_path, &bytes), 0);
+    bf_site_free(s);
+    cr_assert_eq(bf_snap_open(snap_path, &snap), 0);
+    cr_assert_eq(bf_md_init(), 0);
+    sums = calloc(bf_snap_count(snap, BF_SNAP_T_PAGES), sizeof *sums);
+    r = bf_render_new(snap, sums, dir);
+    cr_assert(r && sums);
+}
+
+static void teardown(void)
+{
+    bf_render_free(r);
+    free(sums);
+    if (snap)
+        bf_snap_close(snap);
+    unlink(snap_path);
+}
+
+TestSuite(render, .init = setup, .fini = teardown);
+
+static uint32_t sitemap_wave(void)
+{
+    for (uint32_t i = 0; i < bf_snap_count(snap, BF_SNAP_T_WAVES); i++)
+        if (strcmp(bf_snap_str(snap, bf_snap_wave(snap, i)->template), "sitemap.xml") == 0)
+            return i;
+    cr_assert_fail("no sitemap wave");
+    return 0;
+}
+
+static size_t count(const char *s, const char *needle)
+{
+    size_t n = 0;
+    for (const char *p = s; (p = strstr(p, needle)) != NULL; p++)
+        n++;
+    return n;
+}
+
+Test(render, sitemap_is_one_file_under_the_limit)
+{
+    bf_buf_t out = BF_BUF_INIT;
+    const char *path;
+    uint32_t w = sitemap_wave(), pages = bf_snap_count(snap, BF_SNAP_T_PAGES);
+    cr_assert_eq(bf_render_aggregate(r, w, 0, &out, &path), 0);
+    cr_assert_str_eq(path, "sitemap.xml");
+    cr_assert_eq(count(out.data, "<url><loc>"), pages);
+    cr_assert_eq(bf_render_aggregate(r, w, 1, &out, &path), 1, "a second part");
+    bf_buf_free(&out);
+}
+
+Test(render, sitemap_past_the_limit_is_an_index_and_parts)
+{
+    bf_buf_t out = BF_BUF_INIT;
+    const char *path;
+    uint32_t w = sitemap_wave(), pages = bf_snap_count(snap, BF_SNAP_T_PAGES);
+    bf_render_set_sitemap_max(r, 10); /* 22 pages: index + 3 parts */
+    cr_assert_eq(bf_render_aggregate(r, w, 0, &out, &path), 0);
+    cr_assert_str_eq(path, "sitemap.xml");
+    cr_assert(strstr(out.data, "<sitemapindex"), "%s", out.data);
+    cr_assert(strstr(out.data, "<loc>https://docs.example.org/sitemap-3.xml</loc>"), "%s",
+              out.data);
+    cr_assert_eq(count(out.data, "<sitemap>"), (pages + 9) / 10);
+    size_t urls = 0;
+    unsigned part = 1;
+    for (; bf_render_aggregate(r, w, part, &out, &path) == 0; part++) {
+        char want[32];
+        snprintf(want, sizeof want, "sitemap-%u.xml", part);
+        cr_assert_str_eq(path, want);
+        cr_assert(count(out.data, "<url><loc>") <= 10);
+        urls += count(out.data, "<url><loc>");
+    }
+    cr_assert_eq(part - 1, (pages + 9) / 10);
+    cr_assert_eq(urls, pages, "every URL exactly once");
+    bf_buf_free(&out);
+}
