@@ -8,34 +8,19 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "coordinator/freeze.h"
-#include "coordinator/load.h"
 #include "snapshot-format/reader.h"
+#include "tests/worker/docsnap.h"
 #include "worker/markdown.h"
 #include "worker/render.h"
 
 static bf_snap_t *snap;
 static bf_render_t *r;
 static bf_farm_summary_t *sums;
-static char snap_path[64];
 
 static void setup(void)
 {
-    const char *top = getenv("BF_TOP");
-    cr_assert(top && *top, "BF_TOP is not set: run the tests with `make check`");
     char dir[4096];
-    snprintf(dir, sizeof dir, "%s/tests/sites/docs", top);
-    bf_site_opts_t o = {.site_dir = dir, .now = 1700000000};
-    bf_site_t *s;
-    cr_assert_eq(bf_site_load(&o, &s), 0);
-    strcpy(snap_path, "/tmp/bf-render-XXXXXX");
-    int fd = mkstemp(snap_path);
-    cr_assert(fd >= 0);
-    close(fd);
-    size_t bytes;
-    cr_assert_eq(bf_freeze_site(s, snap_path, &bytes), 0);
-    bf_site_free(s);
-    cr_assert_eq(bf_snap_open(snap_path, &snap), 0);
+    snap = docsnap_open(dir);
     cr_assert_eq(bf_md_init(), 0);
     sums = calloc(bf_snap_count(snap, BF_SNAP_T_PAGES), sizeof *sums);
     r = bf_render_new(snap, sums, dir);
@@ -46,9 +31,7 @@ static void teardown(void)
 {
     bf_render_free(r);
     free(sums);
-    if (snap)
-        bf_snap_close(snap);
-    unlink(snap_path);
+    docsnap_close(snap);
 }
 
 TestSuite(render, .init = setup, .fini = teardown);

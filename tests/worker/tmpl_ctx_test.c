@@ -11,34 +11,18 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "coordinator/freeze.h"
-#include "coordinator/load.h"
 #include "shared/tmpl/env.h"
 #include "shared/tmpl/render.h"
 #include "snapshot-format/reader.h"
+#include "tests/worker/docsnap.h"
 #include "worker/tmpl_ctx.h"
 
 static bf_snap_t *snap;
 static bf_tmpl_ctx_t *ctx;
-static char snap_path[64];
 
 static void setup(void)
 {
-    const char *top = getenv("BF_TOP");
-    cr_assert(top && *top, "BF_TOP is not set: run the tests with `make check`");
-    char dir[4096];
-    snprintf(dir, sizeof dir, "%s/tests/sites/docs", top);
-    bf_site_opts_t o = {.site_dir = dir, .now = 1700000000};
-    bf_site_t *s;
-    cr_assert_eq(bf_site_load(&o, &s), 0);
-    strcpy(snap_path, "/tmp/bf-tctx-XXXXXX");
-    int fd = mkstemp(snap_path);
-    cr_assert(fd >= 0);
-    close(fd);
-    size_t bytes;
-    cr_assert_eq(bf_freeze_site(s, snap_path, &bytes), 0);
-    bf_site_free(s);
-    cr_assert_eq(bf_snap_open(snap_path, &snap), 0);
+    snap = docsnap_open(NULL);
     ctx = bf_tmpl_ctx_new(snap, NULL);
     cr_assert(ctx);
 }
@@ -46,9 +30,7 @@ static void setup(void)
 static void teardown(void)
 {
     bf_tmpl_ctx_free(ctx);
-    if (snap)
-        bf_snap_close(snap);
-    unlink(snap_path);
+    docsnap_close(snap);
 }
 
 TestSuite(tmpl_ctx, .init = setup, .fini = teardown);
