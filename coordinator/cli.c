@@ -24,6 +24,7 @@
 #include "coordinator/jobs.h"
 #include "coordinator/load.h"
 #include "coordinator/scaffold.h"
+#include "shared/clock.h"
 #include "shared/fs.h"
 #include "shared/log.h"
 #include "shared/tmpl/env.h"
@@ -152,13 +153,6 @@ static int show_help(const char *usage)
 {
     fputs(usage, stdout);
     return BF_EXIT_OK;
-}
-
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 /* "now" for --future and the snapshot: SOURCE_DATE_EPOCH when set (the
@@ -294,7 +288,7 @@ static int cmd_snapshot_build(int argc, char **argv)
         return rc > 0 ? BF_EXIT_OK : BF_EXIT_USAGE;
     if (build_time(&o.now) < 0)
         return BF_EXIT_USAGE;
-    double t0 = now_seconds();
+    double t0 = bf_clock_seconds();
     bf_site_t *s;
     if (bf_site_load(&o, &s) < 0)
         return BF_EXIT_CONTENT;
@@ -309,7 +303,7 @@ static int cmd_snapshot_build(int argc, char **argv)
         printf("snapshot: %u pages, %u sections, %u terms, %u waves -> %s (%s) in %.2f s\n",
                bf_snap_count(snap, BF_SNAP_T_PAGES), bf_snap_count(snap, BF_SNAP_T_SECTIONS),
                bf_snap_count(snap, BF_SNAP_T_TERMS), bf_snap_count(snap, BF_SNAP_T_WAVES),
-               bf_site_disp(s, ".bengal/snapshot.bfs"), size, now_seconds() - t0);
+               bf_site_disp(s, ".bengal/snapshot.bfs"), size, bf_clock_seconds() - t0);
     rc = BF_EXIT_OK;
 done:
     if (snap)
@@ -532,11 +526,11 @@ static int cmd_build(int argc, char **argv, const bf_farm_roles_t *roles, bool c
         bf_log_error("BENGAL_FAULT=\"%s\" is not a fault this build knows", getenv("BENGAL_FAULT"));
         return BF_EXIT_USAGE;
     }
-    double t0 = now_seconds(), phase[5] = {0};
+    double t0 = bf_clock_seconds(), phase[5] = {0};
     bf_site_t *s;
     if (bf_site_load(&o, &s) < 0)
         return BF_EXIT_CONTENT;
-    phase[0] = now_seconds() - t0;
+    phase[0] = bf_clock_seconds() - t0;
     bf_snap_t *snap = NULL;
     bf_tmpl_env_t *env = NULL;
     bf_tmpl_profile_t *prof = NULL;
@@ -544,7 +538,7 @@ static int cmd_build(int argc, char **argv, const bf_farm_roles_t *roles, bool c
     rc = BF_EXIT_INTERNAL;
     if (write_snapshot(s, &snap, &bytes) < 0)
         goto done;
-    phase[1] = now_seconds() - t0 - phase[0];
+    phase[1] = bf_clock_seconds() - t0 - phase[0];
     if (fault.page[0] &&
         (fault.arg = bf_snap_find_path(snap, fault.page, strlen(fault.page))) == BF_SNAP_NONE) {
         bf_log_error("BENGAL_FAULT names no page \"%s\"", fault.page);
@@ -559,12 +553,12 @@ static int cmd_build(int argc, char **argv, const bf_farm_roles_t *roles, bool c
         rc = BF_EXIT_USAGE;
         goto done;
     }
-    double tc = now_seconds();
+    double tc = bf_clock_seconds();
     if (compile_templates(o.site_dir, snap, &env) < 0) {
         rc = BF_EXIT_CONTENT;
         goto done;
     }
-    phase[2] = now_seconds() - tc;
+    phase[2] = bf_clock_seconds() - tc;
     if (b.profile_templates && !(prof = bf_tmpl_profile_new())) {
         bf_log_error("out of memory");
         goto done;
@@ -583,7 +577,7 @@ static int cmd_build(int argc, char **argv, const bf_farm_roles_t *roles, bool c
     }
     phase[3] = rep.render_seconds;
     phase[4] = rep.publish_seconds;
-    double total = now_seconds() - t0;
+    double total = bf_clock_seconds() - t0;
     if (b.stats_json && write_stats(b.stats_json, &rep, b.jobs, phase, total) < 0 && rc == 0)
         rc = BF_EXIT_INTERNAL;
     if (check && rc == 0 && bf_ctx.log_level < BF_LOG_ERROR)

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "coordinator/writer.h"
+#include "shared/clock.h"
 #include "shared/fs.h"
 #include "shared/futex.h"
 #include "shared/log.h"
@@ -44,13 +45,6 @@ typedef struct {
     bf_farm_report_t *rep;
     double t_fork;               /* when the children were started */
 } farm_t;
-
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static void on_signal(int sig)
 {
@@ -81,7 +75,7 @@ static void progress_timer(bool on)
 static void show_progress(farm_t *f, bool last)
 {
     uint32_t done = atomic_load(&f->ctl->pages_done), total = f->ctl->n_pages;
-    double el = now_seconds() - f->t_fork, rate = el > 0 ? done / el : 0;
+    double el = bf_clock_seconds() - f->t_fork, rate = el > 0 ? done / el : 0;
     double eta = rate > 0 && done < total ? (total - done) / rate : 0;
     char line[160];
     int n = snprintf(line, sizeof line, "\r%u/%u pages  %.0f pages/s  ETA %.1f s \033[K%s",
@@ -365,7 +359,7 @@ static int supervise(farm_t *f)
                 return 1;
             }
             /* every page is in a ring: let the writer drain and publish */
-            f->rep->render_seconds = now_seconds() - f->t_fork;
+            f->rep->render_seconds = bf_clock_seconds() - f->t_fork;
             shut = true;
             bf_ring_shutdown(f->bell, f->rings, f->o->jobs);
         }
@@ -382,7 +376,7 @@ int bf_farm_run(const bf_farm_opts_t *o, const bf_farm_roles_t *roles, bf_farm_r
     if (roles->init() < 0)
         goto out;
     catch_signals(true);
-    f.t_fork = now_seconds();
+    f.t_fork = bf_clock_seconds();
     if (o->progress)
         progress_timer(true);
     if (spawn_writer(&f) < 0) {
@@ -402,7 +396,7 @@ int bf_farm_run(const bf_farm_opts_t *o, const bf_farm_roles_t *roles, bf_farm_r
     }
     if (rc == 0 && rep->skipped)
         rc = 1;
-    rep->publish_seconds = now_seconds() - f.t_fork - rep->render_seconds;
+    rep->publish_seconds = bf_clock_seconds() - f.t_fork - rep->render_seconds;
     rep->pages = atomic_load(&f.ctl->pages_done);
     rep->warnings = atomic_load(&f.ctl->warnings);
     rep->empty_waits = bf_ring_bell_empty_waits(f.bell);

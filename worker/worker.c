@@ -14,11 +14,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "shared/arena.h"
 #include "shared/buf.h"
+#include "shared/clock.h"
 #include "shared/futex.h"
 #include "shared/log.h"
 #include "shared/ring.h"
@@ -46,13 +46,6 @@ static void die(int status, const char *why)
     if (why)
         bf_log_error("%s", why);
     _exit(status);
-}
-
-static uint64_t now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
 /* Test hook (BENGAL_FAULT): die here as a crash or the OOM killer would. */
@@ -116,7 +109,7 @@ static void render_wave(worker_t *w, uint32_t wave, uint32_t from)
     const bf_snap_t *s = w->a->snap;
     const bf_snap_wave_t *wv = bf_snap_wave(s, wave);
     const uint32_t *ids = bf_snap_ids(s, wv->pages);
-    uint64_t t0 = now_ns();
+    uint64_t t0 = bf_clock_ns();
     atomic_store(&w->slot->done, from);
     atomic_store(&w->slot->wave, wave);
     if (wv->level == 2 && wv->pages.count == 0) {
@@ -164,7 +157,7 @@ static void render_wave(worker_t *w, uint32_t wave, uint32_t from)
             die(2, NULL);
         }
     }
-    atomic_fetch_add(&w->slot->busy_ns, now_ns() - t0);
+    atomic_fetch_add(&w->slot->busy_ns, bf_clock_ns() - t0);
     save_profile(w);
 }
 

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "shared/clock.h"
 #include "shared/hash.h"
 
 struct bf_tmpl_profile {
@@ -36,9 +37,7 @@ void bf_tmpl_profile_free(bf_tmpl_profile_t *p)
 
 uint64_t bf_tmpl_profile_now(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+    return bf_clock_ns();
 }
 
 static uint64_t key_hash(char kind, const char *name, size_t len)
