@@ -29,7 +29,7 @@ static bf_snap_range_t ids_of(bf_snapw_t *w, const bf_vec_t *v, id_fn f)
 {
     uint32_t small[64] = {0}, *ids = v->n <= 64 ? small : malloc(v->n * sizeof(uint32_t));
     if (!ids)
-        return bf_snapw_ids(w, NULL, SIZE_MAX); /* marks the writer failed */
+        return bf_snapw_oom(w);
     for (size_t i = 0; i < v->n; i++)
         ids[i] = f(v->items[i]);
     bf_snap_range_t r = bf_snapw_ids(w, ids, v->n);
@@ -42,7 +42,7 @@ static bf_snap_range_t strs_of(bf_snapw_t *w, const bf_vec_t *v)
 {
     bf_snap_str_t small[16] = {{0}}, *strs = v->n <= 16 ? small : malloc(v->n * sizeof(*strs));
     if (!strs)
-        return bf_snapw_strs(w, NULL, SIZE_MAX);
+        return bf_snapw_oom(w);
     for (size_t i = 0; i < v->n; i++)
         strs[i] = bf_snapw_cstr(w, v->items[i]);
     bf_snap_range_t r = bf_snapw_strs(w, strs, v->n);
@@ -193,7 +193,7 @@ static bf_snap_range_t sorted_ids(bf_snapw_t *w, const bf_site_t *s, bool ref)
     for (size_t i = 0; i < s->pages.n; i++) {
         bf_page_t *p = s->pages.items[i];
         if ((ref ? p->ref_id : p->path) && bf_vec_push(s->arena, &v, p) < 0)
-            return bf_snapw_ids(w, NULL, SIZE_MAX);
+            return bf_snapw_oom(w);
     }
     if (v.n > 1)
         qsort(v.items, v.n, sizeof(void *), ref ? cmp_ref : cmp_path);

@@ -161,6 +161,12 @@ static int intern_grow(bf_snapw_t *w)
     return 0;
 }
 
+bf_snap_range_t bf_snapw_oom(bf_snapw_t *w)
+{
+    fail(w, "out of memory");
+    return (bf_snap_range_t){0, 0};
+}
+
 bf_snap_str_t bf_snapw_str(bf_snapw_t *w, const char *s, size_t len)
 {
     bf_snap_str_t none = {0, 0};

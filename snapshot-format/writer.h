@@ -54,6 +54,11 @@ uint32_t bf_snapw_add(bf_snapw_t *w, bf_snap_table_id_t t, const void *rec);
 void *bf_snapw_rec(bf_snapw_t *w, bf_snap_table_id_t t, uint32_t i);
 uint32_t bf_snapw_count(const bf_snapw_t *w, bf_snap_table_id_t t);
 
+/* Marks the writer failed because the caller ran out of memory while
+ * preparing what to append; bf_snapw_finish() then reports it.  Returns
+ * an empty range, for callers that are computing one. */
+bf_snap_range_t bf_snapw_oom(bf_snapw_t *w);
+
 /* Lays out and writes the file to path atomically.  Logs and returns -1 on
  * a sticky error or an I/O error. */
 int bf_snapw_finish(bf_snapw_t *w, const char *path);
