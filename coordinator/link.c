@@ -439,6 +439,40 @@ static int build_menus(bf_site_t *s)
     return 0;
 }
 
+/* ---- pages the build makes ---------------------------------------------- */
+
+/* A page the build adds unless the site has one at that path or output:
+ * content/search.md (or `url: /404.html`) replaces the theme's. */
+static int special_page(bf_site_t *s, bf_snap_kind_t kind, const char *path,
+                        const char *title, const char *url)
+{
+    const char *output = bf_fields_output_of(s->arena, url);
+    if (!output)
+        return -1;
+    for (size_t i = 0; i < s->pages.n; i++) {
+        const bf_page_t *p = s->pages.items[i];
+        if (strcmp(p->path, path) == 0 || (p->output && strcmp(p->output, output) == 0))
+            return 0;
+    }
+    bf_page_t *p = virtual_page(s, kind, path, title);
+    if (!p)
+        return -1;
+    p->url = url;
+    p->output = output;
+    return 0;
+}
+
+/* The not-found page and (with the search index) the search page, after
+ * every other page: FORMAT.md §4.2. */
+static int build_specials(bf_site_t *s)
+{
+    if (special_page(s, BF_SNAP_NOT_FOUND, "404.html", "Page not found", "/404.html") < 0)
+        return -1;
+    if (s->config.out_search && special_page(s, BF_SNAP_SEARCH, "search", "Search", "/search/") < 0)
+        return -1;
+    return 0;
+}
+
 /* ---- uniqueness ------------------------------------------------------- */
 
 static const char *origin(const bf_page_t *p)
@@ -493,7 +527,7 @@ int bf_link_site(bf_site_t *s)
     if (order_section(s, s->root) < 0)
         return -1;
     sort_vec(&s->regular, bf_link_cmp_pages);
-    if (build_taxonomies(s) < 0 || build_menus(s) < 0)
+    if (build_taxonomies(s) < 0 || build_menus(s) < 0 || build_specials(s) < 0)
         return -1;
     return check_unique(s);
 }

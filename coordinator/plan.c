@@ -63,6 +63,8 @@ static const char *choose(bf_site_t *s, const bf_strmap_t *names, const bf_page_
     case BF_SNAP_TAXONOMY: cand[n++] = "taxonomy.html"; break;
     case BF_SNAP_TERM: cand[n++] = "term.html"; break;
     case BF_SNAP_SECTION: break;
+    case BF_SNAP_NOT_FOUND: return "404.html";
+    case BF_SNAP_SEARCH: return "search.html";
     }
     if (list)
         cand[n++] = "list.html";
@@ -165,6 +167,20 @@ static int plan_taxonomies(bf_site_t *s)
     return 0;
 }
 
+/* The pages the build makes (404, search) at level 1: a theme may list
+ * pages with their summaries on them. */
+static int plan_specials(bf_site_t *s)
+{
+    for (size_t i = 0; i < s->pages.n; i++) {
+        bf_page_t *p = s->pages.items[i];
+        bf_vec_t one = {0};
+        if (p->kind >= BF_SNAP_NOT_FOUND &&
+            (bf_vec_push(s->arena, &one, p) < 0 || runs(s, 1, NULL, &one) < 0))
+            return -1;
+    }
+    return 0;
+}
+
 static int plan_aggregates(bf_site_t *s)
 {
     const bf_config_t *c = &s->config;
@@ -194,7 +210,8 @@ int bf_plan_site(bf_site_t *s)
     }
     bf_vec_t home = {0};
     if (bf_vec_push(s->arena, &home, s->root->index) < 0 || runs(s, 1, s->root, &home) < 0 ||
-        plan_sections(s, s->root) < 0 || plan_taxonomies(s) < 0 || plan_aggregates(s) < 0)
+        plan_sections(s, s->root) < 0 || plan_taxonomies(s) < 0 || plan_specials(s) < 0 ||
+        plan_aggregates(s) < 0)
         return -1;
     if (s->waves.n > 1)
         qsort(s->waves.items, s->waves.n, sizeof(void *), cmp_waves);

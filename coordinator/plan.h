@@ -7,13 +7,15 @@
  * first that exists of <type>/single.html (list.html for list pages),
  * <top-level section>/single.html, then page.html for pages, home.html for
  * the home page, taxonomy.html / term.html for taxonomy and term pages,
- * and list.html for every list page.  "Exists" means present in the site's
+ * and list.html for every list page; 404.html and search.html for the
+ * not-found and search pages the build makes.  "Exists" means present in the site's
  * templates/ directory or in the embedded theme; when nothing exists the
  * last name of the chain is chosen, so the template engine names a
  * missing template precisely.
  *
  * Waves: level 0 holds every regular page, level 1 every list page
- * (sections, home, taxonomies, terms), level 2 one wave per aggregate
+ * (sections, home, taxonomies, terms) and the not-found and search
+ * pages, level 2 one wave per aggregate
  * output (sitemap.xml, rss.xml, index.json, llms.txt, robots.txt) with no
  * pages.  Within a level, pages are grouped into runs of one section and
  * one template, in the section's order, and a run longer than the wave

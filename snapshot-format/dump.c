@@ -32,7 +32,6 @@ typedef struct {
 
 #define NAMES(a) (sizeof(a) / sizeof((a)[0]))
 
-static const char *const kind_names[] = {"page", "section", "home", "taxonomy", "term"};
 static const char *const site_flag_names[] = {
     "pretty_urls", "md_unsafe", "anchor_links", "out_sitemap", "out_rss",
     "out_search", "out_llms", "out_robots", "drafts", "future",
@@ -245,7 +244,7 @@ static void text_page(dump_t *d, uint32_t id)
     const bf_snap_page_t *p = bf_snap_page(d->s, id);
     char date[64];
     FILE *o = d->out;
-    fprintf(o, "page %" PRIu32 " kind=%s url=", id, kind_names[p->kind]);
+    fprintf(o, "page %" PRIu32 " kind=%s url=", id, bf_snap_kind_name(p->kind));
     text_str(d, p->url);
     fputs(" output=", o);
     text_str(d, p->output);
@@ -572,7 +571,7 @@ static void json_page(dump_t *d, uint32_t id)
 {
     const bf_snap_page_t *p = bf_snap_page(d->s, id);
     FILE *o = d->out;
-    fprintf(o, "{\"id\":%" PRIu32 ",\"kind\":\"%s\"", id, kind_names[p->kind]);
+    fprintf(o, "{\"id\":%" PRIu32 ",\"kind\":\"%s\"", id, bf_snap_kind_name(p->kind));
     json_flags(d, p->flags, page_flag_names, NAMES(page_flag_names));
     json_id(d, "section", p->section);
     json_id(d, "term", p->term);

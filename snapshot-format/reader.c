@@ -584,12 +584,12 @@ static int check_site(vctx_t *v)
 /* page.term and page.section mean different tables per kind. */
 static int check_page_links(vctx_t *v, const bf_snap_page_t *p)
 {
-    bool listed = p->kind != BF_SNAP_TAXONOMY && p->kind != BF_SNAP_TERM;
+    bool listed = p->kind <= BF_SNAP_HOME;
     if (listed) {
         if (check_id(v, p->section, BF_SNAP_T_SECTIONS, false, "section") < 0)
             return -1;
     } else if (p->section != BF_SNAP_NONE) {
-        return bad(v, "section of a taxonomy or term page is not NONE");
+        return bad(v, "section of a %s page is not NONE", bf_snap_kind_name(p->kind));
     }
     if (p->kind == BF_SNAP_TERM)
         return check_id(v, p->term, BF_SNAP_T_TERMS, false, "term");
@@ -604,7 +604,7 @@ static int check_page(vctx_t *v, const bf_snap_page_t *p)
 {
     const uint32_t known = (1u << 6) - 1; /* BF_SNAP_PF_* */
     uint32_t nb = v->s->n[BF_SNAP_T_BODIES];
-    if (p->kind > BF_SNAP_TERM)
+    if (p->kind >= BF_SNAP_KINDS)
         return bad(v, "unknown kind %u", p->kind);
     if (p->pad || p->pad1 || p->pad2)
         return bad(v, "padding is not zero");
@@ -976,6 +976,14 @@ ACCESSOR(bf_snap_value, bf_snap_value_t, BF_SNAP_T_VALUES)
 const char *bf_snap_str(const bf_snap_t *s, bf_snap_str_t r)
 {
     return POOL(s) + r.off;
+}
+
+const char *bf_snap_kind_name(unsigned kind)
+{
+    static const char *const names[BF_SNAP_KINDS] = {
+        "page", "section", "home", "taxonomy", "term", "404", "search",
+    };
+    return kind < BF_SNAP_KINDS ? names[kind] : "unknown";
 }
 
 const char *bf_snap_body(const bf_snap_t *s, const bf_snap_page_t *p)

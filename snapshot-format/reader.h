@@ -46,6 +46,11 @@ const bf_snap_menu_item_t *bf_snap_menu_item(const bf_snap_t *s, uint32_t id);
 const bf_snap_wave_t *bf_snap_wave(const bf_snap_t *s, uint32_t id);
 const bf_snap_value_t *bf_snap_value(const bf_snap_t *s, uint32_t idx);
 
+/* The name of a page kind, as templates see it (page.kind): "page",
+ * "section", "home", "taxonomy", "term", "404", "search"; "unknown" past
+ * them.  A static string. */
+const char *bf_snap_kind_name(unsigned kind);
+
 /* NUL-terminated string of a str field. */
 const char *bf_snap_str(const bf_snap_t *s, bf_snap_str_t r);
 /* Markdown body of a page (not NUL-terminated: use p->body_len). */

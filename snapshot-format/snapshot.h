@@ -27,7 +27,7 @@
 #include <stdint.h>
 
 #define BF_SNAP_MAGIC "BFSNAP\r\n" /* 8 bytes; \r\n catches text-mode damage */
-#define BF_SNAP_VERSION 1u
+#define BF_SNAP_VERSION 2u /* 2: page kinds 5 and 6 */
 #define BF_SNAP_ENDIAN 0x01020304u /* reads back 0x04030201 on big-endian */
 #define BF_SNAP_NONE 0xffffffffu
 #define BF_SNAP_LEVELS 3 /* 0 pages, 1 lists, 2 aggregates (DESIGN §4) */
@@ -147,7 +147,10 @@ typedef enum {
     BF_SNAP_HOME = 2,     /* the list page of the root section */
     BF_SNAP_TAXONOMY = 3, /* /tags/ */
     BF_SNAP_TERM = 4,     /* /tags/go/ */
+    BF_SNAP_NOT_FOUND = 5,/* /404.html, made by the build, not listed */
+    BF_SNAP_SEARCH = 6,   /* /search/, made by the build, not listed */
 } bf_snap_kind_t;
+#define BF_SNAP_KINDS 7
 
 enum {
     BF_SNAP_PF_DRAFT = 1u << 0,
@@ -164,7 +167,8 @@ typedef struct {
     uint8_t pad;        /* 0 */
     uint16_t flags;     /* BF_SNAP_PF_* */
     uint32_t section;   /* section listing this page; for SECTION/HOME the
-                           section it is the index of; NONE for TAXONOMY/TERM */
+                           section it is the index of; NONE for TAXONOMY,
+                           TERM, NOT_FOUND and SEARCH */
     uint32_t term;      /* TERM: term id; TAXONOMY: taxonomy id; else NONE */
     uint32_t prev, next;/* page ids in the section's order, or NONE */
     uint32_t wave;      /* wave id that renders this page */

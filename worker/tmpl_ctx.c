@@ -60,6 +60,7 @@ struct bf_tmpl_ctx {
     const char *base_path; /* its path part ("/docs" of "https://x.org/docs") */
     size_t base_path_len;
     uint32_t tags, categories; /* taxonomy ids, NONE when absent */
+    uint32_t search_page;      /* page id of kind SEARCH, or NONE */
 };
 
 static const bf_tmpl_class_t classes[K_COUNT];
@@ -216,8 +217,6 @@ static int vmap_get(bf_tmpl_rt_t *rt, bf_tv_t self, bf_tv_t key, bf_tv_t *out)
 
 /* ---- pages ---------------------------------------------------------------- */
 
-static const char *const kind_names[] = {"page", "section", "home", "taxonomy", "term"};
-
 /* The terms of taxonomy tax among a page's terms: a contiguous run, since
  * they are in taxonomy order. */
 static int page_terms(bf_tmpl_rt_t *rt, bf_tmpl_ctx_t *c, const bf_snap_page_t *p, uint32_t tax,
@@ -362,7 +361,7 @@ static int page_attr(bf_tmpl_rt_t *rt, bf_tv_t self, const bf_tmpl_name_t *name,
         return ret(out, obj(c, K_TAXONOMY, tax));
     }
     if (IS(name, "kind"))
-        return ret(out, bf_tv_str(kind_names[p->kind], strlen(kind_names[p->kind])));
+        return ret(out, bf_tv_str(bf_snap_kind_name(p->kind), strlen(bf_snap_kind_name(p->kind))));
     if (IS(name, "is_home"))
         return ret(out, bf_tv_bool(p->kind == BF_SNAP_HOME));
     if (IS(name, "is_section"))
@@ -754,6 +753,8 @@ static int site_attr(bf_tmpl_rt_t *rt, bf_tv_t self, const bf_tmpl_name_t *name,
         return ret(out, obj(c, K_SECTION, st->root_section));
     if (IS(name, "home"))
         return ret(out, obj(c, K_PAGE, st->home_page));
+    if (IS(name, "search_page"))
+        return ret(out, obj(c, K_PAGE, c->search_page));
     if (IS(name, "taxonomies"))
         return ret(out, obj(c, K_TAXONOMIES, 0));
     if (IS(name, "menus"))
@@ -775,10 +776,11 @@ static int root_attr(bf_tmpl_rt_t *rt, bf_tv_t self, const bf_tmpl_name_t *name,
         return ret(out, obj(c, K_PAGE, c->cur->id));
     if (IS(name, "section"))
         return ret(out, obj(c, K_SECTION, bf_snap_page(c->s, c->cur->id)->section));
-    if (IS(name, "paginator")) /* list pages only */
-        return ret(out, bf_snap_page(c->s, c->cur->id)->kind == BF_SNAP_PAGE
-                            ? bf_tv_null()
-                            : obj(c, K_PAGINATOR, c->cur->id));
+    if (IS(name, "paginator")) { /* list pages only */
+        uint8_t kind = bf_snap_page(c->s, c->cur->id)->kind;
+        bool list = kind != BF_SNAP_PAGE && kind <= BF_SNAP_TERM;
+        return ret(out, list ? obj(c, K_PAGINATOR, c->cur->id) : bf_tv_null());
+    }
     return 0;
 }
 
@@ -860,6 +862,15 @@ bf_tmpl_ctx_t *bf_tmpl_ctx_new(const bf_snap_t *snap, const bf_farm_summary_t *s
     c->base_path_len = c->base_len - (size_t)(path - c->base);
     c->tags = taxonomy_named(snap, "tags");
     c->categories = taxonomy_named(snap, "categories");
+    /* the pages the build makes come last (FORMAT.md §4.2) */
+    c->search_page = BF_SNAP_NONE;
+    for (uint32_t i = bf_snap_count(snap, BF_SNAP_T_PAGES); i-- > 0;) {
+        uint8_t kind = bf_snap_page(snap, i)->kind;
+        if (kind < BF_SNAP_NOT_FOUND)
+            break;
+        if (kind == BF_SNAP_SEARCH)
+            c->search_page = i;
+    }
     return c;
 }
 

@@ -3,8 +3,9 @@
  *
  * `bengal-farm new` + a build, served on loopback by python3's http.server,
  * opened in headless Chromium: the page renders (a screenshot is taken),
- * the console shows no error, and the search box, driven by ?q=, finds a
- * known page in index.json.  Skipped with a message where chromium or
+ * the console shows no error, the search box, driven by ?q=, finds a
+ * known page in index.json, so does the search page (/search/?q=), and
+ * the not-found page loads and links to the search page.  Skipped with a message where chromium or
  * python3 is not installed (.ci/run installs both).
  */
 #include <arpa/inet.h>
@@ -68,7 +69,7 @@ static const char *chromium(void)
                                                                             : NULL;
 }
 
-Test(browser, starter_site_renders_and_search_finds_a_page)
+Test(browser, starter_site_renders_and_search_finds_a_page, .timeout = 120)
 {
     const char *chrome = chromium();
     if (!chrome || !e2e_have("python3"))
@@ -117,6 +118,27 @@ Test(browser, starter_site_renders_and_search_finds_a_page)
                                "Publish the site", 0),
               "search did not find the page; DOM:\n%.4000s\nstderr:\n%s", r.out, r.err);
     cr_assert(!strstr(r.err, "Uncaught"), "console errors:\n%s", r.err);
+    e2e_run_free(&r);
+
+    /* the search page: every word must match, results as a list */
+    argv1[n - 2] = e2e_fmt("http://127.0.0.1:%d/search/?q=publish+site", port);
+    e2e_run(&r, argv1);
+    cr_assert(e2e_match(r.out, "id=\"search-page-results\"[^>]*><li><a href=\"/guides/publishing/\">"
+                               "Publish the site</a>", 0),
+              "the search page did not find the page; DOM:\n%.6000s\nstderr:\n%s", r.out, r.err);
+    cr_assert(e2e_match(r.out, "2 results for [^a-z]+publish site[^a-z<]+<", 0),
+              "no result count; DOM:\n%.6000s", r.out);
+    cr_assert(!strstr(r.err, "Uncaught") && !strstr(r.err, "Failed to load resource"),
+              "console errors:\n%s", r.err);
+    e2e_run_free(&r);
+
+    /* the not-found page loads cleanly and offers the search page */
+    argv1[n - 2] = e2e_fmt("http://127.0.0.1:%d/404.html", port);
+    e2e_run(&r, argv1);
+    cr_assert(e2e_match(r.out, "<a id=\"not-found-search\" href=\"/search/\">", 0),
+              "no search link on the 404 page; DOM:\n%.6000s", r.out);
+    cr_assert(!strstr(r.err, "Uncaught") && !strstr(r.err, "Failed to load resource"),
+              "console errors:\n%s", r.err);
     e2e_run_free(&r);
     stop_server();
 }

@@ -33,7 +33,8 @@
  *   tags: setup (install, a), cli (a, b, release-1-4), config (b, c),
  *         release (both posts), performance (faster-builds)   -> 5
  *   categories: guides (a, b), reference (c)                   -> 2
- * Pages = 9 + 4 + 2 + 7 = 22.
+ * Made by the build (2): /404.html and /search/.
+ * Pages = 9 + 4 + 2 + 7 + 2 = 24.
  * draft.md and future.md have no tags or categories, so --drafts and
  * --future each add exactly one page and no term.
  * Menus: one (main) with 5 items (Docs with 2 children, Blog, GitHub).
@@ -42,8 +43,9 @@
 #define DOCS_SECTIONS 4
 #define DOCS_TAXONOMIES 2
 #define DOCS_TERMS 7
-#define DOCS_PAGES (DOCS_REGULAR + DOCS_SECTIONS + DOCS_TAXONOMIES + DOCS_TERMS)
-_Static_assert(DOCS_PAGES == 22, "the docs fixture has 22 pages");
+#define DOCS_SPECIAL 2 /* 404.html, search/ */
+#define DOCS_PAGES (DOCS_REGULAR + DOCS_SECTIONS + DOCS_TAXONOMIES + DOCS_TERMS + DOCS_SPECIAL)
+_Static_assert(DOCS_PAGES == 24, "the docs fixture has 24 pages");
 #define DOCS_MENUS 1
 #define DOCS_MENU_ITEMS 5
 
@@ -248,13 +250,14 @@ static char *make_site(const char *name, ...)
 
 /* DESIGN §3: a bare content/ folder builds.  No config, no front matter:
  * the default taxonomies exist but have no terms.  Their list pages exist
- * anyway, as in Hugo: 1 page + home + /tags/ + /categories/ = 4 pages. */
+ * anyway, as in Hugo: 1 page + home + /tags/ + /categories/ + 404 +
+ * search = 6 pages. */
 Test(cli, snapshot_build_bare_content_folder)
 {
     char *site = make_site("a.md", "# Just a page\n\nNo front matter, no config.\n", NULL);
     e2e_run_t r = build(site, NULL, NULL);
 
-    assert_counts(&r, 4, 1, 0);
+    assert_counts(&r, 6, 1, 0);
     e2e_run_free(&r);
     e2e_bf(&r, "snapshot", "dump", e2e_fmt("%s/.bengal/snapshot.bfs", site), NULL);
     e2e_assert_no_crash(&r);
@@ -263,13 +266,13 @@ Test(cli, snapshot_build_bare_content_folder)
 }
 
 /* Tags but no categories: one taxonomy with a term, one without.
- * 1 page + home + /tags/ + /tags/x/ + /categories/ = 5 pages. */
+ * 1 page + home + /tags/ + /tags/x/ + /categories/ + 404 + search = 7. */
 Test(cli, snapshot_build_taxonomy_without_terms)
 {
     char *site = make_site("a.md", "---\ntitle: A\ntags: [x]\n---\n\nText.\n", NULL);
     e2e_run_t r = build(site, NULL, NULL);
 
-    assert_counts(&r, 5, 1, 1);
+    assert_counts(&r, 7, 1, 1);
     e2e_run_free(&r);
 }
 
@@ -397,7 +400,7 @@ Test(cli, dump_json_urls_and_fields)
         "  '/custom/path/', '/docs/guide/bundle/', '/blog/', '/blog/release-1-4/',\n"
         "  '/blog/faster-builds/', '/tags/', '/tags/setup/', '/tags/cli/',\n"
         "  '/tags/config/', '/tags/release/', '/tags/performance/', '/categories/',\n"
-        "  '/categories/guides/', '/categories/reference/'])\n"
+        "  '/categories/guides/', '/categories/reference/', '/404.html', '/search/'])\n"
         "if urls != want:\n"
         "    sys.exit('urls differ:\\n  extra %s\\n  missing %s' % (\n"
         "        sorted(set(urls) - set(want)), sorted(set(want) - set(urls))))\n"

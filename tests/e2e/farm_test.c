@@ -209,7 +209,7 @@ Test(farm, stats_json)
     cr_assert_eq(r.status, 0, "%s", r.err);
     e2e_run_free(&r);
     char *json = e2e_own_file(stats, NULL);
-    cr_assert(json && strstr(json, "\"pages\": 22,"), "%s", json ? json : "(none)");
+    cr_assert(json && strstr(json, "\"pages\": 24,"), "%s", json ? json : "(none)");
     if (e2e_have("python3")) {
         e2e_runl(&r, "python3", "-m", "json.tool", stats, NULL);
         cr_assert_eq(r.status, 0, "%s", r.err);
@@ -333,7 +333,7 @@ Test(farm, check_writes_nothing)
     e2e_run_t r;
     e2e_bf(&r, "check", site, NULL);
     cr_assert_eq(r.status, 0, "%s", r.err);
-    cr_assert(e2e_match(r.out, "^checked 22 pages: 0 warnings, no errors$", 0), "%s", r.out);
+    cr_assert(e2e_match(r.out, "^checked 24 pages: 0 warnings, no errors$", 0), "%s", r.out);
     e2e_run_free(&r);
     cr_assert(!e2e_exists(e2e_fmt("%s/public", site)), "check wrote the output");
     cr_assert(!e2e_exists(e2e_fmt("%s/public.staging", site)), "check left a staging dir");

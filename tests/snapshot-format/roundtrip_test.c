@@ -78,7 +78,7 @@ Test(roundtrip, every_record_equal)
     bf_snap_t *s = open_full(&f);
     const bf_snap_header_t *h = bf_snap_header(s);
     cr_assert_eq(memcmp(h->magic, BF_SNAP_MAGIC, 8), 0);
-    cr_assert_eq(h->version, 1);
+    cr_assert_eq(h->version, BF_SNAP_VERSION);
     cr_assert_eq(h->header_size, 432);
     cr_assert_eq(h->table_count, BF_SNAP_T_COUNT);
 
