@@ -584,10 +584,15 @@ static int cmd_build(int argc, char **argv, const bf_farm_roles_t *roles, bool c
         printf("checked %u pages: %u warning%s, no errors\n", rep.pages, rep.warnings,
                rep.warnings == 1 ? "" : "s");
     else if ((rc == 0 || (rc == BF_EXIT_CONTENT && rep.skipped)) &&
-             bf_ctx.log_level < BF_LOG_ERROR)
-        printf("built %u pages in %.2f s (%.0f pages/s, %u workers)%s -> %s\n", rep.pages,
-               total, total > 0 ? rep.pages / total : 0.0, b.jobs,
+             bf_ctx.log_level < BF_LOG_ERROR) {
+        char warned[32] = "";
+        if (rep.warnings)
+            snprintf(warned, sizeof warned, ", %u warning%s", rep.warnings,
+                     rep.warnings == 1 ? "" : "s");
+        printf("built %u pages in %.2f s (%.0f pages/s, %u workers)%s%s -> %s\n", rep.pages,
+               total, total > 0 ? rep.pages / total : 0.0, b.jobs, warned,
                rc == 0 ? "" : ", with pages skipped", output);
+    }
 done:
     bf_tmpl_profile_free(prof);
     bf_tmpl_env_free(env);

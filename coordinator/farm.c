@@ -187,6 +187,7 @@ static int setup(farm_t *f)
             .kills = (_Atomic uint8_t *)(base + f->lay.kills),
             .summaries = (bf_farm_summary_t *)(base + f->lay.summaries),
             .profile = o->profile ? (bf_farm_profile_t *)(base + f->lay.profiles) + i : NULL,
+            .broken = (bf_farm_broken_list_t *)(base + f->lay.broken),
             .tmpl_env = o->tmpl_env,
             .ring = &f->rings[i], .slot = i, .site_dir = o->site_dir, .fault = o->fault,
         };
@@ -234,6 +235,57 @@ static void page_source(const farm_t *f, uint32_t page, char *out, size_t cap)
         snprintf(out, cap, "%s", rel);
     else
         snprintf(out, cap, "%s/%s", dir, rel);
+}
+
+/* ---- the list of broken links and cross-references ----------------------- */
+
+typedef struct {
+    const bf_farm_broken_t *e;
+    const char *source; /* the page's source, as the snapshot has it */
+} broken_ref_t;
+
+static int cmp_broken(const void *pa, const void *pb)
+{
+    const broken_ref_t *a = pa, *b = pb;
+    int c = strcmp(a->source, b->source);
+    if (!c && a->e->line != b->e->line)
+        c = a->e->line < b->e->line ? -1 : 1;
+    return c ? c : strcmp(a->e->message, b->e->message);
+}
+
+/* Prints what the workers put in the broken list, by file and line, each
+ * once; every worker has ended, so the list is final. */
+static void list_broken(farm_t *f)
+{
+    const bf_farm_broken_list_t *l =
+        (const bf_farm_broken_list_t *)((char *)f->shm.base + f->lay.broken);
+    uint32_t n = atomic_load(&l->n), k = 0;
+    if (n > BF_FARM_BROKEN_MAX)
+        n = BF_FARM_BROKEN_MAX;
+    broken_ref_t *refs = n ? malloc(n * sizeof(*refs)) : NULL;
+    if (!refs) {
+        if (n)
+            bf_log_error("out of memory listing %u broken links", n);
+        return;
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        const bf_farm_broken_t *e = &l->e[i];
+        if (atomic_load_explicit(&e->ready, memory_order_acquire) &&
+            e->page < bf_snap_count(f->o->snap, BF_SNAP_T_PAGES)) {
+            const bf_snap_page_t *p = bf_snap_page(f->o->snap, e->page);
+            refs[k++] = (broken_ref_t){e, bf_snap_str(f->o->snap, p->source)};
+        }
+    }
+    qsort(refs, k, sizeof *refs, cmp_broken);
+    for (uint32_t i = 0; i < k; i++) {
+        if (i && cmp_broken(&refs[i - 1], &refs[i]) == 0)
+            continue; /* the same page rendered twice */
+        char where[BF_PATH_MAX];
+        page_source(f, refs[i].e->page, where, sizeof where);
+        bf_log_at(refs[i].e->error ? BF_LOG_ERROR : BF_LOG_WARN, where, refs[i].e->line, 0,
+                  "%s", refs[i].e->message);
+    }
+    free(refs);
 }
 
 static void describe(int status, char *out, size_t cap)
@@ -394,6 +446,7 @@ int bf_farm_run(const bf_farm_opts_t *o, const bf_farm_roles_t *roles, bf_farm_r
         progress_timer(false);
         show_progress(&f, true);
     }
+    list_broken(&f);
     if (rc == 0 && rep->skipped)
         rc = 1;
     rep->publish_seconds = bf_clock_seconds() - f.t_fork - rep->render_seconds;

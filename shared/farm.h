@@ -5,7 +5,7 @@
  * by bf_farm_layout():
  *
  *     ctl | slots[n_slots] | finished_waves[n_waves] | kills[n_pages] |
- *     summaries[n_pages] | profiles[n_slots] | bell | rings[n_slots]
+ *     summaries[n_pages] | profiles[n_slots] | broken | bell | rings[n_slots]
  *
  * It is the only state the processes share besides the read-only snapshot.
  * Who writes what is named at each field; nobody else writes it.
@@ -102,8 +102,35 @@ typedef struct {
 } bf_farm_profile_t;
 _Static_assert(sizeof(bf_farm_profile_t) == 64 + 136 * BF_FARM_PROFILE_MAX, "profile size");
 
+/*
+ * Broken links and cross-references the workers find, which the
+ * coordinator lists at the end of the build, sorted by file and line and
+ * each once (a page rendered again after a worker died reports again).
+ * A worker claims an entry with one fetch-add on n, fills it and sets
+ * ready (release); an entry never made ready (its worker died, or the
+ * message did not fit) is skipped: the worker logs such a message at
+ * once, as it does every one past BF_FARM_BROKEN_MAX.  Untouched entries
+ * cost no memory.
+ */
+#define BF_FARM_BROKEN_MAX 4096
 typedef struct {
-    size_t slots, waves, kills, summaries, profiles, bell, rings, ring_size, total;
+    _Atomic uint32_t ready;  /* worker: 1 once the rest is written */
+    uint32_t page;           /* page whose source has it */
+    uint32_t line;           /* in the source file, 1-based; 0 unknown */
+    uint8_t error;           /* 1: an error (--strict), 0: a warning */
+    uint8_t pad[3];
+    char message[240];       /* NUL-terminated, without the location */
+} bf_farm_broken_t;
+_Static_assert(sizeof(bf_farm_broken_t) == 256, "broken entry size");
+
+typedef struct {
+    _Atomic uint32_t n;      /* workers: entries claimed (may pass MAX) */
+    uint8_t pad[60];
+    bf_farm_broken_t e[BF_FARM_BROKEN_MAX];
+} bf_farm_broken_list_t;
+
+typedef struct {
+    size_t slots, waves, kills, summaries, profiles, broken, bell, rings, ring_size, total;
 } bf_farm_layout_t;
 
 struct bf_snap;   /* snapshot-format/reader.h: shared/ may not include it */
@@ -138,6 +165,7 @@ typedef struct {
     _Atomic uint8_t *kills;          /* coordinator: deaths per page */
     bf_farm_summary_t *summaries;
     bf_farm_profile_t *profile;      /* this slot's table; NULL: not profiling */
+    bf_farm_broken_list_t *broken;   /* broken links, listed at the end */
     const void *tmpl_env;            /* bf_tmpl_env_t * compiled before fork,
                                         read-only; NULL: built-in layout */
     void *ring;                      /* bf_ring_t * of this worker's slot */

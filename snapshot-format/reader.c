@@ -978,6 +978,26 @@ const char *bf_snap_str(const bf_snap_t *s, bf_snap_str_t r)
     return POOL(s) + r.off;
 }
 
+uint32_t bf_snap_taxonomy_named(const bf_snap_t *s, const char *name)
+{
+    uint32_t n = bf_snap_count(s, BF_SNAP_T_TAXONOMIES);
+    for (uint32_t i = 0; i < n; i++)
+        if (strcmp(bf_snap_str(s, bf_snap_taxonomy(s, i)->name), name) == 0)
+            return i;
+    return BF_SNAP_NONE;
+}
+
+bf_snap_range_t bf_snap_page_terms_in(const bf_snap_t *s, const bf_snap_page_t *p, uint32_t tax)
+{
+    const uint32_t *ids = bf_snap_ids(s, p->terms);
+    uint32_t a = 0, n = 0;
+    while (a < p->terms.count && bf_snap_term(s, ids[a])->taxonomy != tax)
+        a++;
+    while (a + n < p->terms.count && bf_snap_term(s, ids[a + n])->taxonomy == tax)
+        n++;
+    return (bf_snap_range_t){p->terms.off + a, n};
+}
+
 const char *bf_snap_kind_name(unsigned kind)
 {
     static const char *const names[BF_SNAP_KINDS] = {

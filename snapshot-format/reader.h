@@ -46,6 +46,13 @@ const bf_snap_menu_item_t *bf_snap_menu_item(const bf_snap_t *s, uint32_t id);
 const bf_snap_wave_t *bf_snap_wave(const bf_snap_t *s, uint32_t id);
 const bf_snap_value_t *bf_snap_value(const bf_snap_t *s, uint32_t idx);
 
+/* The id of the taxonomy named name ("tags"), or BF_SNAP_NONE. */
+uint32_t bf_snap_taxonomy_named(const bf_snap_t *s, const char *name);
+
+/* The terms of p in taxonomy tax: a sub-range of p->terms (which is in
+ * taxonomy order, so they are contiguous); empty when none. */
+bf_snap_range_t bf_snap_page_terms_in(const bf_snap_t *s, const bf_snap_page_t *p, uint32_t tax);
+
 /* The name of a page kind, as templates see it (page.kind): "page",
  * "section", "home", "taxonomy", "term", "404", "search"; "unknown" past
  * them.  A static string. */

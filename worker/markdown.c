@@ -556,13 +556,18 @@ done:
     return rc;
 }
 
+bool bf_md_diag_is_broken(const bf_md_diag_t *d)
+{
+    return d->kind == BF_MD_DIAG_BROKEN_XREF || d->kind == BF_MD_DIAG_BROKEN_LINK ||
+           d->kind == BF_MD_DIAG_BROKEN_ANCHOR;
+}
+
 size_t bf_md_log_diags(const bf_md_result_t *r, const char *source)
 {
     size_t errors = 0;
     for (size_t i = 0; i < r->n_diags; i++) {
         const bf_md_diag_t *d = &r->diags[i];
-        bool broken = d->kind == BF_MD_DIAG_BROKEN_XREF || d->kind == BF_MD_DIAG_BROKEN_LINK ||
-                      d->kind == BF_MD_DIAG_BROKEN_ANCHOR;
+        bool broken = bf_md_diag_is_broken(d);
         bf_log_level_t lvl = (broken && bf_ctx.strict) ? BF_LOG_ERROR : BF_LOG_WARN;
         errors += lvl == BF_LOG_ERROR;
         bf_log_at(lvl, source ? source : "-", d->line, 0, "%s", d->message);

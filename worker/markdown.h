@@ -232,6 +232,10 @@ int bf_md_render(bf_md_t *md, bf_arena_t *arena, const bf_md_page_t *in,
 /* Counters since bf_md_new. */
 void bf_md_stats(const bf_md_t *md, bf_md_stats_t *out);
 
+/* Is d a broken cross-reference, link or anchor (an error under
+ * --strict, listed at the end of a build)? */
+bool bf_md_diag_is_broken(const bf_md_diag_t *d);
+
 /* Logs each diagnostic of r as "source:line: warning: message"; broken
  * cross-references, links and anchors are errors when bf_ctx.strict is
  * set.  source NULL: "-".  Returns the number of errors logged. */

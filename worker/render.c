@@ -19,6 +19,7 @@ struct bf_render {
     const bf_snap_t *s;
     const bf_snap_site_t *site;
     bf_farm_summary_t *sums;
+    bf_farm_broken_list_t *broken; /* NULL: log broken links at once */
     bf_md_t *md;
     const char *base; /* baseurl without a trailing '/' */
     size_t base_len;
@@ -70,6 +71,11 @@ void bf_render_free(bf_render_t *r)
         bf_tmpl_cache_free(r->cache);
         free(r);
     }
+}
+
+void bf_render_list_broken(bf_render_t *r, bf_farm_broken_list_t *list)
+{
+    r->broken = list;
 }
 
 int bf_render_use_templates(bf_render_t *r, const void *env, bf_tmpl_profile_t *prof)
@@ -189,7 +195,7 @@ static int list_of(bf_buf_t *out, const bf_render_t *r, bf_arena_t *a, uint32_t 
     case BF_SNAP_SECTION:
     case BF_SNAP_HOME:
     case BF_SNAP_TERM: {
-        bf_snap_range_t all = bf_tmpl_ctx_listing(r->s, id), part = all;
+        bf_snap_range_t all = bf_tmpl_ctx_paged(r->s, id), part = all;
         uint32_t np = bf_tmpl_ctx_pagers(r->s, id), per = r->site->per_page;
         part.off += (n - 1) * per;
         part.count = all.count - (n - 1) * per < per ? all.count - (n - 1) * per : per;
@@ -232,14 +238,60 @@ static int url_set(bf_render_t *r)
     return 0;
 }
 
+/* A broken link or cross-reference in page id's source: an error under
+ * --strict, else a warning.  It goes to the farm's list, which the
+ * coordinator prints at the end of the build; it is logged now when there
+ * is no list, the list is full or the message does not fit. */
+static void report_broken(bf_render_t *r, uint32_t id, const char *source, uint32_t line,
+                          const char *msg)
+{
+    bf_farm_broken_list_t *l = r->broken;
+    uint32_t i = l ? atomic_fetch_add_explicit(&l->n, 1, memory_order_relaxed)
+                   : BF_FARM_BROKEN_MAX;
+    if (i < BF_FARM_BROKEN_MAX && strlen(msg) < sizeof l->e[i].message) {
+        bf_farm_broken_t *e = &l->e[i];
+        e->page = id;
+        e->line = line;
+        e->error = bf_ctx.strict;
+        strcpy(e->message, msg);
+        atomic_store_explicit(&e->ready, 1, memory_order_release);
+        return;
+    }
+    bf_log_at(bf_ctx.strict ? BF_LOG_ERROR : BF_LOG_WARN, source ? source : "-", line, 0, "%s",
+              msg);
+}
+
+/* Diagnostics of a page's markdown: broken references through
+ * report_broken(), the rest (unknown directives...) warned at once.
+ * Returns the errors; the rest are added to *warnings. */
+static uint32_t report_diags(bf_render_t *r, uint32_t id, const bf_md_result_t *res,
+                             const char *source, uint32_t *warnings)
+{
+    uint32_t errors = 0;
+    for (size_t i = 0; i < res->n_diags; i++) {
+        const bf_md_diag_t *d = &res->diags[i];
+        if (bf_md_diag_is_broken(d)) {
+            report_broken(r, id, source, d->line, d->message);
+            if (bf_ctx.strict) {
+                errors++;
+                continue;
+            }
+        } else {
+            bf_log_at(BF_LOG_WARN, source ? source : "-", d->line, 0, "%s", d->message);
+        }
+        (*warnings)++;
+    }
+    return errors;
+}
+
 /*
  * Site-absolute links ("/docs/intro/") are checked against the pages of
  * the snapshot: one to no page is reported like a broken cross-reference.
  * Links to files ("/img/a.png": a dot in the last component) are left
  * alone, since static files are not pages.  Returns the errors (--strict).
  */
-static uint32_t check_links(bf_render_t *r, bf_arena_t *a, const bf_md_result_t *res,
-                            const char *source, uint32_t *warnings)
+static uint32_t check_links(bf_render_t *r, bf_arena_t *a, uint32_t id,
+                            const bf_md_result_t *res, const char *source, uint32_t *warnings)
 {
     uint32_t errors = 0;
     for (size_t i = 0; i < res->n_internal_links; i++) {
@@ -260,9 +312,11 @@ static uint32_t check_links(bf_render_t *r, bf_arena_t *a, const bf_md_result_t 
             return errors; /* out of memory: checking is best effort */
         if (bf_strmap_get(&r->urls, key, strlen(key)))
             continue;
-        bf_log_level_t lvl = bf_ctx.strict ? BF_LOG_ERROR : BF_LOG_WARN;
-        bf_log_at(lvl, source ? source : "-", l->line, 0, "link to \"%.*s\": no such page",
-                  (int)n, l->target);
+        const char *msg = bf_arena_sprintf(a, "link to \"%.*s\": no such page", (int)n,
+                                           l->target);
+        if (!msg)
+            return errors;
+        report_broken(r, id, source, l->line, msg);
         if (bf_ctx.strict)
             errors++;
         else
@@ -346,13 +400,10 @@ static int render(bf_render_t *r, bf_arena_t *a, uint32_t id, uint32_t pager, bf
     const char *disp = in.source && r->site_dir
                            ? bf_arena_sprintf(a, "%s/%s", r->site_dir, in.source)
                            : in.source;
-    if (pager == 1 && res.n_diags) {
-        size_t errs = bf_md_log_diags(&res, disp ? disp : in.source);
-        *errors += (uint32_t)errs;
-        *warnings += (uint32_t)(res.n_diags - errs);
+    if (pager == 1) {
+        *errors += report_diags(r, id, &res, disp ? disp : in.source, warnings);
+        *errors += check_links(r, a, id, &res, disp ? disp : in.source, warnings);
     }
-    if (pager == 1)
-        *errors += check_links(r, a, &res, disp ? disp : in.source, warnings);
     if (p->kind == BF_SNAP_PAGE)
         keep_summary(r, id, &res, p);
 
@@ -584,6 +635,7 @@ static int json_str(bf_buf_t *out, const bf_render_t *r, const char *key, bf_sna
 static int search_index(const bf_render_t *r, bf_buf_t *out)
 {
     const uint32_t *ids = bf_snap_ids(r->s, r->site->pages);
+    uint32_t tags = bf_snap_taxonomy_named(r->s, "tags");
     int rc = PUT(out, "[");
     for (uint32_t i = 0; i < r->site->pages.count; i++) {
         const bf_snap_page_t *p = bf_snap_page(r->s, ids[i]);
@@ -595,8 +647,9 @@ static int search_index(const bf_render_t *r, bf_buf_t *out)
               plain(out, sum->excerpt, sum->excerpt_len) | PUT(out, "\",") |
               json_str(out, r, "section", bf_snap_page(r->s, sec->page)->title) |
               PUT(out, ",\"tags\":[");
-        const uint32_t *terms = bf_snap_ids(r->s, p->terms);
-        for (uint32_t k = 0; k < p->terms.count; k++) {
+        bf_snap_range_t tr = bf_snap_page_terms_in(r->s, p, tags);
+        const uint32_t *terms = bf_snap_ids(r->s, tr);
+        for (uint32_t k = 0; k < tr.count; k++) {
             const bf_snap_term_t *t = bf_snap_term(r->s, terms[k]);
             rc |= bf_buf_puts(out, k ? ",\"" : "\"") | bf_json_escape(out, S(r, t->name), t->name.len) |
                   PUT(out, "\"");

@@ -65,6 +65,7 @@ struct bf_tmpl_ctx {
 
 static const bf_tmpl_class_t classes[K_COUNT];
 static const bf_tmpl_class_t list_class;
+static bf_snap_range_t listing(const bf_snap_t *s, uint32_t id, bool sections);
 
 #define IS(nm, lit) ((nm)->len == sizeof(lit) - 1 && memcmp((nm)->s, lit, sizeof(lit) - 1) == 0)
 
@@ -222,13 +223,7 @@ static int vmap_get(bf_tmpl_rt_t *rt, bf_tv_t self, bf_tv_t key, bf_tv_t *out)
 static int page_terms(bf_tmpl_rt_t *rt, bf_tmpl_ctx_t *c, const bf_snap_page_t *p, uint32_t tax,
                       bf_tv_t *out)
 {
-    const uint32_t *ids = bf_snap_ids(c->s, p->terms);
-    uint32_t a = 0, n = 0;
-    while (a < p->terms.count && bf_snap_term(c->s, ids[a])->taxonomy != tax)
-        a++;
-    while (a + n < p->terms.count && bf_snap_term(c->s, ids[a + n])->taxonomy == tax)
-        n++;
-    return list(rt, c, K_TERM, ids + a, n, out);
+    return range(rt, c, K_TERM, bf_snap_page_terms_in(c->s, p, tax), out);
 }
 
 /* The current page's render, or NULL for another page. */
@@ -351,7 +346,7 @@ static int page_attr(bf_tmpl_rt_t *rt, bf_tv_t self, const bf_tmpl_name_t *name,
         return l ? ret(out, bf_tv_list(l)) : bf_tmpl_rt_oom(rt);
     }
     if (IS(name, "pages")) /* what a list page lists */
-        return range(rt, c, K_PAGE, bf_tmpl_ctx_listing(c->s, self.aux), out);
+        return range(rt, c, K_PAGE, listing(c->s, self.aux, true), out);
     if (IS(name, "term"))
         return ret(out, p->kind == BF_SNAP_TERM ? obj(c, K_TERM, p->term) : bf_tv_null());
     if (IS(name, "taxonomy")) {
@@ -521,6 +516,24 @@ static int term_str(bf_tmpl_rt_t *rt, bf_tv_t self, bf_tv_t *out)
     return ret(out, str(c, bf_snap_term(c->s, self.aux)->name));
 }
 
+/* An item is active on its page; an item given by `url:` (no page) on
+ * the page at that URL, a trailing '/' aside, as in Hugo. */
+static bool menu_item_active(const bf_tmpl_ctx_t *c, const bf_snap_menu_item_t *m)
+{
+    if (!c->cur || c->cur->id == BF_SNAP_NONE)
+        return false;
+    if (m->page != BF_SNAP_NONE)
+        return m->page == c->cur->id;
+    bf_snap_str_t here = bf_snap_page(c->s, c->cur->id)->url;
+    const char *a = bf_snap_str(c->s, m->url), *b = bf_snap_str(c->s, here);
+    size_t na = m->url.len, nb = here.len;
+    while (na > 1 && a[na - 1] == '/')
+        na--;
+    while (nb > 1 && b[nb - 1] == '/')
+        nb--;
+    return na == nb && memcmp(a, b, na) == 0;
+}
+
 static int menu_item_attr(bf_tmpl_rt_t *rt, bf_tv_t self, const bf_tmpl_name_t *name,
                           bf_tv_t *out)
 {
@@ -548,7 +561,7 @@ static int menu_item_attr(bf_tmpl_rt_t *rt, bf_tv_t self, const bf_tmpl_name_t *
     if (IS(name, "has_children"))
         return ret(out, bf_tv_bool(m->children.count > 0));
     if (IS(name, "is_active"))
-        return ret(out, bf_tv_bool(c->cur && m->page == c->cur->id));
+        return ret(out, bf_tv_bool(menu_item_active(c, m)));
     return 0;
 }
 
@@ -625,19 +638,29 @@ static int menus_get(bf_tmpl_rt_t *rt, bf_tv_t self, bf_tv_t key, bf_tv_t *out)
 
 /* ---- pagination ----------------------------------------------------------- */
 
-bf_snap_range_t bf_tmpl_ctx_listing(const bf_snap_t *s, uint32_t id)
+/* What list page id lists (page.pages): a section's pages and
+ * subsections, a term's pages; with sections is false, a section's
+ * regular pages only. */
+static bf_snap_range_t listing(const bf_snap_t *s, uint32_t id, bool sections)
 {
     const bf_snap_page_t *p = bf_snap_page(s, id);
     if (p->kind == BF_SNAP_TERM)
         return bf_snap_term(s, p->term)->pages;
-    if (p->kind == BF_SNAP_SECTION || p->kind == BF_SNAP_HOME)
-        return bf_snap_section(s, p->section)->pages;
+    if (p->kind == BF_SNAP_SECTION || p->kind == BF_SNAP_HOME) {
+        const bf_snap_section_t *sec = bf_snap_section(s, p->section);
+        return sections ? sec->pages : sec->regular_pages;
+    }
     return (bf_snap_range_t){0, 0};
+}
+
+bf_snap_range_t bf_tmpl_ctx_paged(const bf_snap_t *s, uint32_t id)
+{
+    return listing(s, id, false);
 }
 
 uint32_t bf_tmpl_ctx_pagers(const bf_snap_t *s, uint32_t id)
 {
-    uint32_t n = bf_tmpl_ctx_listing(s, id).count, per = bf_snap_site(s)->per_page;
+    uint32_t n = bf_tmpl_ctx_paged(s, id).count, per = bf_snap_site(s)->per_page;
     return n ? n / per + (n % per != 0) : 1;
 }
 
@@ -676,7 +699,7 @@ static int paginator_attr(bf_tmpl_rt_t *rt, bf_tv_t self, const bf_tmpl_name_t *
 {
     bf_tmpl_ctx_t *c = ctx_of(self);
     uint32_t id = self.aux, per = c->site->per_page;
-    bf_snap_range_t all = bf_tmpl_ctx_listing(c->s, id);
+    bf_snap_range_t all = bf_tmpl_ctx_paged(c->s, id);
     uint32_t np = bf_tmpl_ctx_pagers(c->s, id), n = cur_pager(c, id);
     if (IS(name, "pages")) {
         uint32_t start = (n - 1) * per, left = all.count - start; /* start <= count */
@@ -826,15 +849,6 @@ static const bf_tmpl_class_t classes[K_COUNT] = {
     [K_PAGER] = {.name = "pager", .get_attr = pager_attr},
 };
 
-static uint32_t taxonomy_named(const bf_snap_t *s, const char *name)
-{
-    uint32_t n = bf_snap_count(s, BF_SNAP_T_TAXONOMIES);
-    for (uint32_t i = 0; i < n; i++)
-        if (strcmp(bf_snap_str(s, bf_snap_taxonomy(s, i)->name), name) == 0)
-            return i;
-    return BF_SNAP_NONE;
-}
-
 bf_tmpl_ctx_t *bf_tmpl_ctx_new(const bf_snap_t *snap, const bf_farm_summary_t *summaries)
 {
     bf_tmpl_ctx_t *c = calloc(1, sizeof *c);
@@ -860,8 +874,8 @@ bf_tmpl_ctx_t *bf_tmpl_ctx_new(const bf_snap_t *snap, const bf_farm_summary_t *s
     }
     c->base_path = path;
     c->base_path_len = c->base_len - (size_t)(path - c->base);
-    c->tags = taxonomy_named(snap, "tags");
-    c->categories = taxonomy_named(snap, "categories");
+    c->tags = bf_snap_taxonomy_named(snap, "tags");
+    c->categories = bf_snap_taxonomy_named(snap, "categories");
     /* the pages the build makes come last (FORMAT.md §4.2) */
     c->search_page = BF_SNAP_NONE;
     for (uint32_t i = bf_snap_count(snap, BF_SNAP_T_PAGES); i-- > 0;) {

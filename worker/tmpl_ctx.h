@@ -66,11 +66,14 @@ bf_tv_t bf_tmpl_ctx_site(bf_tmpl_ctx_t *c);
 /* A snapshot value-tree node (BF_SNAP_NONE: an empty map). */
 bf_tv_t bf_tmpl_ctx_value(bf_tmpl_ctx_t *c, uint32_t idx);
 
-/* Pagination (Hugo style).  What page id lists (page.pages): a section's
- * or the home page's pages, a term's pages, nothing for other pages. */
-bf_snap_range_t bf_tmpl_ctx_listing(const bf_snap_t *s, uint32_t id);
-/* Its pagers: ceil(listing / per_page), at least 1 (so 1 for any page
- * that lists nothing). */
+/* Pagination (Hugo style, as `.Paginate .RegularPages`).  What the
+ * paginator of page id pages through: a section's or the home page's
+ * regular pages (its subsections are section.subsections, which a theme
+ * shows apart, so no pager is left holding only sections), a term's
+ * pages, nothing for other pages. */
+bf_snap_range_t bf_tmpl_ctx_paged(const bf_snap_t *s, uint32_t id);
+/* Its pagers: ceil(paged / per_page), at least 1 (so 1 for any page
+ * that pages nothing). */
 uint32_t bf_tmpl_ctx_pagers(const bf_snap_t *s, uint32_t id);
 /* The site URL of pager n of page id: the page's URL for n <= 1, else the
  * URL + "page/N/" ("/docs/page/2/").  In a; NULL on out of memory. */

@@ -195,6 +195,8 @@ void bf_worker_main(const bf_farm_worker_args_t *a)
     snprintf(name, sizeof name, "bf-worker-%u", a->slot);
     prctl(PR_SET_NAME, name);
     w.r = bf_render_new(a->snap, a->summaries, a->site_dir);
+    if (w.r)
+        bf_render_list_broken(w.r, a->broken);
     w.arena = bf_arena_create(256 * 1024);
     if (!w.r || !w.arena)
         die(1, "out of memory");

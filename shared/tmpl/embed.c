@@ -486,7 +486,7 @@ const bf_tmpl_embed_t bf_tmpl_default_theme[] = {
         "    first pages (on the first pager), then the pages at the top of the\n"
         "    site of this pager and the pager nav. -#}\n"
         "{%- from \"partials/lists.html\" import page_list, section_cards, pager_nav %}\n"
-        "{%- set listed = paginator.pages | rejectattr(\"is_section\") | list %}\n"
+        "{%- set listed = paginator.pages %}\n"
         "<article>\n"
         "{%- if \"<h1\" not in page.content %}\n"
         "<h1>{{ page.title or site.title }}</h1>\n"
@@ -505,7 +505,7 @@ const bf_tmpl_embed_t bf_tmpl_default_theme[] = {
         "{%- endif %}\n"
         "{{- pager_nav(paginator) }}\n"
         "</article>\n",
-        722},
+        688},
     {"partials/lists.html",
         "{#- Macros shared by the list templates. -#}\n"
         "\n"
@@ -597,9 +597,10 @@ const bf_tmpl_embed_t bf_tmpl_default_theme[] = {
         719},
     {"partials/section.html",
         "{#- A section page: its content, subsections as cards (on the first\n"
-        "    pager), then its regular pages of this pager and the pager nav. -#}\n"
+        "    pager), then its regular pages of this pager (the paginator pages\n"
+        "    regular pages only) and the pager nav. -#}\n"
         "{%- from \"partials/lists.html\" import page_list, section_cards, pager_nav %}\n"
-        "{%- set listed = paginator.pages | rejectattr(\"is_section\") | list %}\n"
+        "{%- set listed = paginator.pages %}\n"
         "<article>\n"
         "<h1>{{ page.title }}</h1>\n"
         "{%- if page.description %}\n"
@@ -620,7 +621,7 @@ const bf_tmpl_embed_t bf_tmpl_default_theme[] = {
         "{%- endif %}\n"
         "{{- pager_nav(paginator) }}\n"
         "</article>\n",
-        726},
+        737},
     {"partials/taxonomy.html",
         "{#- A taxonomy (tags, categories): its terms with their page counts. -#}\n"
         "<article>\n"
