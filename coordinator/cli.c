@@ -568,9 +568,16 @@ static int cmd_build(int argc, char **argv, const bf_farm_roles_t *roles, bool c
         .ring_capacity = ring_capacity(b.jobs), .keep_going = b.keep_going, .fault = fault,
         .progress = !b.no_progress && bf_ctx.log_level < BF_LOG_ERROR && isatty(2),
         .tmpl_env = env, .profile = prof, .dry_run = check,
+        .katex = s->has_katex ? &s->katex : NULL,
     };
     bf_farm_report_t rep;
     rc = bf_farm_run(&fo, roles, &rep);
+    if (rep.math_pages && !s->has_katex && s->config.katex_dir && *s->config.katex_dir) {
+        bf_log_warn("pages have math, but KaTeX is not in \"%s\": their TeX shows as text "
+                    "(apt-get install libjs-katex, or set math.katex_dir)",
+                    s->config.katex_dir);
+        rep.warnings++;
+    }
     if (prof) {
         fprintf(stderr, "template profile (%u workers):\n", b.jobs);
         bf_tmpl_profile_print(prof, stderr, 10);

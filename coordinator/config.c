@@ -40,7 +40,8 @@ typedef struct {
 
 static const char *const top_keys[] = {"title",    "baseurl",    "language",   "build",
                                        "markdown", "pagination", "taxonomies", "menus",
-                                       "outputs",  "params",     NULL};
+                                       "outputs",  "params",     "math",       NULL};
+static const char *const math_keys[] = {"katex_dir", NULL};
 static const char *const build_keys[] = {"output_dir", "pretty_urls", "max_file_size", NULL};
 static const char *const markdown_keys[] = {"unsafe", "toc_depth", "anchor_links", NULL};
 static const char *const pagination_keys[] = {"per_page", NULL};
@@ -459,7 +460,7 @@ static void strip_slashes(load_t *L, const char **s)
 static void load_tree(load_t *L, const bf_value_t *root)
 {
     bf_config_t *c = L->cfg;
-    const bf_value_t *b, *md, *pg, *out, *par;
+    const bf_value_t *b, *md, *pg, *out, *par, *m;
     uint64_t n;
 
     check_keys(L, root, "", top_keys);
@@ -488,6 +489,8 @@ static void load_tree(load_t *L, const bf_value_t *root)
         get_bool(L, out, "llms", "outputs.llms", &c->out_llms);
         get_bool(L, out, "robots", "outputs.robots", &c->out_robots);
     }
+    if ((m = section(L, root, "math", "math.", math_keys)))
+        get_str(L, m, "katex_dir", "math.katex_dir", &c->katex_dir);
     load_taxonomies(L, root);
     load_menus(L, root);
     if ((par = get(root, "params"))) {
@@ -508,6 +511,7 @@ static void set_defaults(bf_config_t *c)
     c->toc_min = 2;
     c->toc_max = 4;
     c->per_page = 10;
+    c->katex_dir = BF_CONFIG_KATEX_DIR;
     c->max_file_size = DEFAULT_MAX_FILE_SIZE;
     c->taxonomies[0] = (bf_taxonomy_def_t){"tags", "tag"};
     c->taxonomies[1] = (bf_taxonomy_def_t){"categories", "category"};

@@ -14,7 +14,8 @@
  * [false], pagination.per_page [10, >= 1],
  * taxonomies [{tags: tags, categories: categories}: plural -> singular],
  * menus.<name> [list of {name, url | page, weight, identifier, children}],
- * outputs.{sitemap,rss,search,llms,robots} [true], params [{}].
+ * outputs.{sitemap,rss,search,llms,robots} [true], params [{}],
+ * math.katex_dir [/usr/share/javascript/katex].
  * An unknown key is a warning with its position ("bengal.yaml:4:1: unknown
  * key \"titel\" (did you mean \"title\"?)"), suggested when the edit
  * distance is small.  A wrong type is an error ("bengal.yaml:3:12:
@@ -40,6 +41,8 @@
 #include "shared/value.h"
 
 #define BF_CONFIG_MAX_TAXONOMIES 16
+/* Where Debian's libjs-katex puts KaTeX (math.katex_dir's default). */
+#define BF_CONFIG_KATEX_DIR "/usr/share/javascript/katex"
 
 typedef struct {
     const char *plural;   /* front matter key and URL: "tags" */
@@ -59,6 +62,8 @@ typedef struct {
     bf_value_t *menus;   /* MAP name -> LIST of items, or NULL */
     bool out_sitemap, out_rss, out_search, out_llms, out_robots;
     bf_value_t *params;  /* MAP, or NULL */
+    const char *katex_dir; /* math.katex_dir: KaTeX to publish for math pages;
+                              relative paths are relative to the site */
 } bf_config_t;
 
 /* site_dir: the site root.  Logs every problem found (warnings and all

@@ -126,6 +126,7 @@ static int spawn_writer(farm_t *f)
         .staging = f->staging, .output = f->o->output, .bell = f->bell,
         .rings = f->rings, .n_rings = f->o->jobs, .ctl = f->ctl, .fault = f->o->fault,
         .snap = f->o->snap, .site_dir = f->o->site_dir, .dry_run = f->o->dry_run,
+        .katex = f->o->katex,
     };
     pid_t parent = getpid();
     f->writer = fork();
@@ -452,6 +453,7 @@ int bf_farm_run(const bf_farm_opts_t *o, const bf_farm_roles_t *roles, bf_farm_r
     rep->publish_seconds = bf_clock_seconds() - f.t_fork - rep->render_seconds;
     rep->pages = atomic_load(&f.ctl->pages_done);
     rep->warnings = atomic_load(&f.ctl->warnings);
+    rep->math_pages = atomic_load(&f.ctl->math_pages);
     rep->empty_waits = bf_ring_bell_empty_waits(f.bell);
     for (unsigned i = 0; i < o->jobs; i++) {
         bf_ring_stats_t st;

@@ -30,6 +30,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "coordinator/assets.h"
 #include "shared/farm.h"
 #include "snapshot-format/reader.h"
 
@@ -47,6 +48,8 @@ typedef struct {
                                  runs, or NULL: the built-in layout */
     bf_tmpl_profile_t *profile; /* not NULL: --profile-templates; the
                                  workers' tables are added into it */
+    const bf_katex_t *katex;  /* published when a page has math; NULL:
+                                 not found */
 } bf_farm_opts_t;
 
 typedef struct {
@@ -54,6 +57,8 @@ typedef struct {
     uint32_t warnings;
     uint32_t skipped;         /* pages skipped under keep_going */
     uint32_t respawns;        /* workers replaced */
+    uint32_t math_pages;      /* pages with math (a page rendered twice
+                                 after a worker died counts twice) */
     double render_seconds;    /* first fork until the last worker ended */
     double publish_seconds;   /* then until the writer published */
     uint64_t worker_rss_kb, writer_rss_kb; /* peak RSS of each role's children */

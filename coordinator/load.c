@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "coordinator/assets.h"
 #include "coordinator/discover.h"
 #include "coordinator/fields.h"
 #include "coordinator/link.h"
@@ -131,6 +132,10 @@ int bf_site_load(const bf_site_opts_t *opts, bf_site_t **out)
         goto fail;
     if (bf_plan_site(s) < 0)
         goto oom;
+    int k = bf_assets_find_katex(s->arena, opts->site_dir, s->config.katex_dir, &s->katex);
+    if (k < 0)
+        goto oom;
+    s->has_katex = k == 1;
     *out = s;
     return 0;
 oom:

@@ -17,6 +17,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "coordinator/assets.h"
 #include "coordinator/config.h"
 #include "shared/arena.h"
 #include "shared/date.h"
@@ -134,6 +135,8 @@ typedef struct {
     bf_vec_t menu_items;      /* bf_menu_item_t *, id order */
     bf_vec_t waves;           /* bf_wave_t *, sorted by level */
     uint32_t level_waves[BF_SNAP_LEVELS + 1];
+    bf_katex_t katex;         /* KaTeX to publish for math pages, */
+    bool has_katex;           /* when found (coordinator/assets.h) */
 } bf_site_t;
 
 /* "site/content/a.md" for messages: rel prefixed by the site directory as

@@ -124,11 +124,12 @@ static void on_abandon(void *arg, unsigned ring)
     }
 }
 
-/* Copies the file src (a path as given) to dst below staging.  0 done or
- * skipped with a warning, -1 on an I/O error (logged). */
-static int copy_file(writer_t *w, const char *src, const char *dst)
+/* Copies the file src (a path as given) to dst below staging; a symlink
+ * at src is skipped with a warning unless follow.  0 done or skipped with
+ * a warning, -1 on an I/O error (logged). */
+static int copy_file(writer_t *w, const char *src, const char *dst, bool follow)
 {
-    int in = open(src, O_RDONLY | O_NOFOLLOW | O_CLOEXEC), out = -1, rc = -1;
+    int in = open(src, O_RDONLY | (follow ? 0 : O_NOFOLLOW) | O_CLOEXEC), out = -1, rc = -1;
     const char *why = NULL;
     if (in < 0) {
         if (errno == ELOOP) {
@@ -182,8 +183,9 @@ fail:
     return rc;
 }
 
-/* SITE/static/<rel> to <rel> in staging, recursively. */
-static int copy_static(writer_t *w, const char *src, const char *rel, unsigned depth)
+/* The tree src to <rel> in staging (SITE/static/ to the root): symlinks
+ * skipped with a warning unless follow. */
+static int copy_tree(writer_t *w, const char *src, const char *rel, unsigned depth, bool follow)
 {
     DIR *d = opendir(src);
     struct dirent *e;
@@ -197,12 +199,12 @@ static int copy_static(writer_t *w, const char *src, const char *rel, unsigned d
         char *r = *rel ? bf_arena_sprintf(w->arena, "%s/%s", rel, e->d_name)
                        : bf_arena_strdup(w->arena, e->d_name);
         struct stat st;
-        if (!s || !r || lstat(s, &st) < 0)
+        if (!s || !r || (follow ? stat(s, &st) : lstat(s, &st)) < 0)
             rc = -1;
         else if (S_ISDIR(st.st_mode) && depth < 64)
-            rc = copy_static(w, s, r, depth + 1);
+            rc = copy_tree(w, s, r, depth + 1, follow);
         else if (S_ISREG(st.st_mode) || S_ISLNK(st.st_mode))
-            rc = copy_file(w, s, r);
+            rc = copy_file(w, s, r, follow);
     }
     closedir(d);
     return rc;
@@ -227,11 +229,35 @@ static int copy_resources(writer_t *w)
             const char *r = bf_snap_str(s, res[k]);
             char *from = bf_arena_sprintf(w->arena, "%s/%s", w->a->site_dir, r);
             char *to = bf_arena_sprintf(w->arena, "%.*s%s", (int)out_dir, out, r + dir_len);
-            if (!from || !to || copy_file(w, from, to) < 0)
+            if (!from || !to || copy_file(w, from, to, false) < 0)
                 return -1;
         }
     }
     return 0;
+}
+
+/* KaTeX under its fixed names (coordinator/assets.h), when a page has
+ * math.  0, or -1 after an I/O error (logged). */
+static int copy_katex(writer_t *w)
+{
+    const bf_katex_t *k = w->a->katex;
+    if (!k || !atomic_load(&w->a->ctl->math_pages))
+        return 0;
+    const char *out = BF_SNAP_KATEX_DIR;
+    const char *css = bf_arena_sprintf(w->arena, "%s/katex.min.css", out);
+    const char *js = bf_arena_sprintf(w->arena, "%s/katex.min.js", out);
+    const char *ar = bf_arena_sprintf(w->arena, "%s/auto-render.min.js", out);
+    const char *fonts = bf_arena_sprintf(w->arena, "%s/fonts", out);
+    if (!css || !js || !ar || !fonts)
+        return -1;
+    int rc = copy_file(w, k->css, css, true) | copy_file(w, k->js, js, true) |
+             copy_file(w, k->auto_render, ar, true);
+    if (copy_tree(w, k->fonts, fonts, 1, true) < 0) {
+        bf_log_at(BF_LOG_ERROR, k->fonts, 0, 0, "cannot publish KaTeX's fonts: %s",
+                  strerror(errno));
+        rc = -1;
+    }
+    return rc;
 }
 
 /* The one moment the output changes: swap staging and output. */
@@ -282,12 +308,14 @@ void bf_writer_main(const bf_writer_args_t *a)
     if (a->dry_run)
         _exit(0); /* `check`: every page rendered, nothing to publish */
     const char *stat_dir = bf_arena_sprintf(w.arena, "%s/static", a->site_dir);
-    if (!stat_dir || copy_static(&w, stat_dir, "", 0) < 0 || copy_resources(&w) < 0) {
+    if (!stat_dir || copy_tree(&w, stat_dir, "", 0, false) < 0 || copy_resources(&w) < 0) {
         if (stat_dir)
             bf_log_at(BF_LOG_ERROR, stat_dir, 0, 0, "cannot publish the static files: %s",
                       strerror(errno));
         _exit(1);
     }
+    if (copy_katex(&w) < 0)
+        _exit(1);
     if (publish(&w) < 0)
         _exit(1);
     _exit(0);

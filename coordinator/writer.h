@@ -18,7 +18,9 @@
  * bundles (and the non-markdown files of sections) beside their page.  A
  * rendered page wins over a static file of the same path (warned).
  * Symlinks under static/ are skipped with a warning: nothing outside the
- * site is published.  copy_file_range(2) where the filesystem allows it.
+ * site is published.  KaTeX (coordinator/assets.h) is copied too when a
+ * page has math; its symlinks are followed (Debian links its fonts).
+ * copy_file_range(2) where the filesystem allows it.
  *
  * Exit status: 0 published; 1 not published (the build failed, a record
  * was left incomplete, or an I/O error, logged).
@@ -28,6 +30,7 @@
 
 #include <stdbool.h>
 
+#include "coordinator/assets.h"
 #include "shared/farm.h"
 #include "shared/ring.h"
 #include "snapshot-format/reader.h"
@@ -43,6 +46,8 @@ typedef struct {
     const bf_snap_t *snap;    /* page resources to copy */
     const char *site_dir;     /* static/ and resources are read from here */
     bool dry_run;             /* `check`: drain and validate, write nothing */
+    const bf_katex_t *katex;  /* published to BF_SNAP_KATEX_DIR when a
+                                 page has math (ctl->math_pages); NULL: none */
 } bf_writer_args_t;
 
 void bf_writer_main(const bf_writer_args_t *a) __attribute__((noreturn));

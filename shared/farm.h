@@ -54,7 +54,9 @@ typedef struct {
     _Atomic uint32_t failed;                /* coordinator: stop now */
     _Atomic uint32_t warnings;              /* workers: diagnostics */
     _Atomic uint32_t errors;                /* workers: page errors */
-    uint8_t pad[20];
+    _Atomic uint32_t math_pages;            /* workers: pages with math
+                                               (the writer publishes KaTeX) */
+    uint8_t pad[16];
 } bf_farm_ctl_t;
 _Static_assert(sizeof(bf_farm_ctl_t) == 128, "ctl size");
 

@@ -32,6 +32,9 @@
 #define BF_SNAP_NONE 0xffffffffu
 #define BF_SNAP_LEVELS 3 /* 0 pages, 1 lists, 2 aggregates (DESIGN §4) */
 /* Deepest value tree node (the root is depth 0): readers may recurse. */
+/* Where KaTeX is published (site flag KATEX): katex.min.css,
+ * katex.min.js, auto-render.min.js and fonts/ below it. */
+#define BF_SNAP_KATEX_DIR "_bengal/katex"
 #define BF_SNAP_MAX_DEPTH 256
 
 typedef struct {
@@ -119,6 +122,8 @@ enum {
     BF_SNAP_SITE_OUT_ROBOTS = 1u << 7,
     BF_SNAP_SITE_DRAFTS = 1u << 8, /* built with --drafts */
     BF_SNAP_SITE_FUTURE = 1u << 9, /* built with --future */
+    BF_SNAP_SITE_KATEX = 1u << 10, /* KaTeX found: published at
+                                      BF_SNAP_KATEX_DIR for math pages */
 };
 
 typedef struct {

@@ -776,6 +776,13 @@ static int site_attr(bf_tmpl_rt_t *rt, bf_tv_t self, const bf_tmpl_name_t *name,
         return ret(out, obj(c, K_SECTION, st->root_section));
     if (IS(name, "home"))
         return ret(out, obj(c, K_PAGE, st->home_page));
+    if (IS(name, "katex")) { /* KaTeX's directory, when it is published */
+        if (!(st->flags & BF_SNAP_SITE_KATEX))
+            return ret(out, bf_tv_null());
+        char *h = bf_arena_sprintf(bf_tmpl_rt_arena(rt), "%.*s/" BF_SNAP_KATEX_DIR "/",
+                                   (int)c->base_path_len, c->base_path);
+        return h ? ret(out, bf_tv_str(h, strlen(h))) : bf_tmpl_rt_oom(rt);
+    }
     if (IS(name, "search_page"))
         return ret(out, obj(c, K_PAGE, c->search_page));
     if (IS(name, "taxonomies"))

@@ -144,6 +144,8 @@ static void render_wave(worker_t *w, uint32_t wave, uint32_t from)
         atomic_store(&w->slot->done, i + 1);
         if (rc == 0)
             atomic_fetch_add(&w->a->ctl->pages_done, 1);
+        if (wv->level == 0 && (w->a->summaries[ids[i]].flags & BF_MD_HAS_MATH))
+            atomic_fetch_add(&w->a->ctl->math_pages, 1);
         atomic_fetch_add(&w->slot->pages, 1);
         if (warnings)
             atomic_fetch_add(&w->a->ctl->warnings, warnings);

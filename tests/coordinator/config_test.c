@@ -92,6 +92,7 @@ static void assert_defaults_but_title(const bf_config_t *c)
     cr_assert_null(c->menus);
     cr_assert(c->out_sitemap && c->out_rss && c->out_search && c->out_llms && c->out_robots);
     cr_assert_null(c->params);
+    cr_assert_str_eq(c->katex_dir, "/usr/share/javascript/katex");
     cr_assert_not_null(c->root);
     cr_assert_eq(c->root->kind, BF_VAL_MAP);
 }
@@ -159,7 +160,9 @@ Test(config, every_key)
                               "  robots: false\n"
                               "params:\n"
                               "  github: https://github.com/x/y\n"
-                              "  nested: {a: 1}\n",
+                              "  nested: {a: 1}\n"
+                              "math:\n"
+                              "  katex_dir: vendor/katex\n",
                               0, "");
 
     cr_assert_str_eq(c.file, "site/bengal.yaml");
@@ -190,7 +193,8 @@ Test(config, every_key)
     cr_assert_not_null(c.params);
     cr_assert_str_eq(bf_value_get(c.params, "github")->u.s.ptr, "https://github.com/x/y");
     cr_assert_eq(bf_value_path(c.root, "params.nested.a")->u.i, 1);
-    cr_assert_eq(c.root->u.c.n, 10);
+    cr_assert_str_eq(c.katex_dir, "vendor/katex");
+    cr_assert_eq(c.root->u.c.n, 11);
 }
 
 Test(config, yml_is_accepted)

@@ -5,7 +5,8 @@
  * opened in headless Chromium: the page renders (a screenshot is taken),
  * the console shows no error, the search box, driven by ?q=, finds a
  * known page in index.json, so does the search page (/search/?q=), and
- * the not-found page loads and links to the search page.  Skipped with a message where chromium or
+ * the not-found page loads and links to the search page.  With the
+ * system's KaTeX, a page with math is typeset.  Skipped with a message where chromium or
  * python3 is not installed (.ci/run installs both).
  */
 #include <arpa/inet.h>
@@ -69,51 +70,72 @@ static const char *chromium(void)
                                                                             : NULL;
 }
 
-Test(browser, starter_site_renders_and_search_finds_a_page, .timeout = 120)
+/* Opens url (a path on the server) in headless Chromium with a fresh
+ * profile: with shot set, takes a screenshot there at 1280x900; else
+ * dumps the DOM after scripts ran to r->out.  Console messages go to
+ * r->err. */
+static void open_page(e2e_run_t *r, const char *path, const char *shot)
 {
-    const char *chrome = chromium();
-    if (!chrome || !e2e_have("python3"))
+    const char *argv[32] = {chromium(), "--headless", "--no-sandbox", "--disable-gpu",
+                            "--disable-background-networking", "--disable-component-update",
+                            "--disable-sync", "--no-first-run", "--enable-logging=stderr",
+                            "--v=0", "--virtual-time-budget=5000"};
+    int n = 11;
+    argv[n++] = e2e_fmt("--user-data-dir=%s", e2e_tmpdir());
+    if (shot) {
+        argv[n++] = "--window-size=1280,900";
+        argv[n++] = e2e_fmt("--screenshot=%s", shot);
+    } else {
+        argv[n++] = "--dump-dom";
+    }
+    argv[n++] = e2e_fmt("http://127.0.0.1:%d%s", port, path);
+    argv[n] = NULL;
+    e2e_run(r, argv);
+}
+
+static void assert_clean_console(const e2e_run_t *r)
+{
+    cr_assert(!strstr(r->err, "Uncaught") && !strstr(r->err, "Failed to load resource"),
+              "console errors:\n%s", r->err);
+}
+
+/* `bengal-farm new` and a build; returns the site directory. */
+static char *starter_site(void)
+{
+    if (!chromium() || !e2e_have("python3"))
         cr_skip_test("chromium or python3 is not installed (apt-get install chromium)");
     char *site = e2e_fmt("%s/site", e2e_tmpdir());
     e2e_run_t r;
     e2e_bf(&r, "new", site, NULL);
     cr_assert_eq(r.status, 0, "%s", r.err);
     e2e_run_free(&r);
+    return site;
+}
+
+static void build_and_serve(const char *site)
+{
+    e2e_run_t r;
     e2e_bf(&r, "-q", site, NULL);
     cr_assert_eq(r.status, 0, "%s", r.err);
     e2e_run_free(&r);
     serve(e2e_fmt("%s/public", site));
+}
 
-    char *profile = e2e_tmpdir(), *shot = e2e_fmt("%s/page.png", e2e_tmpdir());
-    char *dir_flag = e2e_fmt("--user-data-dir=%s", profile);
-    char *shot_flag = e2e_fmt("--screenshot=%s", shot);
-    char *page = e2e_fmt("http://127.0.0.1:%d/docs/getting-started/", port);
-    char *search = e2e_fmt("http://127.0.0.1:%d/docs/getting-started/?q=publish", port);
-    const char *common[] = {"--headless", "--no-sandbox", "--disable-gpu",
-                            "--disable-background-networking", "--disable-component-update",
-                            "--disable-sync", "--no-first-run", "--enable-logging=stderr",
-                            "--v=0", "--virtual-time-budget=5000", dir_flag};
-
-    const char *argv1[32] = {chrome};
-    int n = 1;
-    for (size_t i = 0; i < sizeof common / sizeof common[0]; i++)
-        argv1[n++] = common[i];
-    argv1[n++] = "--window-size=1280,900";
-    argv1[n++] = shot_flag;
-    argv1[n++] = page;
-    argv1[n] = NULL;
-    e2e_run(&r, argv1);
+Test(browser, starter_site_renders_and_search_finds_a_page)
+{
+    char *site = starter_site();
+    build_and_serve(site);
+    char *shot = e2e_fmt("%s/page.png", e2e_tmpdir());
+    e2e_run_t r;
+    open_page(&r, "/docs/getting-started/", shot);
     size_t png = 0;
     char *img = e2e_own_file(shot, &png);
     cr_assert(img && png > 10000, "no screenshot (%zu bytes); stderr:\n%s", png, r.err);
-    cr_assert(!strstr(r.err, "Uncaught") && !strstr(r.err, "Failed to load resource"),
-              "console errors:\n%s", r.err);
+    assert_clean_console(&r);
     e2e_run_free(&r);
 
-    argv1[n - 3] = "--dump-dom";
-    argv1[n - 2] = search;
-    argv1[n - 1] = NULL;
-    e2e_run(&r, argv1);
+    /* the top bar's search box, driven by ?q= */
+    open_page(&r, "/docs/getting-started/?q=publish", NULL);
     cr_assert(e2e_match(r.out, "id=\"search-results\"[^>]*>.*<a href=\"/guides/publishing/\">"
                                "Publish the site", 0),
               "search did not find the page; DOM:\n%.4000s\nstderr:\n%s", r.out, r.err);
@@ -121,24 +143,43 @@ Test(browser, starter_site_renders_and_search_finds_a_page, .timeout = 120)
     e2e_run_free(&r);
 
     /* the search page: every word must match, results as a list */
-    argv1[n - 2] = e2e_fmt("http://127.0.0.1:%d/search/?q=publish+site", port);
-    e2e_run(&r, argv1);
+    open_page(&r, "/search/?q=publish+site", NULL);
     cr_assert(e2e_match(r.out, "id=\"search-page-results\"[^>]*><li><a href=\"/guides/publishing/\">"
                                "Publish the site</a>", 0),
               "the search page did not find the page; DOM:\n%.6000s\nstderr:\n%s", r.out, r.err);
     cr_assert(e2e_match(r.out, "2 results for [^a-z]+publish site[^a-z<]+<", 0),
               "no result count; DOM:\n%.6000s", r.out);
-    cr_assert(!strstr(r.err, "Uncaught") && !strstr(r.err, "Failed to load resource"),
-              "console errors:\n%s", r.err);
+    assert_clean_console(&r);
     e2e_run_free(&r);
 
     /* the not-found page loads cleanly and offers the search page */
-    argv1[n - 2] = e2e_fmt("http://127.0.0.1:%d/404.html", port);
-    e2e_run(&r, argv1);
+    open_page(&r, "/404.html", NULL);
     cr_assert(e2e_match(r.out, "<a id=\"not-found-search\" href=\"/search/\">", 0),
               "no search link on the 404 page; DOM:\n%.6000s", r.out);
-    cr_assert(!strstr(r.err, "Uncaught") && !strstr(r.err, "Failed to load resource"),
-              "console errors:\n%s", r.err);
+    assert_clean_console(&r);
+    e2e_run_free(&r);
+    stop_server();
+}
+
+/* With the system's KaTeX (Debian libjs-katex, which .ci/run installs),
+ * a page with math is typeset in the browser, display math from a
+ * ```math block too. */
+Test(browser, math_is_typeset_with_katex)
+{
+    if (!e2e_exists("/usr/share/javascript/katex/katex.min.css"))
+        cr_skip_test("KaTeX is not installed (apt-get install libjs-katex)");
+    char *site = starter_site();
+    const char page[] = "---\ntitle: Maths\n---\n\nEuler: $e^{i\\pi} + 1 = 0$.\n\n"
+                        "```math\n\\int_0^1 x\\,dx = \\frac12\n```\n";
+    e2e_write_file(e2e_fmt("%s/content/docs/maths.md", site), page, sizeof page - 1);
+    build_and_serve(site);
+    e2e_run_t r;
+    open_page(&r, "/docs/maths/", NULL);
+    cr_assert(e2e_match(r.out, "<div class=\"math-display\"><span class=\"katex-display\">", 0),
+              "the math block was not typeset; DOM:\n%.6000s\nstderr:\n%s", r.out, r.err);
+    cr_assert(e2e_match(r.out, "Euler: <span><span class=\"katex\">", 0),
+              "inline math was not typeset; DOM:\n%.6000s", r.out);
+    assert_clean_console(&r);
     e2e_run_free(&r);
     stop_server();
 }
