@@ -9,19 +9,14 @@
 
 TestSuite(broken, .fini = e2e_cleanup, .timeout = 120);
 
-static void write_str(const char *path, const char *s)
-{
-    e2e_write_file(path, s, strlen(s));
-}
-
 /* Pages b.md and a.md (rendered by different workers, in whatever
  * order) with broken references; ok.md is what the good ones point at. */
 static void write_broken(const char *site)
 {
-    write_str(e2e_fmt("%s/content/docs/b.md", site),
+    e2e_write_str(e2e_fmt("%s/content/docs/b.md", site),
               "---\ntitle: B\n---\n\nSee [[docs/nope]].\n\nAnd [ok](/docs/ok/) [[docs/ok#part]].\n"
               "\n[gone](/old/page/)\n");
-    write_str(e2e_fmt("%s/content/docs/a.md", site), "---\ntitle: A\n---\n\n[[#nowhere]]\n");
+    e2e_write_str(e2e_fmt("%s/content/docs/a.md", site), "---\ntitle: A\n---\n\n[[#nowhere]]\n");
 }
 
 static char *make_site(void)
@@ -29,8 +24,8 @@ static char *make_site(void)
     char *site = e2e_tmpdir();
     cr_assert(mkdir(e2e_fmt("%s/content", site), 0755) == 0);
     cr_assert(mkdir(e2e_fmt("%s/content/docs", site), 0755) == 0);
-    write_str(e2e_fmt("%s/bengal.yaml", site), "title: Links\n");
-    write_str(e2e_fmt("%s/content/docs/ok.md", site), "---\ntitle: Ok\n---\n## Part\n");
+    e2e_write_str(e2e_fmt("%s/bengal.yaml", site), "title: Links\n");
+    e2e_write_str(e2e_fmt("%s/content/docs/ok.md", site), "---\ntitle: Ok\n---\n## Part\n");
     write_broken(site);
     return site;
 }
@@ -65,8 +60,8 @@ Test(broken, strict_makes_them_errors_and_keeps_the_old_site)
 {
     char *site = make_site();
     e2e_run_t r;
-    write_str(e2e_fmt("%s/content/docs/b.md", site), "---\ntitle: B\n---\nFine.\n");
-    write_str(e2e_fmt("%s/content/docs/a.md", site), "---\ntitle: A\n---\nFine.\n");
+    e2e_write_str(e2e_fmt("%s/content/docs/b.md", site), "---\ntitle: B\n---\nFine.\n");
+    e2e_write_str(e2e_fmt("%s/content/docs/a.md", site), "---\ntitle: A\n---\nFine.\n");
     e2e_bf(&r, "-q", "--strict", site, NULL);
     cr_assert_eq(r.status, 0, "%s", r.err);
     e2e_run_free(&r);

@@ -362,6 +362,22 @@ static inline void e2e_write_file(const char *path, const void *data, size_t len
     cr_assert(fclose(f) == 0, "cannot write \"%s\": %s", path, strerror(errno));
 }
 
+/* Writes a string as a whole file. */
+static inline void e2e_write_str(const char *path, const char *s)
+{
+    e2e_write_file(path, s, strlen(s));
+}
+
+/* The built file SITE/public/rel, which must exist (lives until cleanup). */
+static inline char *e2e_out_file(const char *site, const char *rel)
+{
+    char *path = e2e_fmt("%s/public/%s", site, rel);
+    char *s = e2e_own_file(path, NULL);
+
+    cr_assert(s, "%s was not produced: %s", path, strerror(errno));
+    return s;
+}
+
 static inline bool e2e_exists(const char *path)
 {
     struct stat st;

@@ -10,11 +10,6 @@
 
 TestSuite(math, .fini = e2e_cleanup, .timeout = 60);
 
-static void write_str(const char *path, const char *s)
-{
-    e2e_write_file(path, s, strlen(s));
-}
-
 static void mkdirs(const char *base, const char *const *dirs)
 {
     for (; *dirs; dirs++)
@@ -28,11 +23,11 @@ static char *fake_katex(void)
     char *k = e2e_tmpdir();
     static const char *const dirs[] = {"dist", "dist/contrib", "truetype", NULL};
     mkdirs(k, dirs);
-    write_str(e2e_fmt("%s/dist/katex.min.css", k), ".katex{}\n");
-    write_str(e2e_fmt("%s/dist/katex.js", k), "window.katex={};\n");
+    e2e_write_str(e2e_fmt("%s/dist/katex.min.css", k), ".katex{}\n");
+    e2e_write_str(e2e_fmt("%s/dist/katex.js", k), "window.katex={};\n");
     cr_assert(symlink("katex.js", e2e_fmt("%s/dist/katex.min.js", k)) == 0);
-    write_str(e2e_fmt("%s/dist/contrib/auto-render.js", k), "window.renderMathInElement=0;\n");
-    write_str(e2e_fmt("%s/truetype/KaTeX_Main-Regular.woff2", k), "wOF2");
+    e2e_write_str(e2e_fmt("%s/dist/contrib/auto-render.js", k), "window.renderMathInElement=0;\n");
+    e2e_write_str(e2e_fmt("%s/truetype/KaTeX_Main-Regular.woff2", k), "wOF2");
     cr_assert(symlink("../truetype", e2e_fmt("%s/dist/fonts", k)) == 0);
     return e2e_fmt("%s/dist", k);
 }
@@ -44,12 +39,12 @@ static char *make_site(const char *config)
     char *site = e2e_tmpdir();
     static const char *const dirs[] = {"content", "content/docs", NULL};
     mkdirs(site, dirs);
-    write_str(e2e_fmt("%s/bengal.yaml", site), e2e_fmt("title: Maths\n%s", config));
-    write_str(e2e_fmt("%s/content/docs/euler.md", site),
+    e2e_write_str(e2e_fmt("%s/bengal.yaml", site), e2e_fmt("title: Maths\n%s", config));
+    e2e_write_str(e2e_fmt("%s/content/docs/euler.md", site),
               "---\ntitle: Euler\n---\n\n$e^{i\\pi} + 1 = 0$\n");
-    write_str(e2e_fmt("%s/content/docs/flow.md", site),
+    e2e_write_str(e2e_fmt("%s/content/docs/flow.md", site),
               "---\ntitle: Flow\n---\n\n```mermaid\ngraph TD; A-->B\n```\n");
-    write_str(e2e_fmt("%s/content/docs/plain.md", site), "---\ntitle: Plain\n---\n\nText.\n");
+    e2e_write_str(e2e_fmt("%s/content/docs/plain.md", site), "---\ntitle: Plain\n---\n\nText.\n");
     return site;
 }
 
@@ -62,26 +57,18 @@ static e2e_run_t build(const char *site)
     return r;
 }
 
-static char *out_file(const char *site, const char *rel)
-{
-    char *path = e2e_fmt("%s/public/%s", site, rel);
-    char *s = e2e_own_file(path, NULL);
-    cr_assert(s, "%s: %s", path, strerror(errno));
-    return s;
-}
-
 Test(math, katex_published_and_loaded_only_where_needed)
 {
     char *site = make_site(e2e_fmt("math:\n  katex_dir: %s\n", fake_katex()));
     e2e_run_t r = build(site);
     cr_assert_eq(r.err_len, 0, "warnings:\n%s", r.err);
     e2e_run_free(&r);
-    cr_assert_str_eq(out_file(site, "_bengal/katex/katex.min.css"), ".katex{}\n");
-    cr_assert_str_eq(out_file(site, "_bengal/katex/katex.min.js"), "window.katex={};\n");
-    cr_assert_str_eq(out_file(site, "_bengal/katex/auto-render.min.js"),
+    cr_assert_str_eq(e2e_out_file(site, "_bengal/katex/katex.min.css"), ".katex{}\n");
+    cr_assert_str_eq(e2e_out_file(site, "_bengal/katex/katex.min.js"), "window.katex={};\n");
+    cr_assert_str_eq(e2e_out_file(site, "_bengal/katex/auto-render.min.js"),
                      "window.renderMathInElement=0;\n");
-    cr_assert_str_eq(out_file(site, "_bengal/katex/fonts/KaTeX_Main-Regular.woff2"), "wOF2");
-    char *euler = out_file(site, "docs/euler/index.html");
+    cr_assert_str_eq(e2e_out_file(site, "_bengal/katex/fonts/KaTeX_Main-Regular.woff2"), "wOF2");
+    char *euler = e2e_out_file(site, "docs/euler/index.html");
     cr_assert(strstr(euler, "<link rel=\"stylesheet\" href=\"/_bengal/katex/katex.min.css\">"),
               "%s", euler);
     cr_assert(strstr(euler, "<script defer src=\"/_bengal/katex/katex.min.js\"></script>"));
@@ -91,7 +78,7 @@ Test(math, katex_published_and_loaded_only_where_needed)
                                                       "docs/flow/index.html", "index.html",
                                                       NULL};
          *p; p++)
-        cr_assert(!strstr(out_file(site, *p), "katex"), "%s loads KaTeX", *p);
+        cr_assert(!strstr(e2e_out_file(site, *p), "katex"), "%s loads KaTeX", *p);
 }
 
 Test(math, no_katex_without_a_page_with_math)
@@ -112,13 +99,13 @@ Test(math, missing_katex_is_one_warning_and_text_stays)
                             "libjs-katex, or set math.katex_dir)\n");
     cr_assert(e2e_match(r.out, ", 1 warning -> ", 0), "%s", r.out);
     e2e_run_free(&r);
-    char *euler = out_file(site, "docs/euler/index.html");
+    char *euler = e2e_out_file(site, "docs/euler/index.html");
     cr_assert(!strstr(euler, "katex"), "%s", euler);
     cr_assert(strstr(euler, "$e^{i\\pi} + 1 = 0$"));
     cr_assert(!e2e_exists(e2e_fmt("%s/public/_bengal", site)));
 
     /* turned off on purpose: no warning */
-    write_str(e2e_fmt("%s/bengal.yaml", site), "title: Maths\nmath:\n  katex_dir: \"\"\n");
+    e2e_write_str(e2e_fmt("%s/bengal.yaml", site), "title: Maths\nmath:\n  katex_dir: \"\"\n");
     r = build(site);
     cr_assert_eq(r.err_len, 0, "%s", r.err);
     e2e_run_free(&r);
@@ -129,17 +116,17 @@ Test(math, mermaid_script_from_params_only_on_diagram_pages)
     char *site = make_site("math:\n  katex_dir: \"\"\nparams:\n  mermaid_js: /js/mermaid.min.js\n");
     e2e_run_t r = build(site);
     e2e_run_free(&r);
-    char *flow = out_file(site, "docs/flow/index.html");
+    char *flow = e2e_out_file(site, "docs/flow/index.html");
     cr_assert(strstr(flow, "<script defer src=\"/js/mermaid.min.js\"></script>"), "%s", flow);
     cr_assert(strstr(flow, "<pre><code class=\"language-mermaid\">graph TD; A--&gt;B"), "%s", flow);
-    cr_assert(!strstr(out_file(site, "docs/plain/index.html"), "mermaid"));
-    cr_assert(!strstr(out_file(site, "docs/euler/index.html"), "mermaid"));
+    cr_assert(!strstr(e2e_out_file(site, "docs/plain/index.html"), "mermaid"));
+    cr_assert(!strstr(e2e_out_file(site, "docs/euler/index.html"), "mermaid"));
 
     /* no script configured: the diagram stays its source */
-    write_str(e2e_fmt("%s/bengal.yaml", site), "title: Maths\nmath:\n  katex_dir: \"\"\n");
+    e2e_write_str(e2e_fmt("%s/bengal.yaml", site), "title: Maths\nmath:\n  katex_dir: \"\"\n");
     r = build(site);
     e2e_run_free(&r);
-    flow = out_file(site, "docs/flow/index.html");
+    flow = e2e_out_file(site, "docs/flow/index.html");
     cr_assert(!strstr(flow, "<script defer src"), "%s", flow);
     cr_assert(strstr(flow, "language-mermaid"));
 }

@@ -23,13 +23,6 @@ static void new_ok(const char *dir)
     e2e_run_free(&r);
 }
 
-static char *out_file(const char *site, const char *rel)
-{
-    char *s = e2e_own_file(e2e_fmt("%s/public/%s", site, rel), NULL);
-    cr_assert(s, "missing output file %s/public/%s", site, rel);
-    return s;
-}
-
 Test(new, builds_strict_without_warnings)
 {
     char *site = e2e_fmt("%s/mysite", e2e_tmpdir()); /* missing: new makes it */
@@ -53,7 +46,7 @@ Test(new, builds_strict_without_warnings)
     cr_assert(strstr(r.out, "built 16 pages in "), "%s", r.out);
     e2e_run_free(&r);
 
-    char *gs = out_file(site, "docs/getting-started/index.html");
+    char *gs = e2e_out_file(site, "docs/getting-started/index.html");
     cr_assert(strstr(gs, "<table>"), "no table:\n%s", gs);
     cr_assert(strstr(gs, "<div class=\"admonition tip\">"), "no tip admonition:\n%s", gs);
     cr_assert(strstr(gs, "class=\"xref\" href=\"/docs/configuration/\">Configuration</a>"),
@@ -65,14 +58,14 @@ Test(new, builds_strict_without_warnings)
     cr_assert(e2e_exists(e2e_fmt("%s/public/guides/first-page/index.html", site)));
     cr_assert(e2e_exists(e2e_fmt("%s/public/guides/publishing/index.html", site)));
 
-    char *tags = out_file(site, "tags/index.html");
+    char *tags = e2e_out_file(site, "tags/index.html");
     cr_assert(strstr(tags, "/tags/basics/"), "%s", tags);
-    char *basics = out_file(site, "tags/basics/index.html");
+    char *basics = e2e_out_file(site, "tags/basics/index.html");
     cr_assert(strstr(basics, "/docs/getting-started/") && strstr(basics, "/guides/first-page/"),
               "%s", basics);
     cr_assert(e2e_exists(e2e_fmt("%s/public/tags/deploy/index.html", site)));
 
-    char *index = out_file(site, "index.json");
+    char *index = e2e_out_file(site, "index.json");
     cr_assert(strstr(index, "\"url\":\"/docs/getting-started/\""), "%s", index);
     cr_assert(strstr(index, "\"date\":\"2024-01-15T00:00:00Z\""), "%s", index);
 }

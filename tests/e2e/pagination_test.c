@@ -9,11 +9,6 @@
 
 TestSuite(pagination, .fini = e2e_cleanup, .timeout = 60);
 
-static void write_str(const char *path, const char *s)
-{
-    e2e_write_file(path, s, strlen(s));
-}
-
 /* A site with n pages p1..pn in content/docs; extra goes into p1's front
  * matter.  Returns the site directory. */
 static char *make_site(int n, const char *extra)
@@ -21,11 +16,11 @@ static char *make_site(int n, const char *extra)
     char *site = e2e_tmpdir();
     cr_assert(mkdir(e2e_fmt("%s/content", site), 0755) == 0);
     cr_assert(mkdir(e2e_fmt("%s/content/docs", site), 0755) == 0);
-    write_str(e2e_fmt("%s/bengal.yaml", site),
+    e2e_write_str(e2e_fmt("%s/bengal.yaml", site),
               "title: Paged\nbaseurl: https://example.org/\npagination:\n  per_page: 2\n");
-    write_str(e2e_fmt("%s/content/docs/_index.md", site), "---\ntitle: Docs\n---\nAll docs.\n");
+    e2e_write_str(e2e_fmt("%s/content/docs/_index.md", site), "---\ntitle: Docs\n---\nAll docs.\n");
     for (int i = 1; i <= n; i++)
-        write_str(e2e_fmt("%s/content/docs/p%d.md", site, i),
+        e2e_write_str(e2e_fmt("%s/content/docs/p%d.md", site, i),
                   e2e_fmt("---\ntitle: Page %d\nweight: %d\n%s---\nBody %d.\n", i, i,
                           i == 1 && extra ? extra : "", i));
     return site;
@@ -44,14 +39,6 @@ static char *build(const char *site)
     return err;
 }
 
-static char *out_file(const char *site, const char *rel)
-{
-    char *path = e2e_fmt("%s/public/%s", site, rel);
-    char *s = e2e_own_file(path, NULL);
-    cr_assert(s, "%s: %s", path, strerror(errno));
-    return s;
-}
-
 static size_t count(const char *s, const char *needle)
 {
     size_t n = 0;
@@ -64,7 +51,7 @@ Test(pagination, no_pages_one_empty_pager)
 {
     char *site = make_site(0, NULL);
     cr_assert_str_eq(build(site), "");
-    char *list = out_file(site, "docs/index.html");
+    char *list = e2e_out_file(site, "docs/index.html");
     cr_assert(strstr(list, "<h1>Docs</h1>"), "%s", list);
     cr_assert(!strstr(list, "aria-label=\"pagination\""), "%s", list);
     cr_assert(!strstr(list, "class=\"page-list\""), "%s", list);
@@ -75,7 +62,7 @@ Test(pagination, exactly_per_page_no_second_pager)
 {
     char *site = make_site(2, NULL);
     cr_assert_str_eq(build(site), "");
-    char *list = out_file(site, "docs/index.html");
+    char *list = e2e_out_file(site, "docs/index.html");
     cr_assert_eq(count(list, "<li><h3><a href=\"/docs/p"), 2, "%s", list);
     cr_assert(strstr(list, "<a href=\"/docs/p1/\">Page 1</a>"), "%s", list);
     cr_assert(strstr(list, "<a href=\"/docs/p2/\">Page 2</a>"), "%s", list);
@@ -89,7 +76,7 @@ Test(pagination, one_more_than_per_page_two_pagers)
     char *site = make_site(3, NULL);
     cr_assert_str_eq(build(site), "");
 
-    char *first = out_file(site, "docs/index.html");
+    char *first = e2e_out_file(site, "docs/index.html");
     cr_assert_eq(count(first, "<li><h3><a href=\"/docs/p"), 2, "%s", first);
     cr_assert(strstr(first, "<a href=\"/docs/p1/\">Page 1</a>"), "%s", first);
     cr_assert(strstr(first, "<a href=\"/docs/p2/\">Page 2</a>"), "%s", first);
@@ -100,7 +87,7 @@ Test(pagination, one_more_than_per_page_two_pagers)
               "%s", first);
     cr_assert(!strstr(first, "<a rel=\"prev\""), "%s", first);
 
-    char *second = out_file(site, "docs/page/2/index.html");
+    char *second = e2e_out_file(site, "docs/page/2/index.html");
     cr_assert_eq(count(second, "<li><h3><a href=\"/docs/p"), 1, "%s", second);
     cr_assert(strstr(second, "<li><h3><a href=\"/docs/p3/\">Page 3</a></h3>"), "%s", second);
     cr_assert(strstr(second, "<h1>Docs</h1>"), "%s", second);
@@ -113,7 +100,7 @@ Test(pagination, one_more_than_per_page_two_pagers)
     cr_assert(!e2e_exists(e2e_fmt("%s/public/docs/page/3", site)));
 
     /* the sitemap stays one entry per page */
-    char *map = out_file(site, "sitemap.xml");
+    char *map = e2e_out_file(site, "sitemap.xml");
     cr_assert(!strstr(map, "/page/2/"), "%s", map);
 }
 
@@ -125,7 +112,7 @@ Test(pagination, pager_colliding_with_an_alias_is_skipped)
                              "\"/docs/page/2/\" is another page's$", 0), "%s", err);
     cr_assert_eq(e2e_count_lines(err), 1, "only the one warning: %s", err);
     /* the alias keeps its redirect; the pager did not overwrite it */
-    char *alias = out_file(site, "docs/page/2/index.html");
+    char *alias = e2e_out_file(site, "docs/page/2/index.html");
     cr_assert(strstr(alias, "http-equiv=\"refresh\""), "%s", alias);
     cr_assert(!strstr(alias, "aria-label=\"pagination\""), "%s", alias);
 }

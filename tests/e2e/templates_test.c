@@ -31,11 +31,6 @@ static void build_ok(const char *site, const char *jobs)
     e2e_run_free(&r);
 }
 
-static void write_str(const char *path, const char *s)
-{
-    e2e_write_file(path, s, strlen(s));
-}
-
 Test(templates, same_tree_for_any_jobs_and_expected_page)
 {
     char *site = e2e_site("themed");
@@ -83,7 +78,7 @@ Test(templates, syntax_error_fails_before_any_page)
     char *pub = e2e_fmt("%s/public", site);
     build_ok(site, "2");
     char *before = tree(pub);
-    write_str(e2e_fmt("%s/templates/page.html", site),
+    e2e_write_str(e2e_fmt("%s/templates/page.html", site),
               "{% extends \"base.html\" %}\n{% block content %}\n{% for x in %}{% endfor %}\n"
               "{% endblock %}\n");
     e2e_run_t r;
@@ -106,7 +101,7 @@ Test(templates, undefined_variable_fails_the_build)
     char *pub = e2e_fmt("%s/public", site);
     build_ok(site, "2");
     char *before = tree(pub);
-    write_str(e2e_fmt("%s/templates/page.html", site),
+    e2e_write_str(e2e_fmt("%s/templates/page.html", site),
               "{% extends \"base.html\" %}\n{% block content %}\n<h1>{{ titel }}</h1>\n"
               "{% endblock %}\n");
     e2e_run_t r;
