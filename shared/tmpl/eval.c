@@ -446,12 +446,10 @@ int bf_tmpl_eval_call(bf_tmpl_rt_t *rt, bf_tframe_t *f, const bf_tn_t *n, bf_tv_
             return -1;
         if (self.kind == BF_TV_UNDEF)
             return bf_tmpl_rt_undefined(rt, self);
-        int r;
-        if (self.kind == BF_TV_OBJ)
-            r = self.u.obj->cls->call_method
-                    ? self.u.obj->cls->call_method(rt, self, &callee->name, &args, out)
-                    : 0;
-        else
+        int r = 0;
+        if (self.kind == BF_TV_OBJ && self.u.obj->cls->call_method)
+            r = self.u.obj->cls->call_method(rt, self, &callee->name, &args, out);
+        if (r == 0)
             r = bf_tmpl_call_method(rt, self, &callee->name, &args, out);
         if (r < 0) {
             bf_tmpl_rt_locate(rt, callee);

@@ -652,6 +652,12 @@ int bf_tmpl_call_method(bf_tmpl_rt_t *rt, bf_tv_t self, const bf_tmpl_name_t *na
         return list_method(rt, self, name, a, out);
     case BF_TV_LIST:
         return list_method(rt, self, name, a, out);
+    case BF_TV_OBJ: /* host maps and lists (site.params...) answer as ours */
+        if (self.u.obj->cls->shape == BF_TMPL_SHAPE_MAP)
+            return map_method(rt, self, name, a, out);
+        if (self.u.obj->cls->shape == BF_TMPL_SHAPE_SEQ)
+            return list_method(rt, self, name, a, out);
+        return 0;
     default:
         return 0;
     }

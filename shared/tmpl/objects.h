@@ -72,7 +72,8 @@ extern const bf_tmpl_class_t bf_tmpl_func_class;
 extern const bf_tfunc_t bf_tmpl_builtin_funcs[];
 extern const size_t bf_tmpl_builtin_nfuncs;
 
-/* Methods of STR, LIST, MAP and TREE values: 1 done, 0 no such method,
+/* Methods of STR, LIST, MAP and TREE values, and of host objects shaped
+ * as maps or lists (after their own call_method): 1 done, 0 no such method,
  * -1 error. */
 int bf_tmpl_call_method(bf_tmpl_rt_t *rt, bf_tv_t self, const bf_tmpl_name_t *name,
                         const bf_tmpl_args_t *a, bf_tv_t *out);

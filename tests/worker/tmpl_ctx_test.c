@@ -121,6 +121,22 @@ Test(tmpl_ctx, site_fields)
            "Documentation,Blog");
 }
 
+/* Host maps answer the dict methods as the engine's own maps do. */
+Test(tmpl_ctx, dict_methods_on_site_values)
+{
+    EXPECT("docs/intro", "{% for k, v in site.params.repo.items() %}{{ k }}={{ v }};{% endfor %}",
+           "url=https://github.com/example/example-docs;branch=main;");
+    EXPECT("docs/intro", "{{ site.params.repo.keys() | join(',') }}", "url,branch");
+    EXPECT("docs/intro", "{{ site.params.repo.values() | last }}", "main");
+    EXPECT("docs/intro", "{{ site.params.get('version') }} {{ site.params.get('nope', 'd') }}",
+           "1.4 d");
+    EXPECT("docs/intro", "{{ site.menus.keys() | join(',') }}", "main");
+    EXPECT("docs/intro", "{{ site.taxonomies.keys() | join(',') }}", "tags,categories");
+    EXPECT("docs/intro", "{{ site.params.supported_platforms.index('macos') }}", "1");
+    char *got = render_for("docs/intro", "{{ site.params.nope() }}");
+    cr_assert_null(got, "an unknown method is an error");
+}
+
 Test(tmpl_ctx, undefined_attribute_is_an_error)
 {
     char *got = render_for("docs/intro", "{{ page.titel }}");
