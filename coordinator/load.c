@@ -132,6 +132,8 @@ int bf_site_load(const bf_site_opts_t *opts, bf_site_t **out)
         goto fail;
     if (bf_plan_site(s) < 0)
         goto oom;
+    if (bf_ctx.n_errors != errors_before)
+        goto fail;
     int k = bf_assets_find_katex(s->arena, opts->site_dir, s->config.katex_dir, &s->katex);
     if (k < 0)
         goto oom;

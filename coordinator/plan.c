@@ -4,6 +4,7 @@
 #include "coordinator/plan.h"
 
 #include <dirent.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -195,6 +196,23 @@ static int plan_aggregates(bf_site_t *s)
     return 0;
 }
 
+/* A template named in front matter must exist: otherwise the page would
+ * get the built-in layout without a word.  Names deeper than the scan
+ * went are looked up as files. */
+static void check_named(bf_site_t *s, const bf_strmap_t *names, const bf_page_t *p)
+{
+    const char *t = p->template;
+    struct stat st;
+    if (bf_strmap_get(names, t, strlen(t)))
+        return;
+    const char *path = bf_arena_sprintf(s->arena, "%s/templates/%s", s->opts.site_dir, t);
+    if (!path || (stat(path, &st) == 0 && S_ISREG(st.st_mode)))
+        return;
+    const bf_value_t *v = bf_value_get(p->meta, "template");
+    bf_site_error_at(s, p->source, v ? v : bf_value_get(p->meta, "layout"),
+                     "template \"%s\" is neither in templates/ nor in the theme", t);
+}
+
 int bf_plan_site(bf_site_t *s)
 {
     bf_strmap_t names = {0};
@@ -205,7 +223,9 @@ int bf_plan_site(bf_site_t *s)
             return -1;
     for (size_t i = 0; i < s->pages.n; i++) {
         bf_page_t *p = s->pages.items[i];
-        if (!p->template && !(p->template = choose(s, &names, p)))
+        if (p->template)
+            check_named(s, &names, p);
+        else if (!(p->template = choose(s, &names, p)))
             return -1;
     }
     bf_vec_t home = {0};

@@ -892,6 +892,9 @@ bf_tmpl_ctx_t *bf_tmpl_ctx_new(const bf_snap_t *snap, const bf_farm_summary_t *s
         if (kind == BF_SNAP_SEARCH)
             c->search_page = i;
     }
+    /* a content page took its place (content/search.md): it is the one */
+    if (c->search_page == BF_SNAP_NONE && (c->site->flags & BF_SNAP_SITE_OUT_SEARCH))
+        c->search_page = bf_snap_find_path(snap, "search", 6);
     return c;
 }
 

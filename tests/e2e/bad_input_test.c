@@ -151,6 +151,30 @@ Test(bad, duplicate_url)
     e2e_run_free(&r);
 }
 
+/* A template named in front matter that exists nowhere: an error at the
+ * key, not a page silently laid out by the built-in layout. */
+Test(bad, missing_template_in_front_matter)
+{
+    char *site = e2e_tmpdir();
+    cr_assert(mkdir(e2e_fmt("%s/content", site), 0755) == 0);
+    e2e_write_str(e2e_fmt("%s/content/a.md", site), "---\ntitle: A\nlayout: nope.html\n---\n");
+    e2e_run_t r = expect_failure(
+        site, "^@/content/a\\.md:3:9: error: template \"nope\\.html\" is neither in "
+              "templates/ nor in the theme\n",
+        0);
+    e2e_run_free(&r);
+    /* found when it is there, however deep */
+    cr_assert(mkdir(e2e_fmt("%s/templates", site), 0755) == 0);
+    cr_assert(mkdir(e2e_fmt("%s/templates/a", site), 0755) == 0);
+    cr_assert(mkdir(e2e_fmt("%s/templates/a/b", site), 0755) == 0);
+    e2e_write_str(e2e_fmt("%s/templates/a/b/deep.html", site), "<p>{{ page.title }}</p>");
+    e2e_write_str(e2e_fmt("%s/content/a.md", site), "---\ntitle: A\nlayout: a/b/deep.html\n---\n");
+    e2e_bf(&r, "-q", site, NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    e2e_run_free(&r);
+    cr_assert_str_eq(e2e_out_file(site, "a/index.html"), "<p>A</p>");
+}
+
 Test(bad, toml_config)
 {
     char *site = e2e_site("bad-toml");

@@ -86,6 +86,9 @@ Test(special_pages, content_at_the_same_place_wins)
     char *sp = e2e_out_file(site, "search/index.html");
     cr_assert(strstr(sp, "Find things") && strstr(sp, "Mine."), "%s", sp);
     cr_assert(!strstr(sp, "id=\"search-page\""), "%s", sp);
+    /* the top bar still submits there: it is the site's search page now */
+    cr_assert(strstr(e2e_out_file(site, "docs/intro/index.html"),
+                     "<form class=\"search\" role=\"search\" action=\"/search/\""));
     char *nf = e2e_out_file(site, "404.html");
     cr_assert(strstr(nf, "My own not-found page."), "%s", nf);
 }
