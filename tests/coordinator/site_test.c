@@ -219,6 +219,7 @@ Test(site, waves)
         put(name, text);
     }
     put("content/big/special.md", "---\ntitle: zz\ntemplate: special.html\n---\n");
+    put("templates/special.html", "{{ page.title }}");
     put("content/small/a.md", "---\ntitle: A\n---\n");
     put("templates/page.html", "x");
     bf_site_t *s = load(false, false);
