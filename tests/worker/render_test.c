@@ -1,7 +1,8 @@
 /*
  * tests/worker/render_test.c - the aggregates of worker/render.c on the
  * docs fixture, frozen and mapped in-process: a sitemap past its URL
- * limit becomes an index and parts, every URL exactly once.
+ * limit becomes an index and parts, every URL exactly once, each file
+ * valid against tests/schemas/sitemap.xsd (when xmllint is installed).
  */
 #include <criterion/criterion.h>
 #include <stdlib.h>
@@ -55,6 +56,25 @@ static uint32_t listed_pages(void)
     return listed;
 }
 
+/* Validates xml against the sitemap schema with xmllint, if there is one. */
+static void assert_valid(const bf_buf_t *xml, const char *name)
+{
+    const char *top = getenv("BF_TOP");
+    if (!top || system("command -v xmllint >/dev/null 2>&1") != 0)
+        return;
+    char path[] = "/tmp/bf-sitemap-XXXXXX", cmd[8192];
+    int fd = mkstemp(path);
+    cr_assert(fd >= 0);
+    cr_assert_eq(write(fd, xml->data, xml->len), (ssize_t)xml->len);
+    close(fd);
+    snprintf(cmd, sizeof cmd,
+             "xmllint --noout --schema %s/tests/schemas/sitemap.xsd %s >/dev/null 2>&1", top,
+             path);
+    int rc = system(cmd);
+    unlink(path);
+    cr_assert_eq(rc, 0, "%s does not validate against the sitemap schema", name);
+}
+
 static size_t count(const char *s, const char *needle)
 {
     size_t n = 0;
@@ -71,6 +91,7 @@ Test(render, sitemap_is_one_file_under_the_limit)
     cr_assert_eq(bf_render_aggregate(r, w, 0, &out, &path), 0);
     cr_assert_str_eq(path, "sitemap.xml");
     cr_assert_eq(count(out.data, "<url><loc>"), pages);
+    assert_valid(&out, path);
     cr_assert_eq(bf_render_aggregate(r, w, 1, &out, &path), 1, "a second part");
     bf_buf_free(&out);
 }
@@ -87,6 +108,7 @@ Test(render, sitemap_past_the_limit_is_an_index_and_parts)
     cr_assert(strstr(out.data, "<loc>https://docs.example.org/sitemap-3.xml</loc>"), "%s",
               out.data);
     cr_assert_eq(count(out.data, "<sitemap>"), (pages + 9) / 10);
+    assert_valid(&out, path);
     size_t urls = 0;
     unsigned part = 1;
     for (; bf_render_aggregate(r, w, part, &out, &path) == 0; part++) {
@@ -94,6 +116,7 @@ Test(render, sitemap_past_the_limit_is_an_index_and_parts)
         snprintf(want, sizeof want, "sitemap-%u.xml", part);
         cr_assert_str_eq(path, want);
         cr_assert(count(out.data, "<url><loc>") <= 10);
+        assert_valid(&out, path);
         urls += count(out.data, "<url><loc>");
     }
     cr_assert_eq(part - 1, (pages + 9) / 10);
