@@ -725,6 +725,14 @@ static int paginator_attr(bf_tmpl_rt_t *rt, bf_tv_t self, const bf_tmpl_name_t *
         return n < np ? pager_href(rt, c, id, n + 1, out) : ret(out, bf_tv_null());
     if (IS(name, "first") || IS(name, "last"))
         return pager_href(rt, c, id, IS(name, "first") ? 1 : np, out);
+    if (IS(name, "href") || IS(name, "url")) /* this pager's */
+        return pager_href(rt, c, id, n, out);
+    if (IS(name, "permalink")) { /* this pager's, absolute: its canonical URL */
+        bf_arena_t *a = bf_tmpl_rt_arena(rt);
+        char *u = bf_tmpl_ctx_pager_url(a, c->s, id, n);
+        char *p = u ? bf_arena_sprintf(a, "%.*s%s", (int)c->base_len, c->base, u) : NULL;
+        return p ? ret(out, bf_tv_str(p, strlen(p))) : bf_tmpl_rt_oom(rt);
+    }
     if (IS(name, "pagers")) {
         bf_tv_list_t *l = bf_tv_list_new(bf_tmpl_rt_arena(rt), np);
         for (uint32_t i = 1; l && i <= np; i++)

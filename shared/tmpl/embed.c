@@ -99,7 +99,7 @@ const bf_tmpl_embed_t bf_tmpl_default_theme[] = {
         "{%- elif site.params.description is defined %}\n"
         "<meta name=\"description\" content=\"{{ site.params.description }}\">\n"
         "{%- endif %}\n"
-        "<link rel=\"canonical\" href=\"{{ page.permalink }}\">\n"
+        "<link rel=\"canonical\" href=\"{{ paginator.permalink if paginator and paginator.number > 1 else page.permalink }}\">\n"
         "<meta name=\"generator\" content=\"bengal-farm\">\n"
         "<style>\n"
         ":root {\n"
@@ -473,7 +473,7 @@ const bf_tmpl_embed_t bf_tmpl_default_theme[] = {
         "{%- endblock %}\n"
         "</body>\n"
         "</html>\n",
-        21181},
+        21244},
     {"home.html",
         "{#- The home page (see partials/home.html). -#}\n"
         "{% extends \"base.html\" %}\n"

@@ -99,6 +99,12 @@ Test(pagination, one_more_than_per_page_two_pagers)
     cr_assert(!strstr(second, "<a rel=\"next\""), "%s", second);
     cr_assert(!e2e_exists(e2e_fmt("%s/public/docs/page/3", site)));
 
+    /* each pager is its own canonical page, as in Hugo */
+    cr_assert(strstr(first, "<link rel=\"canonical\" href=\"https://example.org/docs/\">"),
+              "%s", first);
+    cr_assert(strstr(second, "<link rel=\"canonical\" href=\"https://example.org/docs/page/2/\">"),
+              "%s", second);
+
     /* the sitemap stays one entry per page */
     char *map = e2e_out_file(site, "sitemap.xml");
     cr_assert(!strstr(map, "/page/2/"), "%s", map);
