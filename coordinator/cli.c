@@ -69,6 +69,8 @@ static const char usage_build[] =
     "  -F, --future        include pages dated in the future\n"
     "      --strict        broken cross-references and links are errors\n"
     "  -k, --keep-going    skip a page that crashes workers; publish the rest\n"
+    "      --page-timeout S  stop a worker that spends over S seconds on one page\n"
+    "                      (default 120; 0: never)\n"
     "      --stats-json FILE  write build statistics as JSON\n"
     "      --no-progress    no progress line (it shows only on a terminal)\n"
     "      --profile-templates  print time per template and block, macro calls,\n"
@@ -124,6 +126,7 @@ static const char usage_check[] =
     "  -D, --drafts        include pages marked draft: true\n"
     "  -F, --future        include pages dated in the future\n"
     "      --strict        broken cross-references and links are errors\n"
+    "      --page-timeout S  stop a worker that spends over S seconds on one page\n"
     "  -q, --quiet         print errors only\n"
     "  -v, --verbose       print more about what happens\n"
     "  -h, --help          show this help\n";
@@ -193,7 +196,10 @@ typedef struct {
     bool keep_going;
     bool no_progress;
     bool profile_templates;
+    unsigned page_timeout;    /* seconds; 0: no watchdog */
 } build_opts_t;
+
+#define DEFAULT_PAGE_TIMEOUT 120
 
 /* Parses the options of build (b != NULL) or snapshot build (b == NULL).
  * 0, 1 for --help (printed), or -1 for a usage error (printed). */
@@ -207,12 +213,16 @@ static int parse_site_opts(int argc, char **argv, const char *usage, bf_site_opt
         {"jobs", required_argument, NULL, 'j'}, {"output", required_argument, NULL, 'o'},
         {"keep-going", no_argument, NULL, 'k'}, {"stats-json", required_argument, NULL, 'J'},
         {"profile-templates", no_argument, NULL, 'P'},
-        {"no-progress", no_argument, NULL, 'N'}, {NULL, 0, NULL, 0},
+        {"no-progress", no_argument, NULL, 'N'},
+        {"page-timeout", required_argument, NULL, 'T'}, {NULL, 0, NULL, 0},
     };
     int c;
     optind = 1;
+    if (b)
+        b->page_timeout = DEFAULT_PAGE_TIMEOUT;
     while ((c = getopt_long(argc, argv, b ? "+DFqvhj:o:k" : "+DFqvh", longs, NULL)) != -1) {
-        if (!b && (c == 'j' || c == 'o' || c == 'k' || c == 'J' || c == 'P' || c == 'N'))
+        if (!b && (c == 'j' || c == 'o' || c == 'k' || c == 'J' || c == 'P' || c == 'N' ||
+                   c == 'T'))
             c = '?'; /* build-only option */
         switch (c) {
         case 'D': o->drafts = true; break;
@@ -226,6 +236,17 @@ static int parse_site_opts(int argc, char **argv, const char *usage, bf_site_opt
         case 'J': b->stats_json = optarg; break;
         case 'P': b->profile_templates = true; break;
         case 'N': b->no_progress = true; break;
+        case 'T': {
+            char *end;
+            unsigned long v = strtoul(optarg, &end, 10);
+            if (!*optarg || *end || v > 86400) {
+                fprintf(stderr, "bengal-farm: error: --page-timeout wants seconds from 0 "
+                                "to 86400, not \"%s\"\n", optarg);
+                return -1;
+            }
+            b->page_timeout = (unsigned)v;
+            break;
+        }
         case 'j': {
             char *end;
             unsigned long v = strtoul(optarg, &end, 10);
@@ -566,6 +587,7 @@ static int cmd_build(int argc, char **argv, const bf_farm_roles_t *roles, bool c
     bf_farm_opts_t fo = {
         .snap = snap, .site_dir = o.site_dir, .output = output, .jobs = b.jobs,
         .ring_capacity = ring_capacity(b.jobs), .keep_going = b.keep_going, .fault = fault,
+        .page_timeout = b.page_timeout,
         .progress = !b.no_progress && bf_ctx.log_level < BF_LOG_ERROR && isatty(2),
         .tmpl_env = env, .profile = prof, .dry_run = check,
         .katex = s->has_katex ? &s->katex : NULL,

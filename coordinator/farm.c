@@ -44,6 +44,11 @@ typedef struct {
     unsigned idle_deaths;
     bf_farm_report_t *rep;
     double t_fork;               /* when the children were started */
+    struct watch {               /* per slot: what the watchdog last saw */
+        uint32_t wave, done, generation;
+        double since;            /* when it last changed */
+        bool killed;             /* the watchdog stopped this process */
+    } *watch;
 } farm_t;
 
 static void on_signal(int sig)
@@ -63,9 +68,9 @@ static void catch_signals(bool on)
     sigaction(SIGALRM, &sa, NULL);
 }
 
-/* Progress on a terminal: a timer interrupts waitpid a few times a second
- * and the coordinator prints shared counters (never one update per page).
- * Off when stderr is not a TTY, with -q, or with --no-progress. */
+/* A timer interrupts waitpid a few times a second, for the progress line
+ * (shared counters, never one update per page; only on a terminal, not
+ * with -q or --no-progress) and for the watchdog. */
 static void progress_timer(bool on)
 {
     struct itimerval it = {{0, on ? 250000 : 0}, {0, on ? 250000 : 0}};
@@ -81,6 +86,32 @@ static void show_progress(farm_t *f, bool last)
     int n = snprintf(line, sizeof line, "\r%u/%u pages  %.0f pages/s  ETA %.1f s \033[K%s",
                      done, total, rate, eta, last ? "\r\033[K" : "");
     if (write(2, line, (size_t)n) < 0) { /* progress is best effort */ }
+}
+
+/*
+ * The watchdog: a worker whose (wave, page) has not moved for
+ * page_timeout seconds while it holds a page is stuck (a loop in a
+ * template, a pathological input): it is killed, and its death is
+ * handled as a crash, so the page is retried once and then fails the
+ * build (or is skipped with --keep-going), named by its source file.
+ */
+static void watchdog(farm_t *f)
+{
+    double now = bf_clock_seconds();
+    for (unsigned i = 0; i < f->o->jobs; i++) {
+        struct watch *w = &f->watch[i];
+        uint32_t wave = atomic_load(&f->slots[i].wave), done = atomic_load(&f->slots[i].done);
+        uint32_t gen = atomic_load(&f->slots[i].generation);
+        if (wave != w->wave || done != w->done || gen != w->generation) {
+            *w = (struct watch){wave, done, gen, now, false};
+            continue;
+        }
+        if (f->workers[i] > 0 && wave != BF_FARM_NONE && !w->killed &&
+            now - w->since > f->o->page_timeout) {
+            w->killed = true;
+            kill(f->workers[i], SIGKILL);
+        }
+    }
 }
 
 /* In a new child: die with the coordinator, default signals. */
@@ -158,7 +189,8 @@ static int setup(farm_t *f)
     f->rings = calloc(o->jobs, sizeof(*f->rings));
     f->args = calloc(o->jobs, sizeof(*f->args));
     f->workers = calloc(o->jobs, sizeof(*f->workers));
-    if (!f->rings || !f->args || !f->workers) {
+    f->watch = calloc(o->jobs, sizeof(*f->watch));
+    if (!f->rings || !f->args || !f->workers || !f->watch) {
         bf_log_error("out of memory");
         return -1;
     }
@@ -308,6 +340,9 @@ static int worker_ended(farm_t *f, unsigned slot, int status)
         return 0;
     char how[96];
     describe(status, how, sizeof how);
+    if (f->watch[slot].killed)
+        snprintf(how, sizeof how, "stuck for over %u s", f->o->page_timeout);
+    f->watch[slot].killed = false;
     if (WIFEXITED(status) && WEXITSTATUS(status) == 2) {
         /* fatal, reported by the worker (a template error) or told to stop */
         bf_log_error("the build stopped on the error above; the previous output is "
@@ -360,7 +395,10 @@ static int supervise(farm_t *f)
         pid_t pid = wait4(-1, &status, 0, &ru);
         if (bf_ctx.tick) {
             bf_ctx.tick = 0;
-            show_progress(f, false);
+            if (f->o->progress)
+                show_progress(f, false);
+            if (f->o->page_timeout)
+                watchdog(f);
         }
         if (pid > 0 && (uint64_t)ru.ru_maxrss > (pid == f->writer ? f->rep->writer_rss_kb
                                                                  : f->rep->worker_rss_kb)) {
@@ -430,7 +468,7 @@ int bf_farm_run(const bf_farm_opts_t *o, const bf_farm_roles_t *roles, bf_farm_r
         goto out;
     catch_signals(true);
     f.t_fork = bf_clock_seconds();
-    if (o->progress)
+    if (o->progress || o->page_timeout)
         progress_timer(true);
     if (spawn_writer(&f) < 0) {
         stop_all(&f);
@@ -443,10 +481,9 @@ int bf_farm_run(const bf_farm_opts_t *o, const bf_farm_roles_t *roles, bf_farm_r
         }
     }
     rc = supervise(&f);
-    if (o->progress) {
-        progress_timer(false);
+    progress_timer(false);
+    if (o->progress)
         show_progress(&f, true);
-    }
     list_broken(&f);
     if (rc == 0 && rep->skipped)
         rc = 1;
@@ -476,6 +513,7 @@ out:
     free(f.rings);
     free(f.args);
     free(f.workers);
+    free(f.watch);
     return rc;
 }
 

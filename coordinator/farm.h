@@ -41,6 +41,9 @@ typedef struct {
     unsigned jobs;            /* workers, >= 1 */
     size_t ring_capacity;     /* bytes per ring */
     bool keep_going;
+    unsigned page_timeout;    /* seconds a worker may spend on one page
+                                 before it is killed (and the page retried
+                                 like a crash); 0: no watchdog */
     bool progress;            /* pages done, rate, ETA on stderr (a TTY) */
     bool dry_run;             /* `check`: render everything, write nothing */
     bf_fault_t fault;

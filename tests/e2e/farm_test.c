@@ -146,6 +146,47 @@ Test(farm, keep_going_skips_the_page)
     e2e_run_free(&r);
 }
 
+/* A page that never finishes (a worker stuck in a loop): the watchdog
+ * kills the worker after --page-timeout, the page is retried once, then
+ * the build fails naming it and the previous output stays. */
+Test(farm, watchdog_stops_a_stuck_page)
+{
+    char *site = e2e_site("docs");
+    char *pub = e2e_fmt("%s/public", site);
+    build_ok(site, "2");
+    char *before = tree(pub);
+    setenv("BENGAL_FAULT", "worker-hang:page=docs/intro", 1);
+    e2e_run_t r;
+    long t0 = e2e_now_ms();
+    e2e_bf(&r, "--page-timeout", "1", "-j", "2", site, NULL);
+    long ms = e2e_now_ms() - t0;
+    e2e_assert_no_crash(&r);
+    cr_assert_eq(r.status, 1, "%s", r.err);
+    cr_assert(ms < 20000, "took %ld ms", ms);
+    char *src = e2e_re_escape(e2e_fmt("%s/content/docs/intro.md", site));
+    cr_assert(e2e_match(r.err, e2e_fmt("^%s: warning: worker [0-9]+ stuck for over 1 s on this "
+                                       "page; retrying$", src), REG_NEWLINE), "%s", r.err);
+    cr_assert(e2e_match(r.err, e2e_fmt("^%s: error: rendering this page killed two workers "
+                                       "\\(stuck for over 1 s\\)$", src), REG_NEWLINE),
+              "%s", r.err);
+    e2e_run_free(&r);
+    cr_assert_str_eq(tree(pub), before);
+
+    /* with --keep-going the rest is published */
+    e2e_bf(&r, "-k", "--page-timeout", "1", "-j", "2", site, NULL);
+    cr_assert_eq(r.status, 1, "%s", r.err);
+    cr_assert(strstr(r.err, "(stuck for over 1 s); skipped"), "%s", r.err);
+    cr_assert(!e2e_exists(e2e_fmt("%s/docs/intro/index.html", pub)));
+    cr_assert(e2e_exists(e2e_fmt("%s/docs/install/index.html", pub)));
+    e2e_run_free(&r);
+
+    e2e_bf(&r, "--page-timeout", "soon", site, NULL);
+    cr_assert_eq(r.status, 2, "%s", r.err);
+    cr_assert(strstr(r.err, "--page-timeout wants seconds from 0 to 86400, not \"soon\""),
+              "%s", r.err);
+    e2e_run_free(&r);
+}
+
 Test(farm, writer_crash_keeps_previous_output)
 {
     char *site = e2e_site("docs");
