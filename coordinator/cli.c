@@ -9,6 +9,8 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <limits.h>
@@ -274,16 +276,48 @@ static int parse_site_opts(int argc, char **argv, const char *usage, bf_site_opt
 /* Discovery's result frozen into SITE/.bengal/snapshot.bfs and mapped.
  * It is written beside the old one and validated before it replaces it: a
  * snapshot that fails its own check is never published.  0, or -1 logged. */
-static int write_snapshot(bf_site_t *s, bf_snap_t **snap, size_t *bytes)
+/* SITE/.bengal/lock, locked (flock) for as long as *fd stays open: two
+ * builds of one site would share the snapshot and the staging directory.
+ * The holder's pid is in the file, for the message.  0, or -1 logged. */
+static int lock_site(bf_site_t *s, int *fd)
+{
+    const char *path = bf_site_disp(s, ".bengal/lock");
+    char pid[32] = "";
+    *fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+    if (*fd < 0) {
+        bf_log_at(BF_LOG_ERROR, path, 0, 0, "cannot open: %s", strerror(errno));
+        return -1;
+    }
+    if (flock(*fd, LOCK_EX | LOCK_NB) < 0) {
+        ssize_t n = read(*fd, pid, sizeof pid - 1);
+        pid[n > 0 ? n : 0] = '\0';
+        pid[strcspn(pid, "\n")] = '\0';
+        bf_log_error("another bengal-farm (pid %s) is building %s; wait for it or stop it",
+                     *pid ? pid : "?", s->opts.site_dir);
+        close(*fd);
+        *fd = -1;
+        return -1;
+    }
+    int n = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
+    if (ftruncate(*fd, 0) < 0 || pwrite(*fd, pid, (size_t)n, 0) != n) { /* a hint only */ }
+    return 0;
+}
+
+/* Writes the snapshot under the site's lock, which *lock keeps (the
+ * caller closes it when the build is over; -1 when not taken). */
+static int write_snapshot(bf_site_t *s, bf_snap_t **snap, size_t *bytes, int *lock)
 {
     const char *dir = bf_site_disp(s, ".bengal");
     const char *path = bf_site_disp(s, ".bengal/snapshot.bfs");
     const char *tmp = bf_site_disp(s, ".bengal/snapshot.bfs.new");
     *snap = NULL;
+    *lock = -1;
     if (bf_fs_mkdir_p(dir, 0777) < 0) {
         bf_log_at(BF_LOG_ERROR, dir, 0, 0, "cannot create directory: %s", strerror(errno));
         return -1;
     }
+    if (lock_site(s, lock) < 0)
+        return -1;
     if (bf_freeze_site(s, tmp, bytes) < 0)
         return -1;
     if (bf_snap_open(tmp, snap) < 0) {
@@ -315,8 +349,9 @@ static int cmd_snapshot_build(int argc, char **argv)
         return BF_EXIT_CONTENT;
     size_t bytes = 0;
     bf_snap_t *snap = NULL;
+    int lock = -1;
     rc = BF_EXIT_INTERNAL;
-    if (write_snapshot(s, &snap, &bytes) < 0)
+    if (write_snapshot(s, &snap, &bytes, &lock) < 0)
         goto done;
     char size[32];
     human_size(bytes, size, sizeof size);
@@ -329,6 +364,8 @@ static int cmd_snapshot_build(int argc, char **argv)
 done:
     if (snap)
         bf_snap_close(snap);
+    if (lock >= 0)
+        close(lock);
     bf_site_free(s);
     return rc;
 }
@@ -556,8 +593,9 @@ static int cmd_build(int argc, char **argv, const bf_farm_roles_t *roles, bool c
     bf_tmpl_env_t *env = NULL;
     bf_tmpl_profile_t *prof = NULL;
     size_t bytes;
+    int lock = -1;
     rc = BF_EXIT_INTERNAL;
-    if (write_snapshot(s, &snap, &bytes) < 0)
+    if (write_snapshot(s, &snap, &bytes, &lock) < 0)
         goto done;
     phase[1] = bf_clock_seconds() - t0 - phase[0];
     if (fault.page[0] &&
@@ -627,6 +665,8 @@ done:
     bf_tmpl_env_free(env);
     if (snap)
         bf_snap_close(snap);
+    if (lock >= 0)
+        close(lock); /* the children, which share it, have ended */
     bf_site_free(s);
     return rc;
 }

@@ -6,6 +6,8 @@
  * test's own environment (criterion runs each test in its own process), so
  * the binary under test is the one users run.
  */
+#include <sys/file.h>
+
 #include "tests/e2e/helpers.h"
 
 TestSuite(farm, .fini = e2e_cleanup, .timeout = 60);
@@ -185,6 +187,29 @@ Test(farm, watchdog_stops_a_stuck_page)
     cr_assert(strstr(r.err, "--page-timeout wants seconds from 0 to 86400, not \"soon\""),
               "%s", r.err);
     e2e_run_free(&r);
+}
+
+/* Two builds of one site would share the snapshot and the staging
+ * directory: the second one stops at once, naming the first. */
+Test(farm, one_build_of_a_site_at_a_time)
+{
+    char *site = e2e_site("docs");
+    char *pub = e2e_fmt("%s/public", site);
+    build_ok(site, "2");
+    char *before = tree(pub);
+    int fd = open(e2e_fmt("%s/.bengal/lock", site), O_RDWR);
+    cr_assert(fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0, "the lock file is not free");
+    cr_assert(ftruncate(fd, 0) == 0 && pwrite(fd, "4242\n", 5, 0) == 5);
+    e2e_run_t r;
+    e2e_bf(&r, "-j", "2", site, NULL);
+    cr_assert_eq(r.status, 3, "%s", r.err);
+    cr_assert(strstr(r.err, e2e_fmt("bengal-farm: error: another bengal-farm (pid 4242) is "
+                                    "building %s; wait for it or stop it\n", site)),
+              "%s", r.err);
+    e2e_run_free(&r);
+    cr_assert_str_eq(tree(pub), before);
+    close(fd); /* released: builds go on */
+    build_ok(site, "2");
 }
 
 Test(farm, writer_crash_keeps_previous_output)
