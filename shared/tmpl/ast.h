@@ -199,6 +199,8 @@ struct bf_tfn {
 /* A template.  Public code sees it as opaque (env.h). */
 struct bf_tmpl {
     const char *name;
+    const char *file; /* in messages: the path read ("site/templates/x.html"),
+                         "<theme>/x.html" when embedded, else the name */
     const char *src;
     size_t len;
     bf_tfn_t root;

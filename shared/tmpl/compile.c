@@ -59,7 +59,7 @@ static void error(comp_t *c, const bf_tn_t *n, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    bf_tmpl_diag_verror(c->d, c->t->name, c->t->src, c->t->len, n->line, n->col, fmt, ap);
+    bf_tmpl_diag_verror(c->d, c->t->file, c->t->src, c->t->len, n->line, n->col, fmt, ap);
     va_end(ap);
 }
 

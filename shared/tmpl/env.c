@@ -32,6 +32,7 @@
 typedef struct {
     const char *src;
     size_t len;
+    const char *file; /* for messages; NULL: the template's name */
 } source_t;
 
 typedef struct {
@@ -137,6 +138,7 @@ int bf_tmpl_env_add_string(bf_tmpl_env_t *env, const char *name, const char *src
         return -1;
     e->src = s;
     e->len = len;
+    e->file = NULL;
     void *old = bf_strmap_put(env->a, &env->strings, n, strlen(n), e);
     if (!old)
         return -1;
@@ -272,8 +274,9 @@ static int find_source(bf_tmpl_env_t *env, const char *name, source_t *out)
         }
         char *copy = bf_arena_memdup(env->a, b.data ? b.data : "", b.len + 1);
         out->len = b.len;
+        out->file = bf_arena_strdup(env->a, path);
         bf_buf_free(&b);
-        if (!copy)
+        if (!copy || !out->file)
             return -1;
         out->src = copy;
         return 1;
@@ -283,7 +286,8 @@ static int find_source(bf_tmpl_env_t *env, const char *name, source_t *out)
             if (strcmp(e->name, name) == 0) {
                 out->src = e->src;
                 out->len = e->len;
-                return 1;
+                out->file = bf_arena_sprintf(env->a, "<theme>/%s", name);
+                return out->file ? 1 : -1;
             }
         }
     }
@@ -350,7 +354,7 @@ static void resolve_refs(bf_tmpl_env_t *env, bf_tmpl_t *t)
                                             env->stack[j].t->name);
                 if (len < sizeof chain)
                     snprintf(chain + len, sizeof chain - len, "\"%s\"", tt->name);
-                bf_tmpl_diag_error(&env->diag, t->name, t->src, t->len, ref->a->line,
+                bf_tmpl_diag_error(&env->diag, t->file, t->src, t->len, ref->a->line,
                                    ref->a->col, "template cycle: %s", chain);
                 t->ok = false;
             }
@@ -374,7 +378,7 @@ static bf_tmpl_t *load(bf_tmpl_env_t *env, const char *name, const bf_tn_t *from
         return t;
     if (env->depth >= MAX_LOAD_DEPTH) {
         if (from)
-            bf_tmpl_diag_error(&env->diag, from_t->name, from_t->src, from_t->len, from->line,
+            bf_tmpl_diag_error(&env->diag, from_t->file, from_t->src, from_t->len, from->line,
                                from->col, "templates reference each other too deeply (limit %d)",
                                MAX_LOAD_DEPTH);
         return NULL;
@@ -384,7 +388,7 @@ static bf_tmpl_t *load(bf_tmpl_env_t *env, const char *name, const bf_tn_t *from
     if (r <= 0) {
         if (r == 0 && !quiet_missing) {
             if (from)
-                bf_tmpl_diag_error(&env->diag, from_t->name, from_t->src, from_t->len,
+                bf_tmpl_diag_error(&env->diag, from_t->file, from_t->src, from_t->len,
                                    from->a->line, from->a->col, "template \"%s\" not found", name);
             else
                 bf_tmpl_diag_error(&env->diag, NULL, NULL, 0, 0, 0, "template \"%s\" not found",
@@ -397,6 +401,7 @@ static bf_tmpl_t *load(bf_tmpl_env_t *env, const char *name, const bf_tn_t *from
     if (!t || !n || !bf_strmap_put(env->a, &env->tmpls, n, strlen(n), t))
         return NULL;
     t->name = n;
+    t->file = src.file ? src.file : n;
     t->src = src.src;
     t->len = src.len;
     t->env = env;
@@ -404,7 +409,7 @@ static bf_tmpl_t *load(bf_tmpl_env_t *env, const char *name, const bf_tn_t *from
     t->state = 1;
     size_t before = env->diag.count;
     /* Compiled even after syntax errors, to report unknown filters too. */
-    if (valid_utf8(env, n, src.src, src.len) &&
+    if (valid_utf8(env, t->file, src.src, src.len) &&
         bf_tmpl_parse(env->a, t, env->keep_trailing_newline, &env->diag) == 0)
         bf_tmpl_compile(env->a, t, bf_tmpl_env_lookup, env, &env->diag);
     t->ok = env->diag.count == before;

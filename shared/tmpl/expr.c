@@ -43,7 +43,7 @@ void bf_p_error(bf_parser_t *p, const bf_tok_t *tok, const char *fmt, ...)
     p->tag_err = true;
     va_list ap;
     va_start(ap, fmt);
-    bf_tmpl_diag_verror(p->d, p->t->name, p->t->src, p->t->len, tok->line, tok->col, fmt, ap);
+    bf_tmpl_diag_verror(p->d, p->t->file, p->t->src, p->t->len, tok->line, tok->col, fmt, ap);
     va_end(ap);
 }
 

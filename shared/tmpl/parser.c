@@ -83,7 +83,7 @@ static bf_tn_t *body_until(sp_t *s, const char *const *ends, const char *opener,
 {
     if (++s->block_depth > BF_TMPL_MAX_BLOCK_DEPTH) {
         if (!s->abort)
-            bf_tmpl_diag_error(s->p->d, s->p->t->name, s->p->t->src, s->p->t->len,
+            bf_tmpl_diag_error(s->p->d, s->p->t->file, s->p->t->src, s->p->t->len,
                                open_tok->line, open_tok->col,
                                "blocks nested too deeply (limit %d)", BF_TMPL_MAX_BLOCK_DEPTH);
         s->abort = true;
@@ -548,7 +548,7 @@ static bf_tn_t *subparse(sp_t *s, const char *const *ends, const char *opener,
             if (opener) {
                 char want[64];
                 ends_text(want, sizeof want, opener);
-                bf_tmpl_diag_error(p->d, p->t->name, p->t->src, p->t->len, open_tok->line,
+                bf_tmpl_diag_error(p->d, p->t->file, p->t->src, p->t->len, open_tok->line,
                                    open_tok->col, "\"%s\" is never closed (missing %s)", opener,
                                    want);
             }
@@ -608,7 +608,7 @@ static bf_tn_t *subparse(sp_t *s, const char *const *ends, const char *opener,
 int bf_tmpl_parse(bf_arena_t *a, bf_tmpl_t *t, bool keep_trailing_newline, bf_tmpl_diag_t *d)
 {
     bf_tokens_t toks;
-    if (bf_tmpl_lex(a, t->name, t->src, t->len, keep_trailing_newline, d, &toks) < 0)
+    if (bf_tmpl_lex(a, t->file, t->src, t->len, keep_trailing_newline, d, &toks) < 0)
         return -1;
     bf_parser_t p = {.a = a, .t = t, .d = d, .tk = toks.toks, .n = toks.n};
     sp_t s = {.p = &p};

@@ -23,11 +23,11 @@ int bf_tmpl_render(const bf_tmpl_env_t *env, const bf_tmpl_t *t, const bf_tmpl_r
     bf_tmpl_diag_t diag = {.text = o->errors, .quiet = o->quiet};
     bf_tmpl_rt_t *rt = bf_arena_zalloc(o->arena, sizeof *rt);
     if (!rt) {
-        bf_tmpl_diag_error(&diag, t->name, NULL, 0, 0, 0, "out of memory while rendering");
+        bf_tmpl_diag_error(&diag, t->file, NULL, 0, 0, 0, "out of memory while rendering");
         return -1;
     }
     if (!t->ok) {
-        bf_tmpl_diag_error(&diag, t->name, NULL, 0, 0, 0, "template has errors");
+        bf_tmpl_diag_error(&diag, t->file, NULL, 0, 0, 0, "template has errors");
         return -1;
     }
     rt->env = env;
@@ -43,12 +43,12 @@ int bf_tmpl_render(const bf_tmpl_env_t *env, const bf_tmpl_t *t, const bf_tmpl_r
     rt->max_output = o->max_output ? o->max_output : (size_t)1 << 30;
     /* Make room up front so that the first appends never grow. */
     if (out->cap - out->len < 16384 && bf_buf_grow(out, 16384) < 0) {
-        bf_tmpl_diag_error(&diag, t->name, NULL, 0, 0, 0, "out of memory while rendering");
+        bf_tmpl_diag_error(&diag, t->file, NULL, 0, 0, 0, "out of memory while rendering");
         return -1;
     }
     bf_tctx_t *ctx = bf_arena_zalloc(o->arena, sizeof *ctx);
     if (!ctx) {
-        bf_tmpl_diag_error(&diag, t->name, NULL, 0, 0, 0, "out of memory while rendering");
+        bf_tmpl_diag_error(&diag, t->file, NULL, 0, 0, 0, "out of memory while rendering");
         return -1;
     }
     ctx->root = o->context;
@@ -56,9 +56,9 @@ int bf_tmpl_render(const bf_tmpl_env_t *env, const bf_tmpl_t *t, const bf_tmpl_r
         return 0;
     const bf_tmpl_t *et = rt->located && rt->err_tmpl ? rt->err_tmpl : t;
     if (rt->located)
-        bf_tmpl_diag_error_notes(&diag, et->name, et->src, et->len, rt->err_line, rt->err_col,
+        bf_tmpl_diag_error_notes(&diag, et->file, et->src, et->len, rt->err_line, rt->err_col,
                                  rt->note, "%s", rt->err);
     else
-        bf_tmpl_diag_error(&diag, et->name, NULL, 0, 0, 0, "%s", rt->err);
+        bf_tmpl_diag_error(&diag, et->file, NULL, 0, 0, 0, "%s", rt->err);
     return -1;
 }

@@ -108,7 +108,9 @@ Test(templates, undefined_variable_fails_the_build)
     e2e_bf(&r, "-j", "2", site, NULL);
     e2e_assert_no_crash(&r);
     cr_assert_eq(r.status, 1, "status %d:\n%s", r.status, r.err);
-    cr_assert(strstr(r.err, "page.html:3:8: error: undefined variable \"titel\""), "%s", r.err);
+    /* named by its path, as editors open it (a theme template: "<theme>/") */
+    cr_assert(strstr(r.err, e2e_fmt("%s/templates/page.html:3:8: error: undefined variable "
+                                    "\"titel\"", site)), "%s", r.err);
     cr_assert(strstr(r.err, "previous output is left as it was"), "%s", r.err);
     e2e_run_free(&r);
     cr_assert_str_eq(tree(pub), before);
@@ -151,4 +153,20 @@ Test(templates, site_without_templates_uses_embedded_theme)
               page);
     cr_assert(strstr(page, "<a class=\"skip-link\" href=\"#content\">"), "%s", page);
     cr_assert(!strstr(page, "section-nav"), "%s", page);
+}
+
+/* An error in a template of the embedded theme (here from a params value
+ * of the wrong type) names it as "<theme>/NAME", with line and column. */
+Test(templates, theme_template_error_names_the_theme)
+{
+    char *site = e2e_tmpdir();
+    cr_assert(mkdir(e2e_fmt("%s/content", site), 0755) == 0);
+    e2e_write_str(e2e_fmt("%s/content/a.md", site), "hi\n");
+    e2e_write_str(e2e_fmt("%s/bengal.yaml", site), "params:\n  footer_links: 5\n");
+    e2e_run_t r;
+    e2e_bf(&r, "-j", "1", site, NULL);
+    cr_assert_eq(r.status, 1, "status %d:\n%s", r.status, r.err);
+    cr_assert(e2e_match(r.err, "<theme>/base\\.html:[0-9]+:[0-9]+: error: cannot iterate over int",
+                        0), "%s", r.err);
+    e2e_run_free(&r);
 }
