@@ -47,7 +47,7 @@ void bf_tmpl_rt_note(bf_tmpl_rt_t *rt, const bf_tn_t *n, const char *what)
     if (rt->nnotes >= 4 || len >= sizeof rt->note - 1)
         return;
     char line[256];
-    snprintf(line, sizeof line, "%s:%u:%u: note: %s from here\n", rt->cur->name, n->line, n->col,
+    snprintf(line, sizeof line, "%s:%u:%u: note: %s from here\n", rt->cur->file, n->line, n->col,
              what);
     if (strstr(rt->note, line))
         return; /* recursion: once is enough */
