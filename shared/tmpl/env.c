@@ -312,8 +312,8 @@ static bool valid_utf8(bf_tmpl_env_t *env, const char *name, const char *s, size
             unsigned cp = ((c & 0x07u) << 18) | (((unsigned char)s[i + 1] & 0x3fu) << 12);
             ok = cp >= 0x10000 && cp <= 0x10ffff;
         }
-        if (!ok || c == 0) {
-            bf_tmpl_diag_error(&env->diag, name, s, n, line, col,
+        if (!ok || c == 0) { /* no excerpt: the line is not text */
+            bf_tmpl_diag_error(&env->diag, name, NULL, 0, line, col,
                                c == 0 ? "NUL byte in template" : "invalid UTF-8 in template");
             return false;
         }
@@ -459,6 +459,22 @@ static int add_name(bf_tmpl_env_t *env, names_t *ns, const char *name)
 }
 
 /* Every regular file under dir/rel, as names relative to dir. */
+/* Does name end in an extension templates are written with?  Other files
+ * under templates/ (images, notes, editor droppings) are not compiled
+ * unless a template names them. */
+static bool template_like(const char *name)
+{
+    static const char *const exts[] = {
+        ".html", ".htm", ".xml", ".txt", ".json", ".js", ".css", ".svg",
+        ".j2", ".jinja", ".jinja2", ".tmpl", ".tpl",
+    };
+    const char *dot = strrchr(name, '.');
+    for (size_t i = 0; dot && i < sizeof exts / sizeof exts[0]; i++)
+        if (strcmp(dot, exts[i]) == 0)
+            return true;
+    return false;
+}
+
 static int walk(bf_tmpl_env_t *env, const char *dir, const char *rel, int depth, names_t *ns)
 {
     char path[BF_PATH_MAX];
@@ -490,7 +506,7 @@ static int walk(bf_tmpl_env_t *env, const char *dir, const char *rel, int depth,
             continue;
         if (S_ISDIR(st.st_mode))
             rc = walk(env, dir, sub, depth + 1, ns);
-        else if (S_ISREG(st.st_mode))
+        else if (S_ISREG(st.st_mode) && template_like(e->d_name))
             rc = add_name(env, ns, sub);
     }
     closedir(d);

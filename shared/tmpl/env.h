@@ -90,8 +90,11 @@ const char *bf_tmpl_env_baseurl(const bf_tmpl_env_t *env);
  * Returns -1 if not found (reported: template "x" not found) or if it or
  * a template it names has an error. */
 int bf_tmpl_env_load(bf_tmpl_env_t *env, const char *name, const bf_tmpl_t **out);
-/* Compiles every template of the search path (all files under each
- * directory, all embedded entries), reporting all errors.  -1 if any. */
+/* Compiles every template of the search path (the files under each
+ * directory whose extension templates have: .html .htm .xml .txt .json
+ * .js .css .svg .j2 .jinja .jinja2 .tmpl .tpl; and all embedded entries),
+ * reporting all errors.  -1 if any.  Other files (an image, a README.md)
+ * are left alone unless a template names them. */
 int bf_tmpl_env_compile_all(bf_tmpl_env_t *env);
 
 /* A compiled template by name, or NULL (never loads: usable after fork). */

@@ -170,3 +170,29 @@ Test(templates, theme_template_error_names_the_theme)
                         0), "%s", r.err);
     e2e_run_free(&r);
 }
+
+/* Files under templates/ that are not templates (an image, notes) are
+ * left alone; a template that is not UTF-8 is an error that does not
+ * print its bytes. */
+Test(templates, only_template_files_are_compiled)
+{
+    char *site = e2e_tmpdir();
+    cr_assert(mkdir(e2e_fmt("%s/content", site), 0755) == 0);
+    cr_assert(mkdir(e2e_fmt("%s/templates", site), 0755) == 0);
+    e2e_write_str(e2e_fmt("%s/content/a.md", site), "hi\n");
+    e2e_write_file(e2e_fmt("%s/templates/logo.png", site), "\x89PNG\r\n\x1a\n\xff\xfe", 10);
+    e2e_write_str(e2e_fmt("%s/templates/README.md", site), "Notes: {{ not closed\n");
+    e2e_run_t r;
+    e2e_bf(&r, "--strict", "-q", site, NULL);
+    cr_assert_eq(r.status, 0, "status %d:\n%s", r.status, r.err);
+    cr_assert_eq(r.err_len, 0, "%s", r.err);
+    e2e_run_free(&r);
+
+    e2e_write_file(e2e_fmt("%s/templates/page.html", site), "<p>\xff\xfe</p>\n", 10);
+    e2e_bf(&r, "-q", site, NULL);
+    cr_assert_eq(r.status, 1, "status %d:\n%s", r.status, r.err);
+    cr_assert(strstr(r.err, e2e_fmt("%s/templates/page.html:1:4: error: invalid UTF-8 in "
+                                    "template\n", site)), "%s", r.err);
+    cr_assert(!memchr(r.err, 0xff, r.err_len), "the bytes were printed:\n%s", r.err);
+    e2e_run_free(&r);
+}
