@@ -1,12 +1,13 @@
 /*
  * worker/tmpl_ctx.c - the snapshot as template variables (see tmpl_ctx.h).
  *
- * Every class shares one shape of object: a header and a pointer back to
- * the context, one static-per-context instance per class (objs[]), with
- * the record's id in the value's aux word.  Only id lists and TOC child
- * lists are made per use, in the render arena (they need a range).
- * Attribute names are compared by length and bytes; pages have about 40
- * names, so a linear scan costs less than the HTML around it.
+ * The context and the root, pages, sections, TOC entries, the site and
+ * snapshot value trees, and the id lists that hold them.  Taxonomies,
+ * terms, menus and the paginator are in tmpl_ctx_nav.c; the object shape,
+ * the context struct and the helpers both files use are in
+ * tmpl_ctx_impl.h (private to the module).  Each kind has one class,
+ * bound in bf_tmpl_ctx_new() through classes[]; every kind of kind_t has
+ * an entry there.
  */
 #include "worker/tmpl_ctx.h"
 
@@ -15,110 +16,7 @@
 
 #include "shared/date.h"
 #include "shared/tmpl/rt.h"
-
-typedef enum {
-    K_ROOT = 0,
-    K_PAGE,
-    K_SECTION,
-    K_SITE,
-    K_TAXONOMY,
-    K_TERM,
-    K_MENU_ITEM,
-    K_VMAP,
-    K_VLIST,
-    K_TAXONOMIES,
-    K_MENUS,
-    K_TOC_ITEM,
-    K_PAGINATOR, /* aux: the list page */
-    K_PAGER,     /* aux: the pager's number, of the current page */
-    K_COUNT
-} kind_t;
-
-typedef struct {
-    bf_tmpl_obj_t hdr;
-    bf_tmpl_ctx_t *c;
-} host_obj_t;
-
-/* A list of ids (elem: the kind of record they name) from the IDS table,
- * or of TOC entries (elem K_TOC_ITEM, ids NULL, toc indexes in idx). */
-typedef struct {
-    bf_tmpl_obj_t hdr;
-    bf_tmpl_ctx_t *c;
-    kind_t elem;
-    const uint32_t *ids;
-    uint32_t n;
-} id_list_t;
-
-struct bf_tmpl_ctx {
-    const bf_snap_t *s;
-    const bf_snap_site_t *site;
-    const bf_farm_summary_t *sums;
-    const bf_tmpl_ctx_page_t *cur;
-    host_obj_t objs[K_COUNT];
-    const char *base;      /* baseurl without a trailing '/' */
-    size_t base_len;
-    const char *base_path; /* its path part ("/docs" of "https://x.org/docs") */
-    size_t base_path_len;
-    uint32_t tags, categories; /* taxonomy ids, NONE when absent */
-    uint32_t search_page;      /* page id of kind SEARCH, or NONE */
-};
-
-static const bf_tmpl_class_t classes[K_COUNT];
-static const bf_tmpl_class_t list_class;
-static bf_snap_range_t listing(const bf_snap_t *s, uint32_t id, bool sections);
-
-#define IS(nm, lit) ((nm)->len == sizeof(lit) - 1 && memcmp((nm)->s, lit, sizeof(lit) - 1) == 0)
-
-static bf_tmpl_ctx_t *ctx_of(bf_tv_t v)
-{
-    return ((host_obj_t *)v.u.obj)->c;
-}
-
-static bf_tv_t obj(bf_tmpl_ctx_t *c, kind_t k, uint32_t id)
-{
-    if (id == BF_SNAP_NONE && k != K_VMAP)
-        return bf_tv_null();
-    return bf_tv_obj(&c->objs[k].hdr, id);
-}
-
-static bf_tv_t str(const bf_tmpl_ctx_t *c, bf_snap_str_t x)
-{
-    return bf_tv_str(bf_snap_str(c->s, x), x.len);
-}
-
-static int ret(bf_tv_t *out, bf_tv_t v)
-{
-    *out = v;
-    return 1;
-}
-
-static int list(bf_tmpl_rt_t *rt, bf_tmpl_ctx_t *c, kind_t elem, const uint32_t *ids, uint32_t n,
-                bf_tv_t *out)
-{
-    id_list_t *l = bf_arena_alloc(bf_tmpl_rt_arena(rt), sizeof *l);
-    if (!l)
-        return bf_tmpl_rt_oom(rt);
-    *l = (id_list_t){.hdr = {&list_class}, .c = c, .elem = elem, .ids = ids, .n = n};
-    *out = bf_tv_obj(&l->hdr, 0);
-    return 1;
-}
-
-static int range(bf_tmpl_rt_t *rt, bf_tmpl_ctx_t *c, kind_t elem, bf_snap_range_t r, bf_tv_t *out)
-{
-    return list(rt, c, elem, bf_snap_ids(c->s, r), r.count, out);
-}
-
-/* href: the URL with the base URL's path in front ("/docs" + "/a/"). */
-static int href(bf_tmpl_rt_t *rt, const bf_tmpl_ctx_t *c, bf_snap_str_t url, bf_tv_t *out)
-{
-    if (!c->base_path_len)
-        return ret(out, str(c, url));
-    char *p = bf_arena_sprintf(bf_tmpl_rt_arena(rt), "%.*s%s", (int)c->base_path_len,
-                               c->base_path, bf_snap_str(c->s, url));
-    if (!p)
-        return bf_tmpl_rt_oom(rt);
-    return ret(out, bf_tv_str(p, strlen(p)));
-}
+#include "worker/tmpl_ctx_impl.h"
 
 static int permalink(bf_tmpl_rt_t *rt, const bf_tmpl_ctx_t *c, bf_snap_str_t url, bf_tv_t *out)
 {
@@ -215,6 +113,14 @@ static int vmap_get(bf_tmpl_rt_t *rt, bf_tv_t self, bf_tv_t key, bf_tv_t *out)
         return 0;
     return vmap_find(ctx_of(self), self.aux, key.u.s, key.aux, out);
 }
+
+static const bf_tmpl_class_t vmap_class = {
+    .name = "map", .shape = BF_TMPL_SHAPE_MAP, .get_attr = vmap_attr,
+    .len = vnode_len, .item = vmap_item, .get_item = vmap_get,
+};
+static const bf_tmpl_class_t vlist_class = {
+    .name = "list", .shape = BF_TMPL_SHAPE_SEQ, .len = vnode_len, .item = vlist_item,
+};
 
 /* ---- pages ---------------------------------------------------------------- */
 
@@ -346,7 +252,7 @@ static int page_attr(bf_tmpl_rt_t *rt, bf_tv_t self, const bf_tmpl_name_t *name,
         return l ? ret(out, bf_tv_list(l)) : bf_tmpl_rt_oom(rt);
     }
     if (IS(name, "pages")) /* what a list page lists */
-        return range(rt, c, K_PAGE, listing(c->s, self.aux, true), out);
+        return range(rt, c, K_PAGE, bf_tmpl_ctx_listing(c->s, self.aux, true), out);
     if (IS(name, "term"))
         return ret(out, p->kind == BF_SNAP_TERM ? obj(c, K_TERM, p->term) : bf_tv_null());
     if (IS(name, "taxonomy")) {
@@ -374,6 +280,10 @@ static int page_str(bf_tmpl_rt_t *rt, bf_tv_t self, bf_tv_t *out)
     bf_tmpl_ctx_t *c = ctx_of(self);
     return ret(out, str(c, bf_snap_page(c->s, self.aux)->title));
 }
+
+static const bf_tmpl_class_t page_class = {
+    .name = "page", .get_attr = page_attr, .to_str = page_str,
+};
 
 /* ---- TOC entries ---------------------------------------------------------- */
 
@@ -417,6 +327,8 @@ static int toc_attr(bf_tmpl_rt_t *rt, bf_tv_t self, const bf_tmpl_name_t *name, 
         return toc_list(rt, c, res, self.aux, out);
     return 0;
 }
+
+static const bf_tmpl_class_t toc_item_class = {.name = "toc entry", .get_attr = toc_attr};
 
 /* ---- sections ------------------------------------------------------------- */
 
@@ -465,298 +377,10 @@ static int section_str(bf_tmpl_rt_t *rt, bf_tv_t self, bf_tv_t *out)
     return ret(out, str(c, bf_snap_page(c->s, bf_snap_section(c->s, self.aux)->page)->title));
 }
 
-/* ---- taxonomies, terms, menus --------------------------------------------- */
+static const bf_tmpl_class_t section_class = {
+    .name = "section", .get_attr = section_attr, .to_str = section_str,
+};
 
-static int taxonomy_attr(bf_tmpl_rt_t *rt, bf_tv_t self, const bf_tmpl_name_t *name, bf_tv_t *out)
-{
-    bf_tmpl_ctx_t *c = ctx_of(self);
-    const bf_snap_taxonomy_t *t = bf_snap_taxonomy(c->s, self.aux);
-    if (IS(name, "name"))
-        return ret(out, str(c, t->name));
-    if (IS(name, "terms"))
-        return range(rt, c, K_TERM, t->terms, out);
-    if (IS(name, "page"))
-        return ret(out, obj(c, K_PAGE, t->page));
-    if (IS(name, "title"))
-        return ret(out, str(c, bf_snap_page(c->s, t->page)->title));
-    if (IS(name, "href"))
-        return href(rt, c, bf_snap_page(c->s, t->page)->url, out);
-    if (IS(name, "url"))
-        return ret(out, str(c, bf_snap_page(c->s, t->page)->url));
-    return 0;
-}
-
-static int term_attr(bf_tmpl_rt_t *rt, bf_tv_t self, const bf_tmpl_name_t *name, bf_tv_t *out)
-{
-    bf_tmpl_ctx_t *c = ctx_of(self);
-    const bf_snap_term_t *t = bf_snap_term(c->s, self.aux);
-    if (IS(name, "name") || IS(name, "title"))
-        return ret(out, str(c, t->name));
-    if (IS(name, "slug"))
-        return ret(out, str(c, t->slug));
-    if (IS(name, "pages"))
-        return range(rt, c, K_PAGE, t->pages, out);
-    if (IS(name, "count"))
-        return ret(out, bf_tv_int(t->pages.count));
-    if (IS(name, "page"))
-        return ret(out, obj(c, K_PAGE, t->page));
-    if (IS(name, "taxonomy"))
-        return ret(out, obj(c, K_TAXONOMY, t->taxonomy));
-    if (IS(name, "href"))
-        return href(rt, c, bf_snap_page(c->s, t->page)->url, out);
-    if (IS(name, "url"))
-        return ret(out, str(c, bf_snap_page(c->s, t->page)->url));
-    return 0;
-}
-
-static int term_str(bf_tmpl_rt_t *rt, bf_tv_t self, bf_tv_t *out)
-{
-    (void)rt;
-    bf_tmpl_ctx_t *c = ctx_of(self);
-    return ret(out, str(c, bf_snap_term(c->s, self.aux)->name));
-}
-
-/* An item is active on its page; an item given by `url:` (no page) on
- * the page at that URL, a trailing '/' aside, as in Hugo. */
-static bool menu_item_active(const bf_tmpl_ctx_t *c, const bf_snap_menu_item_t *m)
-{
-    if (!c->cur || c->cur->id == BF_SNAP_NONE)
-        return false;
-    if (m->page != BF_SNAP_NONE)
-        return m->page == c->cur->id;
-    bf_snap_str_t here = bf_snap_page(c->s, c->cur->id)->url;
-    const char *a = bf_snap_str(c->s, m->url), *b = bf_snap_str(c->s, here);
-    size_t na = m->url.len, nb = here.len;
-    while (na > 1 && a[na - 1] == '/')
-        na--;
-    while (nb > 1 && b[nb - 1] == '/')
-        nb--;
-    return na == nb && memcmp(a, b, na) == 0;
-}
-
-static int menu_item_attr(bf_tmpl_rt_t *rt, bf_tv_t self, const bf_tmpl_name_t *name,
-                          bf_tv_t *out)
-{
-    bf_tmpl_ctx_t *c = ctx_of(self);
-    const bf_snap_menu_item_t *m = bf_snap_menu_item(c->s, self.aux);
-    if (IS(name, "name") || IS(name, "title"))
-        return ret(out, str(c, m->name));
-    if (IS(name, "url"))
-        return ret(out, str(c, m->url));
-    if (IS(name, "href")) { /* site paths get the base path; others as written */
-        if (m->url.len && bf_snap_str(c->s, m->url)[0] == '/')
-            return href(rt, c, m->url, out);
-        return ret(out, str(c, m->url));
-    }
-    if (IS(name, "identifier"))
-        return ret(out, str(c, m->identifier));
-    if (IS(name, "weight"))
-        return ret(out, bf_tv_int(m->weight));
-    if (IS(name, "page"))
-        return ret(out, obj(c, K_PAGE, m->page));
-    if (IS(name, "parent"))
-        return ret(out, obj(c, K_MENU_ITEM, m->parent));
-    if (IS(name, "children"))
-        return range(rt, c, K_MENU_ITEM, m->children, out);
-    if (IS(name, "has_children"))
-        return ret(out, bf_tv_bool(m->children.count > 0));
-    if (IS(name, "is_active"))
-        return ret(out, bf_tv_bool(menu_item_active(c, m)));
-    return 0;
-}
-
-/* site.taxonomies: a mapping of taxonomy name to taxonomy. */
-static size_t taxonomies_len(bf_tv_t self)
-{
-    return bf_snap_count(ctx_of(self)->s, BF_SNAP_T_TAXONOMIES);
-}
-
-static int taxonomies_item(bf_tmpl_rt_t *rt, bf_tv_t self, size_t i, bf_tv_t *out)
-{
-    (void)rt;
-    bf_tmpl_ctx_t *c = ctx_of(self);
-    return ret(out, str(c, bf_snap_taxonomy(c->s, (uint32_t)i)->name));
-}
-
-static int taxonomies_find(bf_tmpl_ctx_t *c, const char *k, size_t n, bf_tv_t *out)
-{
-    uint32_t count = bf_snap_count(c->s, BF_SNAP_T_TAXONOMIES);
-    for (uint32_t i = 0; i < count; i++) {
-        bf_snap_str_t nm = bf_snap_taxonomy(c->s, i)->name;
-        if (nm.len == n && memcmp(bf_snap_str(c->s, nm), k, n) == 0)
-            return ret(out, obj(c, K_TAXONOMY, i));
-    }
-    return 0;
-}
-
-static int taxonomies_attr(bf_tmpl_rt_t *rt, bf_tv_t self, const bf_tmpl_name_t *name,
-                           bf_tv_t *out)
-{
-    (void)rt;
-    return taxonomies_find(ctx_of(self), name->s, name->len, out);
-}
-
-static int taxonomies_get(bf_tmpl_rt_t *rt, bf_tv_t self, bf_tv_t key, bf_tv_t *out)
-{
-    (void)rt;
-    return key.kind == BF_TV_STR ? taxonomies_find(ctx_of(self), key.u.s, key.aux, out) : 0;
-}
-
-/* site.menus: a mapping of menu name to its list of top-level items. */
-static size_t menus_len(bf_tv_t self)
-{
-    return bf_snap_count(ctx_of(self)->s, BF_SNAP_T_MENUS);
-}
-
-static int menus_item(bf_tmpl_rt_t *rt, bf_tv_t self, size_t i, bf_tv_t *out)
-{
-    (void)rt;
-    bf_tmpl_ctx_t *c = ctx_of(self);
-    return ret(out, str(c, bf_snap_menu(c->s, (uint32_t)i)->name));
-}
-
-static int menus_find(bf_tmpl_rt_t *rt, bf_tmpl_ctx_t *c, const char *k, size_t n, bf_tv_t *out)
-{
-    uint32_t count = bf_snap_count(c->s, BF_SNAP_T_MENUS);
-    for (uint32_t i = 0; i < count; i++) {
-        const bf_snap_menu_t *m = bf_snap_menu(c->s, i);
-        if (m->name.len == n && memcmp(bf_snap_str(c->s, m->name), k, n) == 0)
-            return range(rt, c, K_MENU_ITEM, m->items, out);
-    }
-    return 0;
-}
-
-static int menus_attr(bf_tmpl_rt_t *rt, bf_tv_t self, const bf_tmpl_name_t *name, bf_tv_t *out)
-{
-    return menus_find(rt, ctx_of(self), name->s, name->len, out);
-}
-
-static int menus_get(bf_tmpl_rt_t *rt, bf_tv_t self, bf_tv_t key, bf_tv_t *out)
-{
-    return key.kind == BF_TV_STR ? menus_find(rt, ctx_of(self), key.u.s, key.aux, out) : 0;
-}
-
-/* ---- pagination ----------------------------------------------------------- */
-
-/* What list page id lists (page.pages): a section's pages and
- * subsections, a term's pages; with sections is false, a section's
- * regular pages only. */
-static bf_snap_range_t listing(const bf_snap_t *s, uint32_t id, bool sections)
-{
-    const bf_snap_page_t *p = bf_snap_page(s, id);
-    if (p->kind == BF_SNAP_TERM)
-        return bf_snap_term(s, p->term)->pages;
-    if (p->kind == BF_SNAP_SECTION || p->kind == BF_SNAP_HOME) {
-        const bf_snap_section_t *sec = bf_snap_section(s, p->section);
-        return sections ? sec->pages : sec->regular_pages;
-    }
-    return (bf_snap_range_t){0, 0};
-}
-
-bf_snap_range_t bf_tmpl_ctx_paged(const bf_snap_t *s, uint32_t id)
-{
-    return listing(s, id, false);
-}
-
-uint32_t bf_tmpl_ctx_pagers(const bf_snap_t *s, uint32_t id)
-{
-    uint32_t n = bf_tmpl_ctx_paged(s, id).count, per = bf_snap_site(s)->per_page;
-    return n ? n / per + (n % per != 0) : 1;
-}
-
-char *bf_tmpl_ctx_pager_url(bf_arena_t *a, const bf_snap_t *s, uint32_t id, uint32_t n)
-{
-    bf_snap_str_t url = bf_snap_page(s, id)->url;
-    const char *u = bf_snap_str(s, url);
-    if (n <= 1)
-        return bf_arena_strndup(a, u, url.len);
-    bool slash = url.len && u[url.len - 1] == '/';
-    return bf_arena_sprintf(a, "%s%spage/%u/", u, slash ? "" : "/", n);
-}
-
-/* The pager rendered now, within 1..pagers of id. */
-static uint32_t cur_pager(const bf_tmpl_ctx_t *c, uint32_t id)
-{
-    uint32_t n = c->cur && c->cur->id == id && c->cur->pager > 1 ? c->cur->pager : 1;
-    uint32_t np = bf_tmpl_ctx_pagers(c->s, id);
-    return n < np ? n : np;
-}
-
-/* The href of pager n of page id: its URL with the base path in front. */
-static int pager_href(bf_tmpl_rt_t *rt, const bf_tmpl_ctx_t *c, uint32_t id, uint32_t n,
-                      bf_tv_t *out)
-{
-    if (n <= 1)
-        return href(rt, c, bf_snap_page(c->s, id)->url, out);
-    bf_arena_t *a = bf_tmpl_rt_arena(rt);
-    char *u = bf_tmpl_ctx_pager_url(a, c->s, id, n);
-    char *h = u ? bf_arena_sprintf(a, "%.*s%s", (int)c->base_path_len, c->base_path, u) : NULL;
-    return h ? ret(out, bf_tv_str(h, strlen(h))) : bf_tmpl_rt_oom(rt);
-}
-
-static int paginator_attr(bf_tmpl_rt_t *rt, bf_tv_t self, const bf_tmpl_name_t *name,
-                          bf_tv_t *out)
-{
-    bf_tmpl_ctx_t *c = ctx_of(self);
-    uint32_t id = self.aux, per = c->site->per_page;
-    bf_snap_range_t all = bf_tmpl_ctx_paged(c->s, id);
-    uint32_t np = bf_tmpl_ctx_pagers(c->s, id), n = cur_pager(c, id);
-    if (IS(name, "pages")) {
-        uint32_t start = (n - 1) * per, left = all.count - start; /* start <= count */
-        if (!all.count)
-            return list(rt, c, K_PAGE, NULL, 0, out);
-        return list(rt, c, K_PAGE, bf_snap_ids(c->s, all) + start, left < per ? left : per, out);
-    }
-    if (IS(name, "number"))
-        return ret(out, bf_tv_int(n));
-    if (IS(name, "total_pages"))
-        return ret(out, bf_tv_int(np));
-    if (IS(name, "total"))
-        return ret(out, bf_tv_int(all.count));
-    if (IS(name, "per_page"))
-        return ret(out, bf_tv_int(per));
-    if (IS(name, "has_prev"))
-        return ret(out, bf_tv_bool(n > 1));
-    if (IS(name, "has_next"))
-        return ret(out, bf_tv_bool(n < np));
-    if (IS(name, "prev"))
-        return n > 1 ? pager_href(rt, c, id, n - 1, out) : ret(out, bf_tv_null());
-    if (IS(name, "next"))
-        return n < np ? pager_href(rt, c, id, n + 1, out) : ret(out, bf_tv_null());
-    if (IS(name, "first") || IS(name, "last"))
-        return pager_href(rt, c, id, IS(name, "first") ? 1 : np, out);
-    if (IS(name, "href") || IS(name, "url")) /* this pager's */
-        return pager_href(rt, c, id, n, out);
-    if (IS(name, "permalink")) { /* this pager's, absolute: its canonical URL */
-        bf_arena_t *a = bf_tmpl_rt_arena(rt);
-        char *u = bf_tmpl_ctx_pager_url(a, c->s, id, n);
-        char *p = u ? bf_arena_sprintf(a, "%.*s%s", (int)c->base_len, c->base, u) : NULL;
-        return p ? ret(out, bf_tv_str(p, strlen(p))) : bf_tmpl_rt_oom(rt);
-    }
-    if (IS(name, "pagers")) {
-        bf_tv_list_t *l = bf_tv_list_new(bf_tmpl_rt_arena(rt), np);
-        for (uint32_t i = 1; l && i <= np; i++)
-            if (bf_tv_list_push(bf_tmpl_rt_arena(rt), l, obj(c, K_PAGER, i)) < 0)
-                l = NULL;
-        return l ? ret(out, bf_tv_list(l)) : bf_tmpl_rt_oom(rt);
-    }
-    return 0;
-}
-
-/* One entry of paginator.pagers: a pager of the current page. */
-static int pager_attr(bf_tmpl_rt_t *rt, bf_tv_t self, const bf_tmpl_name_t *name, bf_tv_t *out)
-{
-    bf_tmpl_ctx_t *c = ctx_of(self);
-    if (!c->cur)
-        return 0;
-    if (IS(name, "number"))
-        return ret(out, bf_tv_int(self.aux));
-    if (IS(name, "url") || IS(name, "href"))
-        return pager_href(rt, c, c->cur->id, self.aux, out);
-    if (IS(name, "is_current"))
-        return ret(out, bf_tv_bool(self.aux == cur_pager(c, c->cur->id)));
-    return 0;
-}
 
 /* ---- site and the root ---------------------------------------------------- */
 
@@ -802,6 +426,8 @@ static int site_attr(bf_tmpl_rt_t *rt, bf_tv_t self, const bf_tmpl_name_t *name,
     return 0;
 }
 
+static const bf_tmpl_class_t site_class = {.name = "site", .get_attr = site_attr};
+
 static int root_attr(bf_tmpl_rt_t *rt, bf_tv_t self, const bf_tmpl_name_t *name, bf_tv_t *out)
 {
     (void)rt;
@@ -822,6 +448,8 @@ static int root_attr(bf_tmpl_rt_t *rt, bf_tv_t self, const bf_tmpl_name_t *name,
     return 0;
 }
 
+static const bf_tmpl_class_t root_class = {.name = "context", .get_attr = root_attr};
+
 /* ---- lists ---------------------------------------------------------------- */
 
 static size_t list_len(bf_tv_t self)
@@ -838,30 +466,26 @@ static int list_item(bf_tmpl_rt_t *rt, bf_tv_t self, size_t i, bf_tv_t *out)
     return ret(out, obj(l->c, l->elem, l->ids[i]));
 }
 
-static const bf_tmpl_class_t list_class = {
+const bf_tmpl_class_t bf_tmpl_ctx_list_class = {
     .name = "list", .shape = BF_TMPL_SHAPE_SEQ, .len = list_len, .item = list_item,
 };
 
-static const bf_tmpl_class_t classes[K_COUNT] = {
-    [K_ROOT] = {.name = "context", .get_attr = root_attr},
-    [K_PAGE] = {.name = "page", .get_attr = page_attr, .to_str = page_str},
-    [K_SECTION] = {.name = "section", .get_attr = section_attr, .to_str = section_str},
-    [K_SITE] = {.name = "site", .get_attr = site_attr},
-    [K_TAXONOMY] = {.name = "taxonomy", .get_attr = taxonomy_attr},
-    [K_TERM] = {.name = "term", .get_attr = term_attr, .to_str = term_str},
-    [K_MENU_ITEM] = {.name = "menu item", .get_attr = menu_item_attr},
-    [K_VMAP] = {.name = "map", .shape = BF_TMPL_SHAPE_MAP, .get_attr = vmap_attr,
-                .len = vnode_len, .item = vmap_item, .get_item = vmap_get},
-    [K_VLIST] = {.name = "list", .shape = BF_TMPL_SHAPE_SEQ, .len = vnode_len,
-                 .item = vlist_item},
-    [K_TAXONOMIES] = {.name = "taxonomies", .shape = BF_TMPL_SHAPE_MAP,
-                      .get_attr = taxonomies_attr, .len = taxonomies_len,
-                      .item = taxonomies_item, .get_item = taxonomies_get},
-    [K_MENUS] = {.name = "menus", .shape = BF_TMPL_SHAPE_MAP, .get_attr = menus_attr,
-                 .len = menus_len, .item = menus_item, .get_item = menus_get},
-    [K_TOC_ITEM] = {.name = "toc entry", .get_attr = toc_attr},
-    [K_PAGINATOR] = {.name = "paginator", .get_attr = paginator_attr},
-    [K_PAGER] = {.name = "pager", .get_attr = pager_attr},
+/* The class of each kind: bf_tmpl_ctx_new() binds objs[k] to classes[k]. */
+static const bf_tmpl_class_t *const classes[K_COUNT] = {
+    [K_ROOT] = &root_class,
+    [K_PAGE] = &page_class,
+    [K_SECTION] = &section_class,
+    [K_SITE] = &site_class,
+    [K_TAXONOMY] = &bf_tmpl_ctx_taxonomy_class,
+    [K_TERM] = &bf_tmpl_ctx_term_class,
+    [K_MENU_ITEM] = &bf_tmpl_ctx_menu_item_class,
+    [K_VMAP] = &vmap_class,
+    [K_VLIST] = &vlist_class,
+    [K_TAXONOMIES] = &bf_tmpl_ctx_taxonomies_class,
+    [K_MENUS] = &bf_tmpl_ctx_menus_class,
+    [K_TOC_ITEM] = &toc_item_class,
+    [K_PAGINATOR] = &bf_tmpl_ctx_paginator_class,
+    [K_PAGER] = &bf_tmpl_ctx_pager_class,
 };
 
 bf_tmpl_ctx_t *bf_tmpl_ctx_new(const bf_snap_t *snap, const bf_farm_summary_t *summaries)
@@ -873,7 +497,7 @@ bf_tmpl_ctx_t *bf_tmpl_ctx_new(const bf_snap_t *snap, const bf_farm_summary_t *s
     c->site = bf_snap_site(snap);
     c->sums = summaries;
     for (int k = 0; k < K_COUNT; k++)
-        c->objs[k] = (host_obj_t){.hdr = {&classes[k]}, .c = c};
+        c->objs[k] = (host_obj_t){.hdr = {classes[k]}, .c = c};
     c->base = bf_snap_str(snap, c->site->baseurl);
     c->base_len = c->site->baseurl.len;
     while (c->base_len && c->base[c->base_len - 1] == '/')
