@@ -20,6 +20,7 @@ struct bf_render {
     const bf_snap_site_t *site;
     bf_farm_summary_t *sums;
     bf_farm_broken_list_t *broken; /* NULL: log broken links at once */
+    bf_farm_ctl_t *ctl;      /* the farm's counters (math_pages), or NULL */
     bf_md_t *md;
     const char *base; /* baseurl without a trailing '/' */
     size_t base_len;
@@ -73,9 +74,10 @@ void bf_render_free(bf_render_t *r)
     }
 }
 
-void bf_render_list_broken(bf_render_t *r, bf_farm_broken_list_t *list)
+void bf_render_use_farm(bf_render_t *r, bf_farm_ctl_t *ctl, bf_farm_broken_list_t *broken)
 {
-    r->broken = list;
+    r->ctl = ctl;
+    r->broken = broken;
 }
 
 int bf_render_use_templates(bf_render_t *r, const void *env, bf_tmpl_profile_t *prof)
@@ -403,6 +405,8 @@ static int render(bf_render_t *r, bf_arena_t *a, uint32_t id, uint32_t pager, bf
     if (pager == 1) {
         *errors += report_diags(r, id, &res, disp ? disp : in.source, warnings);
         *errors += check_links(r, a, id, &res, disp ? disp : in.source, warnings);
+        if ((res.flags & BF_MD_HAS_MATH) && r->ctl) /* the writer publishes KaTeX */
+            atomic_fetch_add_explicit(&r->ctl->math_pages, 1, memory_order_relaxed);
     }
     if (p->kind == BF_SNAP_PAGE)
         keep_summary(r, id, &res, p);

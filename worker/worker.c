@@ -144,8 +144,6 @@ static void render_wave(worker_t *w, uint32_t wave, uint32_t from)
         atomic_store(&w->slot->done, i + 1);
         if (rc == 0)
             atomic_fetch_add(&w->a->ctl->pages_done, 1);
-        if (wv->level == 0 && (w->a->summaries[ids[i]].flags & BF_MD_HAS_MATH))
-            atomic_fetch_add(&w->a->ctl->math_pages, 1);
         atomic_fetch_add(&w->slot->pages, 1);
         if (warnings)
             atomic_fetch_add(&w->a->ctl->warnings, warnings);
@@ -198,7 +196,7 @@ void bf_worker_main(const bf_farm_worker_args_t *a)
     prctl(PR_SET_NAME, name);
     w.r = bf_render_new(a->snap, a->summaries, a->site_dir);
     if (w.r)
-        bf_render_list_broken(w.r, a->broken);
+        bf_render_use_farm(w.r, a->ctl, a->broken);
     w.arena = bf_arena_create(256 * 1024);
     if (!w.r || !w.arena)
         die(1, "out of memory");

@@ -90,6 +90,19 @@ Test(math, no_katex_without_a_page_with_math)
     cr_assert(!e2e_exists(e2e_fmt("%s/public/_bengal", site)), "KaTeX published for nothing");
 }
 
+/* Math on a list page (a section's _index.md) counts too. */
+Test(math, katex_for_math_on_a_section_page)
+{
+    char *site = make_site(e2e_fmt("math:\n  katex_dir: %s\n", fake_katex()));
+    cr_assert(unlink(e2e_fmt("%s/content/docs/euler.md", site)) == 0);
+    e2e_write_str(e2e_fmt("%s/content/docs/_index.md", site),
+                  "---\ntitle: Docs\n---\n\n$$a^2 + b^2 = c^2$$\n");
+    e2e_run_t r = build(site);
+    e2e_run_free(&r);
+    cr_assert(e2e_exists(e2e_fmt("%s/public/_bengal/katex/katex.min.js", site)));
+    cr_assert(strstr(e2e_out_file(site, "docs/index.html"), "/_bengal/katex/katex.min.js"));
+}
+
 Test(math, missing_katex_is_one_warning_and_text_stays)
 {
     char *site = make_site("math:\n  katex_dir: /nonexistent/katex\n");
