@@ -90,8 +90,9 @@ static void show_progress(farm_t *f, bool last)
 
 /*
  * The watchdog: a worker whose (wave, page) has not moved for
- * page_timeout seconds while it holds a page is stuck (a loop in a
- * template, a pathological input): it is killed, and its death is
+ * page_timeout seconds while it holds a page, and which is not waiting
+ * for room in its ring (a slow disk behind the writer), is stuck (a loop
+ * in a template, a pathological input): it is killed, and its death is
  * handled as a crash, so the page is retried once and then fails the
  * build (or is skipped with --keep-going), named by its source file.
  */
@@ -102,7 +103,8 @@ static void watchdog(farm_t *f)
         struct watch *w = &f->watch[i];
         uint32_t wave = atomic_load(&f->slots[i].wave), done = atomic_load(&f->slots[i].done);
         uint32_t gen = atomic_load(&f->slots[i].generation);
-        if (wave != w->wave || done != w->done || gen != w->generation) {
+        if (wave != w->wave || done != w->done || gen != w->generation ||
+            atomic_load(&f->slots[i].pushing)) { /* waiting for the writer is no hang */
             *w = (struct watch){wave, done, gen, now, false};
             continue;
         }
@@ -529,6 +531,7 @@ int bf_farm_parse_fault(const char *spec, bf_fault_t *out)
         {"worker-oom", BF_FAULT_WORKER_OOM, "page="},
         {"worker-hang", BF_FAULT_WORKER_HANG, "page="},
         {"writer-crash", BF_FAULT_WRITER_CRASH, "files="},
+        {"writer-stall", BF_FAULT_WRITER_STALL, "seconds="},
     };
     *out = (bf_fault_t){.kind = BF_FAULT_NONE, .arg = BF_FARM_NONE};
     if (!spec || !*spec)
@@ -538,7 +541,10 @@ int bf_farm_parse_fault(const char *spec, bf_fault_t *out)
         if (strncmp(spec, kinds[i].name, n) != 0)
             continue;
         out->kind = kinds[i].kind;
-        out->arg = kinds[i].kind == BF_FAULT_WRITER_CRASH ? 1 : 0;
+        bool writer = kinds[i].kind == BF_FAULT_WRITER_CRASH ||
+                      kinds[i].kind == BF_FAULT_WRITER_STALL;
+        out->arg = kinds[i].kind == BF_FAULT_WRITER_CRASH ? 1
+                   : kinds[i].kind == BF_FAULT_WRITER_STALL ? 5 : 0;
         if (spec[n] == '\0')
             return 0;
         if (spec[n] != ':' || strncmp(spec + n + 1, kinds[i].arg, m) != 0)
@@ -550,7 +556,7 @@ int bf_farm_parse_fault(const char *spec, bf_fault_t *out)
             out->arg = (uint32_t)v;
             return 0;
         }
-        if (out->kind == BF_FAULT_WRITER_CRASH || !*val || strlen(val) >= sizeof out->page)
+        if (writer || !*val || strlen(val) >= sizeof out->page)
             return -1;
         strcpy(out->page, val); /* a content path: resolved with the snapshot */
         return 0;

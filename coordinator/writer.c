@@ -110,6 +110,8 @@ static int on_end(void *arg, unsigned ring)
     w->written++;
     if (w->a->fault.kind == BF_FAULT_WRITER_CRASH && w->written >= w->a->fault.arg)
         raise(SIGKILL); /* test hook: the writer dies mid-build */
+    if (w->a->fault.kind == BF_FAULT_WRITER_STALL && w->written == 1)
+        sleep(w->a->fault.arg); /* test hook: a disk that stalls; rings fill up */
     return 0;
 }
 

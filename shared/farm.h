@@ -70,7 +70,10 @@ typedef struct {
     _Atomic uint32_t generation;  /* coordinator: processes that used it */
     _Atomic uint64_t pages;       /* worker: pages rendered */
     _Atomic uint64_t busy_ns;     /* worker: time spent rendering */
-    uint8_t pad[24];
+    _Atomic uint32_t pushing;     /* worker: 1 while it hands a file to its
+                                     ring (a full ring waits for the writer:
+                                     not a stuck page, says the watchdog) */
+    uint8_t pad[20];
 } bf_farm_slot_t;
 _Static_assert(sizeof(bf_farm_slot_t) == 64, "slot size");
 
@@ -142,7 +145,9 @@ struct bf_snap;   /* snapshot-format/reader.h: shared/ may not include it */
  * page P, "worker-crash-always:page=P" every one, "worker-oom:page=P" the
  * first one as the OOM killer would (SIGKILL), "worker-hang:page=P" makes
  * it hang (for interrupting a build), "writer-crash:files=N" kills the
- * writer after N files.  P is a page id or a content path ("docs/intro"). */
+ * writer after N files, "writer-stall:seconds=S" makes it sleep S seconds
+ * after its first file (a stalled disk: the rings fill up).  P is a page
+ * id or a content path ("docs/intro"). */
 typedef enum {
     BF_FAULT_NONE = 0,
     BF_FAULT_WORKER_CRASH,
@@ -150,6 +155,7 @@ typedef enum {
     BF_FAULT_WORKER_OOM,
     BF_FAULT_WORKER_HANG,
     BF_FAULT_WRITER_CRASH,
+    BF_FAULT_WRITER_STALL,
 } bf_fault_kind_t;
 
 typedef struct {

@@ -67,8 +67,10 @@ static void maybe_fault(const worker_t *w, uint32_t page)
 
 static void push(worker_t *w, uint32_t id, const char *path)
 {
+    atomic_store_explicit(&w->slot->pushing, 1, memory_order_relaxed);
     if (bf_ring_push(w->a->ring, id, path, w->out.data ? w->out.data : "", w->out.len) < 0)
         die(2, NULL); /* shut down (the build is stopping) or interrupted */
+    atomic_store_explicit(&w->slot->pushing, 0, memory_order_relaxed);
 }
 
 /* Copies this process's profile into the slot's shared table (all of it:

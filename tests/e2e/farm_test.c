@@ -189,6 +189,32 @@ Test(farm, watchdog_stops_a_stuck_page)
     e2e_run_free(&r);
 }
 
+/* A worker waiting for room in its ring behind a stalled writer (a slow
+ * disk) is not stuck: with a 1 s timeout and a writer that sleeps 3 s
+ * while a 6 MB page waits for a 4 MB ring, the build still succeeds. */
+Test(farm, watchdog_spares_a_worker_waiting_for_the_writer)
+{
+    char *site = e2e_tmpdir();
+    cr_assert(mkdir(e2e_fmt("%s/content", site), 0755) == 0);
+    cr_assert(mkdir(e2e_fmt("%s/content/a", site), 0755) == 0);
+    cr_assert(mkdir(e2e_fmt("%s/content/b", site), 0755) == 0);
+    for (int i = 1; i <= 3; i++) /* the larger wave: rendered first */
+        e2e_write_str(e2e_fmt("%s/content/a/p%d.md", site, i), "Small.\n");
+    size_t n = 6u << 20;
+    char *big = e2e_own(malloc(n));
+    for (size_t i = 0; i < n; i++)
+        big[i] = i % 64 == 63 ? '\n' : 'x';
+    e2e_write_file(e2e_fmt("%s/content/b/big.md", site), big, n);
+    setenv("BENGAL_FAULT", "writer-stall:seconds=3", 1);
+    e2e_run_t r;
+    e2e_bf(&r, "-q", "--page-timeout", "1", "-j", "1", site, NULL);
+    e2e_assert_no_crash(&r);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(!strstr(r.err, "stuck"), "%s", r.err);
+    e2e_run_free(&r);
+    cr_assert(e2e_exists(e2e_fmt("%s/public/b/big/index.html", site)));
+}
+
 /* Two builds of one site would share the snapshot and the staging
  * directory: the second one stops at once, naming the first. */
 Test(farm, one_build_of_a_site_at_a_time)
