@@ -22,6 +22,7 @@
 #include "shared/fs.h"
 #include "shared/hash.h"
 #include "shared/log.h"
+#include "shared/utf8.h"
 
 #define MAX_DIR_DEPTH 128
 
@@ -221,6 +222,33 @@ static const char *title_from_body(bf_arena_t *a, const char *b, size_t n)
     return NULL;
 }
 
+/* A content file must be UTF-8 without NUL bytes: the title may come from
+ * its first heading, and every string of the snapshot is UTF-8 (FORMAT.md
+ * 6).  The front matter's own messages are more precise, so it is left
+ * to the YAML reader.  0, or -1 after an error at the first bad byte. */
+static int check_text(const char *disp, const char *text, size_t len, size_t from)
+{
+    size_t bad = from + bf_utf8_valid_prefix(text + from, len - from);
+    const char *nul = memchr(text + from, '\0', bad - from);
+    if (nul)
+        bad = (size_t)(nul - text);
+    if (bad == len)
+        return 0;
+    uint32_t line = 1, col = 1;
+    for (size_t i = 0; i < bad; i++) {
+        if (text[i] == '\n') {
+            line++;
+            col = 1;
+        } else if (((unsigned char)text[i] & 0xc0) != 0x80) {
+            col++;
+        }
+    }
+    bf_log_at(BF_LOG_ERROR, disp, line, col, "%s",
+              nul ? "NUL byte in a content file"
+                  : "invalid UTF-8: content files must be UTF-8 (convert it, e.g. with iconv)");
+    return -1;
+}
+
 /* Reads and parses one markdown file into p.  0, or -1 after an error. */
 static int load_page(walk_t *w, bf_page_t *p, const char *rel)
 {
@@ -241,7 +269,8 @@ static int load_page(walk_t *w, bf_page_t *p, const char *rel)
     p->source = rel;
     p->hash = bf_hash64(text, w->text.len);
     bf_fm_t fm;
-    if (bf_fm_parse(s->arena, disp, text, w->text.len, &w->lim, &fm) < 0)
+    if (bf_fm_parse(s->arena, disp, text, w->text.len, &w->lim, &fm) < 0 ||
+        check_text(disp, text, w->text.len, (size_t)(fm.body - text)) < 0)
         return -1;
     p->meta = fm.meta;
     p->body_line = fm.body_line;
