@@ -9,7 +9,7 @@
  * oracle: whatever loads without an error must freeze into a snapshot
  * that the validating reader accepts (FORMAT.md 6); a load that fails
  * must have logged an error.  Files are written to a directory made once
- * per process under /dev/shm (or /tmp).
+ * per process under /dev/shm (or /tmp), removed at exit.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -33,6 +33,11 @@ static const char *const files[] = {
 #define NFILES (sizeof files / sizeof files[0])
 
 static char dir[64];
+
+static void remove_dir(void)
+{
+    bf_fs_remove_tree(dir);
+}
 
 static void put(const char *rel, const char *p, size_t n)
 {
@@ -61,6 +66,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         snprintf(sub, sizeof sub, "%s/content/docs", dir);
         if (bf_fs_mkdir_p(sub, 0777) < 0)
             abort();
+        atexit(remove_dir); /* libFuzzer ends with exit() */
     }
     const char *p = (const char *)data, *end = p + size;
     for (size_t i = 0; i < NFILES; i++) {
