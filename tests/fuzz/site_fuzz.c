@@ -5,7 +5,8 @@
  *
  * The input is split at lines of "=====" into bengal.yaml, then pages
  * content/_index.md, content/docs/_index.md, content/docs/a.md,
- * content/docs/b.md, content/c.md (missing parts: no such file).  The
+ * content/docs/b.md, content/c.md, then data/team.yaml (missing parts:
+ * no such file).  The
  * oracle: whatever loads without an error must freeze into a snapshot
  * that the validating reader accepts (FORMAT.md 6); a load that fails
  * must have logged an error.  Files are written to a directory made once
@@ -28,7 +29,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const char *const files[] = {
     "bengal.yaml", "content/_index.md", "content/docs/_index.md",
-    "content/docs/a.md", "content/docs/b.md", "content/c.md",
+    "content/docs/a.md", "content/docs/b.md", "content/c.md", "data/team.yaml",
 };
 #define NFILES (sizeof files / sizeof files[0])
 
@@ -62,9 +63,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             if (bf_fs_mkdir_p(dir, 0777) < 0)
                 abort();
         }
-        char sub[96];
+        char sub[96], data[96];
         snprintf(sub, sizeof sub, "%s/content/docs", dir);
-        if (bf_fs_mkdir_p(sub, 0777) < 0)
+        snprintf(data, sizeof data, "%s/data", dir);
+        if (bf_fs_mkdir_p(sub, 0777) < 0 || bf_fs_mkdir_p(data, 0777) < 0)
             abort();
         atexit(remove_dir); /* libFuzzer ends with exit() */
     }
