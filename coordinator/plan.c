@@ -87,19 +87,41 @@ static bf_wave_t *new_wave(bf_site_t *s, uint32_t level, bf_section_t *sec, cons
     return w;
 }
 
-/* Cuts pages[0..n) (one section, one template) into equal waves. */
+/* The work of rendering page p, in pages: one, or for a list page the
+ * pagers it writes (a tag on 2,000 pages is 200 of them at 10 a pager). */
+static size_t weight(const bf_site_t *s, const bf_page_t *p)
+{
+    size_t n = p->kind == BF_SNAP_TERM                                     ? p->term->pages.n
+               : (p->kind == BF_SNAP_SECTION || p->kind == BF_SNAP_HOME) ? p->section->regular.n
+                                                                          : 1;
+    size_t per = s->config.per_page ? s->config.per_page : 1;
+    return p->kind == BF_SNAP_PAGE || n <= per ? 1 : (n + per - 1) / per;
+}
+
+/* Cuts pages[0..n) (one section, one template) into waves of about equal
+ * weight, at most the wave size each unless one page alone outweighs it:
+ * wave k ends where the running weight reaches k+1 parts of the total. */
 static int cut(bf_site_t *s, uint32_t level, bf_section_t *sec, bf_page_t **pages, size_t n)
 {
-    size_t max = s->opts.wave_size ? s->opts.wave_size : BF_PLAN_WAVE_SIZE;
-    size_t parts = (n + max - 1) / max;
-    for (size_t k = 0, at = 0; k < parts; k++) {
-        size_t len = n / parts + (k < n % parts);
-        bf_wave_t *w = new_wave(s, level, sec, pages[at]->template);
-        if (!w)
-            return -1;
-        for (size_t i = 0; i < len; i++, at++)
-            if (bf_vec_push(s->arena, &w->pages, pages[at]) < 0)
+    size_t max = s->opts.wave_size ? s->opts.wave_size : BF_PLAN_WAVE_SIZE, total = 0;
+    for (size_t i = 0; i < n; i++)
+        total += weight(s, pages[i]);
+    size_t parts = (total + max - 1) / max, done = 0;
+    bf_wave_t *w = NULL;
+    for (size_t i = 0, k = 0; i < n; i++) {
+        if (!w) {
+            if (!(w = new_wave(s, level, sec, pages[i]->template)))
                 return -1;
+        }
+        size_t wt = weight(s, pages[i]);
+        if (bf_vec_push(s->arena, &w->pages, pages[i]) < 0)
+            return -1;
+        w->weight += wt;
+        done += wt;
+        while (k < parts && done * parts >= total * (k + 1)) {
+            k++;
+            w = NULL; /* the part is full: the next page opens a wave */
+        }
     }
     return 0;
 }
@@ -125,8 +147,8 @@ static int cmp_waves(const void *pa, const void *pb)
     const bf_wave_t *a = *(bf_wave_t *const *)pa, *b = *(bf_wave_t *const *)pb;
     if (a->level != b->level)
         return a->level < b->level ? -1 : 1;
-    if (a->pages.n != b->pages.n)
-        return a->pages.n > b->pages.n ? -1 : 1;
+    if (a->weight != b->weight)
+        return a->weight > b->weight ? -1 : 1;
     return (a->seq > b->seq) - (a->seq < b->seq);
 }
 

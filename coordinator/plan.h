@@ -18,9 +18,11 @@
  * pages, level 2 one wave per aggregate
  * output (sitemap.xml, rss.xml, index.json, llms.txt, robots.txt) with no
  * pages.  Within a level, pages are grouped into runs of one section and
- * one template, in the section's order, and a run longer than the wave
- * size is cut into equal parts no longer than it.  Waves of a level are
- * ordered largest first (longest-processing-time scheduling keeps N
+ * one template, in the section's order, and a run heavier than the wave
+ * size is cut into parts of about equal weight no heavier than it (a page
+ * weighs 1, a list page the number of its pagers, so one tag of 2,000
+ * pages does not sit in a wave with 49 others).  Waves of a level are
+ * ordered heaviest first (longest-processing-time scheduling keeps N
  * workers busy to the end), ties by creation order.
  */
 #ifndef BF_COORDINATOR_PLAN_H

@@ -108,6 +108,7 @@ typedef struct {
     bf_section_t *section;    /* NULL for mixed */
     const char *template;
     bf_vec_t pages;
+    size_t weight;            /* pages, list pages counted by their pagers */
 } bf_wave_t;
 
 typedef struct {

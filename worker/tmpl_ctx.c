@@ -332,6 +332,30 @@ static const bf_tmpl_class_t toc_item_class = {.name = "toc entry", .get_attr = 
 
 /* ---- sections ------------------------------------------------------------- */
 
+/* Position in sec's pages of the entry on the current page's trail: the
+ * page itself, or the list page of the subsection it lies in; -1 for none.
+ * Lets a theme show a window of a long section around the reader (one C
+ * scan instead of a template loop over every entry). */
+static int64_t trail_index(const bf_tmpl_ctx_t *c, const bf_snap_section_t *sec)
+{
+    if (!c->cur || c->cur->id == BF_SNAP_NONE)
+        return -1;
+    const bf_snap_page_t *cur = bf_snap_page(c->s, c->cur->id);
+    const uint32_t *ids = bf_snap_ids(c->s, sec->pages);
+    const uint32_t *anc = bf_snap_ids(c->s, cur->ancestors);
+    for (uint32_t i = 0; i < sec->pages.count; i++) {
+        if (ids[i] == c->cur->id)
+            return i;
+        const bf_snap_page_t *p = bf_snap_page(c->s, ids[i]);
+        if (p->kind != BF_SNAP_SECTION)
+            continue;
+        for (uint32_t k = 0; k < cur->ancestors.count; k++)
+            if (anc[k] == p->section)
+                return i;
+    }
+    return -1;
+}
+
 static int section_attr(bf_tmpl_rt_t *rt, bf_tv_t self, const bf_tmpl_name_t *name, bf_tv_t *out)
 {
     bf_tmpl_ctx_t *c = ctx_of(self);
@@ -367,6 +391,10 @@ static int section_attr(bf_tmpl_rt_t *rt, bf_tv_t self, const bf_tmpl_name_t *na
         return ret(out, value(c, ip->params));
     if (IS(name, "weight"))
         return ret(out, bf_tv_int(ip->weight));
+    if (IS(name, "trail_index")) {
+        int64_t i = trail_index(c, sec);
+        return ret(out, i < 0 ? bf_tv_null() : bf_tv_int(i));
+    }
     return 0;
 }
 

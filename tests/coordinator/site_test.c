@@ -349,3 +349,39 @@ Test(site, no_front_matter_no_heading)
     cr_assert_str_eq(by_path(s, "")->title, s->config.title);
     bf_site_free(s);
 }
+
+/* Waves are cut by weight: a term listed on 100 pages (100 pagers at one
+ * a pager) makes a wave of its own, the light terms share one, and the
+ * heaviest wave comes first in its level. */
+Test(site, waves_weigh_list_pages_by_their_pagers)
+{
+    char name[64];
+    put("bengal.yaml", "pagination:\n  per_page: 1\n");
+    for (int i = 0; i < 100; i++) {
+        snprintf(name, sizeof name, "content/p%03d.md", i);
+        put(name, i == 0 ? "---\ntags: [heavy, light1, light2]\n---\n" : "---\ntags: [heavy]\n---\n");
+    }
+    bf_site_t *s = load(false, false);
+    bf_wave_t *heavy = NULL, *light = NULL;
+    for (uint32_t i = s->level_waves[1]; i < s->level_waves[2]; i++) {
+        bf_wave_t *w = s->waves.items[i];
+        if (strcmp(w->template, "term.html") != 0)
+            continue;
+        for (size_t j = 0; j < w->pages.n; j++) {
+            bf_page_t *p = w->pages.items[j];
+            if (strcmp(p->term->slug, "heavy") == 0)
+                heavy = w;
+            else
+                light = w;
+        }
+    }
+    cr_assert(heavy && light && heavy != light, "the heavy term shares a wave");
+    cr_assert_eq(heavy->pages.n, 1);
+    cr_assert_eq(heavy->weight, 100);
+    cr_assert_eq(light->pages.n, 2);
+    cr_assert_eq(light->weight, 2);
+    /* heaviest first: no wave of level 1 before it weighs less */
+    for (uint32_t i = s->level_waves[1]; s->waves.items[i] != heavy; i++)
+        cr_assert_geq(((bf_wave_t *)s->waves.items[i])->weight, heavy->weight);
+    bf_site_free(s);
+}

@@ -142,3 +142,52 @@ Test(theme, list_pages)
     HAS(term, "2 pages in <a href=\"/tags/\">");
     HAS(term, "<li><h3><a href=\"/docs/install/\">Installation</a></h3>");
 }
+
+/* The sidebar of a section of 100 pages shows the 31 around the reader
+ * (15 before, 15 after) and links the rest: the nav does not grow with
+ * the section, so a site's size does not grow with its square. */
+static size_t count_str(const char *s, const char *needle)
+{
+    size_t n = 0;
+    for (const char *p = s; (p = strstr(p, needle)) != NULL; p++)
+        n++;
+    return n;
+}
+
+Test(theme, long_section_nav_is_a_window)
+{
+    char *site = e2e_tmpdir();
+    cr_assert(mkdir(e2e_fmt("%s/content", site), 0755) == 0);
+    cr_assert(mkdir(e2e_fmt("%s/content/big", site), 0755) == 0);
+    e2e_write_str(e2e_fmt("%s/content/big/_index.md", site), "---\ntitle: Big\n---\n");
+    for (int i = 1; i <= 100; i++)
+        e2e_write_str(e2e_fmt("%s/content/big/p%03d.md", site, i),
+                      e2e_fmt("---\ntitle: P%03d\nweight: %d\n---\nText.\n", i, i));
+    e2e_run_t r;
+    e2e_bf(&r, "-q", "--strict", site, NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    e2e_run_free(&r);
+
+    char *mid = e2e_out_file(site, "big/p050/index.html");
+    char *nav = strstr(mid, "<nav id=\"site-nav\"");
+    cr_assert(nav, "%s", mid);
+    *strstr(nav, "</nav>") = '\0';
+    cr_assert_eq(count_str(nav, "<li><a href=\"/big/p"), 31, "%s", nav);
+    cr_assert(strstr(nav, "<li><a href=\"/big/p035/\">P035</a></li>"), "%s", nav);
+    cr_assert(strstr(nav, "<li><a href=\"/big/p050/\" aria-current=\"page\">P050</a></li>"),
+              "%s", nav);
+    cr_assert(strstr(nav, "<li><a href=\"/big/p065/\">P065</a></li>"), "%s", nav);
+    cr_assert(!strstr(nav, "/big/p034/") && !strstr(nav, "/big/p066/"), "%s", nav);
+    cr_assert(strstr(nav, "<li class=\"nav-more\"><a href=\"/big/\">34 more&hellip;</a></li>"),
+              "%s", nav);
+    cr_assert(strstr(nav, "<li class=\"nav-more\"><a href=\"/big/\">35 more&hellip;</a></li>"),
+              "%s", nav);
+
+    /* at the start: the first 31 and one link after them */
+    char *first = e2e_out_file(site, "big/p001/index.html");
+    nav = strstr(first, "<nav id=\"site-nav\"");
+    *strstr(nav, "</nav>") = '\0';
+    cr_assert_eq(count_str(nav, "<li><a href=\"/big/p"), 31, "%s", nav);
+    cr_assert_eq(count_str(nav, "nav-more"), 1, "%s", nav);
+    cr_assert(strstr(nav, ">69 more&hellip;</a>"), "%s", nav);
+}
