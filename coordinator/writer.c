@@ -17,6 +17,7 @@
 #include "shared/arena.h"
 #include "shared/fs.h"
 #include "shared/log.h"
+#include "shared/tmpl/env.h"
 #include "shared/strmap.h"
 
 typedef struct {
@@ -238,6 +239,26 @@ static int copy_resources(writer_t *w)
     return 0;
 }
 
+/* The embedded theme's stylesheet and script, under _bengal/ unless the
+ * site's static/ put a file of that name there (a site's own theme.css
+ * wins, silently: that is how it restyles the theme).  0, or -1 logged. */
+static int write_theme_assets(writer_t *w)
+{
+    for (const bf_tmpl_embed_t *e = bf_tmpl_theme_assets; e->name; e++) {
+        const char *dst = bf_arena_sprintf(w->arena, "%s/%s", BF_TMPL_THEME_ASSETS_DIR, e->name);
+        if (!dst || make_parents(w, dst) < 0)
+            return -1;
+        int fd = openat(w->dirfd, dst, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+        if (fd < 0 && errno == EEXIST)
+            continue;
+        if (fd < 0 || write(fd, e->src, e->len) != (ssize_t)e->len || close(fd) < 0) {
+            bf_log_at(BF_LOG_ERROR, dst, 0, 0, "cannot write: %s", strerror(errno));
+            return -1;
+        }
+    }
+    return 0;
+}
+
 /* KaTeX under its fixed names (coordinator/assets.h), when a page has
  * math.  0, or -1 after an I/O error (logged). */
 static int copy_katex(writer_t *w)
@@ -316,7 +337,7 @@ void bf_writer_main(const bf_writer_args_t *a)
                       strerror(errno));
         _exit(1);
     }
-    if (copy_katex(&w) < 0)
+    if (copy_katex(&w) < 0 || write_theme_assets(&w) < 0)
         _exit(1);
     if (publish(&w) < 0)
         _exit(1);

@@ -15,6 +15,8 @@
 #include <string.h>
 
 #include "shared/date.h"
+#include "shared/hash.h"
+#include "shared/tmpl/env.h"
 #include "shared/tmpl/rt.h"
 #include "worker/tmpl_ctx_impl.h"
 
@@ -436,6 +438,13 @@ static int site_attr(bf_tmpl_rt_t *rt, bf_tv_t self, const bf_tmpl_name_t *name,
         return ret(out, obj(c, K_SECTION, st->root_section));
     if (IS(name, "home"))
         return ret(out, obj(c, K_PAGE, st->home_page));
+    if (IS(name, "theme_css") || IS(name, "theme_js")) { /* the writer publishes them */
+        bool css = IS(name, "theme_css");
+        char *h = bf_arena_sprintf(bf_tmpl_rt_arena(rt), "%.*s/" BF_TMPL_THEME_ASSETS_DIR
+                                   "/theme.%s?v=%08x", (int)c->base_path_len, c->base_path,
+                                   css ? "css" : "js", css ? c->css_version : c->js_version);
+        return h ? ret(out, bf_tv_str(h, strlen(h))) : bf_tmpl_rt_oom(rt);
+    }
     if (IS(name, "katex")) { /* KaTeX's directory, when it is published */
         if (!(st->flags & BF_SNAP_SITE_KATEX))
             return ret(out, bf_tv_null());
@@ -516,6 +525,16 @@ static const bf_tmpl_class_t *const classes[K_COUNT] = {
     [K_PAGER] = &bf_tmpl_ctx_pager_class,
 };
 
+/* A short hash of an embedded theme asset, for its URL's ?v=: a new
+ * binary's stylesheet is fetched again, not taken from a browser cache. */
+static uint32_t asset_version(const char *name)
+{
+    for (const bf_tmpl_embed_t *e = bf_tmpl_theme_assets; e->name; e++)
+        if (strcmp(e->name, name) == 0)
+            return (uint32_t)bf_hash64(e->src, e->len);
+    return 0;
+}
+
 bf_tmpl_ctx_t *bf_tmpl_ctx_new(const bf_snap_t *snap, const bf_farm_summary_t *summaries)
 {
     bf_tmpl_ctx_t *c = calloc(1, sizeof *c);
@@ -544,6 +563,8 @@ bf_tmpl_ctx_t *bf_tmpl_ctx_new(const bf_snap_t *snap, const bf_farm_summary_t *s
     c->tags = bf_snap_taxonomy_named(snap, "tags");
     c->categories = bf_snap_taxonomy_named(snap, "categories");
     /* the pages the build makes come last (FORMAT.md §4.2) */
+    c->css_version = asset_version("theme.css");
+    c->js_version = asset_version("theme.js");
     c->search_page = BF_SNAP_NONE;
     for (uint32_t i = bf_snap_count(snap, BF_SNAP_T_PAGES); i-- > 0;) {
         uint8_t kind = bf_snap_page(snap, i)->kind;

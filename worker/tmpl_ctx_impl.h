@@ -70,6 +70,7 @@ struct bf_tmpl_ctx {
     size_t base_path_len;
     uint32_t tags, categories; /* taxonomy ids, NONE when absent */
     uint32_t search_page;      /* page id of kind SEARCH, or NONE */
+    uint32_t css_version, js_version; /* hashes of the theme's assets */
 };
 
 /* The class of id_list_t (tmpl_ctx.c). */

@@ -63,6 +63,14 @@ static char *page_of(const char *pub, const char *path)
     return html;
 }
 
+static size_t count_str(const char *s, const char *needle)
+{
+    size_t n = 0;
+    for (const char *p = s; (p = strstr(p, needle)) != NULL; p++)
+        n++;
+    return n;
+}
+
 #define HAS(html, s) cr_assert(strstr((html), (s)), "missing %s in:\n%s", (s), (html))
 
 static void assert_layout(const char *html)
@@ -73,10 +81,11 @@ static void assert_layout(const char *html)
     HAS(html, "<nav id=\"site-nav\" class=\"sidebar\" aria-label=\"Section\">");
     HAS(html, "<main id=\"content\" tabindex=\"-1\">");
     HAS(html, "<footer class=\"site-footer\">");
-    HAS(html, "@media (prefers-color-scheme: dark)");
-    /* nothing from another host but links in the content and menus */
-    cr_assert(!strstr(html, "<script src="), "%s", html);
-    cr_assert(!strstr(html, "<link rel=\"stylesheet\""), "%s", html);
+    /* one stylesheet and one script, the theme's own, from this site */
+    HAS(html, "<link rel=\"stylesheet\" href=\"/_bengal/theme.css?v=");
+    HAS(html, "<script src=\"/_bengal/theme.js?v=");
+    cr_assert_eq(count_str(html, "<link rel=\"stylesheet\""), 1, "%s", html);
+    cr_assert_eq(count_str(html, "<script src="), 1, "%s", html);
 }
 
 Test(theme, docs_site_builds_through_the_theme)
@@ -84,6 +93,10 @@ Test(theme, docs_site_builds_through_the_theme)
     char *pub = build_docs();
     char *page = page_of(pub, "docs/intro/index.html");
     assert_layout(page);
+    /* the stylesheet and the script, published once for every page */
+    char *css = page_of(pub, "_bengal/theme.css");
+    HAS(css, "@media (prefers-color-scheme: dark)");
+    HAS(page_of(pub, "_bengal/theme.js"), "index.json");
     HAS(page, "<title>Introduction | Example Docs</title>");
     /* main menu from site.menus.main, the current page marked */
     HAS(page, "<nav class=\"main-menu\" aria-label=\"Main\">");
@@ -146,14 +159,6 @@ Test(theme, list_pages)
 /* The sidebar of a section of 100 pages shows the 31 around the reader
  * (15 before, 15 after) and links the rest: the nav does not grow with
  * the section, so a site's size does not grow with its square. */
-static size_t count_str(const char *s, const char *needle)
-{
-    size_t n = 0;
-    for (const char *p = s; (p = strstr(p, needle)) != NULL; p++)
-        n++;
-    return n;
-}
-
 Test(theme, long_section_nav_is_a_window)
 {
     char *site = e2e_tmpdir();
@@ -190,4 +195,23 @@ Test(theme, long_section_nav_is_a_window)
     cr_assert_eq(count_str(nav, "<li><a href=\"/big/p"), 31, "%s", nav);
     cr_assert_eq(count_str(nav, "nav-more"), 1, "%s", nav);
     cr_assert(strstr(nav, ">69 more&hellip;</a>"), "%s", nav);
+}
+
+/* A site restyles the theme by giving its own static/_bengal/theme.css:
+ * that one is published, silently, and the theme's script still is. */
+Test(theme, site_stylesheet_replaces_the_theme_css)
+{
+    char *site = e2e_tmpdir();
+    cr_assert(mkdir(e2e_fmt("%s/content", site), 0755) == 0);
+    cr_assert(mkdir(e2e_fmt("%s/static", site), 0755) == 0);
+    cr_assert(mkdir(e2e_fmt("%s/static/_bengal", site), 0755) == 0);
+    e2e_write_str(e2e_fmt("%s/content/a.md", site), "# A\n");
+    e2e_write_str(e2e_fmt("%s/static/_bengal/theme.css", site), "body { color: red; }\n");
+    e2e_run_t r;
+    e2e_bf(&r, "--strict", "-q", site, NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert_eq(r.err_len, 0, "%s", r.err);
+    e2e_run_free(&r);
+    cr_assert_str_eq(e2e_out_file(site, "_bengal/theme.css"), "body { color: red; }\n");
+    HAS(e2e_out_file(site, "_bengal/theme.js"), "index.json");
 }

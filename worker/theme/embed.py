@@ -4,7 +4,9 @@
 Every *.html file under worker/theme/ becomes one entry of the table
 bf_tmpl_default_theme (shared/tmpl/env.h), named by its path relative to
 worker/theme/ ("base.html", "partials/lists.html"), in sorted order, with
-the file's bytes as a C string literal.  The output depends only on the
+the file's bytes as a C string literal.  The files of worker/theme/assets/
+(the stylesheet and the script, not templates) go to a second table,
+bf_tmpl_theme_assets, named by file name ("theme.css").  The output depends only on the
 files' names and contents, so running it twice gives the same file.
 
     python3 worker/theme/embed.py           rewrite shared/tmpl/embed.c
@@ -78,12 +80,26 @@ def templates():
     return sorted(found)
 
 
+def assets():
+    d = os.path.join(THEME, "assets")
+    return sorted(f for f in os.listdir(d) if not f.startswith(".")) if os.path.isdir(d) else []
+
+
+def entry(path, name) -> str:
+    with open(path, "rb") as fh:
+        data = fh.read()
+    return '    {"%s",\n%s,\n        %d},\n' % (name, c_literal(data), len(data))
+
+
 def generate() -> str:
     out = [HEADER]
     for name in templates():
-        with open(os.path.join(THEME, name), "rb") as fh:
-            data = fh.read()
-        out.append('    {"%s",\n%s,\n        %d},\n' % (name, c_literal(data), len(data)))
+        out.append(entry(os.path.join(THEME, name), name))
+    out.append("    {NULL, NULL, 0},\n};\n")
+    out.append("\n/* worker/theme/assets/: files published as they are. */\n"
+               "const bf_tmpl_embed_t bf_tmpl_theme_assets[] = {\n")
+    for name in assets():
+        out.append(entry(os.path.join(THEME, "assets", name), name))
     out.append("    {NULL, NULL, 0},\n};\n")
     return "".join(out)
 
