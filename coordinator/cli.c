@@ -318,7 +318,13 @@ static int write_snapshot(bf_site_t *s, bf_snap_t **snap, size_t *bytes, int *lo
     }
     if (lock_site(s, lock) < 0)
         return -1;
-    if (bf_freeze_site(s, tmp, bytes) < 0)
+    int frozen = bf_freeze_site(s, tmp, bytes);
+    /* The tables (and every page's body) are in the file now: give their
+     * memory back before the farm forks, rather than hold a copy of the
+     * site's text in the coordinator for the whole build. */
+    bf_snapw_free(s->snapw);
+    s->snapw = NULL;
+    if (frozen < 0)
         return -1;
     if (bf_snap_open(tmp, snap) < 0) {
         bf_log_error("internal error: the snapshot just written fails validation");
