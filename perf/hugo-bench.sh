@@ -15,8 +15,10 @@
 #
 # What is compared: a full build, from nothing cached, of the same pages at
 # the same URLs through equivalent templates.  perf/hugo/layouts is a port
-# of bengal-farm's embedded theme (worker/theme): same markup, same inline
-# stylesheet and scripts, and per page the same work: top bar with the main
+# of bengal-farm's embedded theme (worker/theme): same markup, the same
+# stylesheet and script files (worker/theme/assets, copied to static/), and
+# per page the same work (the sidebar shows the 31 entries around the
+# reader in a level of more than 40): top bar with the main
 # menu and its active item, left navigation tree of the current top-level
 # section (trail open, current page marked), breadcrumbs, table of contents
 # (h2-h4), date, reading time, tags, prev/next in the section, footer;
@@ -146,6 +148,10 @@ for d, dirs, files in os.walk(src):
 for f in os.listdir(os.path.join(tpl, "content")):
     shutil.copy(os.path.join(tpl, "content", f), os.path.join(hs, "content", f))
 shutil.copytree(os.path.join(tpl, "layouts"), os.path.join(hs, "layouts"))
+# The theme's stylesheet and script, as bengal-farm publishes them.
+os.makedirs(os.path.join(hs, "static", "_bengal"))
+for f in ("theme.css", "theme.js"):
+    shutil.copy(os.path.join("worker", "theme", "assets", f), os.path.join(hs, "static", "_bengal", f))
 PY
 
 hugo_cmd="$HUGO --quiet --clock $clock"
