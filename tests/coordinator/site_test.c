@@ -359,7 +359,8 @@ Test(site, waves_weigh_list_pages_by_their_pagers)
     put("bengal.yaml", "pagination:\n  per_page: 1\n");
     for (int i = 0; i < 100; i++) {
         snprintf(name, sizeof name, "content/p%03d.md", i);
-        put(name, i == 0 ? "---\ntags: [heavy, light1, light2]\n---\n" : "---\ntags: [heavy]\n---\n");
+        put(name, i == 0 ? "---\ntags: [heavy, light1, light2]\n---\n"
+                         : "---\ntags: [heavy]\n---\n");
     }
     bf_site_t *s = load(false, false);
     bf_wave_t *heavy = NULL, *light = NULL;

@@ -136,8 +136,9 @@ Test(bad, invalid_bytes_in_the_body)
     char *site = e2e_tmpdir();
     cr_assert(mkdir(e2e_fmt("%s/content", site), 0755) == 0);
     e2e_write_str(e2e_fmt("%s/content/a.md", site), "---\ntitle: A\n---\n\n# caf\xe9 menu\n");
-    e2e_run_t r = expect_failure(site, "^@/content/a\\.md:5:6: error: invalid UTF-8: content "
-                                       "files must be UTF-8 \\(convert it, e\\.g\\. with iconv\\)\n$",
+    e2e_run_t r = expect_failure(site,
+                                 "^@/content/a\\.md:5:6: error: invalid UTF-8: content files "
+                                 "must be UTF-8 \\(convert it, e\\.g\\. with iconv\\)\n$",
                                  0);
     e2e_run_free(&r);
     e2e_write_file(e2e_fmt("%s/content/a.md", site), "# Title\n\nab\0cd\n", 15);

@@ -101,5 +101,6 @@ Test(special_pages, site_template_overrides_the_theme)
               "<p>{{ page.kind }}: {{ page.title }} of {{ site.title }}</p>\n");
     build(site);
     char *nf = e2e_out_file(site, "404.html");
-    cr_assert_str_eq(nf, "<p>404: Page not found of Special</p>"); /* Jinja drops the final newline */
+    /* Jinja drops the final newline */
+    cr_assert_str_eq(nf, "<p>404: Page not found of Special</p>");
 }
