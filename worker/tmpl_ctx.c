@@ -562,9 +562,9 @@ bf_tmpl_ctx_t *bf_tmpl_ctx_new(const bf_snap_t *snap, const bf_farm_summary_t *s
     c->base_path_len = c->base_len - (size_t)(path - c->base);
     c->tags = bf_snap_taxonomy_named(snap, "tags");
     c->categories = bf_snap_taxonomy_named(snap, "categories");
-    /* the pages the build makes come last (FORMAT.md §4.2) */
     c->css_version = asset_version("theme.css");
     c->js_version = asset_version("theme.js");
+    /* the pages the build makes come last (FORMAT.md §4.2) */
     c->search_page = BF_SNAP_NONE;
     for (uint32_t i = bf_snap_count(snap, BF_SNAP_T_PAGES); i-- > 0;) {
         uint8_t kind = bf_snap_page(snap, i)->kind;
