@@ -1,5 +1,7 @@
 /* The embedded docs theme's script, published as /_bengal/theme.js:
-   the navigation toggle and the top bar's search box over index.json. */
+   the navigation toggle, the top bar's search box over index.json, the
+   search page's results (search.html) and the not-found page's search
+   link (404.html).  Each part runs only where its elements are. */
 (function () {
   var d = document;
   var btn = d.querySelector(".nav-toggle"), nav = d.getElementById("site-nav");
@@ -39,5 +41,68 @@
   var q0 = new URLSearchParams(location.search).get("q");
   if (q0 && !d.getElementById("search-page")) {
     input.value = q0; input.dispatchEvent(new Event("input"));
+  }
+})();
+
+/* The search page (search.html) */
+(function () {
+  var d = document, form = d.getElementById("search-page"),
+      input = d.getElementById("search-page-input"),
+      status = d.getElementById("search-page-status"),
+      out = d.getElementById("search-page-results"), index = null;
+  if (!form || !input) return;
+  function text(e) {
+    return [e.title, e.description, e.excerpt, (e.tags || []).join(" ")].join(" ").toLowerCase();
+  }
+  function show() {
+    var q = input.value.trim(), words = q.toLowerCase().split(/\s+/).filter(Boolean);
+    out.textContent = "";
+    if (!words.length) { status.textContent = ""; return; }
+    if (!index) { status.textContent = "Loading\u2026"; return; }
+    var hits = [];
+    for (var i = 0; i < index.length; i++) {
+      var e = index[i], all = text(e), title = (e.title || "").toLowerCase(), score = 0;
+      for (var k = 0; k < words.length && score >= 0; k++) {
+        if (all.indexOf(words[k]) < 0) score = -1;
+        else if (title.indexOf(words[k]) >= 0) score++;
+      }
+      if (score >= 0) hits.push({e: e, score: score, at: i});
+    }
+    hits.sort(function (a, b) { return b.score - a.score || a.at - b.at; });
+    status.textContent = hits.length + (hits.length === 1 ? " result" : " results") +
+                         " for \u201c" + q + "\u201d";
+    for (var j = 0; j < hits.length && j < 50; j++) {
+      var h = hits[j].e, li = d.createElement("li"), a = d.createElement("a"),
+          meta = d.createElement("small"), p = d.createElement("p");
+      a.href = h.url; a.textContent = h.title || h.url;
+      meta.textContent = [h.section, (h.tags || []).join(", ")].filter(Boolean).join(" \u00b7 ");
+      p.textContent = h.description || h.excerpt || "";
+      li.appendChild(a); li.appendChild(meta); li.appendChild(p); out.appendChild(li);
+    }
+  }
+  input.addEventListener("input", function () {
+    var url = new URL(location.href);
+    if (input.value.trim()) url.searchParams.set("q", input.value.trim());
+    else url.searchParams.delete("q");
+    history.replaceState(null, "", url);
+    show();
+  });
+  form.addEventListener("submit", function (e) { e.preventDefault(); show(); });
+  input.value = new URLSearchParams(location.search).get("q") || "";
+  fetch(form.getAttribute("data-index")).then(function (r) { return r.json(); })
+    .then(function (j) { index = j; show(); },
+          function () { status.textContent = "The search index could not be loaded."; });
+  input.focus();
+})();
+
+/* The not-found page (404.html) */
+(function () {
+  /* /docs/old-name/ -> search for "old name" */
+  var a = document.getElementById("not-found-search");
+  var words = location.pathname.split("/").filter(Boolean);
+  var last = (words.pop() || "").replace(/\.html?$/, "").replace(/[-_]+/g, " ").trim();
+  if (a && last && last !== "404") {
+    a.href += "?q=" + encodeURIComponent(last);
+    a.textContent = "Search for \u201c" + last + "\u201d";
   }
 })();
