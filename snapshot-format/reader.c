@@ -170,6 +170,14 @@ bf_snap_range_t bf_snap_page_terms_in(const bf_snap_t *s, const bf_snap_page_t *
     return (bf_snap_range_t){p->terms.off + a, n};
 }
 
+uint32_t bf_snap_content_pages(const bf_snap_t *s)
+{
+    uint32_t n = bf_snap_count(s, BF_SNAP_T_PAGES);
+    while (n && bf_snap_page(s, n - 1)->kind >= BF_SNAP_NOT_FOUND)
+        n--;
+    return n;
+}
+
 const char *bf_snap_kind_name(unsigned kind)
 {
     static const char *const names[BF_SNAP_KINDS] = {

@@ -53,6 +53,10 @@ uint32_t bf_snap_taxonomy_named(const bf_snap_t *s, const char *name);
  * taxonomy order, so they are contiguous); empty when none. */
 bf_snap_range_t bf_snap_page_terms_in(const bf_snap_t *s, const bf_snap_page_t *p, uint32_t tax);
 
+/* Pages [0, n) are the site's; [n, count) are those the build makes (the
+ * not-found and search pages), which come last (FORMAT.md 4.2). */
+uint32_t bf_snap_content_pages(const bf_snap_t *s);
+
 /* The name of a page kind, as templates see it (page.kind): "page",
  * "section", "home", "taxonomy", "term", "404", "search"; "unknown" past
  * them.  A static string. */

@@ -496,16 +496,6 @@ static int rfc3339(bf_buf_t *out, int64_t epoch, int32_t tz)
     return bf_buf_append(out, tmp, n);
 }
 
-/* Pages before the ones the build makes (404, search: last, FORMAT.md
- * §4.2), which no sitemap lists. */
-static uint32_t content_pages(const bf_render_t *r)
-{
-    uint32_t n = bf_snap_count(r->s, BF_SNAP_T_PAGES);
-    while (n && bf_snap_page(r->s, n - 1)->kind >= BF_SNAP_NOT_FOUND)
-        n--;
-    return n;
-}
-
 /*
  * sitemap.xml: one <urlset> while the site has at most sitemap_max URLs;
  * past that (the protocol's limit is 50,000) part 0 is a <sitemapindex>
@@ -513,7 +503,7 @@ static uint32_t content_pages(const bf_render_t *r)
  */
 static int sitemap(bf_render_t *r, unsigned part, bf_buf_t *out, const char **path)
 {
-    uint32_t n = content_pages(r), max = r->sitemap_max;
+    uint32_t n = bf_snap_content_pages(r->s), max = r->sitemap_max; /* no 404, search */
     uint32_t files = n <= max ? 0 : (n + max - 1) / max; /* 0: no index */
     if (part > files)
         return 1;

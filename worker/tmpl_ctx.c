@@ -564,15 +564,10 @@ bf_tmpl_ctx_t *bf_tmpl_ctx_new(const bf_snap_t *snap, const bf_farm_summary_t *s
     c->categories = bf_snap_taxonomy_named(snap, "categories");
     c->css_version = asset_version("theme.css");
     c->js_version = asset_version("theme.js");
-    /* the pages the build makes come last (FORMAT.md §4.2) */
     c->search_page = BF_SNAP_NONE;
-    for (uint32_t i = bf_snap_count(snap, BF_SNAP_T_PAGES); i-- > 0;) {
-        uint8_t kind = bf_snap_page(snap, i)->kind;
-        if (kind < BF_SNAP_NOT_FOUND)
-            break;
-        if (kind == BF_SNAP_SEARCH)
+    for (uint32_t i = bf_snap_content_pages(snap); i < bf_snap_count(snap, BF_SNAP_T_PAGES); i++)
+        if (bf_snap_page(snap, i)->kind == BF_SNAP_SEARCH)
             c->search_page = i;
-    }
     /* a content page took its place (content/search.md): it is the one */
     if (c->search_page == BF_SNAP_NONE && (c->site->flags & BF_SNAP_SITE_OUT_SEARCH))
         c->search_page = bf_snap_find_path(snap, "search", 6);
