@@ -42,7 +42,8 @@ static const char *const top_keys[] = {"title",    "baseurl",    "language",   "
                                        "markdown", "pagination", "taxonomies", "menus",
                                        "outputs",  "params",     "math",       NULL};
 static const char *const math_keys[] = {"katex_dir", NULL};
-static const char *const build_keys[] = {"output_dir", "pretty_urls", "max_file_size", NULL};
+static const char *const build_keys[] = {"output_dir", "pretty_urls", "max_file_size", "fsync",
+                                         NULL};
 static const char *const markdown_keys[] = {"unsafe", "toc_depth", "anchor_links", NULL};
 static const char *const pagination_keys[] = {"per_page", NULL};
 static const char *const outputs_keys[] = {"sitemap", "rss", "search", "llms", "robots", NULL};
@@ -471,6 +472,7 @@ static void load_tree(load_t *L, const bf_value_t *root)
     if ((b = section(L, root, "build", "build.", build_keys))) {
         load_output_dir(L, b);
         get_bool(L, b, "pretty_urls", "build.pretty_urls", &c->pretty_urls);
+        get_bool(L, b, "fsync", "build.fsync", &c->fsync);
         if (get_posint(L, b, "max_file_size", "build.max_file_size", SIZE_MAX, &n))
             c->max_file_size = (size_t)n;
     }
@@ -534,12 +536,13 @@ static char *site_path(bf_arena_t *a, const char *site_dir, const char *name)
     return bf_arena_sprintf(a, "%.*s/%s", (int)n, site_dir, name);
 }
 
-static bool file_exists(const char *path)
+/* name beneath the site root.  Other failures (EACCES, a symlink out of
+ * the site...) count as present: reading it will say why. */
+static bool file_exists(int root_fd, const char *name)
 {
     struct stat st;
 
-    /* Other failures (EACCES...) count as present: reading it will say why. */
-    return stat(path, &st) == 0 || (errno != ENOENT && errno != ENOTDIR);
+    return bf_fs_stat_at(root_fd, name, &st) == 0 || (errno != ENOENT && errno != ENOTDIR);
 }
 
 /* The site directory's own name, the title of a site without one. */
@@ -562,17 +565,18 @@ static const char *dir_title(bf_arena_t *a, const char *site_dir)
     return t;
 }
 
-/* Reads and parses path; *root stays NULL on failure (already logged). */
-static void read_config(load_t *L, const char *path, bf_value_t **root)
+/* Reads and parses name (beneath the site root, never through a symlink
+ * that leaves it); *root stays NULL on failure (already logged). */
+static void read_config(load_t *L, int root_fd, const char *name, bf_value_t **root)
 {
     bf_buf_t buf = BF_BUF_INIT;
     bf_yaml_keys_t *keys = NULL;
 
-    if (bf_fs_read_file(path, CONFIG_MAX_BYTES, &buf) < 0) {
+    if (bf_fs_read_file_at(root_fd, name, CONFIG_MAX_BYTES, &buf) < 0) {
         if (errno == EFBIG)
             cfg_error(L, NULL, "config file is larger than 16 MiB");
         else
-            cfg_error(L, NULL, "cannot read the config file: %s", strerror(errno));
+            cfg_error(L, NULL, "cannot read the config file: %s", bf_fs_beneath_why(errno));
         goto out;
     }
     if (bf_yaml_parse_keys(L->a, L->file, buf.data ? buf.data : "", buf.len, 1, NULL, root, &keys) <
@@ -586,7 +590,7 @@ out:
     bf_buf_free(&buf);
 }
 
-int bf_config_load(bf_arena_t *a, const char *site_dir, bf_config_t *out)
+int bf_config_load(bf_arena_t *a, int root_fd, const char *site_dir, bf_config_t *out)
 {
     load_t L = {.a = a, .cfg = out};
     char *yaml = site_path(a, site_dir, "bengal.yaml");
@@ -600,20 +604,20 @@ int bf_config_load(bf_arena_t *a, const char *site_dir, bf_config_t *out)
         oom(&L);
         return -1;
     }
-    if (file_exists(toml)) {
+    if (file_exists(root_fd, "bengal.toml")) {
         bf_log_at(BF_LOG_ERROR, toml, 0, 0,
                   "TOML is not supported; write the config as bengal.yaml");
         L.bad = true;
     }
-    has_yaml = file_exists(yaml);
-    has_yml = file_exists(yml);
+    has_yaml = file_exists(root_fd, "bengal.yaml");
+    has_yml = file_exists(root_fd, "bengal.yml");
     if (has_yaml && has_yml) {
         bf_log_at(BF_LOG_ERROR, NULL, 0, 0, "both \"%s\" and \"%s\" exist; keep only one of them",
                   yaml, yml);
         L.bad = true;
     } else if (has_yaml || has_yml) {
         L.file = out->file = has_yaml ? yaml : yml;
-        read_config(&L, L.file, &root);
+        read_config(&L, root_fd, has_yaml ? "bengal.yaml" : "bengal.yml", &root);
     }
     if (root && root->kind == BF_VAL_MAP) {
         out->root = root;

@@ -8,7 +8,7 @@
  * not supported; write the config as bengal.yaml".
  *
  * Known keys (defaults): title [dir name], baseurl [""], language [en],
- * build.output_dir [public], build.pretty_urls [true],
+ * build.output_dir [public], build.pretty_urls [true], build.fsync [false],
  * build.max_file_size [16 MiB, bytes], markdown.unsafe [false],
  * markdown.toc_depth ["2-4", or a single "3"], markdown.anchor_links
  * [false], pagination.per_page [10, >= 1],
@@ -54,6 +54,7 @@ typedef struct {
     bf_value_t *root;       /* whole config map (an empty map if no file) */
     const char *title, *baseurl, *language, *output_dir;
     bool pretty_urls, md_unsafe, anchor_links;
+    bool fsync;             /* build.fsync: sync the output before publishing */
     unsigned toc_min, toc_max; /* 1 <= min <= max <= 6 */
     unsigned per_page;
     size_t max_file_size;
@@ -66,8 +67,12 @@ typedef struct {
                               relative paths are relative to the site */
 } bf_config_t;
 
-/* site_dir: the site root.  Logs every problem found (warnings and all
- * errors, not just the first) and returns -1 if there was an error. */
-int bf_config_load(bf_arena_t *a, const char *site_dir, bf_config_t *out);
+/* root_fd: the site directory, open; the config files are looked up and
+ * read beneath it (shared/fs.h: a bengal.yaml that is a symlink leaving
+ * the site is an error, not read).  site_dir: the same directory as the
+ * user named it, for messages and the default title.  Logs every problem
+ * found (warnings and all errors, not just the first) and returns -1 if
+ * there was an error. */
+int bf_config_load(bf_arena_t *a, int root_fd, const char *site_dir, bf_config_t *out);
 
 #endif

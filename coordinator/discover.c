@@ -3,8 +3,13 @@
  *
  * The walk is depth-first with names sorted by strcmp, so the tree (and
  * everything derived from it) is the same whatever order readdir returns.
- * Paths are handled site-relative ("content/docs/a.md") and joined to the
- * site directory only for system calls and messages.
+ * Paths are handled site-relative ("content/docs/a.md"): every open is
+ * bf_fs_open_beneath() of that path under the site's root_fd, so a
+ * symlinked content/ or intermediate directory that leaves the site is
+ * refused by the kernel at the moment of the open, whatever was checked
+ * before.  The realpath() check in stat_entry() only words the message
+ * ("symlink points outside the site root (to ...)"); it is not what keeps
+ * the build inside.  Paths are joined to the site directory for messages.
  */
 #include "coordinator/discover.h"
 
@@ -75,7 +80,7 @@ bf_section_t *bf_section_new(bf_site_t *s, bf_section_t *parent, const char *nam
     return sec;
 }
 
-/* Full path for system calls: site_dir/rel. */
+/* Full path for realpath(), which has no *at form: site_dir/rel. */
 static const char *full_path(walk_t *w, const char *rel)
 {
     return bf_arena_sprintf(w->s->arena, "%s/%s", w->s->opts.site_dir, rel);
@@ -91,23 +96,27 @@ static int cmp_entries(const void *a, const void *b)
     return strcmp(((const entry_t *)a)->name, ((const entry_t *)b)->name);
 }
 
-/* Sorted, non-hidden entries of a directory; NULL + n 0 for an empty one. */
+/* Sorted, non-hidden entries of a directory; NULL + n 0 for an empty one.
+ * A name that is not UTF-8 is reported and left out: it would become a
+ * URL or a resource path in the snapshot, which holds only UTF-8. */
 static entry_t *list_dir(walk_t *w, const char *rel, size_t *n)
 {
     bf_site_t *s = w->s;
-    DIR *d = opendir(full_path(w, rel));
+    DIR *d = bf_fs_opendir_at(s->root_fd, rel);
     entry_t *v = NULL;
     size_t cap = 0;
     *n = 0;
     if (!d) {
         bf_log_at(BF_LOG_ERROR, bf_site_disp(s, rel), 0, 0, "cannot read directory: %s",
-                  strerror(errno));
+                  bf_fs_beneath_why(errno));
         return NULL;
     }
     struct dirent *e;
     while ((e = readdir(d)) != NULL) {
         if (e->d_name[0] == '.')
             continue; /* hidden, "." and ".." */
+        if (!bf_site_name_ok(s, rel, e->d_name))
+            continue;
         if (*n == cap) {
             entry_t *nv = bf_arena_alloc(s->arena, (cap ? cap * 2 : 32) * sizeof(*nv));
             if (!nv) {
@@ -136,9 +145,11 @@ static entry_t *list_dir(walk_t *w, const char *rel, size_t *n)
 
 /*
  * stat() with the symlink policy: a link must resolve inside the site
- * root.  A plain file (d_type DT_REG) needs no stat: its size is checked
- * as it is read.  Returns 0 with *st describing the target, 1 to skip the entry
- * silently, -1 after reporting an error.
+ * root, through relative links only (an absolute one breaks when the site
+ * moves, and bf_fs_open_beneath refuses it).  A plain file (d_type
+ * DT_REG) needs no stat: its size is checked as it is read.  Returns 0
+ * with *st describing the target, 1 to skip the entry silently, -1 after
+ * reporting an error.
  */
 static int stat_entry(walk_t *w, const char *rel, unsigned char type, struct stat *st)
 {
@@ -147,15 +158,16 @@ static int stat_entry(walk_t *w, const char *rel, unsigned char type, struct sta
         st->st_mode = S_IFREG;
         return 0;
     }
-    const char *full = full_path(w, rel);
+    int root = w->s->root_fd;
     const char *disp = bf_site_disp(w->s, rel);
-    if (lstat(full, st) < 0) {
+    if (fstatat(root, rel, st, AT_SYMLINK_NOFOLLOW) < 0) {
         bf_log_at(BF_LOG_ERROR, disp, 0, 0, "cannot stat: %s", strerror(errno));
         return -1;
     }
     if (S_ISLNK(st->st_mode)) {
-        char real[PATH_MAX];
-        if (!realpath(full, real)) {
+        const char *full = full_path(w, rel);
+        char real[PATH_MAX], target[PATH_MAX];
+        if (!full || !realpath(full, real)) {
             bf_log_at(BF_LOG_ERROR, disp, 0, 0, "broken symlink: %s", strerror(errno));
             return -1;
         }
@@ -166,8 +178,16 @@ static int stat_entry(walk_t *w, const char *rel, unsigned char type, struct sta
                       "copy the file into the site instead", real);
             return -1;
         }
-        if (stat(full, st) < 0) {
-            bf_log_at(BF_LOG_ERROR, disp, 0, 0, "cannot stat: %s", strerror(errno));
+        ssize_t tn = readlinkat(root, rel, target, sizeof target - 1);
+        if (tn > 0 && target[0] == '/') {
+            target[tn] = '\0';
+            bf_log_at(BF_LOG_ERROR, disp, 0, 0,
+                      "absolute symlink (to \"%s\"); make it relative, e.g. with ln -sr, "
+                      "so that the site can move", target);
+            return -1;
+        }
+        if (bf_fs_stat_at(root, rel, st) < 0) {
+            bf_log_at(BF_LOG_ERROR, disp, 0, 0, "cannot stat: %s", bf_fs_beneath_why(errno));
             return -1;
         }
     }
@@ -256,13 +276,13 @@ static int load_page(walk_t *w, bf_page_t *p, const char *rel)
     const char *disp = bf_site_disp(s, rel);
     size_t max = s->config.max_file_size;
     bf_buf_reset(&w->text);
-    if (bf_fs_read_file(full_path(w, rel), max, &w->text) < 0) {
+    if (bf_fs_read_file_at(s->root_fd, rel, max, &w->text) < 0) {
         if (errno == EFBIG)
             bf_log_at(BF_LOG_ERROR, disp, 0, 0,
                       "file is larger than the limit of %zu bytes "
                       "(raise build.max_file_size to allow it)", max);
         else
-            bf_log_at(BF_LOG_ERROR, disp, 0, 0, "cannot read: %s", strerror(errno));
+            bf_log_at(BF_LOG_ERROR, disp, 0, 0, "cannot read: %s", bf_fs_beneath_why(errno));
         return -1;
     }
     const char *text = w->text.data ? w->text.data : "";
@@ -345,7 +365,7 @@ static int visit_dir(walk_t *w, bf_section_t *sec, const char *name, const char 
     struct stat ist;
     if (!index_rel)
         return -1;
-    if (stat(full_path(w, index_rel), &ist) == 0 && S_ISREG(ist.st_mode)) {
+    if (bf_fs_stat_at(s->root_fd, index_rel, &ist) == 0 && S_ISREG(ist.st_mode)) {
         /* A page that fails to load is reported and left out of the tree:
          * the build fails, and nothing downstream sees half a page. */
         bf_page_t *p = bf_page_new(s, BF_SNAP_PAGE, sec);
@@ -429,7 +449,13 @@ int bf_discover(bf_site_t *s)
     if (w->root_len == 1) /* the site is "/": everything is inside */
         w->root_len = 0;
     struct stat st;
-    if (stat(full_path(w, "content"), &st) < 0 || !S_ISDIR(st.st_mode)) {
+    int found = bf_fs_stat_at(s->root_fd, "content", &st);
+    if (found < 0 && errno != ENOENT && errno != ENOTDIR) {
+        bf_log_at(BF_LOG_ERROR, bf_site_disp(s, "content"), 0, 0, "cannot read directory: %s",
+                  bf_fs_beneath_why(errno));
+        goto done;
+    }
+    if (found < 0 || !S_ISDIR(st.st_mode)) {
         bf_log_at(BF_LOG_ERROR, bf_site_disp(s, "content"), 0, 0,
                   "no content directory: a site keeps its markdown in content/");
         goto done;

@@ -4,24 +4,32 @@
 #include "coordinator/plan.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "shared/fs.h"
 #include "shared/log.h"
 #include "shared/strmap.h"
 #include "shared/tmpl/env.h"
 
 /* Names of the templates in SITE/templates/ (two levels deep, as
- * "docs/single.html"); bf_plan_site adds the embedded theme's. */
+ * "docs/single.html"); bf_plan_site adds the embedded theme's.  Read
+ * beneath the site root: a templates/ that is a symlink out of the site
+ * is an error here; below it, entries that cannot be listed (files, links
+ * out) are left to the template compiler, which names each one. */
 static int scan_templates(bf_site_t *s, bf_strmap_t *names, const char *sub, int depth)
 {
-    const char *dir = sub ? bf_arena_sprintf(s->arena, "%s/templates/%s", s->opts.site_dir, sub)
-                          : bf_arena_sprintf(s->arena, "%s/templates", s->opts.site_dir);
-    DIR *d = dir ? opendir(dir) : NULL;
+    const char *dir = sub ? bf_arena_sprintf(s->arena, "templates/%s", sub) : "templates";
+    DIR *d = dir ? bf_fs_opendir_at(s->root_fd, dir) : NULL;
     struct dirent *e;
-    if (!d)
+    if (!d) {
+        if (dir && !sub && errno != ENOENT && errno != ENOTDIR)
+            bf_log_at(BF_LOG_ERROR, bf_site_disp(s, dir), 0, 0, "cannot read directory: %s",
+                      bf_fs_beneath_why(errno));
         return dir ? 0 : -1;
+    }
     int rc = 0;
     while (rc == 0 && (e = readdir(d)) != NULL) {
         if (e->d_name[0] == '.')
@@ -227,9 +235,14 @@ static void check_named(bf_site_t *s, const bf_strmap_t *names, const bf_page_t 
     struct stat st;
     if (bf_strmap_get(names, t, strlen(t)))
         return;
-    const char *path = bf_arena_sprintf(s->arena, "%s/templates/%s", s->opts.site_dir, t);
-    if (!path || (stat(path, &st) == 0 && S_ISREG(st.st_mode)))
+    const char *rel = bf_arena_sprintf(s->arena, "templates/%s", t);
+    if (!rel)
         return;
+    int found = bf_path_check(t, strlen(t), NULL) == 0 ? bf_fs_stat_at(s->root_fd, rel, &st) : -1;
+    if (found == 0 && S_ISREG(st.st_mode))
+        return;
+    if (found < 0 && (errno == EXDEV || errno == ELOOP || errno == EACCES))
+        return; /* there, but refused: the template compiler says why */
     const bf_value_t *v = bf_value_get(p->meta, "template");
     bf_site_error_at(s, p->source, v ? v : bf_value_get(p->meta, "layout"),
                      "template \"%s\" is neither in templates/ nor in the theme", t);

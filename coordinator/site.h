@@ -120,6 +120,10 @@ typedef struct {
 
 typedef struct {
     bf_arena_t *arena;
+    int root_fd;              /* the site directory, opened once by
+                                 bf_site_load; every read of the site goes
+                                 beneath it (shared/fs.h), so nothing is
+                                 read through a symlink that leaves it */
     bf_snapw_t *snapw;        /* the snapshot being built: bodies go there
                                  as files are read, never copied twice */
     bf_site_opts_t opts;
@@ -143,6 +147,12 @@ typedef struct {
 /* "site/content/a.md" for messages: rel prefixed by the site directory as
  * the user gave it ("content/a.md" when that was "."). Arena string. */
 const char *bf_site_disp(bf_site_t *s, const char *rel);
+
+/* true if name, an entry of the site directory dir (site-relative), is
+ * valid UTF-8; else reports "dir/name: error: the file name is not valid
+ * UTF-8; rename it" (invalid bytes shown as \xNN) and returns false.
+ * Every name that reaches the snapshot must be UTF-8 (FORMAT.md 6). */
+bool bf_site_name_ok(bf_site_t *s, const char *dir, const char *name);
 
 /* Reports an error at a value's position (v may be NULL) in the file rel
  * (site-relative); counted in bf_ctx.n_errors like every error. */

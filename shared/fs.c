@@ -6,6 +6,11 @@
  * bf_path_join, which applies it), so that no content can name a file
  * outside the output directory.
  *
+ * Reads of the site go through bf_fs_open_beneath(): one place decides
+ * what "inside the site" means, and the kernel (openat2) enforces it at
+ * the moment of the open, so a symlink swapped in after a check cannot
+ * lead the build out.
+ *
  * Nothing here logs and nothing keeps state.  On failure errno is the one
  * the caller should report; cleanup paths save and restore it.
  */
@@ -14,10 +19,13 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -126,10 +134,10 @@ int bf_fs_mkdir_p(const char *path, mode_t mode)
     return 0;
 }
 
-/* Opens a new file "<path>.tmp.XXXXXX" with O_EXCL.  Done by hand rather
- * than with mkstemp so that the file gets 0666 minus the umask, not 0600:
- * the result is published to a web server. */
-static int open_temp(const char *path, char *tmp, size_t cap)
+/* Opens a new file "<name>.tmp.XXXXXX" in dirfd with O_EXCL.  Done by
+ * hand rather than with mkstemp so that the file gets 0666 minus the
+ * umask, not 0600: the result is published to a web server. */
+static int open_temp(int dirfd, const char *name, char *tmp, size_t cap)
 {
     static const char digits[] =
         "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
@@ -139,7 +147,7 @@ static int open_temp(const char *path, char *tmp, size_t cap)
                  ((uint64_t)getpid() << 40) ^ (uint64_t)(uintptr_t)tmp;
 
     for (int attempt = 0; attempt < 100; attempt++) {
-        int n = snprintf(tmp, cap, "%s.tmp.XXXXXX", path);
+        int n = snprintf(tmp, cap, "%s.tmp.XXXXXX", name);
         if (n < 0 || (size_t)n >= cap) {
             errno = ENAMETOOLONG;
             return -1;
@@ -148,7 +156,7 @@ static int open_temp(const char *path, char *tmp, size_t cap)
             x = x * 6364136223846793005ULL + 1442695040888963407ULL;
             tmp[n - 6 + k] = digits[(x >> 33) % (sizeof digits - 1)];
         }
-        int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        int fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
         if (fd >= 0 || errno != EEXIST)
             return fd;
     }
@@ -172,42 +180,52 @@ static int write_all(int fd, const void *data, size_t len)
     return 0;
 }
 
-/* fsync of the directory holding path, so that the rename is durable. */
-static int sync_parent(const char *path)
-{
-    char dir[BF_PATH_MAX];
-    const char *slash = strrchr(path, '/');
-    if (!slash) {
-        strcpy(dir, ".");
-    } else {
-        size_t n = slash == path ? 1 : (size_t)(slash - path);
-        memcpy(dir, path, n);
-        dir[n] = '\0';
-    }
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0)
-        return -1;
-    int rc = fsync(fd);
-    int saved = errno;
-    close(fd);
-    errno = saved;
-    return rc;
-}
-
 int bf_fs_write_atomic(const char *path, const void *data, size_t len, int do_sync)
 {
     struct iovec iov = {.iov_base = (void *)data, .iov_len = len};
     return bf_fs_write_atomic_iov(path, &iov, 1, do_sync);
 }
 
+/* The path-based form is the _at one on the parent directory, so that
+ * there is one implementation of "write beside, fsync, rename". */
 int bf_fs_write_atomic_iov(const char *path, const struct iovec *iov, size_t n, int do_sync)
 {
-    char tmp[BF_PATH_MAX];
-    if (strlen(path) >= BF_PATH_MAX) {
+    char dir[BF_PATH_MAX];
+    size_t len = strlen(path);
+    if (len >= BF_PATH_MAX) {
         errno = ENAMETOOLONG;
         return -1;
     }
-    int fd = open_temp(path, tmp, sizeof tmp);
+    const char *slash = strrchr(path, '/');
+    const char *name = slash ? slash + 1 : path;
+    if (!slash) {
+        strcpy(dir, ".");
+    } else {
+        size_t dn = slash == path ? 1 : (size_t)(slash - path);
+        memcpy(dir, path, dn);
+        dir[dn] = '\0';
+    }
+    /* fsync needs a real descriptor; renameat is content with O_PATH,
+     * which needs no read permission on the directory. */
+    int dfd = open(dir, (do_sync ? O_RDONLY : O_PATH) | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0)
+        return -1;
+    int rc = bf_fs_write_atomic_at(dfd, name, iov, n, do_sync);
+    int saved = errno;
+    close(dfd);
+    errno = saved;
+    return rc;
+}
+
+int bf_fs_write_atomic_at(int dirfd, const char *name, const struct iovec *iov, size_t n,
+                          int do_sync)
+{
+    char tmp[BF_PATH_MAX];
+    if (!*name || strchr(name, '/') || strcmp(name, ".") == 0 || strcmp(name, "..") == 0) {
+        errno = EINVAL;
+        return -1;
+    }
+    int fd = open_temp(dirfd, name, tmp, sizeof tmp);
     if (fd < 0)
         return -1;
 
@@ -220,9 +238,9 @@ int bf_fs_write_atomic_iov(const char *path, const struct iovec *iov, size_t n, 
     fd = -1;
     if (rc < 0)
         goto fail;
-    if (rename(tmp, path) < 0)
+    if (renameat(dirfd, tmp, dirfd, name) < 0)
         goto fail;
-    if (do_sync && sync_parent(path) < 0)
+    if (do_sync && fsync(dirfd) < 0)
         return -1; /* the new content is in place, only durability is unsure */
     return 0;
 
@@ -230,18 +248,15 @@ fail:;
     int saved = errno;
     if (fd >= 0)
         close(fd);
-    unlink(tmp);
+    unlinkat(dirfd, tmp, 0);
     errno = saved;
     return -1;
 }
 
-int bf_fs_read_file(const char *path, size_t max, bf_buf_t *out)
+/* Appends what fd holds to out; closes fd, also on error. */
+static int read_fd(int fd, size_t max, bf_buf_t *out)
 {
     size_t old_len = out->len;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return -1;
-
     struct stat st;
     if (fstat(fd, &st) < 0)
         goto fail;
@@ -289,6 +304,18 @@ fail:;
     bf_buf_truncate(out, old_len);
     errno = saved;
     return -1;
+}
+
+int bf_fs_read_file(const char *path, size_t max, bf_buf_t *out)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    return fd < 0 ? -1 : read_fd(fd, max, out);
+}
+
+int bf_fs_read_file_at(int dirfd, const char *rel, size_t max, bf_buf_t *out)
+{
+    int fd = bf_fs_open_beneath(dirfd, rel, O_RDONLY, 0);
+    return fd < 0 ? -1 : read_fd(fd, max, out);
 }
 
 /* Removes name (relative to parent) and, if it is a directory, everything
@@ -345,4 +372,177 @@ int bf_fs_remove_tree(const char *path)
         return -1;
     }
     return remove_at(AT_FDCWD, path);
+}
+
+/* ---- opening beneath a directory ---- */
+
+/* Is the component s[0..n) ".."? */
+static bool is_dotdot(const char *s, size_t n)
+{
+    return n == 2 && s[0] == '.' && s[1] == '.';
+}
+
+/* EXDEV for an absolute rel or a ".." component: both would name
+ * something outside dirfd (or, for "a/../b", something a clean path
+ * names without the detour).  0 otherwise. */
+static int lexically_beneath(const char *rel)
+{
+    if (rel[0] == '/') {
+        errno = EXDEV;
+        return -1;
+    }
+    for (const char *p = rel; *p;) {
+        size_t n = strcspn(p, "/");
+        if (is_dotdot(p, n)) {
+            errno = EXDEV;
+            return -1;
+        }
+        p += n;
+        p += *p == '/';
+    }
+    return 0;
+}
+
+int bf_fs_open_beneath_walk(int dirfd, const char *rel, int flags, mode_t mode)
+{
+    char buf[BF_PATH_MAX];
+    size_t len = strlen(rel);
+    if (lexically_beneath(rel) < 0)
+        return -1;
+    if (len >= sizeof buf) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    memcpy(buf, rel, len + 1);
+
+    /* cur is dirfd (not ours) or a directory we opened on the way. */
+    int cur = dirfd, fd = -1;
+    char *p = buf;
+    for (;;) {
+        while (*p == '/')
+            p++;
+        char *end = p + strcspn(p, "/");
+        char *next = end;
+        while (*next == '/')
+            next++;
+        bool last = *next == '\0';
+        bool dir_wanted = *end == '/'; /* "a/" must be a directory */
+        *end = '\0';
+        if (*p == '\0' || strcmp(p, ".") == 0) {
+            if (last) {
+                fd = openat(cur, ".", flags | O_CLOEXEC, mode);
+                break;
+            }
+            p = next;
+            continue;
+        }
+        if (!last) {
+            /* O_PATH | O_NOFOLLOW opens a symlink itself rather than
+             * failing, so fstat can tell a link (ELOOP) from a file on the
+             * way (ENOTDIR). */
+            fd = openat(cur, p, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+        } else {
+            fd = openat(cur, p, flags | (dir_wanted ? O_DIRECTORY : 0) | O_NOFOLLOW | O_CLOEXEC,
+                        mode);
+            if (fd < 0 && errno == ENOTDIR) {
+                /* O_DIRECTORY | O_NOFOLLOW on a symlink says ENOTDIR. */
+                struct stat st;
+                if (fstatat(cur, p, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
+                    errno = ELOOP;
+            }
+        }
+        if (fd >= 0 && (!last || (flags & O_PATH))) {
+            struct stat st;
+            int err = 0;
+            if (fstat(fd, &st) < 0)
+                err = errno;
+            else if (S_ISLNK(st.st_mode))
+                err = ELOOP;
+            else if (!last && !S_ISDIR(st.st_mode))
+                err = ENOTDIR;
+            if (err) {
+                close(fd);
+                fd = -1;
+                errno = err;
+            }
+        }
+        if (last || fd < 0)
+            break;
+        if (cur != dirfd)
+            close(cur);
+        cur = fd;
+        fd = -1;
+        p = next;
+    }
+    if (cur != dirfd) {
+        int saved = errno;
+        close(cur);
+        errno = saved;
+    }
+    return fd;
+}
+
+int bf_fs_open_beneath(int dirfd, const char *rel, int flags, mode_t mode)
+{
+    if (lexically_beneath(rel) < 0)
+        return -1;
+    if (!*rel)
+        rel = ".";
+    struct open_how how = {
+        .flags = (uint64_t)(unsigned)(flags | O_CLOEXEC),
+        /* openat2 refuses a mode without O_CREAT / O_TMPFILE. */
+        .mode = (flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE ? mode : 0,
+        .resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
+    };
+    /* EAGAIN: a rename or mount raced with a ".." step; the kernel asks
+     * for a retry rather than guess. */
+    for (int attempt = 0; attempt < 8; attempt++) {
+        long fd = syscall(SYS_openat2, dirfd, rel, &how, sizeof how);
+        if (fd >= 0)
+            return (int)fd;
+        if (errno == ENOSYS || errno == EPERM) {
+            /* EPERM is also what a seccomp filter says; a real permission
+             * problem comes back from the walk as EACCES or EPERM again. */
+            return bf_fs_open_beneath_walk(dirfd, rel, flags, mode);
+        }
+        if (errno != EAGAIN)
+            return -1;
+    }
+    return -1;
+}
+
+const char *bf_fs_beneath_why(int err)
+{
+    if (err == EXDEV)
+        return "a symlink on the path leads outside the site, or is absolute";
+    if (err == ELOOP)
+        return "a symlink on the path loops, or symlinks cannot be checked on this system "
+               "(no openat2)";
+    return strerror(err);
+}
+
+DIR *bf_fs_opendir_at(int dirfd, const char *rel)
+{
+    int fd = bf_fs_open_beneath(dirfd, rel, O_RDONLY | O_DIRECTORY, 0);
+    if (fd < 0)
+        return NULL;
+    DIR *d = fdopendir(fd);
+    if (!d) {
+        int saved = errno;
+        close(fd);
+        errno = saved;
+    }
+    return d;
+}
+
+int bf_fs_stat_at(int dirfd, const char *rel, struct stat *st)
+{
+    int fd = bf_fs_open_beneath(dirfd, rel, O_PATH, 0);
+    if (fd < 0)
+        return -1;
+    int rc = fstat(fd, st);
+    int saved = errno;
+    close(fd);
+    errno = saved;
+    return rc;
 }

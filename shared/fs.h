@@ -8,15 +8,24 @@
  * component, no empty component ("a//b"), no backslash, and is at most
  * BF_PATH_MAX - 1 bytes.
  *
+ * Reading a site goes through one resolution rule too:
+ * bf_fs_open_beneath() and the *_at functions built on it open a path
+ * relative to a directory descriptor (the site root) and refuse to leave
+ * it, whatever the symlinks on the way say.  A symlink that stays inside
+ * (content/b.md -> a.md, or -> ../shared/a.md) is followed.
+ *
  * Errors: functions return 0, or -1 with errno set (EINVAL for a path that
- * breaks the rule, ENAMETOOLONG, EFBIG for a file over the size limit, or
- * the errno of the failing system call).  They do not log: the caller knows
- * which file the user should hear about.
+ * breaks the rule, ENAMETOOLONG, EFBIG for a file over the size limit,
+ * EXDEV and ELOOP for a path refused by bf_fs_open_beneath, or the errno
+ * of the failing system call).  They do not log: the caller knows which
+ * file the user should hear about.
  */
 #ifndef BF_SHARED_FS_H
 #define BF_SHARED_FS_H
 
+#include <dirent.h>
 #include <stddef.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/uio.h>
 
@@ -51,5 +60,52 @@ int bf_fs_read_file(const char *path, size_t max, bf_buf_t *out);
 
 /* rm -rf, not following symlinks; a missing path is success. */
 int bf_fs_remove_tree(const char *path);
+
+/*
+ * Opens rel beneath the directory dirfd: openat(dirfd, rel, flags, mode),
+ * except that the path may not leave dirfd.  openat2(2) with
+ * RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS does the resolution: a ".."
+ * that climbs above dirfd, an absolute rel, an absolute symlink (even one
+ * that points back inside: the site must be movable) and a relative
+ * symlink that resolves outside all fail with EXDEV.  Symlinks that stay
+ * inside are followed, the last component too unless flags has
+ * O_NOFOLLOW.  A ".." component in rel itself is EXDEV even when it would
+ * stay inside: callers pass clean site-relative paths.  "" and "." open
+ * dirfd itself.  O_CLOEXEC is always added; mode is used with O_CREAT.
+ *
+ * Where openat2 is missing (Linux before 5.6: ENOSYS) or filtered
+ * (seccomp: EPERM), it falls back to bf_fs_open_beneath_walk().
+ *
+ * Returns the new descriptor, or -1 with errno: EXDEV (leaves dirfd),
+ * ELOOP (a symlink loop; in the fallback, any symlink), EAGAIN (a rename
+ * raced with the lookup several times in a row), or openat's errors.
+ */
+int bf_fs_open_beneath(int dirfd, const char *rel, int flags, mode_t mode);
+/* The fallback, exposed so that tests can run it on any kernel: walks rel
+ * one component at a time with O_NOFOLLOW and refuses every symlink
+ * (ELOOP), inside or not, and every ".." and absolute rel (EXDEV). */
+int bf_fs_open_beneath_walk(int dirfd, const char *rel, int flags, mode_t mode);
+
+/* What a failed beneath-open means, for the user, as the end of "cannot
+ * read: %s": "a symlink on the path leads outside the site, or is
+ * absolute" for EXDEV, a symlink loop (or, without openat2, a symlink at
+ * all) for ELOOP, and strerror(err) for anything else.  Static strings. */
+const char *bf_fs_beneath_why(int err);
+
+/* bf_fs_read_file() of rel beneath dirfd. */
+int bf_fs_read_file_at(int dirfd, const char *rel, size_t max, bf_buf_t *out);
+/* opendir() of rel beneath dirfd; the DIR owns the descriptor it opened
+ * (closedir closes it).  NULL with errno as for bf_fs_open_beneath. */
+DIR *bf_fs_opendir_at(int dirfd, const char *rel);
+/* stat() of rel beneath dirfd: the target's, symlinks (inside) followed. */
+int bf_fs_stat_at(int dirfd, const char *rel, struct stat *st);
+
+/* bf_fs_write_atomic_iov() of the file name in the directory dirfd: name
+ * is one component (no '/', not "." or "..": else EINVAL).  The temporary
+ * is made with O_EXCL | O_NOFOLLOW beside it and renamed over name, so a
+ * symlink already at name is replaced, never written through.  do_sync
+ * also fsyncs dirfd, which must then not be an O_PATH descriptor. */
+int bf_fs_write_atomic_at(int dirfd, const char *name, const struct iovec *iov, size_t n,
+                          int do_sync);
 
 #endif

@@ -8,15 +8,23 @@
  * condition or in a macro): such a template could never finish.  Cycles
  * through a condition are legal (recursive includes that stop) and are
  * caught at run time by the include depth limit.
+ *
+ * Template directories are read beneath a directory descriptor
+ * (shared/fs.h, bf_fs_open_beneath): the walk and every load resolve
+ * "rel/name" under it, so a template file or directory that is a symlink
+ * leaving it is an error naming the file, never read.  Messages use the
+ * directory's display name ("site/templates/page.html:3:8").
  */
 #include "shared/tmpl/env.h"
 
 #include <dirent.h>
 #include <stdio.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "shared/fs.h"
 #include "shared/strmap.h"
@@ -40,17 +48,25 @@ typedef struct {
     bool uncond; /* the edge to the next entry always runs */
 } stack_ent_t;
 
+/* A directory of the search path: templates are rel/NAME beneath fd. */
+typedef struct {
+    int fd;              /* owned, closed by bf_tmpl_env_free */
+    const char *rel;     /* "templates", or "" for fd itself */
+    const char *display; /* "site/templates", prefix of messages */
+} tdir_t;
+
 struct bf_tmpl_env {
     bf_arena_t *a;
     bf_tmpl_diag_t diag;
     bool keep_trailing_newline;
-    char **dirs;
+    tdir_t **dirs;
     size_t ndirs;
     const bf_tmpl_embed_t **embeds;
     size_t nembeds;
     bf_strmap_t strings; /* name -> source_t */
     bf_strmap_t tmpls;   /* name -> bf_tmpl_t */
     bf_strmap_t globals; /* name -> bf_tv_t */
+    bf_strmap_t refused; /* display paths reported unreadable: said once */
     const bf_tmpl_filter_t **filters;
     size_t nfilters;
     const bf_tmpl_filter_t **tests;
@@ -96,8 +112,11 @@ fail:
 
 void bf_tmpl_env_free(bf_tmpl_env_t *env)
 {
-    if (env)
-        bf_arena_destroy(env->a);
+    if (!env)
+        return;
+    for (size_t i = 0; i < env->ndirs; i++)
+        close(env->dirs[i]->fd);
+    bf_arena_destroy(env->a);
 }
 
 bf_arena_t *bf_tmpl_env_arena(bf_tmpl_env_t *env)
@@ -118,10 +137,70 @@ static int push_ptr(bf_arena_t *a, void ***arr, size_t *n, void *p)
     return 0;
 }
 
+/* Takes fd (closes it on failure too). */
+static int add_tdir(bf_tmpl_env_t *env, int fd, const char *rel, const char *display)
+{
+    tdir_t *d = bf_arena_alloc(env->a, sizeof *d);
+    if (d) {
+        d->fd = fd;
+        d->rel = bf_arena_strdup(env->a, rel);
+        d->display = bf_arena_strdup(env->a, display);
+    }
+    if (!d || !d->rel || !d->display ||
+        push_ptr(env->a, (void ***)&env->dirs, &env->ndirs, d) < 0) {
+        close(fd);
+        return -1;
+    }
+    return 0;
+}
+
 int bf_tmpl_env_add_dir(bf_tmpl_env_t *env, const char *dir)
 {
-    char *d = bf_arena_strdup(env->a, dir);
-    return d ? push_ptr(env->a, (void ***)&env->dirs, &env->ndirs, d) : -1;
+    /* dir itself may be a symlink (the user named it); below it, nothing
+     * may lead out. */
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) {
+        if (errno == ENOENT)
+            return 0; /* holds no templates, as before it existed */
+        bf_tmpl_diag_error(&env->diag, dir, NULL, 0, 0, 0, "cannot read directory: %s",
+                           strerror(errno));
+        return -1;
+    }
+    return add_tdir(env, fd, "", dir);
+}
+
+int bf_tmpl_env_add_dir_at(bf_tmpl_env_t *env, int dirfd, const char *rel, const char *display)
+{
+    int fd = fcntl(dirfd, F_DUPFD_CLOEXEC, 0);
+    if (fd < 0) {
+        bf_tmpl_diag_error(&env->diag, display, NULL, 0, 0, 0, "cannot read directory: %s",
+                           strerror(errno));
+        return -1;
+    }
+    return add_tdir(env, fd, rel, display);
+}
+
+/* Reports that disp cannot be read, once: the walk meets a refused file,
+ * then compile_all and every template naming it would look it up again. */
+static void report_unreadable(bf_tmpl_env_t *env, const char *disp, const char *what, int err)
+{
+    size_t n = strlen(disp);
+    if (bf_strmap_get(&env->refused, disp, n))
+        return;
+    char *key = bf_arena_strdup(env->a, disp);
+    if (key)
+        bf_strmap_put(env->a, &env->refused, key, n, key);
+    bf_tmpl_diag_error(&env->diag, disp, NULL, 0, 0, 0, "cannot read%s: %s", what,
+                       err == EFBIG ? "larger than 16 MiB" : bf_fs_beneath_why(err));
+}
+
+/* out = d->rel + "/" + name (or name alone), beneath d->fd; with
+ * disp: d->display + "/" + name instead.  -1 if too long. */
+static int tdir_path(const tdir_t *d, const char *name, bool disp, char *out, size_t cap)
+{
+    const char *base = disp ? d->display : d->rel;
+    int n = snprintf(out, cap, "%s%s%s", base, *base && *name ? "/" : "", name);
+    return n < 0 || (size_t)n >= cap ? -1 : 0;
 }
 
 int bf_tmpl_env_add_embedded(bf_tmpl_env_t *env, const bf_tmpl_embed_t *table)
@@ -258,23 +337,29 @@ static int find_source(bf_tmpl_env_t *env, const char *name, source_t *out)
         return -1;
     }
     for (size_t i = 0; i < env->ndirs; i++) {
-        char path[BF_PATH_MAX];
-        if (bf_path_join(path, sizeof path, env->dirs[i], name) < 0)
+        const tdir_t *d = env->dirs[i];
+        char rel[BF_PATH_MAX], disp[BF_PATH_MAX];
+        if (tdir_path(d, name, false, rel, sizeof rel) < 0 ||
+            tdir_path(d, name, true, disp, sizeof disp) < 0)
             continue;
         struct stat st;
-        if (stat(path, &st) < 0 || !S_ISREG(st.st_mode))
-            continue;
         bf_buf_t b = BF_BUF_INIT;
-        if (bf_fs_read_file(path, MAX_TEMPLATE_SIZE, &b) < 0) {
+        int rc = bf_fs_stat_at(d->fd, rel, &st);
+        if (rc == 0 && !S_ISREG(st.st_mode))
+            continue;
+        if (rc < 0 && (errno == ENOENT || errno == ENOTDIR))
+            continue; /* not in this directory */
+        if (rc == 0)
+            rc = bf_fs_read_file_at(d->fd, rel, MAX_TEMPLATE_SIZE, &b);
+        if (rc < 0) {
             int e = errno;
             bf_buf_free(&b);
-            bf_tmpl_diag_error(&env->diag, path, NULL, 0, 0, 0, "cannot read template: %s",
-                               e == EFBIG ? "larger than 16 MiB" : strerror(e));
+            report_unreadable(env, disp, " template", e);
             return -1;
         }
         char *copy = bf_arena_memdup(env->a, b.data ? b.data : "", b.len + 1);
         out->len = b.len;
-        out->file = bf_arena_strdup(env->a, path);
+        out->file = bf_arena_strdup(env->a, disp);
         bf_buf_free(&b);
         if (!copy || !out->file)
             return -1;
@@ -458,7 +543,6 @@ static int add_name(bf_tmpl_env_t *env, names_t *ns, const char *name)
     return ns->v[ns->n++] ? 0 : -1;
 }
 
-/* Every regular file under dir/rel, as names relative to dir. */
 /* Does name end in an extension templates are written with?  Other files
  * under templates/ (images, notes, editor droppings) are not compiled
  * unless a template names them. */
@@ -475,41 +559,50 @@ static bool template_like(const char *name)
     return false;
 }
 
-static int walk(bf_tmpl_env_t *env, const char *dir, const char *rel, int depth, names_t *ns)
+/* Every template-like file under d->rel/sub, as names relative to
+ * d->rel.  Entries are resolved beneath d->fd: one that leads out of it
+ * through a symlink is an error naming it; one that does not resolve at
+ * all (a dangling link) is skipped. */
+static int walk(bf_tmpl_env_t *env, const tdir_t *d, const char *sub, int depth, names_t *ns)
 {
-    char path[BF_PATH_MAX];
-    if (depth > 32)
+    char path[BF_PATH_MAX], disp[BF_PATH_MAX];
+    if (depth > 32 || tdir_path(d, sub, false, path, sizeof path) < 0 ||
+        tdir_path(d, sub, true, disp, sizeof disp) < 0)
         return 0;
-    snprintf(path, sizeof path, "%s%s%s", dir, *rel ? "/" : "", rel);
-    DIR *d = opendir(path);
-    if (!d) {
+    DIR *dir = bf_fs_opendir_at(d->fd, path);
+    if (!dir) {
         if (depth == 0 && errno != ENOENT) {
-            bf_tmpl_diag_error(&env->diag, dir, NULL, 0, 0, 0, "cannot read directory: %s",
-                               strerror(errno));
+            report_unreadable(env, disp, " directory", errno);
             return -1;
         }
         return 0;
     }
     struct dirent *e;
     int rc = 0;
-    while ((e = readdir(d)) && rc == 0) {
+    while ((e = readdir(dir)) && rc == 0) {
         if (e->d_name[0] == '.')
             continue;
-        char sub[BF_PATH_MAX];
-        int w = snprintf(sub, sizeof sub, "%s%s%s", rel, *rel ? "/" : "", e->d_name);
-        if (w < 0 || (size_t)w >= sizeof sub)
+        char name[BF_PATH_MAX], rel[BF_PATH_MAX];
+        int w = snprintf(name, sizeof name, "%s%s%s", sub, *sub ? "/" : "", e->d_name);
+        if (w < 0 || (size_t)w >= sizeof name || tdir_path(d, name, false, rel, sizeof rel) < 0)
             continue;
-        char full[BF_PATH_MAX + 8];
-        snprintf(full, sizeof full, "%s/%s", dir, sub);
         struct stat st;
-        if (stat(full, &st) < 0)
+        if (bf_fs_stat_at(d->fd, rel, &st) < 0) {
+            /* Reported and walked past: compile_all fails on the count,
+             * after every other template has had its say. */
+            int err = errno;
+            char edisp[BF_PATH_MAX];
+            if ((err == EXDEV || err == ELOOP) &&
+                tdir_path(d, name, true, edisp, sizeof edisp) == 0)
+                report_unreadable(env, edisp, "", err);
             continue;
+        }
         if (S_ISDIR(st.st_mode))
-            rc = walk(env, dir, sub, depth + 1, ns);
+            rc = walk(env, d, name, depth + 1, ns);
         else if (S_ISREG(st.st_mode) && template_like(e->d_name))
-            rc = add_name(env, ns, sub);
+            rc = add_name(env, ns, name);
     }
-    closedir(d);
+    closedir(dir);
     return rc;
 }
 

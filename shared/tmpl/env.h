@@ -71,8 +71,26 @@ void bf_tmpl_env_free(bf_tmpl_env_t *env);
 bf_arena_t *bf_tmpl_env_arena(bf_tmpl_env_t *env);
 
 /* Search path, in lookup order.  add_string is for tests and the CLI: a
- * named source (copied) looked up before directories. */
+ * named source (copied) looked up before directories.
+ *
+ * add_dir_at: the templates under rel (e.g. "templates"; "" for dirfd
+ * itself) beneath the directory dirfd (the site root), which is dup'd
+ * (the copy is the environment's, closed by bf_tmpl_env_free).
+ * The walk and every load resolve rel/NAME with bf_fs_open_beneath
+ * (shared/fs.h): a template file or directory that leaves dirfd through a
+ * symlink is an error naming it ("site/templates/page.html: error: cannot
+ * read: a symlink on the path leads outside the site, or is absolute"), never
+ * read.  A missing rel holds no templates.  display prefixes template
+ * file names in messages ("site/templates" gives
+ * "site/templates/page.html:3:8").
+ *
+ * add_dir: the directory dir as the user named it (dir itself may be a
+ * symlink), then as add_dir_at(fd of dir, "", dir): nothing under it may
+ * lead out of it.  A missing dir holds no templates.
+ *
+ * Both return -1 (reported) if the directory cannot be opened or on OOM. */
 int bf_tmpl_env_add_dir(bf_tmpl_env_t *env, const char *dir);
+int bf_tmpl_env_add_dir_at(bf_tmpl_env_t *env, int dirfd, const char *rel, const char *display);
 int bf_tmpl_env_add_embedded(bf_tmpl_env_t *env, const bf_tmpl_embed_t *table);
 int bf_tmpl_env_add_string(bf_tmpl_env_t *env, const char *name, const char *src, size_t len);
 

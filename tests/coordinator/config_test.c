@@ -7,6 +7,7 @@
  * at a temporary file and every message is compared exactly.
  */
 #include <criterion/criterion.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,9 +58,12 @@ static bf_config_t load(const char *site_dir, int want_rc, const char *want_err)
     char *err;
     int rc;
 
+    int fd = open(site_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    cr_assert(fd >= 0, "cannot open %s", site_dir);
     cap_start();
-    rc = bf_config_load(A, site_dir, &c);
+    rc = bf_config_load(A, fd, site_dir, &c);
     err = cap_end();
+    close(fd);
     cr_assert_str_eq(err, want_err);
     cr_assert_eq(rc, want_rc);
     free(err);

@@ -359,3 +359,226 @@ Test(fs, remove_tree_missing_and_file, .init = make_tmp, .fini = remove_tmp)
     cr_assert_eq(bf_fs_remove_tree(tpath("plain")), 0);
     cr_assert_eq(count_entries(tmpdir), 0);
 }
+
+/* ---- bf_fs_open_beneath and the *_at readers ---- */
+
+/* tmpdir/site with site/a.txt, site/sub/b.txt, and outside/secret.txt
+ * beside it; returns an O_DIRECTORY descriptor of site. */
+static int make_site(void)
+{
+    cr_assert_eq(bf_fs_mkdir_p(tpath("site/sub"), 0755), 0);
+    cr_assert_eq(bf_fs_mkdir_p(tpath("outside"), 0755), 0);
+    write_file(tpath("site/a.txt"), "inside a");
+    write_file(tpath("site/sub/b.txt"), "inside b");
+    write_file(tpath("outside/secret.txt"), "secret");
+    int fd = open(tpath("site"), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    cr_assert(fd >= 0);
+    return fd;
+}
+
+/* Reads rel beneath root with open (the kernel path or the walk). */
+static int read_with(int (*open_fn)(int, const char *, int, mode_t), int root, const char *rel,
+                     char *out, size_t cap)
+{
+    int fd = open_fn(root, rel, O_RDONLY, 0);
+    if (fd < 0)
+        return -1;
+    ssize_t n = read(fd, out, cap - 1);
+    close(fd);
+    out[n < 0 ? 0 : n] = '\0';
+    return 0;
+}
+
+static void expect_refused(int (*open_fn)(int, const char *, int, mode_t), int root,
+                           const char *rel, int want)
+{
+    char buf[64];
+    errno = 0;
+    cr_assert_eq(read_with(open_fn, root, rel, buf, sizeof buf), -1, "%s was opened", rel);
+    cr_assert_eq(errno, want, "%s: errno %d (%s), want %d", rel, errno, strerror(errno), want);
+}
+
+Test(beneath, plain_files_and_inside_symlinks, .init = make_tmp, .fini = remove_tmp)
+{
+    int root = make_site();
+    char buf[64];
+    cr_assert_eq(symlink("a.txt", tpath("site/link.txt")), 0);
+    cr_assert_eq(symlink("../a.txt", tpath("site/sub/up.txt")), 0);
+    cr_assert_eq(symlink("sub", tpath("site/subdir")), 0);
+
+    cr_assert_eq(read_with(bf_fs_open_beneath, root, "a.txt", buf, sizeof buf), 0);
+    cr_assert_str_eq(buf, "inside a");
+    cr_assert_eq(read_with(bf_fs_open_beneath, root, "sub/b.txt", buf, sizeof buf), 0);
+    cr_assert_str_eq(buf, "inside b");
+    cr_assert_eq(read_with(bf_fs_open_beneath, root, "link.txt", buf, sizeof buf), 0);
+    cr_assert_str_eq(buf, "inside a");
+    cr_assert_eq(read_with(bf_fs_open_beneath, root, "sub/up.txt", buf, sizeof buf), 0);
+    cr_assert_str_eq(buf, "inside a");
+    cr_assert_eq(read_with(bf_fs_open_beneath, root, "subdir/b.txt", buf, sizeof buf), 0);
+    cr_assert_str_eq(buf, "inside b");
+    errno = 0;
+    cr_assert_eq(bf_fs_open_beneath(root, "missing", O_RDONLY, 0), -1);
+    cr_assert_eq(errno, ENOENT);
+    close(root);
+}
+
+Test(beneath, symlinks_out_dotdot_and_absolute_are_exdev, .init = make_tmp, .fini = remove_tmp)
+{
+    int root = make_site();
+    cr_assert_eq(symlink("../outside/secret.txt", tpath("site/rel-out.txt")), 0);
+    cr_assert_eq(symlink(tpath("outside/secret.txt"), tpath("site/abs-out.txt")), 0);
+    /* Absolute even though it points inside: the site must be movable. */
+    cr_assert_eq(symlink(tpath("site/a.txt"), tpath("site/abs-in.txt")), 0);
+    cr_assert_eq(symlink("../../outside", tpath("site/sub/dir-out")), 0);
+    cr_assert_eq(symlink("/etc", tpath("site/etc")), 0);
+
+    expect_refused(bf_fs_open_beneath, root, "rel-out.txt", EXDEV);
+    expect_refused(bf_fs_open_beneath, root, "abs-out.txt", EXDEV);
+    expect_refused(bf_fs_open_beneath, root, "abs-in.txt", EXDEV);
+    expect_refused(bf_fs_open_beneath, root, "sub/dir-out/secret.txt", EXDEV);
+    expect_refused(bf_fs_open_beneath, root, "etc/passwd", EXDEV);
+    expect_refused(bf_fs_open_beneath, root, "../outside/secret.txt", EXDEV);
+    expect_refused(bf_fs_open_beneath, root, "sub/../a.txt", EXDEV);
+    expect_refused(bf_fs_open_beneath, root, tpath("site/a.txt"), EXDEV);
+    close(root);
+}
+
+Test(beneath, empty_and_dot_open_the_directory, .init = make_tmp, .fini = remove_tmp)
+{
+    int root = make_site();
+    struct stat a, b;
+    cr_assert_eq(fstat(root, &a), 0);
+    for (int walk = 0; walk < 2; walk++) {
+        int (*fn)(int, const char *, int, mode_t) =
+            walk ? bf_fs_open_beneath_walk : bf_fs_open_beneath;
+        for (int k = 0; k < 2; k++) {
+            int fd = fn(root, k ? "." : "", O_RDONLY | O_DIRECTORY, 0);
+            cr_assert(fd >= 0, "%s", strerror(errno));
+            cr_assert_eq(fstat(fd, &b), 0);
+            cr_assert(a.st_dev == b.st_dev && a.st_ino == b.st_ino);
+            cr_assert(fcntl(fd, F_GETFD) & FD_CLOEXEC);
+            close(fd);
+        }
+    }
+    close(root);
+}
+
+/* The fallback for kernels without openat2: no symlink at all. */
+Test(beneath, walk_refuses_every_symlink, .init = make_tmp, .fini = remove_tmp)
+{
+    int root = make_site();
+    char buf[64];
+    cr_assert_eq(symlink("a.txt", tpath("site/link.txt")), 0);
+    cr_assert_eq(symlink("sub", tpath("site/subdir")), 0);
+    cr_assert_eq(symlink("../outside/secret.txt", tpath("site/out.txt")), 0);
+
+    cr_assert_eq(read_with(bf_fs_open_beneath_walk, root, "a.txt", buf, sizeof buf), 0);
+    cr_assert_str_eq(buf, "inside a");
+    cr_assert_eq(read_with(bf_fs_open_beneath_walk, root, "sub/b.txt", buf, sizeof buf), 0);
+    cr_assert_str_eq(buf, "inside b");
+    cr_assert_eq(read_with(bf_fs_open_beneath_walk, root, "./sub//b.txt", buf, sizeof buf), 0);
+    cr_assert_str_eq(buf, "inside b");
+
+    expect_refused(bf_fs_open_beneath_walk, root, "link.txt", ELOOP);
+    expect_refused(bf_fs_open_beneath_walk, root, "out.txt", ELOOP);
+    expect_refused(bf_fs_open_beneath_walk, root, "subdir/b.txt", ELOOP);
+    expect_refused(bf_fs_open_beneath_walk, root, "../outside/secret.txt", EXDEV);
+    expect_refused(bf_fs_open_beneath_walk, root, "sub/../a.txt", EXDEV);
+    expect_refused(bf_fs_open_beneath_walk, root, tpath("site/a.txt"), EXDEV);
+    expect_refused(bf_fs_open_beneath_walk, root, "a.txt/x", ENOTDIR);
+    expect_refused(bf_fs_open_beneath_walk, root, "nope/x", ENOENT);
+
+    /* O_PATH and O_DIRECTORY would open or misname a last-component link. */
+    errno = 0;
+    cr_assert_eq(bf_fs_open_beneath_walk(root, "link.txt", O_PATH, 0), -1);
+    cr_assert_eq(errno, ELOOP);
+    errno = 0;
+    cr_assert_eq(bf_fs_open_beneath_walk(root, "subdir", O_RDONLY | O_DIRECTORY, 0), -1);
+    cr_assert_eq(errno, ELOOP);
+    int fd = bf_fs_open_beneath_walk(root, "sub", O_RDONLY | O_DIRECTORY, 0);
+    cr_assert(fd >= 0);
+    cr_assert(fcntl(fd, F_GETFD) & FD_CLOEXEC);
+    close(fd);
+    close(root);
+}
+
+Test(beneath, read_stat_opendir_at, .init = make_tmp, .fini = remove_tmp)
+{
+    int root = make_site();
+    cr_assert_eq(symlink("sub/b.txt", tpath("site/b-link")), 0);
+    cr_assert_eq(symlink("../outside", tpath("site/out")), 0);
+    bf_buf_t b = BF_BUF_INIT;
+
+    cr_assert_eq(bf_fs_read_file_at(root, "b-link", 0, &b), 0);
+    cr_assert_str_eq(b.data, "inside b");
+    bf_buf_reset(&b);
+    errno = 0;
+    cr_assert_eq(bf_fs_read_file_at(root, "out/secret.txt", 0, &b), -1);
+    cr_assert_eq(errno, EXDEV);
+    cr_assert_eq(b.len, 0);
+    errno = 0;
+    cr_assert_eq(bf_fs_read_file_at(root, "a.txt", 3, &b), -1);
+    cr_assert_eq(errno, EFBIG);
+
+    struct stat st;
+    cr_assert_eq(bf_fs_stat_at(root, "b-link", &st), 0);
+    cr_assert(S_ISREG(st.st_mode)); /* the target's */
+    cr_assert_eq(st.st_size, 8);
+    errno = 0;
+    cr_assert_eq(bf_fs_stat_at(root, "out", &st), -1);
+    cr_assert_eq(errno, EXDEV);
+
+    DIR *d = bf_fs_opendir_at(root, "sub");
+    cr_assert_not_null(d);
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)))
+        n += e->d_name[0] != '.';
+    closedir(d);
+    cr_assert_eq(n, 1);
+    errno = 0;
+    cr_assert_null(bf_fs_opendir_at(root, "out"));
+    cr_assert_eq(errno, EXDEV);
+    errno = 0;
+    cr_assert_null(bf_fs_opendir_at(root, "a.txt"));
+    cr_assert_eq(errno, ENOTDIR);
+    bf_buf_free(&b);
+    close(root);
+}
+
+Test(beneath, why)
+{
+    cr_assert(strstr(bf_fs_beneath_why(EXDEV), "outside the site"));
+    cr_assert(strstr(bf_fs_beneath_why(ELOOP), "symlink"));
+    cr_assert_str_eq(bf_fs_beneath_why(ENOENT), strerror(ENOENT));
+}
+
+/* ---- bf_fs_write_atomic_at ---- */
+
+Test(fs, write_atomic_at_replaces_a_symlink, .init = make_tmp, .fini = remove_tmp)
+{
+    int root = make_site();
+    cr_assert_eq(symlink("../outside/secret.txt", tpath("site/out.html")), 0);
+    struct iovec iov[2] = {{.iov_base = "new ", .iov_len = 4}, {.iov_base = "page", .iov_len = 4}};
+
+    cr_assert_eq(bf_fs_write_atomic_at(root, "out.html", iov, 2, 1), 0);
+    bf_buf_t b = BF_BUF_INIT;
+    cr_assert_eq(bf_fs_read_file(tpath("site/out.html"), 0, &b), 0);
+    cr_assert_str_eq(b.data, "new page");
+    struct stat st;
+    cr_assert_eq(lstat(tpath("site/out.html"), &st), 0);
+    cr_assert(S_ISREG(st.st_mode)); /* the link was replaced ... */
+    bf_buf_reset(&b);
+    cr_assert_eq(bf_fs_read_file(tpath("outside/secret.txt"), 0, &b), 0);
+    cr_assert_str_eq(b.data, "secret"); /* ... not written through */
+
+    errno = 0;
+    cr_assert_eq(bf_fs_write_atomic_at(root, "sub/x", iov, 2, 0), -1);
+    cr_assert_eq(errno, EINVAL);
+    errno = 0;
+    cr_assert_eq(bf_fs_write_atomic_at(root, "..", iov, 2, 0), -1);
+    cr_assert_eq(errno, EINVAL);
+    cr_assert_eq(count_entries(tpath("site")), 3); /* a.txt sub out.html: no temporary */
+    bf_buf_free(&b);
+    close(root);
+}
