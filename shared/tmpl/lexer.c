@@ -56,9 +56,23 @@ const char *bf_tmpl_tok_desc(int type)
     return tok_names[type];
 }
 
+/* The column of p, which must lie on the current line: for a pointer
+ * behind line_start (a tag's opener once the cursor has passed the lines
+ * the tag spans) the subtraction wraps to a column near 2^32 and the line
+ * is wrong too.  An error that is reported after the cursor has moved on
+ * takes its position with pos_of() before moving. */
 static uint32_t col_of(const lexer_t *lx, const char *p)
 {
     return (uint32_t)(p - lx->line_start) + 1;
+}
+
+typedef struct {
+    uint32_t line, col;
+} pos_t;
+
+static pos_t pos_of(const lexer_t *lx, const char *p)
+{
+    return (pos_t){lx->line, col_of(lx, p)};
 }
 
 /* Moves the cursor to q, counting the newlines passed. */
@@ -100,10 +114,16 @@ static bf_tok_t *push(lexer_t *lx, int type, const char *at, const char *p, size
     return t;
 }
 
+static void error_pos(lexer_t *lx, pos_t at, const char *msg, const char *arg)
+{
+    bf_tmpl_diag_error(lx->d, lx->name, lx->src, (size_t)(lx->end - lx->src), at.line, at.col,
+                       msg, arg);
+}
+
+/* An error at p on the current line. */
 static void error_at(lexer_t *lx, const char *at, const char *msg, const char *arg)
 {
-    bf_tmpl_diag_error(lx->d, lx->name, lx->src, (size_t)(lx->end - lx->src), lx->line,
-                       col_of(lx, at), msg, arg);
+    error_pos(lx, pos_of(lx, at), msg, arg);
 }
 
 static bool is_space(char c)
@@ -416,13 +436,13 @@ static bool lex_tag(lexer_t *lx, bool var, bool *strip_after)
 
 /* {% raw %}: called with the cursor after the opening tag's "%}"; finds
  * {% endraw %} and emits the text between as DATA. */
-static bool lex_raw(lexer_t *lx, const char *tag_at, bool lstrip, bool *strip_after)
+static bool lex_raw(lexer_t *lx, pos_t tag_at, bool lstrip, bool *strip_after)
 {
     const char *p = lx->p;
     for (;;) {
         const char *q = memchr(p, '{', (size_t)(lx->end - p));
         if (!q || q + 1 >= lx->end) {
-            error_at(lx, tag_at, "\"raw\" is never closed (missing \"endraw\")%s", "");
+            error_pos(lx, tag_at, "\"raw\" is never closed (missing \"endraw\")%s", "");
             return false;
         }
         p = q + 1;
@@ -451,8 +471,10 @@ static bool lex_raw(lexer_t *lx, const char *tag_at, bool lstrip, bool *strip_af
         if (rstrip)
             while (e > s && is_space(e[-1]))
                 e--;
-        if (e > s)
+        if (e > s) {
+            advance_to(lx, s); /* count the newlines lstrip skipped */
             push(lx, BF_TK_DATA, s, s, (size_t)(e - s));
+        }
         advance_to(lx, r + 2);
         *strip_after = minus;
         return true;
@@ -526,12 +548,19 @@ int bf_tmpl_lex(bf_arena_t *a, const char *name, const char *src, size_t len,
             continue;
         }
         bool var = tag[1] == '{';
+        /* An unclosed tag is reported at its opener, as an unclosed block
+         * is: for "{{ x }" that is the line Jinja names too (its "unexpected
+         * '}'", a line without a column), and for a tag that runs on to the
+         * end it is where the mistake is, not the last line.  The opener's
+         * position is taken now: lex_tag moves the cursor past the lines
+         * the tag spans. */
+        pos_t tag_pos = pos_of(&lx, tag);
         push(&lx, var ? BF_TK_VAR_BEGIN : BF_TK_BLOCK_BEGIN, tag, tag, (size_t)(body - tag));
         size_t begin_idx = lx.n - 1;
         advance_to(&lx, body);
         bool strip_after = false;
         if (!lex_tag(&lx, var, &strip_after)) {
-            error_at(&lx, tag, "tag is never closed (missing \"%s\")", var ? "}}" : "%}");
+            error_pos(&lx, tag_pos, "tag is never closed (missing \"%s\")", var ? "}}" : "%}");
             if (lx.n > begin_idx)
                 lx.n = begin_idx; /* drop the partial tag */
             break;
@@ -541,7 +570,7 @@ int bf_tmpl_lex(bf_arena_t *a, const char *name, const char *src, size_t len,
         if (!var && lx.n == begin_idx + 3 && lx.toks[begin_idx + 1].type == BF_TK_NAME &&
             lx.toks[begin_idx + 1].len == 3 && memcmp(lx.toks[begin_idx + 1].p, "raw", 3) == 0) {
             lx.n = begin_idx;
-            if (!lex_raw(&lx, tag, lstrip, &strip_after))
+            if (!lex_raw(&lx, tag_pos, lstrip, &strip_after))
                 break;
             lstrip = strip_after;
         }

@@ -148,6 +148,40 @@ Test(errors, misplaced_tags)
                  "      | ^\n");
 }
 
+/* A tag left open on one line with more lines after it: the lexer used to
+ * take the opener's column after moving past those lines, which wrapped
+ * around (3:4294967274).  The error points at the opener; Jinja names the
+ * same line ("unexpected '}'", no column). */
+Test(errors, unclosed_tag_before_more_lines)
+{
+    EXPECT_ERROR("a\n<h1>{{ x }</h1>\nb\n", NULL,
+                 "t.txt:2:5: error: tag is never closed (missing \"}}\")\n"
+                 "    2 | <h1>{{ x }</h1>\n"
+                 "      |     ^\n");
+    EXPECT_ERROR("a\n  {%\nif x\n", NULL,
+                 "t.txt:2:3: error: tag is never closed (missing \"%}\")\n"
+                 "    2 |   {%\n"
+                 "      |   ^\n");
+    /* Two mistakes, two messages, both on the line they are on. */
+    EXPECT_ERROR("a\n{{ \"abc\ndef\n", NULL,
+                 "t.txt:2:4: error: unterminated string\n"
+                 "    2 | {{ \"abc\n"
+                 "      |    ^\n"
+                 "t.txt:2:1: error: tag is never closed (missing \"}}\")\n"
+                 "    2 | {{ \"abc\n"
+                 "      | ^\n");
+}
+
+/* The same for {% raw %} whose own tag spans lines: the error is at the
+ * raw tag, not past the end of the line the cursor reached. */
+Test(errors, unclosed_raw_spanning_lines)
+{
+    EXPECT_ERROR("a\n {% raw\n%}x\ny\n", NULL,
+                 "t.txt:2:2: error: \"raw\" is never closed (missing \"endraw\")\n"
+                 "    2 |  {% raw\n"
+                 "      |  ^\n");
+}
+
 Test(errors, runtime_errors)
 {
     EXPECT_ERROR("{{ 1 / 0 }}", NULL,
