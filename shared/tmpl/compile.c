@@ -200,6 +200,10 @@ static void bind_filter(comp_t *c, scope_t *s, bf_tn_t *n)
         compile_expr(c, s, x->kind == BF_N_KWARG ? x->a : x);
     if (c->esc)
         n->flags |= BF_NF_ESC;
+    /* No name: the parser has reported the missing name ("{{ x| }}"); an
+     * 'unknown filter ""' after it would say the same thing twice. */
+    if (n->name.len == 0)
+        return;
     const bf_tmpl_filter_t *f = c->lookup(c->env, n->name.s, n->name.len, test);
     if (!f) {
         error(c, n, "unknown %s \"%.*s\"", test ? "test" : "filter", (int)n->name.len, n->name.s);

@@ -182,6 +182,19 @@ Test(errors, unclosed_raw_spanning_lines)
                  "      |  ^\n");
 }
 
+/* A filter or test without a name is one mistake, reported once. */
+Test(errors, missing_filter_or_test_name_reported_once)
+{
+    EXPECT_ERROR("{{ x|\n}}", "{x: 1}",
+                 "t.txt:2:1: error: unexpected '}}', expected a name\n"
+                 "    2 | }}\n"
+                 "      | ^\n");
+    EXPECT_ERROR("{{ x is }}", "{x: 1}",
+                 "t.txt:1:9: error: unexpected '}}', expected a name\n"
+                 "    1 | {{ x is }}\n"
+                 "      |         ^\n");
+}
+
 Test(errors, runtime_errors)
 {
     EXPECT_ERROR("{{ 1 / 0 }}", NULL,
