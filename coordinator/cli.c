@@ -7,6 +7,7 @@
  */
 #include "coordinator/cli.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <fcntl.h>
@@ -25,6 +26,7 @@
 #include "coordinator/freeze.h"
 #include "coordinator/jobs.h"
 #include "coordinator/load.h"
+#include "coordinator/output.h"
 #include "coordinator/scaffold.h"
 #include "shared/clock.h"
 #include "shared/fs.h"
@@ -66,7 +68,11 @@ static const char usage_build[] =
     "options:\n"
     "  -j, --jobs N        worker processes (default: the CPUs this process may\n"
     "                      use: online CPUs, affinity, cgroup quota; BENGAL_JOBS)\n"
-    "  -o, --output DIR    output directory (default: build.output_dir, public)\n"
+    "  -o, --output DIR    output directory (default: build.output_dir, public);\n"
+    "                      it must not exist, be empty or be a previous output\n"
+    "      --force         replace DIR even if bengal-farm did not make it\n"
+    "      --fsync         sync the new output to disk before publishing it\n"
+    "                      (build.fsync)\n"
     "  -D, --drafts        include pages marked draft: true\n"
     "  -F, --future        include pages dated in the future\n"
     "      --strict        broken cross-references and links are errors\n"
@@ -198,6 +204,8 @@ typedef struct {
     bool keep_going;
     bool no_progress;
     bool profile_templates;
+    bool force;               /* replace an output bengal-farm did not make */
+    bool fsync;               /* --fsync */
     unsigned page_timeout;    /* seconds; 0: no watchdog */
 } build_opts_t;
 
@@ -216,7 +224,8 @@ static int parse_site_opts(int argc, char **argv, const char *usage, bf_site_opt
         {"keep-going", no_argument, NULL, 'k'}, {"stats-json", required_argument, NULL, 'J'},
         {"profile-templates", no_argument, NULL, 'P'},
         {"no-progress", no_argument, NULL, 'N'},
-        {"page-timeout", required_argument, NULL, 'T'}, {NULL, 0, NULL, 0},
+        {"page-timeout", required_argument, NULL, 'T'}, {"force", no_argument, NULL, 'f'},
+        {"fsync", no_argument, NULL, 'Y'}, {NULL, 0, NULL, 0},
     };
     int c;
     optind = 1;
@@ -224,7 +233,7 @@ static int parse_site_opts(int argc, char **argv, const char *usage, bf_site_opt
         b->page_timeout = DEFAULT_PAGE_TIMEOUT;
     while ((c = getopt_long(argc, argv, b ? "+DFqvhj:o:k" : "+DFqvh", longs, NULL)) != -1) {
         if (!b && (c == 'j' || c == 'o' || c == 'k' || c == 'J' || c == 'P' || c == 'N' ||
-                   c == 'T'))
+                   c == 'T' || c == 'f' || c == 'Y'))
             c = '?'; /* build-only option */
         switch (c) {
         case 'D': o->drafts = true; break;
@@ -238,6 +247,8 @@ static int parse_site_opts(int argc, char **argv, const char *usage, bf_site_opt
         case 'J': b->stats_json = optarg; break;
         case 'P': b->profile_templates = true; break;
         case 'N': b->no_progress = true; break;
+        case 'f': b->force = true; break;
+        case 'Y': b->fsync = true; break;
         case 'T': {
             char *end;
             unsigned long v = strtoul(optarg, &end, 10);
@@ -273,19 +284,40 @@ static int parse_site_opts(int argc, char **argv, const char *usage, bf_site_opt
     return 0;
 }
 
-/* Discovery's result frozen into SITE/.bengal/snapshot.bfs and mapped.
- * It is written beside the old one and validated before it replaces it: a
- * snapshot that fails its own check is never published.  0, or -1 logged. */
+/*
+ * The state directory SITE/.bengal, opened as a directory of the site's
+ * own: made when missing, refused when it is a symlink or not a
+ * directory (a site must not send the snapshot and lock elsewhere).
+ * Returns its descriptor, or -1 logged.
+ */
+static int open_state_dir(bf_site_t *s)
+{
+    const char *disp = bf_site_disp(s, ".bengal");
+    if (mkdirat(s->root_fd, ".bengal", 0777) < 0 && errno != EEXIST) {
+        bf_log_at(BF_LOG_ERROR, disp, 0, 0, "cannot create directory: %s", strerror(errno));
+        return -1;
+    }
+    int fd = openat(s->root_fd, ".bengal", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0 && (errno == ELOOP || errno == ENOTDIR))
+        bf_log_at(BF_LOG_ERROR, disp, 0, 0, "is a symlink or not a directory; bengal-farm "
+                  "keeps its state there: remove it");
+    else if (fd < 0)
+        bf_log_at(BF_LOG_ERROR, disp, 0, 0, "cannot open: %s", strerror(errno));
+    return fd;
+}
+
 /* SITE/.bengal/lock, locked (flock) for as long as *fd stays open: two
- * builds of one site would share the snapshot and the staging directory.
- * The holder's pid is in the file, for the message.  0, or -1 logged. */
-static int lock_site(bf_site_t *s, int *fd)
+ * builds of one site would share the snapshot.  Opened with O_NOFOLLOW:
+ * a symlink there is refused, never written through.  The holder's pid
+ * is in the file, for the message.  0, or -1 logged. */
+static int lock_site(bf_site_t *s, int state, int *fd)
 {
     const char *path = bf_site_disp(s, ".bengal/lock");
     char pid[32] = "";
-    *fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+    *fd = openat(state, "lock", O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0666);
     if (*fd < 0) {
-        bf_log_at(BF_LOG_ERROR, path, 0, 0, "cannot open: %s", strerror(errno));
+        bf_log_at(BF_LOG_ERROR, path, 0, 0, "cannot open: %s%s", strerror(errno),
+                  errno == ELOOP ? " (a symlink: remove it)" : "");
         return -1;
     }
     if (flock(*fd, LOCK_EX | LOCK_NB) < 0) {
@@ -303,42 +335,64 @@ static int lock_site(bf_site_t *s, int *fd)
     return 0;
 }
 
-/* Writes the snapshot under the site's lock, which *lock keeps (the
- * caller closes it when the build is over; -1 when not taken). */
+/* Under the lock: what a build that was killed while writing the
+ * snapshot left ("snapshot.bfs.new", its temporaries) goes. */
+static void clean_state(int state)
+{
+    int fd = dup(state);
+    DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+    struct dirent *e;
+    if (!d) {
+        if (fd >= 0)
+            close(fd);
+        return;
+    }
+    while ((e = readdir(d)) != NULL)
+        if (strncmp(e->d_name, "snapshot.bfs.new", 16) == 0)
+            unlinkat(dirfd(d), e->d_name, 0);
+    closedir(d);
+}
+
+/* Discovery's result frozen into SITE/.bengal/snapshot.bfs and mapped,
+ * under the site's lock, which *lock keeps (the caller closes it when the
+ * build is over; -1 when not taken).  It is written beside the old one
+ * and validated before it replaces it: a snapshot that fails its own
+ * check is never published.  0, or -1 logged. */
 static int write_snapshot(bf_site_t *s, bf_snap_t **snap, size_t *bytes, int *lock)
 {
-    const char *dir = bf_site_disp(s, ".bengal");
     const char *path = bf_site_disp(s, ".bengal/snapshot.bfs");
     const char *tmp = bf_site_disp(s, ".bengal/snapshot.bfs.new");
+    int state = open_state_dir(s), rc = -1;
     *snap = NULL;
     *lock = -1;
-    if (bf_fs_mkdir_p(dir, 0777) < 0) {
-        bf_log_at(BF_LOG_ERROR, dir, 0, 0, "cannot create directory: %s", strerror(errno));
-        return -1;
-    }
-    if (lock_site(s, lock) < 0)
-        return -1;
-    int frozen = bf_freeze_site(s, tmp, bytes);
+    if (state < 0 || lock_site(s, state, lock) < 0)
+        goto out;
+    clean_state(state);
+    int frozen = bf_freeze_site_at(s, state, "snapshot.bfs.new", tmp, bytes);
     /* The tables (and every page's body) are in the file now: give their
      * memory back before the farm forks, rather than hold a copy of the
      * site's text in the coordinator for the whole build. */
     bf_snapw_free(s->snapw);
     s->snapw = NULL;
     if (frozen < 0)
-        return -1;
+        goto out;
     if (bf_snap_open(tmp, snap) < 0) {
         bf_log_error("internal error: the snapshot just written fails validation");
-        unlink(tmp);
-        return -1;
+        unlinkat(state, "snapshot.bfs.new", 0);
+        goto out;
     }
-    if (rename(tmp, path) < 0) {
+    if (renameat(state, "snapshot.bfs.new", state, "snapshot.bfs") < 0) {
         bf_log_at(BF_LOG_ERROR, path, 0, 0, "cannot rename: %s", strerror(errno));
-        unlink(tmp);
+        unlinkat(state, "snapshot.bfs.new", 0);
         bf_snap_close(*snap);
         *snap = NULL;
-        return -1;
+        goto out;
     }
-    return 0;
+    rc = 0;
+out:
+    if (state >= 0)
+        close(state);
+    return rc;
 }
 
 static int cmd_snapshot_build(int argc, char **argv)
@@ -435,12 +489,21 @@ static int cmd_snapshot(int argc, char **argv)
     return usage_error(usage_snapshot);
 }
 
-static int write_stats(const char *path, const bf_farm_report_t *r, unsigned jobs,
+/* Opens --stats-json's file before the build, so that a path that cannot
+ * be written fails the build before anything is published (exit 2). */
+static FILE *open_stats(const char *path)
+{
+    FILE *f = fopen(path, "a"); /* emptied when written: a failed build keeps the old */
+    if (!f)
+        bf_log_at(BF_LOG_ERROR, path, 0, 0, "cannot write the statistics: %s", strerror(errno));
+    return f;
+}
+
+static int write_stats(FILE *f, const bf_farm_report_t *r, unsigned jobs,
                        const double phase[5], double total)
 {
-    FILE *f = fopen(path, "w");
-    if (!f) {
-        bf_log_at(BF_LOG_ERROR, path, 0, 0, "cannot write: %s", strerror(errno));
+    if (ftruncate(fileno(f), 0) < 0) {
+        fclose(f);
         return -1;
     }
     fprintf(f, "{\n  \"pages\": %u,\n  \"seconds\": %.6f,\n  \"pages_per_second\": %.1f,\n",
@@ -477,78 +540,20 @@ static size_t ring_capacity(unsigned jobs)
     return cap;
 }
 
-/* Is a equal to b, or below it? */
-static bool within(const char *a, const char *b)
-{
-    size_t n = strlen(b);
-    return strncmp(a, b, n) == 0 && (a[n] == '\0' || a[n] == '/' || (n == 1 && b[0] == '/'));
-}
-
-/*
- * The output directory is swapped away and replaced on every build, so it
- * must not be the site, hold it, or lie inside its sources.  Its parent is
- * made if missing (the staging directory goes there too).  0, or -1 logged.
- */
-static int check_output(const char *site_dir, const char *output)
-{
-    char site[PATH_MAX], parent[PATH_MAX], out[PATH_MAX + NAME_MAX + 2];
-    char *copy = strdup(output), *slash;
-    int rc = -1;
-    if (!copy)
-        return -1;
-    while ((slash = strrchr(copy, '/')) && slash[1] == '\0' && slash != copy)
-        *slash = '\0'; /* "public/" */
-    slash = strrchr(copy, '/');
-    const char *base = slash ? slash + 1 : copy;
-    if (slash)
-        *slash = '\0';
-    const char *pdir = slash ? (*copy ? copy : "/") : ".";
-    if (!*base || strcmp(base, ".") == 0 || strcmp(base, "..") == 0) {
-        bf_log_at(BF_LOG_ERROR, output, 0, 0, "the output must name a directory of its own");
-        goto out;
-    }
-    if (bf_fs_mkdir_p(pdir, 0777) < 0 || !realpath(pdir, parent) || !realpath(site_dir, site)) {
-        bf_log_at(BF_LOG_ERROR, output, 0, 0, "cannot use as output: %s", strerror(errno));
-        goto out;
-    }
-    snprintf(out, sizeof out, "%s/%s", strcmp(parent, "/") ? parent : "", base);
-    static const char *const reserved[] = {"content", "templates", "static", "data", ".bengal"};
-    bool bad = within(site, out); /* the site itself or a directory holding it */
-    for (size_t i = 0; !bad && i < sizeof reserved / sizeof reserved[0]; i++) {
-        char r[PATH_MAX + 16];
-        snprintf(r, sizeof r, "%s/%s", site, reserved[i]);
-        bad = within(out, r);
-    }
-    if (bad) {
-        bf_log_at(BF_LOG_ERROR, output, 0, 0,
-                  "refusing to build into the site itself or its sources: the output "
-                  "directory is replaced on every build");
-        goto out;
-    }
-    rc = 0;
-out:
-    free(copy);
-    return rc;
-}
-
 /*
  * The template environment of a build, compiled before any fork so that
  * workers share it read-only: SITE/templates/ when it exists, then the
  * theme embedded in the binary.  Every error is reported (name:line:col,
  * with the source line) before -1 comes back; *env is then freed.
  */
-static int compile_templates(const char *site_dir, const bf_snap_t *snap, bf_tmpl_env_t **env)
+static int compile_templates(bf_site_t *s, const bf_snap_t *snap, bf_tmpl_env_t **env)
 {
-    char path[PATH_MAX];
-    int n = strcmp(site_dir, ".") ? snprintf(path, sizeof path, "%s/templates", site_dir)
-                                  : snprintf(path, sizeof path, "templates");
-    struct stat st;
     *env = bf_tmpl_env_new(NULL);
-    if (!*env || n < 0 || (size_t)n >= sizeof path) {
+    if (!*env) {
         bf_log_error("out of memory");
         goto fail;
     }
-    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode) && bf_tmpl_env_add_dir(*env, path) < 0)
+    if (bf_tmpl_env_add_dir_at(*env, s->root_fd, "templates", bf_site_disp(s, "templates")) < 0)
         goto fail;
     if (bf_tmpl_env_add_embedded(*env, bf_tmpl_default_theme) < 0 ||
         bf_tmpl_env_set_baseurl(*env, bf_snap_str(snap, bf_snap_site(snap)->baseurl)) < 0)
@@ -590,16 +595,37 @@ static int cmd_build(int argc, char **argv, const bf_farm_roles_t *roles, bool c
         bf_log_error("BENGAL_FAULT=\"%s\" is not a fault this build knows", getenv("BENGAL_FAULT"));
         return BF_EXIT_USAGE;
     }
+    FILE *stats = NULL;
+    if (b.stats_json && !(stats = open_stats(b.stats_json)))
+        return BF_EXIT_USAGE;
     double t0 = bf_clock_seconds(), phase[5] = {0};
     bf_site_t *s;
-    if (bf_site_load(&o, &s) < 0)
+    if (bf_site_load(&o, &s) < 0) {
+        if (stats)
+            fclose(stats);
         return BF_EXIT_CONTENT;
+    }
     phase[0] = bf_clock_seconds() - t0;
     bf_snap_t *snap = NULL;
     bf_tmpl_env_t *env = NULL;
     bf_tmpl_profile_t *prof = NULL;
+    bf_output_t out;
+    bool refused;
     size_t bytes;
     int lock = -1;
+    out.lock_fd = -1;
+    /* The output is checked (and locked) before anything is written: a
+     * directory that is not ours is refused with the previous output, and
+     * everything else, as it was. */
+    rc = BF_EXIT_USAGE;
+    if (bf_output_prepare(&out, o.site_dir,
+                          b.output ? b.output : bf_site_disp(s, s->config.output_dir),
+                          b.output ? NULL : s->config.output_dir,
+                          s->config.file ? s->config.file : bf_site_disp(s, "bengal.yaml"),
+                          b.force, check, &refused) < 0) {
+        rc = refused ? BF_EXIT_USAGE : BF_EXIT_INTERNAL;
+        goto done;
+    }
     rc = BF_EXIT_INTERNAL;
     if (write_snapshot(s, &snap, &bytes, &lock) < 0)
         goto done;
@@ -610,16 +636,8 @@ static int cmd_build(int argc, char **argv, const bf_farm_roles_t *roles, bool c
         rc = BF_EXIT_USAGE;
         goto done;
     }
-    char *output = bf_arena_strdup(s->arena, b.output ? b.output
-                                                      : bf_site_disp(s, s->config.output_dir));
-    for (size_t n = output ? strlen(output) : 0; n > 1 && output[n - 1] == '/';)
-        output[--n] = '\0'; /* "public/": the staging directory goes beside it */
-    if (!output || check_output(o.site_dir, output) < 0) {
-        rc = BF_EXIT_USAGE;
-        goto done;
-    }
     double tc = bf_clock_seconds();
-    if (compile_templates(o.site_dir, snap, &env) < 0) {
+    if (compile_templates(s, snap, &env) < 0) {
         rc = BF_EXIT_CONTENT;
         goto done;
     }
@@ -629,9 +647,10 @@ static int cmd_build(int argc, char **argv, const bf_farm_roles_t *roles, bool c
         goto done;
     }
     bf_farm_opts_t fo = {
-        .snap = snap, .site_dir = o.site_dir, .output = output, .jobs = b.jobs,
+        .snap = snap, .site_dir = o.site_dir, .root_fd = s->root_fd,
+        .output = check ? NULL : &out, .jobs = b.jobs,
         .ring_capacity = ring_capacity(b.jobs), .keep_going = b.keep_going, .fault = fault,
-        .page_timeout = b.page_timeout,
+        .page_timeout = b.page_timeout, .fsync = b.fsync || s->config.fsync,
         .progress = !b.no_progress && bf_ctx.log_level < BF_LOG_ERROR && isatty(2),
         .tmpl_env = env, .profile = prof, .dry_run = check,
         .katex = s->has_katex ? &s->katex : NULL,
@@ -651,8 +670,15 @@ static int cmd_build(int argc, char **argv, const bf_farm_roles_t *roles, bool c
     phase[3] = rep.render_seconds;
     phase[4] = rep.publish_seconds;
     double total = bf_clock_seconds() - t0;
-    if (b.stats_json && write_stats(b.stats_json, &rep, b.jobs, phase, total) < 0 && rc == 0)
-        rc = BF_EXIT_INTERNAL;
+    if (stats) {
+        if (write_stats(stats, &rep, b.jobs, phase, total) < 0) {
+            bf_log_at(BF_LOG_ERROR, b.stats_json, 0, 0, "cannot write the statistics: %s",
+                      strerror(errno));
+            if (rc == 0)
+                rc = BF_EXIT_INTERNAL;
+        }
+        stats = NULL;
+    }
     if (check && rc == 0 && bf_ctx.log_level < BF_LOG_ERROR)
         printf("checked %u pages: %u warning%s, no errors\n", rep.pages, rep.warnings,
                rep.warnings == 1 ? "" : "s");
@@ -664,9 +690,12 @@ static int cmd_build(int argc, char **argv, const bf_farm_roles_t *roles, bool c
                      rep.warnings == 1 ? "" : "s");
         printf("built %u pages in %.2f s (%.0f pages/s, %u workers)%s%s -> %s\n", rep.pages,
                total, total > 0 ? rep.pages / total : 0.0, b.jobs, warned,
-               rc == 0 ? "" : ", with pages skipped", output);
+               rc == 0 ? "" : ", with pages skipped", out.path);
     }
 done:
+    if (stats)
+        fclose(stats);
+    bf_output_release(&out);
     bf_tmpl_profile_free(prof);
     bf_tmpl_env_free(env);
     if (snap)

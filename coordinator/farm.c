@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -17,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "coordinator/output.h"
 #include "coordinator/writer.h"
 #include "shared/clock.h"
 #include "shared/fs.h"
@@ -37,7 +39,10 @@ typedef struct {
     bf_ring_bell_t *bell;
     bf_ring_t *rings;
     bf_farm_worker_args_t *args; /* one per slot */
-    char staging[BF_PATH_MAX];
+    const char *staging;         /* NULL: nothing staged (`check`) */
+    int broken_fd;               /* memfd of broken-link records */
+    uint8_t *wave_deaths;        /* per wave: workers that died holding it
+                                    outside any page (a site-wide output) */
     pid_t writer;
     pid_t *workers;              /* by slot; 0 when exited */
     unsigned alive;
@@ -137,6 +142,8 @@ static void child_setup(pid_t parent, int oom_adj)
 static int spawn_worker(farm_t *f, unsigned slot)
 {
     pid_t parent = getpid();
+    /* before fork: the child tells a first start from a replacement by it */
+    atomic_fetch_add(&f->slots[slot].generation, 1);
     pid_t pid = fork();
     if (pid < 0) {
         bf_log_error("cannot start a worker: %s", strerror(errno));
@@ -146,7 +153,6 @@ static int spawn_worker(farm_t *f, unsigned slot)
         child_setup(parent, 500); /* the OOM killer takes workers first */
         f->roles->main(&f->args[slot]);
     }
-    atomic_fetch_add(&f->slots[slot].generation, 1);
     atomic_store(&f->slots[slot].pid, (uint32_t)pid);
     f->workers[slot] = pid;
     f->alive++;
@@ -156,9 +162,11 @@ static int spawn_worker(farm_t *f, unsigned slot)
 static int spawn_writer(farm_t *f)
 {
     bf_writer_args_t wa = {
-        .staging = f->staging, .output = f->o->output, .bell = f->bell,
+        .staging = f->staging, .output = f->o->output ? f->o->output->path : NULL,
+        .bell = f->bell, .fsync = f->o->fsync,
         .rings = f->rings, .n_rings = f->o->jobs, .ctl = f->ctl, .fault = f->o->fault,
-        .snap = f->o->snap, .site_dir = f->o->site_dir, .dry_run = f->o->dry_run,
+        .snap = f->o->snap, .site_dir = f->o->site_dir, .root_fd = f->o->root_fd,
+        .dry_run = f->o->dry_run,
         .katex = f->o->katex,
     };
     pid_t parent = getpid();
@@ -192,7 +200,8 @@ static int setup(farm_t *f)
     f->args = calloc(o->jobs, sizeof(*f->args));
     f->workers = calloc(o->jobs, sizeof(*f->workers));
     f->watch = calloc(o->jobs, sizeof(*f->watch));
-    if (!f->rings || !f->args || !f->workers || !f->watch) {
+    f->wave_deaths = calloc(n_waves ? n_waves : 1, 1);
+    if (!f->rings || !f->args || !f->workers || !f->watch || !f->wave_deaths) {
         bf_log_error("out of memory");
         return -1;
     }
@@ -207,6 +216,11 @@ static int setup(farm_t *f)
         level++;
     atomic_store(&f->ctl->level, level);
     bf_ring_bell_init(f->bell);
+    f->broken_fd = memfd_create("bf-broken", MFD_CLOEXEC);
+    if (f->broken_fd < 0) {
+        bf_log_error("cannot create the list of broken links: %s", strerror(errno));
+        return -1;
+    }
     for (unsigned i = 0; i < o->jobs; i++) {
         void *mem = base + f->lay.rings + (size_t)i * f->lay.ring_size;
         if (bf_ring_init(mem, f->lay.ring_size) < 0 ||
@@ -219,25 +233,21 @@ static int setup(farm_t *f)
         f->args[i] = (bf_farm_worker_args_t){
             .snap = o->snap, .ctl = f->ctl, .slots = f->slots,
             .finished_waves = (_Atomic uint8_t *)(base + f->lay.waves),
+            .owners = (_Atomic uint32_t *)(base + f->lay.owners),
             .kills = (_Atomic uint8_t *)(base + f->lay.kills),
             .summaries = (bf_farm_summary_t *)(base + f->lay.summaries),
             .profile = o->profile ? (bf_farm_profile_t *)(base + f->lay.profiles) + i : NULL,
-            .broken = (bf_farm_broken_list_t *)(base + f->lay.broken),
+            .broken_fd = f->broken_fd,
             .tmpl_env = o->tmpl_env,
             .ring = &f->rings[i], .slot = i, .site_dir = o->site_dir, .fault = o->fault,
         };
     }
     /* staging beside the output: same filesystem, so the swap is a rename */
-    snprintf(f->staging, sizeof f->staging, "%s.staging", o->output);
-    if (o->dry_run) {
-        f->staging[0] = '\0'; /* nothing is staged: nothing to remove */
-        return 0;
-    }
-    if (bf_fs_remove_tree(f->staging) < 0 || mkdir(f->staging, 0777) < 0) {
-        bf_log_at(BF_LOG_ERROR, f->staging, 0, 0, "cannot make the staging directory: %s",
-                  strerror(errno));
+    if (o->dry_run)
+        return 0; /* nothing is staged: nothing to remove */
+    if (bf_output_stage(o->output) < 0)
         return -1;
-    }
+    f->staging = o->output->staging;
     return 0;
 }
 
@@ -256,8 +266,15 @@ static void stop_all(farm_t *f)
         ;
     f->writer = 0;
     f->alive = 0;
-    if (f->staging[0])
-        bf_fs_remove_tree(f->staging);
+    if (f->staging)
+        bf_output_unstage(f->o->output); /* half a tree, or the previous output */
+}
+
+/* After the writer died or the build was stopped: did the exchange that
+ * publishes happen?  Then say so, rather than that nothing changed. */
+static bool published(const farm_t *f)
+{
+    return f->staging && bf_output_published(f->o->output);
 }
 
 /* "site/content/x.md" of a page, for messages. */
@@ -288,39 +305,61 @@ static int cmp_broken(const void *pa, const void *pb)
     return c ? c : strcmp(a->e->message, b->e->message);
 }
 
-/* Prints what the workers put in the broken list, by file and line, each
- * once; every worker has ended, so the list is final. */
+#define BROKEN_LISTED 1000 /* lines listed before "... and N more" (-v: all) */
+
+/* Prints the records the workers wrote to the broken file, by file and
+ * line, each once (a page rendered twice reports twice), the first
+ * BROKEN_LISTED of them and a count of the rest; every worker has ended,
+ * so the list is final. */
 static void list_broken(farm_t *f)
 {
-    const bf_farm_broken_list_t *l =
-        (const bf_farm_broken_list_t *)((char *)f->shm.base + f->lay.broken);
-    uint32_t n = atomic_load(&l->n), k = 0;
-    if (n > BF_FARM_BROKEN_MAX)
-        n = BF_FARM_BROKEN_MAX;
-    broken_ref_t *refs = n ? malloc(n * sizeof(*refs)) : NULL;
-    if (!refs) {
-        if (n)
-            bf_log_error("out of memory listing %u broken links", n);
+    uint64_t n = atomic_load(&f->ctl->broken_n);
+    size_t bytes = (size_t)n * sizeof(bf_farm_broken_t);
+    if (!n)
+        return;
+    const bf_farm_broken_t *all = mmap(NULL, bytes, PROT_READ, MAP_SHARED, f->broken_fd, 0);
+    broken_ref_t *refs = malloc((size_t)n * sizeof(*refs));
+    if (all == MAP_FAILED || !refs) {
+        bf_log_error("cannot list %llu broken links: %s", (unsigned long long)n,
+                     strerror(errno));
+        free(refs);
+        if (all != MAP_FAILED)
+            munmap((void *)all, bytes);
         return;
     }
-    for (uint32_t i = 0; i < n; i++) {
-        const bf_farm_broken_t *e = &l->e[i];
-        if (atomic_load_explicit(&e->ready, memory_order_acquire) &&
-            e->page < bf_snap_count(f->o->snap, BF_SNAP_T_PAGES)) {
+    uint32_t n_pages = bf_snap_count(f->o->snap, BF_SNAP_T_PAGES);
+    size_t k = 0;
+    for (uint64_t i = 0; i < n; i++) {
+        const bf_farm_broken_t *e = &all[i];
+        /* not ready: its worker died before writing it (the page was
+         * rendered again, and reported again) */
+        if (e->ready == BF_FARM_BROKEN_READY && e->page < n_pages &&
+            memchr(e->message, '\0', sizeof e->message)) {
             const bf_snap_page_t *p = bf_snap_page(f->o->snap, e->page);
             refs[k++] = (broken_ref_t){e, bf_snap_str(f->o->snap, p->source)};
         }
     }
     qsort(refs, k, sizeof *refs, cmp_broken);
-    for (uint32_t i = 0; i < k; i++) {
+    size_t shown = 0, unique = 0;
+    bool all_of_them = bf_ctx.log_level <= BF_LOG_DEBUG;
+    for (size_t i = 0; i < k; i++) {
         if (i && cmp_broken(&refs[i - 1], &refs[i]) == 0)
-            continue; /* the same page rendered twice */
+            continue;
+        unique++;
+        if (!all_of_them && shown == BROKEN_LISTED)
+            continue;
         char where[BF_PATH_MAX];
         page_source(f, refs[i].e->page, where, sizeof where);
         bf_log_at(refs[i].e->error ? BF_LOG_ERROR : BF_LOG_WARN, where, refs[i].e->line, 0,
                   "%s", refs[i].e->message);
+        shown++;
     }
+    if (unique > shown)
+        bf_log_at(BF_LOG_WARN, NULL, 0, 0,
+                  "... and %zu more broken links and cross-references (%zu in all; -v lists "
+                  "every one)", unique - shown, unique);
     free(refs);
+    munmap((void *)all, bytes);
 }
 
 static void describe(int status, char *out, size_t cap)
@@ -330,6 +369,80 @@ static void describe(int status, char *out, size_t cap)
                  strsignal(WTERMSIG(status)));
     else
         snprintf(out, cap, "exit status %d", WEXITSTATUS(status));
+}
+
+/* What a wave renders, for messages: a site-wide output by its name, a
+ * run of pages by its first page's source. */
+static void wave_name(const farm_t *f, uint32_t wave, char *out, size_t cap)
+{
+    const bf_snap_wave_t *w = bf_snap_wave(f->o->snap, wave);
+    if (w->pages.count)
+        page_source(f, bf_snap_ids(f->o->snap, w->pages)[0], out, cap);
+    else
+        snprintf(out, cap, "%s", bf_snap_str(f->o->snap, w->template));
+}
+
+/*
+ * The dead worker of slot held these waves: `wave` (recorded in its slot:
+ * the replacement in the same slot and ring resumes it) and any other it
+ * claimed but had not recorded yet (killed between the claim and the
+ * record).  Those are released, and sleeping workers woken to sweep them
+ * up: no claimed wave is ever left without a worker.
+ */
+static void release_waves(farm_t *f, unsigned slot, uint32_t keep)
+{
+    const bf_farm_worker_args_t *a = &f->args[0];
+    bool released = false;
+    for (uint32_t v = 0; v < f->ctl->n_waves; v++) {
+        if (v != keep && atomic_load(&a->owners[v]) == slot + 1 &&
+            !atomic_load(&a->finished_waves[v])) {
+            atomic_store(&a->owners[v], 0);
+            released = true;
+        }
+    }
+    if (released) {
+        atomic_fetch_add(&f->ctl->wake, 1);
+        bf_futex_wake(&f->ctl->wake, -1);
+    }
+}
+
+/* A worker died holding `wave` at page index `at`.  Fills *resume_at;
+ * 0 to go on, -1 when the build must fail (logged). */
+static int died_in_wave(farm_t *f, unsigned slot, uint32_t wave, uint32_t at,
+                        const char *how, uint32_t *resume_at)
+{
+    const bf_snap_wave_t *w = bf_snap_wave(f->o->snap, wave);
+    *resume_at = at;
+    if (at >= w->pages.count) {
+        /* outside any page: a site-wide output (sitemap, feeds, search
+         * index), or past its last page.  Two strikes, as for a page. */
+        char name[BF_PATH_MAX];
+        wave_name(f, wave, name, sizeof name);
+        if (++f->wave_deaths[wave] >= 2) {
+            bf_log_at(BF_LOG_ERROR, name, 0, 0, "rendering this output killed two workers "
+                      "(%s); is the memory limit too low?", how);
+            return -1;
+        }
+        bf_log_at(BF_LOG_WARN, name, 0, 0, "worker %u %s on this output; retrying", slot, how);
+        return 0;
+    }
+    uint32_t page = bf_snap_ids(f->o->snap, w->pages)[at];
+    _Atomic uint8_t *kills = f->args[0].kills;
+    char src[BF_PATH_MAX + 256];
+    page_source(f, page, src, sizeof src);
+    if (atomic_fetch_add(&kills[page], 1) + 1 < 2) {
+        bf_log_at(BF_LOG_WARN, src, 0, 0, "worker %u %s on this page; retrying", slot, how);
+        return 0;
+    }
+    if (!f->o->keep_going) {
+        bf_log_at(BF_LOG_ERROR, src, 0, 0, "rendering this page killed two workers (%s)", how);
+        return -1;
+    }
+    bf_log_at(BF_LOG_ERROR, src, 0, 0, "rendering this page killed two workers (%s); skipped",
+              how);
+    f->rep->skipped++;
+    *resume_at = at + 1;
+    return 0;
 }
 
 /* A worker ended.  0 to go on, -1 when the build must fail. */
@@ -351,42 +464,27 @@ static int worker_ended(farm_t *f, unsigned slot, int status)
                      "left as it was");
         return -1;
     }
+    /* The wave it was rendering.  One its predecessor left it and that it
+     * died before starting stays in resume_wave, owned by the slot. */
     uint32_t wave = atomic_load(&s->wave), at = atomic_load(&s->done);
+    release_waves(f, slot, wave != BF_FARM_NONE ? wave : atomic_load(&s->resume_wave));
+    atomic_store(&s->wave, BF_FARM_NONE); /* the replacement starts idle */
     if (wave == BF_FARM_NONE) {
         if (++f->idle_deaths > MAX_IDLE_DEATHS) {
             bf_log_error("workers keep dying outside any page (%s)", how);
             return -1;
         }
     } else {
-        const bf_snap_wave_t *w = bf_snap_wave(f->o->snap, wave);
+        uint32_t resume_at;
         f->idle_deaths = 0;
-        if (at < w->pages.count) {
-            uint32_t page = bf_snap_ids(f->o->snap, w->pages)[at];
-            _Atomic uint8_t *kills = f->args[0].kills;
-            char src[BF_PATH_MAX + 256];
-            page_source(f, page, src, sizeof src);
-            if (atomic_fetch_add(&kills[page], 1) + 1 >= 2) {
-                if (!f->o->keep_going) {
-                    bf_log_at(BF_LOG_ERROR, src, 0, 0,
-                              "rendering this page killed two workers (%s)", how);
-                    return -1;
-                }
-                bf_log_at(BF_LOG_ERROR, src, 0, 0,
-                          "rendering this page killed two workers (%s); skipped", how);
-                f->rep->skipped++;
-                at++;
-            } else {
-                bf_log_at(BF_LOG_WARN, src, 0, 0, "worker %u %s on this page; retrying", slot,
-                          how);
-            }
-        }
-        atomic_store(&s->resume_at, at);
+        if (died_in_wave(f, slot, wave, at, how, &resume_at) < 0)
+            return -1;
+        atomic_store(&s->resume_at, resume_at);
         atomic_store(&s->resume_wave, wave);
     }
     f->rep->respawns++;
     return spawn_worker(f, slot);
 }
-
 
 static int supervise(farm_t *f)
 {
@@ -411,9 +509,14 @@ static int supervise(farm_t *f)
         }
         if (bf_ctx.stop_signal) {
             int sig = bf_ctx.stop_signal;
+            stop_all(f);
+            if (published(f)) { /* the exchange came first: the build is done */
+                bf_log_warn("interrupted by signal %d after the new output was published; "
+                            "the build is complete", sig);
+                return 0;
+            }
             bf_log_error("interrupted by signal %d; the previous output is left as it was",
                          sig);
-            stop_all(f);
             return 128 + sig;
         }
         if (pid < 0) {
@@ -429,9 +532,14 @@ static int supervise(farm_t *f)
                 return 0; /* published */
             char how[96];
             describe(status, how, sizeof how);
+            stop_all(f);
+            if (published(f)) { /* it died removing the previous output */
+                bf_log_warn("the writer process failed (%s) after publishing the new "
+                            "output; the build is complete", how);
+                return 0;
+            }
             bf_log_error("the writer process failed (%s); the previous output is "
                          "left as it was", how);
-            stop_all(f);
             return 1;
         }
         unsigned slot = 0;
@@ -464,11 +572,18 @@ int bf_farm_run(const bf_farm_opts_t *o, const bf_farm_roles_t *roles, bf_farm_r
     farm_t f = {.o = o, .roles = roles, .rep = rep};
     int rc = 3;
     memset(rep, 0, sizeof *rep);
-    if (setup(&f) < 0)
-        goto out;
-    if (roles->init() < 0)
-        goto out;
+    /* Signals are caught before the staging directory exists, so that an
+     * interrupt from now on removes it. */
     catch_signals(true);
+    f.broken_fd = -1;
+    if (setup(&f) < 0 || roles->init() < 0)
+        goto out;
+    if (bf_ctx.stop_signal) {
+        bf_log_error("interrupted by signal %d; the previous output is left as it was",
+                     bf_ctx.stop_signal);
+        rc = 128 + bf_ctx.stop_signal;
+        goto out;
+    }
     f.t_fork = bf_clock_seconds();
     if (o->progress || o->page_timeout)
         progress_timer(true);
@@ -509,8 +624,11 @@ int bf_farm_run(const bf_farm_opts_t *o, const bf_farm_roles_t *roles, bf_farm_r
     }
 out:
     catch_signals(false);
-    if (rc != 0 && rc != 1 && f.staging[0])
-        bf_fs_remove_tree(f.staging);
+    if (rc != 0 && rc != 1 && f.staging)
+        bf_output_unstage(o->output);
+    if (f.broken_fd >= 0)
+        close(f.broken_fd);
+    free(f.wave_deaths);
     bf_shm_destroy(&f.shm);
     free(f.rings);
     free(f.args);
@@ -521,33 +639,38 @@ out:
 
 int bf_farm_parse_fault(const char *spec, bf_fault_t *out)
 {
+    /* arg: what follows "name:"; "page=" also takes a content path.  def:
+     * the argument when none is given. */
     static const struct {
         const char *name;
         bf_fault_kind_t kind;
         const char *arg;
+        uint32_t def;
     } kinds[] = {
-        {"worker-crash-always", BF_FAULT_WORKER_CRASH_ALWAYS, "page="},
-        {"worker-crash", BF_FAULT_WORKER_CRASH, "page="},
-        {"worker-oom", BF_FAULT_WORKER_OOM, "page="},
-        {"worker-hang", BF_FAULT_WORKER_HANG, "page="},
-        {"writer-crash", BF_FAULT_WRITER_CRASH, "files="},
-        {"writer-stall", BF_FAULT_WRITER_STALL, "seconds="},
+        {"worker-crash-always", BF_FAULT_WORKER_CRASH_ALWAYS, "page=", 0},
+        {"worker-crash", BF_FAULT_WORKER_CRASH, "page=", 0},
+        {"worker-oom", BF_FAULT_WORKER_OOM, "page=", 0},
+        {"worker-hang", BF_FAULT_WORKER_HANG, "page=", 0},
+        {"worker-kill-at-claim", BF_FAULT_WORKER_KILL_AT_CLAIM, "claims=", 1},
+        {"worker-kill-mid-record", BF_FAULT_WORKER_KILL_MID_RECORD, "page=", 0},
+        {"aggregate-crash-always", BF_FAULT_AGGREGATE_CRASH_ALWAYS, "", 0},
+        {"writer-crash", BF_FAULT_WRITER_CRASH, "files=", 1},
+        {"writer-stall", BF_FAULT_WRITER_STALL, "seconds=", 5},
+        {"writer-enospc", BF_FAULT_WRITER_ENOSPC, "files=", 1},
+        {"writer-kill-after-swap", BF_FAULT_WRITER_KILL_AFTER_SWAP, "", 0},
     };
     *out = (bf_fault_t){.kind = BF_FAULT_NONE, .arg = BF_FARM_NONE};
     if (!spec || !*spec)
         return 0;
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
         size_t n = strlen(kinds[i].name), m = strlen(kinds[i].arg);
-        if (strncmp(spec, kinds[i].name, n) != 0)
+        if (strncmp(spec, kinds[i].name, n) != 0 || (spec[n] != '\0' && spec[n] != ':'))
             continue;
         out->kind = kinds[i].kind;
-        bool writer = kinds[i].kind == BF_FAULT_WRITER_CRASH ||
-                      kinds[i].kind == BF_FAULT_WRITER_STALL;
-        out->arg = kinds[i].kind == BF_FAULT_WRITER_CRASH ? 1
-                   : kinds[i].kind == BF_FAULT_WRITER_STALL ? 5 : 0;
+        out->arg = kinds[i].def;
         if (spec[n] == '\0')
             return 0;
-        if (spec[n] != ':' || strncmp(spec + n + 1, kinds[i].arg, m) != 0)
+        if (!m || strncmp(spec + n + 1, kinds[i].arg, m) != 0)
             return -1;
         const char *val = spec + n + 1 + m;
         char *end;
@@ -556,7 +679,7 @@ int bf_farm_parse_fault(const char *spec, bf_fault_t *out)
             out->arg = (uint32_t)v;
             return 0;
         }
-        if (writer || !*val || strlen(val) >= sizeof out->page)
+        if (strcmp(kinds[i].arg, "page=") != 0 || !*val || strlen(val) >= sizeof out->page)
             return -1;
         strcpy(out->page, val); /* a content path: resolved with the snapshot */
         return 0;

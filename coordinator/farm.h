@@ -10,13 +10,18 @@
  *
  *   - a worker that dies (signal, exit 1, OOM kill) is replaced in its slot
  *     and the replacement finishes the dead one's wave from the first page
- *     not yet pushed; a page that killed two workers fails the build,
- *     named by its source file (with keep_going it is skipped instead and
- *     the build ends with status 1 after publishing the rest);
+ *     not yet pushed; a wave it had claimed but not recorded is released
+ *     to the other workers (shared/farm.h); a page that killed two workers
+ *     fails the build, named by its source file (with keep_going it is
+ *     skipped instead and the build ends with status 1 after publishing
+ *     the rest); a site-wide output (sitemap, feed...) that killed two
+ *     workers fails the build, named;
  *   - a dead writer fails the build with the previous output intact, and
  *     so do errors reported by the workers (--strict diagnostics);
  *   - SIGINT/SIGTERM stop the children, remove the staging directory and
  *     return 130/143;
+ *   - but once the exchange has published (output.h tells), a dead writer
+ *     or a signal is reported as what it is: the build is complete, 0;
  *   - children die with the coordinator (PR_SET_PDEATHSIG) and workers
  *     raise their oom_score_adj so the OOM killer picks them first.
  *
@@ -31,13 +36,18 @@
 #include <stdint.h>
 
 #include "coordinator/assets.h"
+#include "coordinator/output.h"
 #include "shared/farm.h"
 #include "snapshot-format/reader.h"
 
 typedef struct {
     const bf_snap_t *snap;
     const char *site_dir;     /* for messages: sources are site-relative */
-    const char *output;       /* the output directory */
+    int root_fd;              /* the site directory, open: static/ and
+                                 bundle resources are read beneath it */
+    bf_output_t *output;      /* the output directory, prepared and locked
+                                 (NULL for a dry run) */
+    bool fsync;               /* sync the staged tree before publishing */
     unsigned jobs;            /* workers, >= 1 */
     size_t ring_capacity;     /* bytes per ring */
     bool keep_going;

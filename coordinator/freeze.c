@@ -7,9 +7,13 @@
  */
 #include "coordinator/freeze.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "shared/log.h"
 #include "snapshot-format/writer.h"
@@ -235,7 +239,8 @@ static void add_site(bf_snapw_t *w, const bf_site_t *s)
     bf_snapw_add(w, BF_SNAP_T_SITE, &r);
 }
 
-int bf_freeze_site(const bf_site_t *s, const char *path, size_t *bytes)
+int bf_freeze_site_at(const bf_site_t *s, int dirfd, const char *name, const char *disp,
+                      size_t *bytes)
 {
     bf_snapw_t *w = s->snapw;
     int rc = -1;
@@ -247,9 +252,25 @@ int bf_freeze_site(const bf_site_t *s, const char *path, size_t *bytes)
     add_taxonomies(w, s);
     add_menus(w, s);
     add_waves(w, s);
-    rc = bf_snapw_finish(w, path);
+    rc = bf_snapw_finish_at(w, dirfd, name, disp);
     struct stat st;
     if (rc == 0 && bytes)
-        *bytes = stat(path, &st) == 0 ? (size_t)st.st_size : 0;
+        *bytes = fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 ? (size_t)st.st_size : 0;
+    return rc;
+}
+
+int bf_freeze_site(const bf_site_t *s, const char *path, size_t *bytes)
+{
+    const char *slash = strrchr(path, '/');
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) : 1,
+             slash ? (slash == path ? "/" : path) : ".");
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) {
+        bf_log_at(BF_LOG_ERROR, path, 0, 0, "cannot write the snapshot: %s", strerror(errno));
+        return -1;
+    }
+    int rc = bf_freeze_site_at(s, fd, slash ? slash + 1 : path, path, bytes);
+    close(fd);
     return rc;
 }

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "coordinator/output.h"
 #include "shared/arena.h"
 #include "shared/fs.h"
 #include "shared/log.h"
@@ -30,9 +31,70 @@ typedef struct {
     int dirfd;                /* the staging directory */
     bf_arena_t *arena;
     bf_strmap_t dirs;         /* directories made so far */
+    bf_strmap_t owners;       /* every file path -> who wrote it (a
+                                 display string: "site/content/a.md",
+                                 "site/static/x.png", "the generated
+                                 sitemap.xml"), to catch collisions */
+    const char **page_owner;  /* per page: its display string, made once */
     open_file_t *files;       /* one per ring */
     uint64_t written;
+    uint64_t begun;           /* files begun (the ENOSPC fault counts them) */
 } writer_t;
+
+/* "site/rel" as messages show a file of the site ("rel" for "."). */
+static const char *site_path(writer_t *w, const char *rel)
+{
+    const char *dir = w->a->site_dir;
+    if (!dir || strcmp(dir, ".") == 0)
+        return rel;
+    return bf_arena_sprintf(w->arena, "%s/%s", dir, rel);
+}
+
+/*
+ * Records that who writes path.  0 if path is new, or was written by the
+ * same who before (a page rendered again after its worker died); 1 if
+ * someone else wrote it (*had: who), -1 out of memory.
+ */
+static int claim_path(writer_t *w, const char *path, const char *who, const char **had)
+{
+    size_t n = strlen(path);
+    const char *seen = bf_strmap_get(&w->owners, path, n);
+    if (seen) {
+        *had = seen;
+        return strcmp(seen, who) == 0 ? 0 : 1;
+    }
+    char *key = bf_arena_strndup(w->arena, path, n);
+    return key && bf_strmap_put(w->arena, &w->owners, key, n, (void *)who) ? 0 : -1;
+}
+
+/* Claims path for who; a collision is an error naming both.  0 or -1. */
+static int claim_or_fail(writer_t *w, const char *path, const char *who)
+{
+    const char *had = NULL;
+    int rc = claim_path(w, path, who, &had);
+    if (rc == 1)
+        bf_log_at(BF_LOG_ERROR, who, 0, 0, "its output \"%s\" is also written by %s: give one "
+                  "of them another URL or name", path, had);
+    else if (rc < 0)
+        bf_log_error("out of memory");
+    return rc ? -1 : 0;
+}
+
+/* Who a ring record belongs to, for claim_path: the page's source (the
+ * site-relative path as messages show it), or a generated output. */
+static const char *record_owner(writer_t *w, uint32_t page, const char *path)
+{
+    const bf_snap_t *s = w->a->snap;
+    if (page == BF_FARM_NONE || page >= bf_snap_count(s, BF_SNAP_T_PAGES))
+        return bf_arena_sprintf(w->arena, "the generated %s", path);
+    if (w->page_owner[page])
+        return w->page_owner[page];
+    const bf_snap_page_t *p = bf_snap_page(s, page);
+    const char *who = p->source.len ? site_path(w, bf_snap_str(s, p->source))
+                                    : bf_arena_sprintf(w->arena, "the generated page %s",
+                                                       bf_snap_str(s, p->url));
+    return w->page_owner[page] = who;
+}
 
 static int make_parents(writer_t *w, const char *path)
 {
@@ -61,8 +123,14 @@ static int on_begin(void *arg, unsigned ring, uint32_t page, const char *path, u
         errno = EINVAL;
         return -1;
     }
+    const char *who = record_owner(w, page, path);
+    if (!who || claim_or_fail(w, path, who) < 0) {
+        errno = EEXIST;
+        return -1;
+    }
     if (w->a->dry_run)
-        return 0; /* `check`: the path is valid, nothing is written */
+        return 0; /* `check`: the path is valid and free, nothing is written */
+    w->begun++;
     if (make_parents(w, path) < 0)
         goto fail;
     f->fd = openat(w->dirfd, path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0666);
@@ -82,6 +150,11 @@ static int on_data(void *arg, unsigned ring, const void *p, size_t n)
     open_file_t *f = &w->files[ring];
     if (w->a->dry_run)
         return 0;
+    if (w->a->fault.kind == BF_FAULT_WRITER_ENOSPC && w->begun == w->a->fault.arg) {
+        bf_log_at(BF_LOG_ERROR, f->path, 0, 0, "cannot write: %s", strerror(ENOSPC));
+        errno = ENOSPC; /* test hook: the disk is full */
+        return -1;
+    }
     for (const char *c = p; n;) {
         ssize_t k = write(f->fd, c, n);
         if (k < 0 && errno == EINTR)
@@ -127,33 +200,36 @@ static void on_abandon(void *arg, unsigned ring)
     }
 }
 
-/* Copies the file src (a path as given) to dst below staging; a symlink
- * at src is skipped with a warning unless follow.  0 done or skipped with
- * a warning, -1 on an I/O error (logged). */
-static int copy_file(writer_t *w, const char *src, const char *dst, bool follow)
+/* Copies the file src (a path as given, or beneath root_fd when it is not
+ * -1) to dst below staging, as who (for collisions: see claim_path); a
+ * symlink at src is skipped with a warning unless follow.  `check` only
+ * claims dst.  0 done or skipped with a warning, -1 on an I/O error or a
+ * collision (logged). */
+static int copy_file(writer_t *w, int root_fd, const char *src, const char *dst, bool follow,
+                     const char *who)
 {
-    int in = open(src, O_RDONLY | (follow ? 0 : O_NOFOLLOW) | O_CLOEXEC), out = -1, rc = -1;
+    int in = -1, out = -1, rc = -1;
     const char *why = NULL;
+    if (bf_path_check(dst, strlen(dst), &why) < 0) {
+        bf_log_at(BF_LOG_WARN, who, 0, 0, "not published: %s", why);
+        return 0;
+    }
+    if (claim_or_fail(w, dst, who) < 0)
+        return -1;
+    if (w->a->dry_run)
+        return 0;
+    in = root_fd >= 0 ? bf_fs_open_beneath(root_fd, src, O_RDONLY | (follow ? 0 : O_NOFOLLOW), 0)
+                      : open(src, O_RDONLY | (follow ? 0 : O_NOFOLLOW) | O_CLOEXEC);
     if (in < 0) {
-        if (errno == ELOOP) {
-            bf_log_at(BF_LOG_WARN, src, 0, 0, "symlink not published");
+        if (errno == ELOOP || errno == EXDEV) {
+            bf_log_at(BF_LOG_WARN, who, 0, 0, "symlink not published");
             return 0;
         }
         goto fail;
     }
-    if (bf_path_check(dst, strlen(dst), &why) < 0) {
-        bf_log_at(BF_LOG_WARN, src, 0, 0, "not published: %s", why);
-        close(in);
-        return 0;
-    }
     if (make_parents(w, dst) < 0)
         goto fail;
     out = openat(w->dirfd, dst, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
-    if (out < 0 && errno == EEXIST) {
-        bf_log_at(BF_LOG_WARN, src, 0, 0, "\"%s\" is also a page's output; the page wins", dst);
-        close(in);
-        return 0;
-    }
     if (out < 0)
         goto fail;
     for (;;) {
@@ -176,7 +252,7 @@ static int copy_file(writer_t *w, const char *src, const char *dst, bool follow)
     rc = 0;
 fail:
     if (rc < 0)
-        bf_log_at(BF_LOG_ERROR, src, 0, 0, "cannot publish: %s", strerror(errno));
+        bf_log_at(BF_LOG_ERROR, who, 0, 0, "cannot publish: %s", strerror(errno));
     if (in >= 0)
         close(in);
     if (out >= 0 && close(out) < 0 && rc == 0) {
@@ -186,28 +262,50 @@ fail:
     return rc;
 }
 
-/* The tree src to <rel> in staging (SITE/static/ to the root): symlinks
- * skipped with a warning unless follow. */
-static int copy_tree(writer_t *w, const char *src, const char *rel, unsigned depth, bool follow)
+/* The tree src to <rel> in staging: SITE/static/ to the root (beneath
+ * root_fd, symlinks skipped with a warning), or KaTeX's fonts (root_fd -1,
+ * follow: Debian links them). */
+static int copy_tree(writer_t *w, int root_fd, const char *src, const char *rel,
+                     unsigned depth, bool follow)
 {
-    DIR *d = opendir(src);
+    DIR *d = root_fd >= 0 ? bf_fs_opendir_at(root_fd, src) : opendir(src);
     struct dirent *e;
     int rc = 0;
-    if (!d)
-        return errno == ENOENT && depth == 0 ? 0 : -1;
+    if (!d) {
+        if (errno == ENOENT && depth == 0)
+            return 0;
+        if (root_fd >= 0 && depth == 0 && (errno == ELOOP || errno == EXDEV)) {
+            bf_log_at(BF_LOG_ERROR, site_path(w, src), 0, 0,
+                      "is a symlink that leaves the site; nothing outside the site is "
+                      "published");
+            return -1;
+        }
+        bf_log_at(BF_LOG_ERROR, root_fd >= 0 ? site_path(w, src) : src, 0, 0,
+                  "cannot read directory: %s", strerror(errno));
+        return -1;
+    }
     while (rc == 0 && (e = readdir(d)) != NULL) {
         if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
             continue;
         char *s = bf_arena_sprintf(w->arena, "%s/%s", src, e->d_name);
         char *r = *rel ? bf_arena_sprintf(w->arena, "%s/%s", rel, e->d_name)
                        : bf_arena_strdup(w->arena, e->d_name);
+        const char *who = s && root_fd >= 0 ? site_path(w, s) : s;
         struct stat st;
-        if (!s || !r || (follow ? stat(s, &st) : lstat(s, &st)) < 0)
+        if (!s || !r || !who) {
             rc = -1;
-        else if (S_ISDIR(st.st_mode) && depth < 64)
-            rc = copy_tree(w, s, r, depth + 1, follow);
-        else if (S_ISREG(st.st_mode) || S_ISLNK(st.st_mode))
-            rc = copy_file(w, s, r, follow);
+            continue;
+        }
+        int st_rc = root_fd < 0 ? (follow ? stat(s, &st) : lstat(s, &st))
+                                : fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW);
+        if (st_rc < 0) {
+            bf_log_at(BF_LOG_ERROR, who, 0, 0, "cannot stat: %s", strerror(errno));
+            rc = -1;
+        } else if (S_ISDIR(st.st_mode) && depth < 64) {
+            rc = copy_tree(w, root_fd, s, r, depth + 1, follow);
+        } else if (S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)) {
+            rc = copy_file(w, root_fd, s, r, follow, who);
+        }
     }
     closedir(d);
     return rc;
@@ -230,27 +328,43 @@ static int copy_resources(writer_t *w)
         const bf_snap_str_t *res = bf_snap_strs(s, p->resources);
         for (uint32_t k = 0; k < p->resources.count; k++) {
             const char *r = bf_snap_str(s, res[k]);
-            char *from = bf_arena_sprintf(w->arena, "%s/%s", w->a->site_dir, r);
             char *to = bf_arena_sprintf(w->arena, "%.*s%s", (int)out_dir, out, r + dir_len);
-            if (!from || !to || copy_file(w, from, to, false) < 0)
+            const char *who = site_path(w, r);
+            if (!to || !who || copy_file(w, w->a->root_fd, r, to, false, who) < 0)
                 return -1;
         }
     }
     return 0;
 }
 
-/* The embedded theme's stylesheet and script, under _bengal/ unless the
- * site's static/ put a file of that name there (a site's own theme.css
- * wins, silently: that is how it restyles the theme).  0, or -1 logged. */
+/* The embedded theme's stylesheet and script, under _bengal/.  A file of
+ * that name in the site's static/ replaces it: that is how a site
+ * restyles the theme (said with -v).  A page or anything else there is a
+ * collision.  0, or -1 logged. */
 static int write_theme_assets(writer_t *w)
 {
     for (const bf_tmpl_embed_t *e = bf_tmpl_theme_assets; e->name; e++) {
         const char *dst = bf_arena_sprintf(w->arena, "%s/%s", BF_TMPL_THEME_ASSETS_DIR, e->name);
-        if (!dst || make_parents(w, dst) < 0)
+        const char *who = dst ? bf_arena_sprintf(w->arena, "the theme's %s", dst) : NULL;
+        const char *had = NULL;
+        if (!who)
+            return -1;
+        int c = claim_path(w, dst, who, &had);
+        if (c == 1 && strncmp(had, site_path(w, "static/"), strlen(site_path(w, "static/"))) == 0) {
+            bf_log_debug("%s replaces %s", had, who);
+            continue;
+        }
+        if (c != 0) {
+            if (c == 1)
+                bf_log_at(BF_LOG_ERROR, had, 0, 0, "its output \"%s\" is also written by %s: "
+                          "give it another URL", dst, who);
+            return -1;
+        }
+        if (w->a->dry_run)
+            continue;
+        if (make_parents(w, dst) < 0)
             return -1;
         int fd = openat(w->dirfd, dst, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
-        if (fd < 0 && errno == EEXIST)
-            continue;
         if (fd < 0 || write(fd, e->src, e->len) != (ssize_t)e->len || close(fd) < 0) {
             bf_log_at(BF_LOG_ERROR, dst, 0, 0, "cannot write: %s", strerror(errno));
             return -1;
@@ -273,9 +387,10 @@ static int copy_katex(writer_t *w)
     const char *fonts = bf_arena_sprintf(w->arena, "%s/fonts", out);
     if (!css || !js || !ar || !fonts)
         return -1;
-    int rc = copy_file(w, k->css, css, true) | copy_file(w, k->js, js, true) |
-             copy_file(w, k->auto_render, ar, true);
-    if (copy_tree(w, k->fonts, fonts, 1, true) < 0) {
+    int rc = copy_file(w, -1, k->css, css, true, k->css) |
+             copy_file(w, -1, k->js, js, true, k->js) |
+             copy_file(w, -1, k->auto_render, ar, true, k->auto_render);
+    if (copy_tree(w, -1, k->fonts, fonts, 1, true) < 0) {
         bf_log_at(BF_LOG_ERROR, k->fonts, 0, 0, "cannot publish KaTeX's fonts: %s",
                   strerror(errno));
         rc = -1;
@@ -283,18 +398,54 @@ static int copy_katex(writer_t *w)
     return rc;
 }
 
+/* --fsync: the staged tree reaches the disk before it is published, so a
+ * power loss after the exchange cannot leave empty files in it.  syncfs
+ * writes back every file of the filesystem in one call, far cheaper than
+ * an fsync per file. */
+static int sync_staging(const writer_t *w)
+{
+    if (!w->a->fsync || syncfs(w->dirfd) == 0)
+        return 0;
+    bf_log_at(BF_LOG_ERROR, w->a->staging, 0, 0, "cannot sync: %s", strerror(errno));
+    return -1;
+}
+
+/* --fsync: the rename itself reaches the disk (the directory holding the
+ * output).  A failure here is only warned: the tree is published. */
+static void sync_parent(const writer_t *w)
+{
+    if (!w->a->fsync)
+        return;
+    char parent[BF_PATH_MAX];
+    const char *out = w->a->output, *slash = strrchr(out, '/');
+    snprintf(parent, sizeof parent, "%.*s", slash ? (int)(slash - out) : 1,
+             slash ? (slash == out ? "/" : out) : ".");
+    int fd = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0 || fsync(fd) < 0)
+        bf_log_at(BF_LOG_WARN, parent, 0, 0, "cannot sync: %s", strerror(errno));
+    if (fd >= 0)
+        close(fd);
+}
+
 /* The one moment the output changes: swap staging and output. */
 static int publish(const writer_t *w)
 {
     const char *out = w->a->output, *stg = w->a->staging;
+    if (sync_staging(w) < 0)
+        return -1;
     if (renameat2(AT_FDCWD, stg, AT_FDCWD, out, RENAME_EXCHANGE) == 0) {
+        if (w->a->fault.kind == BF_FAULT_WRITER_KILL_AFTER_SWAP)
+            raise(SIGKILL); /* test hook: published, the old tree not yet removed */
+        sync_parent(w);
         if (bf_fs_remove_tree(stg) < 0) /* the old tree, now at stg */
             bf_log_at(BF_LOG_WARN, stg, 0, 0, "cannot remove the previous output: %s",
                       strerror(errno));
         return 0;
     }
-    if (errno == ENOENT && rename(stg, out) == 0) /* first build */
+    if (errno == ENOENT && rename(stg, out) == 0) { /* first build */
+        sync_parent(w);
         return 0;
+    }
     bf_log_at(BF_LOG_ERROR, out, 0, 0, "cannot publish the new output: %s", strerror(errno));
     return -1;
 }
@@ -306,11 +457,15 @@ void bf_writer_main(const bf_writer_args_t *a)
     prctl(PR_SET_NAME, "bf-writer");
     w.arena = bf_arena_create(0);
     w.files = calloc(a->n_rings, sizeof(*w.files));
+    w.page_owner = calloc(bf_snap_count(a->snap, BF_SNAP_T_PAGES) + 1, sizeof(*w.page_owner));
     w.dirfd = a->dry_run ? -1 : open(a->staging, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (!w.arena || !w.files || (w.dirfd < 0 && !a->dry_run)) {
+    if (!w.arena || !w.files || !w.page_owner || (w.dirfd < 0 && !a->dry_run)) {
         bf_log_at(BF_LOG_ERROR, a->staging, 0, 0, "cannot open: %s", strerror(errno));
         _exit(1);
     }
+    /* the marker bf_output_stage() wrote is ours: nothing may replace it */
+    if (claim_path(&w, BF_OUTPUT_MARKER, "bengal-farm's output marker", &(const char *){0}) < 0)
+        _exit(1);
     for (unsigned i = 0; i < a->n_rings; i++)
         w.files[i].fd = -1;
     bf_ring_sink_t sink = {on_begin, on_data, on_end, on_abandon, &w};
@@ -328,17 +483,13 @@ void bf_writer_main(const bf_writer_args_t *a)
     }
     if (atomic_load(&a->ctl->failed))
         _exit(1);
+    /* Files that are not rendered, after every page: a collision with a
+     * page is found here, also by `check`, which writes nothing. */
+    if (copy_tree(&w, a->root_fd, "static", "", 0, false) < 0 || copy_resources(&w) < 0 ||
+        copy_katex(&w) < 0 || write_theme_assets(&w) < 0)
+        _exit(1);
     if (a->dry_run)
         _exit(0); /* `check`: every page rendered, nothing to publish */
-    const char *stat_dir = bf_arena_sprintf(w.arena, "%s/static", a->site_dir);
-    if (!stat_dir || copy_tree(&w, stat_dir, "", 0, false) < 0 || copy_resources(&w) < 0) {
-        if (stat_dir)
-            bf_log_at(BF_LOG_ERROR, stat_dir, 0, 0, "cannot publish the static files: %s",
-                      strerror(errno));
-        _exit(1);
-    }
-    if (copy_katex(&w) < 0 || write_theme_assets(&w) < 0)
-        _exit(1);
     if (publish(&w) < 0)
         _exit(1);
     _exit(0);

@@ -15,15 +15,27 @@
  *
  * Files that are not rendered are copied in after the rings are drained:
  * SITE/static/ to the root of the output, and the resources of leaf
- * bundles (and the non-markdown files of sections) beside their page.  A
- * rendered page wins over a static file of the same path (warned).
- * Symlinks under static/ are skipped with a warning: nothing outside the
- * site is published.  KaTeX (coordinator/assets.h) is copied too when a
- * page has math; its symlinks are followed (Debian links its fonts).
- * copy_file_range(2) where the filesystem allows it.
+ * bundles (and the non-markdown files of sections) beside their page.
+ * They are read beneath the site's directory fd (shared/fs.h,
+ * bf_fs_open_beneath): symlinks under static/ are skipped with a warning,
+ * and a static/ that is itself a symlink out of the site is an error:
+ * nothing outside the site is published.  KaTeX (coordinator/assets.h) is
+ * copied too when a page has math; its symlinks are followed (Debian links
+ * its fonts).  copy_file_range(2) where the filesystem allows it.
+ *
+ * Collisions: the writer knows who wrote every path (a page's source, a
+ * generated output, a static file, a bundle resource, the theme), and two
+ * of them at one path fail the build with an error naming both, `check`
+ * included.  The one documented override: static/_bengal/theme.css (or
+ * theme.js) replaces the embedded theme's file (said with -v).  The page
+ * a dead worker left half-written and its replacement writes again is the
+ * same writer, not a collision.
+ *
+ * With fsync (--fsync), the staged tree is synced (syncfs) before the
+ * exchange and the output's parent directory after it.
  *
  * Exit status: 0 published; 1 not published (the build failed, a record
- * was left incomplete, or an I/O error, logged).
+ * was left incomplete, a collision, or an I/O error, logged).
  */
 #ifndef BF_COORDINATOR_WRITER_H
 #define BF_COORDINATOR_WRITER_H
@@ -44,7 +56,10 @@ typedef struct {
     bf_farm_ctl_t *ctl;
     bf_fault_t fault;
     const bf_snap_t *snap;    /* page resources to copy */
-    const char *site_dir;     /* static/ and resources are read from here */
+    const char *site_dir;     /* for messages */
+    int root_fd;              /* the site directory: static/ and resources
+                                 are read beneath it */
+    bool fsync;               /* sync the staged tree before publishing */
     bool dry_run;             /* `check`: drain and validate, write nothing */
     const bf_katex_t *katex;  /* published to BF_SNAP_KATEX_DIR when a
                                  page has math (ctl->math_pages); NULL: none */

@@ -28,10 +28,11 @@ int bf_farm_layout(uint32_t n_slots, uint32_t n_waves, uint32_t n_pages,
     if (!out->ring_size || n_slots == 0)
         return -1;
     if (add(&at, n_slots * sizeof(bf_farm_slot_t), 64, &out->slots) < 0 ||
-        add(&at, n_waves, 64, &out->waves) < 0 || add(&at, n_pages, 64, &out->kills) < 0 ||
+        add(&at, n_waves, 64, &out->waves) < 0 ||
+        add(&at, (size_t)n_waves * sizeof(uint32_t), 64, &out->owners) < 0 ||
+        add(&at, n_pages, 64, &out->kills) < 0 ||
         add(&at, (size_t)n_pages * sizeof(bf_farm_summary_t), 64, &out->summaries) < 0 ||
         add(&at, (size_t)n_slots * sizeof(bf_farm_profile_t), 64, &out->profiles) < 0 ||
-        add(&at, sizeof(bf_farm_broken_list_t), 64, &out->broken) < 0 ||
         add(&at, sizeof(bf_ring_bell_t), 64, &out->bell) < 0 ||
         add(&at, (size_t)n_slots * out->ring_size, 4096, &out->rings) < 0)
         return -1;

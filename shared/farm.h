@@ -4,27 +4,37 @@
  * One MAP_SHARED region, made by the coordinator before fork and laid out
  * by bf_farm_layout():
  *
- *     ctl | slots[n_slots] | finished_waves[n_waves] | kills[n_pages] |
- *     summaries[n_pages] | profiles[n_slots] | broken | bell | rings[n_slots]
+ *     ctl | slots[n_slots] | finished_waves[n_waves] | owners[n_waves] |
+ *     kills[n_pages] | summaries[n_pages] | profiles[n_slots] | bell |
+ *     rings[n_slots]
  *
  * It is the only state the processes share besides the read-only snapshot.
  * Who writes what is named at each field; nobody else writes it.
  *
  * Waves: level L owns waves [level_start[L], level_start[L+1]).  A worker
- * claims the next wave of the current level with one fetch-add on
- * next[L] (no lock, no round trip to the coordinator).  When a claim runs
- * past the level, the worker sleeps on the `level` futex word.  The worker
- * that finishes the last wave of a level advances `level` and wakes all.
+ * takes the next wave of the current level with one fetch-add on next[L]
+ * (no lock, no round trip to the coordinator), then claims it with a
+ * compare-and-swap of owners[w] from 0 to its slot + 1, and only then
+ * records it in its slot (wave, done).  The claim word is the truth: a
+ * wave whose cursor has passed but whose owner is 0 was taken by a worker
+ * that died (or has not yet CASed: whoever CASes first renders it, the
+ * other goes on).  When the cursor has run past the level, a worker sweeps
+ * the level for unowned, unfinished waves, then sleeps on the `wake`
+ * futex word.  The worker that finishes the last wave of a level advances
+ * `level`, bumps `wake` and wakes all.
  *
- * A worker that dies leaves its slot's wave/done behind; the coordinator
- * copies them into resume_wave/resume_at and forks a replacement into the
- * same slot (and ring), which finishes that wave before claiming others.
- * A page is pushed to the ring before `done` is advanced past it, so at
- * most the page in flight is rendered twice, and the writer overwrites
- * the file with the same bytes.  Counting a finished wave is idempotent
- * (finished_waves[w] is exchanged to 1 first), so a worker that dies
- * between its last page and the count cannot make a level end early or
- * never.
+ * A worker that dies leaves its slot's wave/done behind.  The coordinator
+ * copies them into resume_wave/resume_at (that wave stays owned by the
+ * slot, so the replacement, forked into the same slot and ring, finishes
+ * it first and rewrites a half-written record in stream order), releases
+ * every other unfinished wave the slot owned (claimed, never recorded:
+ * the SIGKILL between CAS and record), bumps `wake` and wakes sleepers so
+ * that they sweep.  A page is pushed to the ring before `done` is
+ * advanced past it, so at most the page in flight is rendered twice, and
+ * the writer overwrites the file with the same bytes.  Counting a finished
+ * wave is idempotent (finished_waves[w] is exchanged to 1 first), so a
+ * worker that dies between its last page and the count cannot make a
+ * level end early or never.
  */
 #ifndef BF_SHARED_FARM_H
 #define BF_SHARED_FARM_H
@@ -44,10 +54,15 @@ typedef struct {
     uint32_t magic;
     uint32_t n_slots, n_waves, n_pages;     /* coordinator, before fork */
     uint32_t level_start[BF_FARM_LEVELS + 1];
-    _Alignas(64) _Atomic uint32_t level;    /* futex word: the level being
-                                               rendered (BF_FARM_LEVELS: all
-                                               done); the worker that ends a
-                                               level advances it */
+    _Alignas(64) _Atomic uint32_t level;    /* the level being rendered
+                                               (BF_FARM_LEVELS: all done); the
+                                               worker that ends a level
+                                               advances it */
+    _Atomic uint32_t wake;                  /* futex word idle workers sleep
+                                               on: bumped by the worker that
+                                               ends a level and by the
+                                               coordinator when it releases a
+                                               dead worker's waves */
     _Atomic uint32_t next[BF_FARM_LEVELS];  /* workers: claim cursors */
     _Atomic uint32_t finished[BF_FARM_LEVELS]; /* workers: waves done */
     _Atomic uint32_t pages_done;            /* workers: pages pushed */
@@ -56,7 +71,12 @@ typedef struct {
     _Atomic uint32_t errors;                /* workers: page errors */
     _Atomic uint32_t math_pages;            /* workers: pages with math
                                                (the writer publishes KaTeX) */
-    uint8_t pad[16];
+    _Atomic uint32_t broken_n;              /* workers: broken-link records
+                                               claimed in the broken file */
+    _Atomic uint32_t claims;                /* workers: waves claimed (the
+                                               claim fault counts them) */
+    _Atomic uint32_t fault_fired;           /* anyone: a one-shot fault hook
+                                               has fired */
 } bf_farm_ctl_t;
 _Static_assert(sizeof(bf_farm_ctl_t) == 128, "ctl size");
 
@@ -111,15 +131,15 @@ _Static_assert(sizeof(bf_farm_profile_t) == 64 + 136 * BF_FARM_PROFILE_MAX, "pro
  * Broken links and cross-references the workers find, which the
  * coordinator lists at the end of the build, sorted by file and line and
  * each once (a page rendered again after a worker died reports again).
- * A worker claims an entry with one fetch-add on n, fills it and sets
- * ready (release); an entry never made ready (its worker died, or the
- * message did not fit) is skipped: the worker logs such a message at
- * once, as it does every one past BF_FARM_BROKEN_MAX.  Untouched entries
- * cost no memory.
+ * They go to one unlinked memory file (memfd) made before fork, not to the
+ * mapped region: it holds any number of them and costs memory only for
+ * what is written.  A worker claims record i with one fetch-add on
+ * ctl->broken_n and writes it with one pwrite at i * sizeof(record); a
+ * record whose worker died before the pwrite reads as zeros (ready 0) and
+ * is skipped.  A message longer than the record is cut, marked "...".
  */
-#define BF_FARM_BROKEN_MAX 4096
 typedef struct {
-    _Atomic uint32_t ready;  /* worker: 1 once the rest is written */
+    uint32_t ready;          /* worker: BF_FARM_BROKEN_READY */
     uint32_t page;           /* page whose source has it */
     uint32_t line;           /* in the source file, 1-based; 0 unknown */
     uint8_t error;           /* 1: an error (--strict), 0: a warning */
@@ -127,15 +147,10 @@ typedef struct {
     char message[240];       /* NUL-terminated, without the location */
 } bf_farm_broken_t;
 _Static_assert(sizeof(bf_farm_broken_t) == 256, "broken entry size");
+#define BF_FARM_BROKEN_READY 0x4b4e5242u /* "BRNK" */
 
 typedef struct {
-    _Atomic uint32_t n;      /* workers: entries claimed (may pass MAX) */
-    uint8_t pad[60];
-    bf_farm_broken_t e[BF_FARM_BROKEN_MAX];
-} bf_farm_broken_list_t;
-
-typedef struct {
-    size_t slots, waves, kills, summaries, profiles, broken, bell, rings, ring_size, total;
+    size_t slots, waves, owners, kills, summaries, profiles, bell, rings, ring_size, total;
 } bf_farm_layout_t;
 
 struct bf_snap;   /* snapshot-format/reader.h: shared/ may not include it */
@@ -144,18 +159,31 @@ struct bf_snap;   /* snapshot-format/reader.h: shared/ may not include it */
  * "worker-crash:page=P" crashes (SIGSEGV) the first worker that renders
  * page P, "worker-crash-always:page=P" every one, "worker-oom:page=P" the
  * first one as the OOM killer would (SIGKILL), "worker-hang:page=P" makes
- * it hang (for interrupting a build), "writer-crash:files=N" kills the
+ * it hang (for interrupting a build), "worker-kill-at-claim:claims=N"
+ * SIGKILLs the worker that takes the N-th wave, between the fetch-add and
+ * the claim (once), "worker-kill-mid-record:page=P" SIGKILLs the first
+ * worker that pushes page P after the first chunk of a record cut in
+ * chunks, "aggregate-crash-always" SIGKILLs every worker that renders a
+ * site-wide output (sitemap, feeds...), "writer-crash:files=N" kills the
  * writer after N files, "writer-stall:seconds=S" makes it sleep S seconds
- * after its first file (a stalled disk: the rings fill up).  P is a page
- * id or a content path ("docs/intro"). */
+ * after its first file (a stalled disk: the rings fill up),
+ * "writer-enospc:files=N" fails the writer's N-th file write with ENOSPC
+ * (a full disk), "writer-kill-after-swap" SIGKILLs it just after the
+ * exchange that publishes.  P is a page id or a content path
+ * ("docs/intro"). */
 typedef enum {
     BF_FAULT_NONE = 0,
     BF_FAULT_WORKER_CRASH,
     BF_FAULT_WORKER_CRASH_ALWAYS,
     BF_FAULT_WORKER_OOM,
     BF_FAULT_WORKER_HANG,
+    BF_FAULT_WORKER_KILL_AT_CLAIM,
+    BF_FAULT_WORKER_KILL_MID_RECORD,
+    BF_FAULT_AGGREGATE_CRASH_ALWAYS,
     BF_FAULT_WRITER_CRASH,
     BF_FAULT_WRITER_STALL,
+    BF_FAULT_WRITER_ENOSPC,
+    BF_FAULT_WRITER_KILL_AFTER_SWAP,
 } bf_fault_kind_t;
 
 typedef struct {
@@ -170,10 +198,11 @@ typedef struct {
     bf_farm_ctl_t *ctl;
     bf_farm_slot_t *slots;
     _Atomic uint8_t *finished_waves; /* workers: 1 once a wave is counted */
+    _Atomic uint32_t *owners;        /* per wave: claiming slot + 1, 0 free */
     _Atomic uint8_t *kills;          /* coordinator: deaths per page */
     bf_farm_summary_t *summaries;
     bf_farm_profile_t *profile;      /* this slot's table; NULL: not profiling */
-    bf_farm_broken_list_t *broken;   /* broken links, listed at the end */
+    int broken_fd;                   /* memfd of broken-link records */
     const void *tmpl_env;            /* bf_tmpl_env_t * compiled before fork,
                                         read-only; NULL: built-in layout */
     void *ring;                      /* bf_ring_t * of this worker's slot */

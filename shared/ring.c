@@ -26,6 +26,7 @@
 #include "shared/ring.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -115,6 +116,7 @@ int bf_ring_attach(bf_ring_t *r, void *mem, bf_ring_bell_t *bell)
     r->mask = h->capacity - 1;
     r->cached_tail = atomic_load_explicit(&h->tail, memory_order_acquire);
     r->bell = bell;
+    r->kill_mid_record = false;
     return 0;
 }
 
@@ -265,6 +267,8 @@ int bf_ring_push(bf_ring_t *r, uint32_t page_id, const char *path, const void *d
         off += piece;
         if (ch.flags & BF_RING_LAST)
             break;
+        if (r->kill_mid_record)
+            raise(SIGKILL);
         ch.flags = 0;
         ch.path_len = 0;
     }

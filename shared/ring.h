@@ -176,6 +176,9 @@ typedef struct {
     uint64_t cached_tail; /* producer: last tail it loaded (a stale value
                              only underestimates free space) */
     bf_ring_bell_t *bell;
+    bool kill_mid_record; /* producer, test hook (BENGAL_FAULT): SIGKILL
+                             itself after the first chunk of a record cut
+                             in chunks, as a crash mid-record would */
 } bf_ring_t;
 
 /* ---- setup (coordinator, before fork) ---- */

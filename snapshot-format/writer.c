@@ -18,12 +18,14 @@
 #include "snapshot-format/writer.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/uio.h>
+#include <unistd.h>
 
 #include "shared/fs.h"
 #include "shared/hash.h"
@@ -497,7 +499,7 @@ int bf_snapw_finish_mem(bf_snapw_t *w, bf_buf_t *out)
     return 0;
 }
 
-int bf_snapw_finish(bf_snapw_t *w, const char *path)
+int bf_snapw_finish_at(bf_snapw_t *w, int dirfd, const char *name, const char *disp)
 {
     bf_snap_header_t h;
     struct iovec iov[MAX_PIECES];
@@ -506,9 +508,25 @@ int bf_snapw_finish(bf_snapw_t *w, const char *path)
         return -1;
     /* No fsync: the snapshot is rebuilt by every build; the rename alone
      * keeps readers from ever seeing half a file. */
-    if (bf_fs_write_atomic_iov(path, iov, (size_t)n, 0) < 0) {
-        bf_log_at(BF_LOG_ERROR, path, 0, 0, "cannot write the snapshot: %s", strerror(errno));
+    if (bf_fs_write_atomic_at(dirfd, name, iov, (size_t)n, 0) < 0) {
+        bf_log_at(BF_LOG_ERROR, disp, 0, 0, "cannot write the snapshot: %s", strerror(errno));
         return -1;
     }
     return 0;
+}
+
+int bf_snapw_finish(bf_snapw_t *w, const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    char dir[BF_PATH_MAX];
+    snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) : 1,
+             slash ? (slash == path ? "/" : path) : ".");
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) {
+        bf_log_at(BF_LOG_ERROR, path, 0, 0, "cannot write the snapshot: %s", strerror(errno));
+        return -1;
+    }
+    int rc = bf_snapw_finish_at(w, fd, slash ? slash + 1 : path, path);
+    close(fd);
+    return rc;
 }

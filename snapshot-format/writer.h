@@ -62,6 +62,10 @@ bf_snap_range_t bf_snapw_oom(bf_snapw_t *w);
 /* Lays out and writes the file to path atomically.  Logs and returns -1 on
  * a sticky error or an I/O error. */
 int bf_snapw_finish(bf_snapw_t *w, const char *path);
+/* Same, to the file name in the directory dirfd (disp: the path messages
+ * show): shared/fs.h's bf_fs_write_atomic_at, so a symlink at name is
+ * replaced, never written through. */
+int bf_snapw_finish_at(bf_snapw_t *w, int dirfd, const char *name, const char *disp);
 /* Same, into memory (tests, fuzz seeds); out is reset first, so the image
  * starts at out->data (malloc'd, hence 8-aligned for bf_snap_from_mem).
  * Padding fields of the records are zeroed in both forms. */

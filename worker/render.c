@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "shared/date.h"
 #include "shared/html.h"
@@ -19,7 +20,7 @@ struct bf_render {
     const bf_snap_t *s;
     const bf_snap_site_t *site;
     bf_farm_summary_t *sums;
-    bf_farm_broken_list_t *broken; /* NULL: log broken links at once */
+    int broken_fd;           /* memfd of broken-link records; -1: log at once */
     bf_farm_ctl_t *ctl;      /* the farm's counters (math_pages), or NULL */
     bf_md_t *md;
     const char *base; /* baseurl without a trailing '/' */
@@ -51,6 +52,7 @@ bf_render_t *bf_render_new(const bf_snap_t *snap, bf_farm_summary_t *summaries,
         free(r);
         return NULL;
     }
+    r->broken_fd = -1;
     r->s = snap;
     r->sitemap_max = 50000;
     r->site_dir = site_dir && strcmp(site_dir, ".") != 0 ? site_dir : NULL;
@@ -74,10 +76,10 @@ void bf_render_free(bf_render_t *r)
     }
 }
 
-void bf_render_use_farm(bf_render_t *r, bf_farm_ctl_t *ctl, bf_farm_broken_list_t *broken)
+void bf_render_use_farm(bf_render_t *r, bf_farm_ctl_t *ctl, int broken_fd)
 {
     r->ctl = ctl;
-    r->broken = broken;
+    r->broken_fd = broken_fd;
 }
 
 int bf_render_use_templates(bf_render_t *r, const void *env, bf_tmpl_profile_t *prof)
@@ -241,23 +243,25 @@ static int url_set(bf_render_t *r)
 }
 
 /* A broken link or cross-reference in page id's source: an error under
- * --strict, else a warning.  It goes to the farm's list, which the
- * coordinator prints at the end of the build; it is logged now when there
- * is no list, the list is full or the message does not fit. */
+ * --strict, else a warning.  It goes to the farm's broken file (shared/
+ * farm.h), which the coordinator lists at the end of the build; it is
+ * logged now only outside a farm or when the record cannot be written. */
 static void report_broken(bf_render_t *r, uint32_t id, const char *source, uint32_t line,
                           const char *msg)
 {
-    bf_farm_broken_list_t *l = r->broken;
-    uint32_t i = l ? atomic_fetch_add_explicit(&l->n, 1, memory_order_relaxed)
-                   : BF_FARM_BROKEN_MAX;
-    if (i < BF_FARM_BROKEN_MAX && strlen(msg) < sizeof l->e[i].message) {
-        bf_farm_broken_t *e = &l->e[i];
-        e->page = id;
-        e->line = line;
-        e->error = bf_ctx.strict;
-        strcpy(e->message, msg);
-        atomic_store_explicit(&e->ready, 1, memory_order_release);
-        return;
+    if (r->ctl && r->broken_fd >= 0) {
+        bf_farm_broken_t e = {.ready = BF_FARM_BROKEN_READY, .page = id, .line = line,
+                              .error = bf_ctx.strict};
+        size_t n = strlen(msg);
+        if (n < sizeof e.message) {
+            memcpy(e.message, msg, n + 1);
+        } else { /* a huge link target: the listing shows its start */
+            memcpy(e.message, msg, sizeof e.message - 4);
+            memcpy(e.message + sizeof e.message - 4, "...", 4);
+        }
+        uint64_t i = atomic_fetch_add_explicit(&r->ctl->broken_n, 1, memory_order_relaxed);
+        if (pwrite(r->broken_fd, &e, sizeof e, (off_t)(i * sizeof e)) == (ssize_t)sizeof e)
+            return;
     }
     bf_log_at(bf_ctx.strict ? BF_LOG_ERROR : BF_LOG_WARN, source ? source : "-", line, 0, "%s",
               msg);

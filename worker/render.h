@@ -36,10 +36,11 @@ bf_render_t *bf_render_new(const bf_snap_t *snap, bf_farm_summary_t *summaries,
                            const char *site_dir);
 void bf_render_free(bf_render_t *r);
 
-/* Renders for the farm: broken links and cross-references go to broken
- * (printed by the coordinator at the end of the build) instead of the
- * log, and pages with math (any kind) are counted in ctl->math_pages. */
-void bf_render_use_farm(bf_render_t *r, bf_farm_ctl_t *ctl, bf_farm_broken_list_t *broken);
+/* Renders for the farm: broken links and cross-references go to the
+ * records of broken_fd (shared/farm.h; printed by the coordinator at the
+ * end of the build) instead of the log, and pages with math (any kind)
+ * are counted in ctl->math_pages. */
+void bf_render_use_farm(bf_render_t *r, bf_farm_ctl_t *ctl, int broken_fd);
 
 /* Renders pages with templates of env (a compiled bf_tmpl_env_t, read
  * only; NULL: built-in layout only), counting into prof when not NULL.

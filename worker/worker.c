@@ -2,10 +2,12 @@
  * worker/worker.c - the worker process (see worker.h).
  *
  * The loop: finish the wave a dead predecessor left in this slot, if any;
- * then claim waves of the current level with a fetch-add until the level
- * is exhausted, sleep on the level word until the last wave of the level
- * is done (by whichever worker), and go on with the next level.  Nothing
- * here spins: an idle worker is asleep in futex(2).
+ * then take waves of the current level with a fetch-add and claim each
+ * with a CAS of its owner word (shared/farm.h) until the level is
+ * exhausted; sweep the level for waves a dead worker took but never
+ * claimed or that the coordinator released; sleep on the wake word until
+ * the level is complete or waves are released, and go on.  Nothing here
+ * spins: an idle worker is asleep in futex(2).
  */
 #include "worker/worker.h"
 
@@ -61,6 +63,9 @@ static void maybe_fault(const worker_t *w, uint32_t page)
     }
     if (f->kind == BF_FAULT_WORKER_OOM && w->a->kills[page] == 0)
         raise(SIGKILL);
+    if (f->kind == BF_FAULT_WORKER_KILL_MID_RECORD &&
+        !atomic_exchange(&w->a->ctl->fault_fired, 1))
+        ((bf_ring_t *)w->a->ring)->kill_mid_record = true;
     while (f->kind == BF_FAULT_WORKER_HANG)
         pause();
 }
@@ -116,6 +121,8 @@ static void render_wave(worker_t *w, uint32_t wave, uint32_t from)
     atomic_store(&w->slot->wave, wave);
     if (wv->level == 2 && wv->pages.count == 0) {
         const char *path;
+        if (w->a->fault.kind == BF_FAULT_AGGREGATE_CRASH_ALWAYS)
+            raise(SIGKILL); /* test hook: as an OOM kill on the sitemap would */
         int rc;
         /* an aggregate may be several files (a sitemap index and its parts) */
         for (unsigned part = 0; (rc = bf_render_aggregate(w->r, wave, part, &w->out, &path)) == 0;
@@ -177,7 +184,56 @@ static void wave_done(worker_t *w, uint32_t wave, uint32_t level)
     while (next < BF_FARM_LEVELS && c->level_start[next + 1] == c->level_start[next])
         next++;
     atomic_store(&c->level, next);
-    bf_futex_wake(&c->level, -1);
+    atomic_fetch_add(&c->wake, 1);
+    bf_futex_wake(&c->wake, -1);
+}
+
+/* Claims wave for this slot: 1 if it is ours now, 0 if another worker
+ * (or a sweep) claimed it first. */
+static int claim(worker_t *w, uint32_t wave)
+{
+    uint32_t free_ = 0;
+    return atomic_compare_exchange_strong(&w->a->owners[wave], &free_, w->a->slot + 1);
+}
+
+static void render_claimed(worker_t *w, uint32_t wave, uint32_t level)
+{
+    render_wave(w, wave, 0);
+    wave_done(w, wave, level); /* before the slot lets go of it */
+    atomic_store(&w->slot->wave, BF_FARM_NONE);
+}
+
+/* The next wave of level from the cursor, claimed; BF_FARM_NONE when the
+ * cursor has passed the level's end.  A wave claimed first by a sweeping
+ * worker is skipped. */
+static uint32_t take_next(worker_t *w, uint32_t level)
+{
+    bf_farm_ctl_t *c = w->a->ctl;
+    for (;;) {
+        uint32_t wave = c->level_start[level] + atomic_fetch_add(&c->next[level], 1);
+        if (wave >= c->level_start[level + 1])
+            return BF_FARM_NONE;
+        const bf_fault_t *f = &w->a->fault;
+        if (f->kind == BF_FAULT_WORKER_KILL_AT_CLAIM &&
+            atomic_fetch_add(&c->claims, 1) + 1 == f->arg &&
+            !atomic_exchange(&c->fault_fired, 1))
+            raise(SIGKILL); /* test hook: between the fetch-add and the claim */
+        if (claim(w, wave))
+            return wave;
+    }
+}
+
+/* A wave of level whose owner is 0 and which is not finished: taken by a
+ * worker that died before claiming it, or released by the coordinator.
+ * Claimed; BF_FARM_NONE when there is none. */
+static uint32_t sweep(worker_t *w, uint32_t level)
+{
+    const bf_farm_ctl_t *c = w->a->ctl;
+    for (uint32_t v = c->level_start[level]; v < c->level_start[level + 1]; v++)
+        if (!atomic_load(&w->a->finished_waves[v]) && atomic_load(&w->a->owners[v]) == 0 &&
+            claim(w, v))
+            return v;
+    return BF_FARM_NONE;
 }
 
 static uint32_t level_of(const bf_farm_ctl_t *c, uint32_t wave)
@@ -198,7 +254,7 @@ void bf_worker_main(const bf_farm_worker_args_t *a)
     prctl(PR_SET_NAME, name);
     w.r = bf_render_new(a->snap, a->summaries, a->site_dir);
     if (w.r)
-        bf_render_use_farm(w.r, a->ctl, a->broken);
+        bf_render_use_farm(w.r, a->ctl, a->broken_fd);
     w.arena = bf_arena_create(256 * 1024);
     if (!w.r || !w.arena)
         die(1, "out of memory");
@@ -212,31 +268,33 @@ void bf_worker_main(const bf_farm_worker_args_t *a)
     if (bf_render_use_templates(w.r, a->tmpl_env, w.prof) < 0)
         die(1, "out of memory");
 
+    /* A replacement: drop whatever record the predecessor left open in
+     * this ring, then finish the wave it held. */
+    if (atomic_load(&w.slot->generation) > 1 && bf_ring_recover(a->ring) < 0)
+        die(2, NULL);
     uint32_t resume = atomic_load(&w.slot->resume_wave);
     if (resume != BF_FARM_NONE) {
-        if (bf_ring_recover(a->ring) < 0)
-            die(2, NULL);
         render_wave(&w, resume, atomic_load(&w.slot->resume_at));
         wave_done(&w, resume, level_of(c, resume));
         atomic_store(&w.slot->wave, BF_FARM_NONE);
         atomic_store(&w.slot->resume_wave, BF_FARM_NONE);
     }
     for (;;) {
+        /* wake is read before the level is looked at: a release or a level
+         * change after this load makes the futex wait return at once */
+        uint32_t seq = atomic_load(&c->wake);
         uint32_t level = atomic_load(&c->level);
         if (atomic_load(&c->failed))
             die(2, NULL);
         if (level >= BF_FARM_LEVELS)
             break;
-        uint32_t wave = c->level_start[level] + atomic_fetch_add(&c->next[level], 1);
-        if (wave < c->level_start[level + 1]) {
-            render_wave(&w, wave, 0);
-            wave_done(&w, wave, level); /* before the slot lets go of it */
-            atomic_store(&w.slot->wave, BF_FARM_NONE);
-        } else {
-            /* nothing left at this level: sleep until it is complete */
-            while (atomic_load(&c->level) == level && !atomic_load(&c->failed))
-                bf_futex_wait(&c->level, level, 0);
-        }
+        uint32_t wave = take_next(&w, level);
+        if (wave == BF_FARM_NONE)
+            wave = sweep(&w, level);
+        if (wave != BF_FARM_NONE)
+            render_claimed(&w, wave, level);
+        else /* nothing left to take: sleep until the level ends or waves come back */
+            bf_futex_wait(&c->wake, seq, 0);
     }
     bf_render_free(w.r);
     bf_tmpl_profile_free(w.prof);

@@ -141,7 +141,7 @@ Test(symlink, data_file_outside)
  * until the writer (coordinator/writer.c) reads static/ beneath the site
  * root (bf_fs_opendir_at / bf_fs_open_beneath): today it publishes the
  * secret and exits 0. */
-Test(symlink, static_directory_outside, .disabled = true)
+Test(symlink, static_directory_outside)
 {
     char *site = e2e_site("docs");
     char *out = outside(site);
@@ -215,7 +215,7 @@ Test(symlink, links_inside_the_site_work)
  * compile_templates() (coordinator/cli.c) reads templates/ beneath the
  * site root with bf_tmpl_env_add_dir_at(); with bf_tmpl_env_add_dir()
  * templates/ itself is the boundary. */
-Test(symlink, template_link_elsewhere_in_the_site, .disabled = true)
+Test(symlink, template_link_elsewhere_in_the_site)
 {
     char *site = e2e_site("themed");
     e2e_run_t r;
