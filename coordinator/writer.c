@@ -72,9 +72,13 @@ static int claim_or_fail(writer_t *w, const char *path, const char *who)
 {
     const char *had = NULL;
     int rc = claim_path(w, path, who, &had);
-    if (rc == 1)
-        bf_log_at(BF_LOG_ERROR, who, 0, 0, "its output \"%s\" is also written by %s: give one "
-                  "of them another URL or name", path, had);
+    if (rc == 1) {
+        /* said at a file of the site where one of the two is ("the
+         * generated sitemap.xml" is not a place to fix anything) */
+        bool made = strncmp(who, "the ", 4) == 0 && strncmp(had, "the ", 4) != 0;
+        bf_log_at(BF_LOG_ERROR, made ? had : who, 0, 0, "its output \"%s\" is also written by "
+                  "%s: give one of them another URL or name", path, made ? who : had);
+    }
     else if (rc < 0)
         bf_log_error("out of memory");
     return rc ? -1 : 0;
