@@ -576,7 +576,7 @@ int bf_farm_run(const bf_farm_opts_t *o, const bf_farm_roles_t *roles, bf_farm_r
      * interrupt from now on removes it. */
     catch_signals(true);
     f.broken_fd = -1;
-    if (setup(&f) < 0 || roles->init() < 0)
+    if (setup(&f) < 0)
         goto out;
     if (bf_ctx.stop_signal) {
         bf_log_error("interrupted by signal %d; the previous output is left as it was",
@@ -654,6 +654,7 @@ int bf_farm_parse_fault(const char *spec, bf_fault_t *out)
         {"worker-kill-at-claim", BF_FAULT_WORKER_KILL_AT_CLAIM, "claims=", 1},
         {"worker-kill-mid-record", BF_FAULT_WORKER_KILL_MID_RECORD, "page=", 0},
         {"aggregate-crash-always", BF_FAULT_AGGREGATE_CRASH_ALWAYS, "", 0},
+        {"worker-rlimit-as", BF_FAULT_WORKER_RLIMIT_AS, "mib=", 8},
         {"writer-crash", BF_FAULT_WRITER_CRASH, "files=", 1},
         {"writer-stall", BF_FAULT_WRITER_STALL, "seconds=", 5},
         {"writer-enospc", BF_FAULT_WRITER_ENOSPC, "files=", 1},

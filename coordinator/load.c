@@ -187,6 +187,8 @@ int bf_site_load(const bf_site_opts_t *opts, bf_site_t **out)
 oom:
     bf_log_error("out of memory while reading the site");
 fail:
+    if (bf_ctx.n_errors == errors_before) /* a failure nobody reported: an allocation */
+        bf_log_error("out of memory while reading the site");
     site_destroy(s);
     return -1;
 }

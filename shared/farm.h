@@ -169,7 +169,9 @@ struct bf_snap;   /* snapshot-format/reader.h: shared/ may not include it */
  * after its first file (a stalled disk: the rings fill up),
  * "writer-enospc:files=N" fails the writer's N-th file write with ENOSPC
  * (a full disk), "writer-kill-after-swap" SIGKILLs it just after the
- * exchange that publishes.  P is a page id or a content path
+ * exchange that publishes, "worker-rlimit-as:mib=M" gives every worker an
+ * address-space limit (RLIMIT_AS) of M MiB above what it has mapped when
+ * it starts (out of memory in workers only).  P is a page id or a content path
  * ("docs/intro"). */
 typedef enum {
     BF_FAULT_NONE = 0,
@@ -180,6 +182,7 @@ typedef enum {
     BF_FAULT_WORKER_KILL_AT_CLAIM,
     BF_FAULT_WORKER_KILL_MID_RECORD,
     BF_FAULT_AGGREGATE_CRASH_ALWAYS,
+    BF_FAULT_WORKER_RLIMIT_AS,
     BF_FAULT_WRITER_CRASH,
     BF_FAULT_WRITER_STALL,
     BF_FAULT_WRITER_ENOSPC,
@@ -214,7 +217,6 @@ typedef struct {
 /* Worker entry points handed to the coordinator by main.c (STYLE 3: the
  * coordinator does not include worker/). */
 typedef struct {
-    int (*init)(void);                                   /* before fork */
     void (*main)(const bf_farm_worker_args_t *a) __attribute__((noreturn));
 } bf_farm_roles_t;
 

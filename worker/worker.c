@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "shared/arena.h"
@@ -38,10 +39,6 @@ typedef struct {
     bf_tmpl_profile_t *prof; /* --profile-templates: this process's counts */
 } worker_t;
 
-int bf_worker_init(void)
-{
-    return bf_md_init();
-}
 
 static void die(int status, const char *why)
 {
@@ -68,6 +65,24 @@ static void maybe_fault(const worker_t *w, uint32_t page)
         ((bf_ring_t *)w->a->ring)->kill_mid_record = true;
     while (f->kind == BF_FAULT_WORKER_HANG)
         pause();
+}
+
+/* Test hook (BENGAL_FAULT worker-rlimit-as): a memory limit on this
+ * worker alone, arg MiB above what it maps at its start. */
+static void limit_memory(const bf_fault_t *f)
+{
+    if (f->kind != BF_FAULT_WORKER_RLIMIT_AS)
+        return;
+    FILE *st = fopen("/proc/self/statm", "r");
+    unsigned long pages = 0;
+    if (st) {
+        if (fscanf(st, "%lu", &pages) != 1)
+            pages = 0;
+        fclose(st);
+    }
+    rlim_t lim = (rlim_t)pages * (rlim_t)sysconf(_SC_PAGESIZE) + ((rlim_t)f->arg << 20);
+    struct rlimit rl = {lim, lim};
+    setrlimit(RLIMIT_AS, &rl);
 }
 
 static void push(worker_t *w, uint32_t id, const char *path)
@@ -252,6 +267,13 @@ void bf_worker_main(const bf_farm_worker_args_t *a)
     bf_ctx_init(BF_ROLE_WORKER, (int)a->slot);
     snprintf(name, sizeof name, "bf-worker-%u", a->slot);
     prctl(PR_SET_NAME, name);
+    limit_memory(&a->fault);
+    /* cmark-gfm's extensions are registered here, in each worker, not in
+     * the coordinator before fork: cmark aborts when an allocation fails,
+     * and the coordinator must survive out-of-memory with a message.  A
+     * worker that dies so is replaced like any crash. */
+    if (bf_md_init() < 0)
+        die(1, "out of memory");
     w.r = bf_render_new(a->snap, a->summaries, a->site_dir);
     if (w.r)
         bf_render_use_farm(w.r, a->ctl, a->broken_fd);

@@ -15,9 +15,6 @@
 
 #include "shared/farm.h"
 
-/* Before fork, in the coordinator: process-wide setup of the renderers. */
-int bf_worker_init(void);
-
 /* The worker process.  Never returns. */
 void bf_worker_main(const bf_farm_worker_args_t *a) __attribute__((noreturn));
 
