@@ -15,6 +15,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -572,6 +573,36 @@ fail:
     return -1;
 }
 
+static void on_stop(int sig)
+{
+    bf_ctx.stop_signal = sig;
+}
+
+/*
+ * SIGINT/SIGTERM before the farm runs (discovery, snapshot, templates):
+ * the handler only notes the signal, and the build stops at the next
+ * phase with the usual message and 130/143 (nothing is published before
+ * the farm).  SA_RESETHAND: a second one stops the process at once.  The
+ * farm installs its own handler for its part (coordinator/farm.c).
+ */
+static void catch_front_signals(void)
+{
+    struct sigaction sa = {.sa_handler = on_stop, .sa_flags = SA_RESETHAND};
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
+/* 128 + the signal when one came (reported), else 0. */
+static int interrupted(void)
+{
+    int sig = bf_ctx.stop_signal;
+    if (!sig)
+        return 0;
+    bf_log_error("interrupted by signal %d; the previous output is left as it was", sig);
+    return 128 + sig;
+}
+
 /* `build`, or `check` (check: render everything, write no output). */
 static int cmd_build(int argc, char **argv, const bf_farm_roles_t *roles, bool check)
 {
@@ -598,6 +629,7 @@ static int cmd_build(int argc, char **argv, const bf_farm_roles_t *roles, bool c
     FILE *stats = NULL;
     if (b.stats_json && !(stats = open_stats(b.stats_json)))
         return BF_EXIT_USAGE;
+    catch_front_signals();
     double t0 = bf_clock_seconds(), phase[5] = {0};
     bf_site_t *s;
     if (bf_site_load(&o, &s) < 0) {
@@ -626,8 +658,12 @@ static int cmd_build(int argc, char **argv, const bf_farm_roles_t *roles, bool c
         rc = refused ? BF_EXIT_USAGE : BF_EXIT_INTERNAL;
         goto done;
     }
+    if ((rc = interrupted()))
+        goto done;
     rc = BF_EXIT_INTERNAL;
     if (write_snapshot(s, &snap, &bytes, &lock) < 0)
+        goto done;
+    if ((rc = interrupted()))
         goto done;
     phase[1] = bf_clock_seconds() - t0 - phase[0];
     if (fault.page[0] &&
@@ -642,6 +678,9 @@ static int cmd_build(int argc, char **argv, const bf_farm_roles_t *roles, bool c
         goto done;
     }
     phase[2] = bf_clock_seconds() - tc;
+    if ((rc = interrupted()))
+        goto done;
+    rc = BF_EXIT_INTERNAL;
     if (b.profile_templates && !(prof = bf_tmpl_profile_new())) {
         bf_log_error("out of memory");
         goto done;
@@ -693,6 +732,8 @@ static int cmd_build(int argc, char **argv, const bf_farm_roles_t *roles, bool c
                rc == 0 ? "" : ", with pages skipped", out.path);
     }
 done:
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
     if (stats)
         fclose(stats);
     bf_output_release(&out);
