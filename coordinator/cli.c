@@ -559,7 +559,12 @@ static int compile_templates(bf_site_t *s, const bf_snap_t *snap, bf_tmpl_env_t 
     if (bf_tmpl_env_add_embedded(*env, bf_tmpl_default_theme) < 0 ||
         bf_tmpl_env_set_baseurl(*env, bf_snap_str(snap, bf_snap_site(snap)->baseurl)) < 0)
         goto fail;
-    if (bf_tmpl_env_compile_all(*env) < 0) {
+    if (bf_tmpl_env_compile_all(*env) < 0 || bf_arena_failures(bf_tmpl_env_arena(*env))) {
+        if (bf_arena_failures(bf_tmpl_env_arena(*env))) {
+            bf_log_error("out of memory compiling the templates; nothing was built, the "
+                         "previous output is left as it was");
+            goto fail;
+        }
         size_t errs = bf_tmpl_env_errors(*env);
         bf_log_error("%zu template error%s; nothing was built, the previous output is left "
                      "as it was", errs, errs == 1 ? "" : "s");

@@ -47,6 +47,7 @@ struct bf_arena {
     bf_arena_block_t *cur;
     size_t block_size;
     size_t n_blocks;
+    size_t n_failed;    /* allocations that returned NULL */
 };
 
 static inline unsigned char *block_data(bf_arena_block_t *b)
@@ -120,8 +121,10 @@ void *bf_arena_alloc(bf_arena_t *a, size_t n)
         } else {
             size_t cap = n > a->block_size ? n : a->block_size;
             bf_arena_block_t *nb = block_new(cap);
-            if (!nb)
+            if (!nb) {
+                a->n_failed++;
                 return NULL;
+            }
             nb->next = next;
             b->next = nb;
             a->n_blocks++;
@@ -233,4 +236,9 @@ size_t bf_arena_used(const bf_arena_t *a)
 size_t bf_arena_blocks(const bf_arena_t *a)
 {
     return a->n_blocks;
+}
+
+size_t bf_arena_failures(const bf_arena_t *a)
+{
+    return a->n_failed;
 }

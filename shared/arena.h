@@ -56,5 +56,10 @@ size_t bf_arena_used(const bf_arena_t *a);
 /* Blocks malloc'd so far, kept until destroy (statistics; lets tests check
  * that a reset arena reaches a steady state and stops calling malloc). */
 size_t bf_arena_blocks(const bf_arena_t *a);
+/* Allocations that failed (malloc returned NULL) since creation: a
+ * safety net for code that builds a structure in many small steps and
+ * could lose one of them to out-of-memory without noticing (the template
+ * compiler: a token or a filter missing is a different template). */
+size_t bf_arena_failures(const bf_arena_t *a);
 
 #endif

@@ -118,7 +118,7 @@ kind_worker_kill() {
         else
             landed=$((landed + 1))
         fi
-        wait "$pid"; rc=$?
+        wait "$pid" 2>/dev/null; rc=$?
         if [ $rc -ne 0 ]; then fail worker-kill $t "exit $rc${fault:+ ($fault)}"; continue; fi
         is_tree "$TREE_A" || { fail worker-kill $t "the tree differs from a clean build"; continue; }
         why=$(clean_after) || fail worker-kill $t "$why"
@@ -141,7 +141,7 @@ kill_trial() {
         victim=$pid
     fi
     [ -n "$victim" ] && kill -"$sig" "$victim" 2>/dev/null
-    wait "$pid"; rc=$?
+    wait "$pid" 2>/dev/null; rc=$?
     local want_fail
     case "$target:$sig" in
     writer:KILL) want_fail=1 ;;
