@@ -87,6 +87,7 @@ bf_arena_t *bf_arena_create(size_t block_size)
     a->cur = a->first;
     a->block_size = block_size;
     a->n_blocks = 1;
+    a->n_failed = 0;
     return a;
 }
 
