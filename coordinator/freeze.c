@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "shared/fs.h"
 #include "shared/log.h"
 #include "snapshot-format/writer.h"
 
@@ -261,16 +262,14 @@ int bf_freeze_site_at(const bf_site_t *s, int dirfd, const char *name, const cha
 
 int bf_freeze_site(const bf_site_t *s, const char *path, size_t *bytes)
 {
-    const char *slash = strrchr(path, '/');
-    char dir[4096];
-    snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) : 1,
-             slash ? (slash == path ? "/" : path) : ".");
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    char dir[BF_PATH_MAX];
+    const char *name = bf_path_parent(path, dir, sizeof dir);
+    int fd = name ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
     if (fd < 0) {
         bf_log_at(BF_LOG_ERROR, path, 0, 0, "cannot write the snapshot: %s", strerror(errno));
         return -1;
     }
-    int rc = bf_freeze_site_at(s, fd, slash ? slash + 1 : path, path, bytes);
+    int rc = bf_freeze_site_at(s, fd, name, path, bytes);
     close(fd);
     return rc;
 }

@@ -226,14 +226,12 @@ int bf_output_prepare(bf_output_t *o, const char *site_dir, const char *output,
     snprintf(o->lock_path, sizeof o->lock_path, "%s.lock", o->path);
 
     char parent[BF_PATH_MAX];
-    const char *slash = strrchr(o->path, '/'), *base = slash ? slash + 1 : o->path;
+    const char *base = bf_path_parent(o->path, parent, sizeof parent);
     if (!*base || strcmp(base, ".") == 0 || strcmp(base, "..") == 0) {
         *refused = true;
         bf_log_at(BF_LOG_ERROR, output, 0, 0, "the output must name a directory of its own");
         return -1;
     }
-    snprintf(parent, sizeof parent, "%.*s", slash ? (int)(slash - o->path) : 1,
-             slash ? (slash == o->path ? "/" : o->path) : ".");
     if (config_rel) {
         if (!dry_run && config_parents(site_dir, config_rel, config_name, refused) < 0)
             return -1;

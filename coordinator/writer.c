@@ -421,10 +421,8 @@ static void sync_parent(const writer_t *w)
     if (!w->a->fsync)
         return;
     char parent[BF_PATH_MAX];
-    const char *out = w->a->output, *slash = strrchr(out, '/');
-    snprintf(parent, sizeof parent, "%.*s", slash ? (int)(slash - out) : 1,
-             slash ? (slash == out ? "/" : out) : ".");
-    int fd = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int fd = bf_path_parent(w->a->output, parent, sizeof parent)
+                 ? open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
     if (fd < 0 || fsync(fd) < 0)
         bf_log_at(BF_LOG_WARN, parent, 0, 0, "cannot sync: %s", strerror(errno));
     if (fd >= 0)

@@ -186,25 +186,27 @@ int bf_fs_write_atomic(const char *path, const void *data, size_t len, int do_sy
     return bf_fs_write_atomic_iov(path, &iov, 1, do_sync);
 }
 
+const char *bf_path_parent(const char *path, char *dir, size_t cap)
+{
+    const char *slash = strrchr(path, '/');
+    size_t dn = !slash ? 1 : slash == path ? 1 : (size_t)(slash - path);
+    if (dn >= cap) {
+        errno = ENAMETOOLONG;
+        return NULL;
+    }
+    memcpy(dir, !slash ? "." : path, dn);
+    dir[dn] = '\0';
+    return slash ? slash + 1 : path;
+}
+
 /* The path-based form is the _at one on the parent directory, so that
  * there is one implementation of "write beside, fsync, rename". */
 int bf_fs_write_atomic_iov(const char *path, const struct iovec *iov, size_t n, int do_sync)
 {
     char dir[BF_PATH_MAX];
-    size_t len = strlen(path);
-    if (len >= BF_PATH_MAX) {
-        errno = ENAMETOOLONG;
+    const char *name = bf_path_parent(path, dir, sizeof dir);
+    if (!name)
         return -1;
-    }
-    const char *slash = strrchr(path, '/');
-    const char *name = slash ? slash + 1 : path;
-    if (!slash) {
-        strcpy(dir, ".");
-    } else {
-        size_t dn = slash == path ? 1 : (size_t)(slash - path);
-        memcpy(dir, path, dn);
-        dir[dn] = '\0';
-    }
     /* fsync needs a real descriptor; renameat is content with O_PATH,
      * which needs no read permission on the directory. */
     int dfd = open(dir, (do_sync ? O_RDONLY : O_PATH) | O_DIRECTORY | O_CLOEXEC);

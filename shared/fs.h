@@ -42,6 +42,11 @@ int bf_path_check(const char *s, size_t n, const char **why);
  * out = rel).  cap is the size of out including the NUL. */
 int bf_path_join(char *out, size_t cap, const char *base, const char *rel);
 
+/* The directory holding path, into dir (cap bytes): "." for "a", "/" for
+ * "/a", "x/y" for "x/y/a".  Returns path's last component, or NULL with
+ * ENAMETOOLONG when the directory does not fit. */
+const char *bf_path_parent(const char *path, char *dir, size_t cap);
+
 /* mkdir -p; existing directories are fine, an existing non-directory is
  * ENOTDIR. */
 int bf_fs_mkdir_p(const char *path, mode_t mode);

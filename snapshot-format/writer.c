@@ -517,16 +517,14 @@ int bf_snapw_finish_at(bf_snapw_t *w, int dirfd, const char *name, const char *d
 
 int bf_snapw_finish(bf_snapw_t *w, const char *path)
 {
-    const char *slash = strrchr(path, '/');
     char dir[BF_PATH_MAX];
-    snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) : 1,
-             slash ? (slash == path ? "/" : path) : ".");
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    const char *name = bf_path_parent(path, dir, sizeof dir);
+    int fd = name ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
     if (fd < 0) {
         bf_log_at(BF_LOG_ERROR, path, 0, 0, "cannot write the snapshot: %s", strerror(errno));
         return -1;
     }
-    int rc = bf_snapw_finish_at(w, fd, slash ? slash + 1 : path, path);
+    int rc = bf_snapw_finish_at(w, fd, name, path);
     close(fd);
     return rc;
 }

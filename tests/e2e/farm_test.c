@@ -12,18 +12,6 @@
 
 TestSuite(farm, .fini = e2e_cleanup, .timeout = 60);
 
-/* "sha256  ./path" lines of every file below dir, sorted: a tree's content. */
-static char *tree(const char *dir)
-{
-    e2e_run_t r;
-    char *cmd = e2e_fmt("cd '%s' && find . -type f | LC_ALL=C sort | xargs -r sha256sum", dir);
-    e2e_runl(&r, "sh", "-c", cmd, NULL);
-    cr_assert_eq(r.status, 0, "cannot list %s: %s", dir, r.err);
-    char *t = e2e_own(strdup(r.out));
-    e2e_run_free(&r);
-    return t;
-}
-
 static void build_ok(const char *site, const char *jobs)
 {
     e2e_run_t r;
@@ -38,15 +26,15 @@ Test(farm, same_tree_for_any_jobs)
     char *site = e2e_site("docs");
     char *pub = e2e_fmt("%s/public", site);
     build_ok(site, "1");
-    char *one = tree(pub);
+    char *one = e2e_tree(pub);
     cr_assert(strstr(one, "./docs/intro/index.html\n"), "%s", one);
     cr_assert(strstr(one, "./sitemap.xml\n") && strstr(one, "./index.json\n"), "%s", one);
     build_ok(site, "2");
-    cr_assert_str_eq(tree(pub), one);
+    cr_assert_str_eq(e2e_tree(pub), one);
     build_ok(site, "8");
-    cr_assert_str_eq(tree(pub), one);
+    cr_assert_str_eq(e2e_tree(pub), one);
     build_ok(site, "8"); /* and again: runs are reproducible */
-    cr_assert_str_eq(tree(pub), one);
+    cr_assert_str_eq(e2e_tree(pub), one);
     cr_assert(!e2e_exists(e2e_fmt("%s.staging", pub)), "staging left behind");
 }
 
@@ -90,7 +78,7 @@ Test(farm, worker_crash_is_retried)
 {
     char *site = e2e_site("docs");
     build_ok(site, "2");
-    char *want = tree(e2e_fmt("%s/public", site));
+    char *want = e2e_tree(e2e_fmt("%s/public", site));
     setenv("BENGAL_FAULT", "worker-crash:page=docs/intro", 1);
     e2e_run_t r;
     e2e_bf(&r, "-j", "2", site, NULL);
@@ -98,7 +86,7 @@ Test(farm, worker_crash_is_retried)
     cr_assert_eq(r.status, 0, "%s", r.err);
     cr_assert(e2e_match(r.err, "content/docs/intro\\.md: warning: worker [0-9]+ killed by "
                                "signal 11 .* retrying", 0), "%s", r.err);
-    cr_assert_str_eq(tree(e2e_fmt("%s/public", site)), want);
+    cr_assert_str_eq(e2e_tree(e2e_fmt("%s/public", site)), want);
     e2e_run_free(&r);
 }
 
@@ -106,12 +94,12 @@ Test(farm, worker_oom_kill_is_retried)
 {
     char *site = e2e_site("docs");
     build_ok(site, "1");
-    char *want = tree(e2e_fmt("%s/public", site));
+    char *want = e2e_tree(e2e_fmt("%s/public", site));
     setenv("BENGAL_FAULT", "worker-oom:page=docs/guide/a", 1);
     e2e_run_t r;
     e2e_bf(&r, "-q", "-j", "1", site, NULL);
     cr_assert_eq(r.status, 0, "%s", r.err);
-    cr_assert_str_eq(tree(e2e_fmt("%s/public", site)), want);
+    cr_assert_str_eq(e2e_tree(e2e_fmt("%s/public", site)), want);
     e2e_run_free(&r);
 }
 
@@ -120,7 +108,7 @@ Test(farm, page_that_always_crashes_fails_the_build)
     char *site = e2e_site("docs");
     char *pub = e2e_fmt("%s/public", site);
     build_ok(site, "2");
-    char *before = tree(pub);
+    char *before = e2e_tree(pub);
     setenv("BENGAL_FAULT", "worker-crash-always:page=docs/install", 1);
     e2e_run_t r;
     e2e_bf(&r, "-j", "2", site, NULL);
@@ -128,7 +116,7 @@ Test(farm, page_that_always_crashes_fails_the_build)
     cr_assert_eq(r.status, 1, "%s", r.err);
     cr_assert(e2e_match(r.err, "content/docs/install\\.md: error: rendering this page "
                                "killed two workers", 0), "%s", r.err);
-    cr_assert_str_eq(tree(pub), before, "the previous output changed");
+    cr_assert_str_eq(e2e_tree(pub), before, "the previous output changed");
     cr_assert(!e2e_exists(e2e_fmt("%s.staging", pub)), "staging left behind");
     e2e_run_free(&r);
 }
@@ -156,7 +144,7 @@ Test(farm, watchdog_stops_a_stuck_page)
     char *site = e2e_site("docs");
     char *pub = e2e_fmt("%s/public", site);
     build_ok(site, "2");
-    char *before = tree(pub);
+    char *before = e2e_tree(pub);
     setenv("BENGAL_FAULT", "worker-hang:page=docs/intro", 1);
     e2e_run_t r;
     long t0 = e2e_now_ms();
@@ -172,7 +160,7 @@ Test(farm, watchdog_stops_a_stuck_page)
                                        "\\(stuck for over 1 s\\)$", src), REG_NEWLINE),
               "%s", r.err);
     e2e_run_free(&r);
-    cr_assert_str_eq(tree(pub), before);
+    cr_assert_str_eq(e2e_tree(pub), before);
 
     /* with --keep-going the rest is published */
     e2e_bf(&r, "-k", "--page-timeout", "1", "-j", "2", site, NULL);
@@ -222,7 +210,7 @@ Test(farm, one_build_of_a_site_at_a_time)
     char *site = e2e_site("docs");
     char *pub = e2e_fmt("%s/public", site);
     build_ok(site, "2");
-    char *before = tree(pub);
+    char *before = e2e_tree(pub);
     int fd = open(e2e_fmt("%s/.bengal/lock", site), O_RDWR);
     cr_assert(fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0, "the lock file is not free");
     cr_assert(ftruncate(fd, 0) == 0 && pwrite(fd, "4242\n", 5, 0) == 5);
@@ -233,7 +221,7 @@ Test(farm, one_build_of_a_site_at_a_time)
                                     "building %s; wait for it or stop it\n", site)),
               "%s", r.err);
     e2e_run_free(&r);
-    cr_assert_str_eq(tree(pub), before);
+    cr_assert_str_eq(e2e_tree(pub), before);
     close(fd); /* released: builds go on */
     build_ok(site, "2");
 }
@@ -243,14 +231,14 @@ Test(farm, writer_crash_keeps_previous_output)
     char *site = e2e_site("docs");
     char *pub = e2e_fmt("%s/public", site);
     build_ok(site, "2");
-    char *before = tree(pub);
+    char *before = e2e_tree(pub);
     setenv("BENGAL_FAULT", "writer-crash:files=3", 1);
     e2e_run_t r;
     e2e_bf(&r, "-j", "2", site, NULL);
     e2e_assert_no_crash(&r);
     cr_assert_eq(r.status, 1, "%s", r.err);
     cr_assert(strstr(r.err, "the writer process failed"), "%s", r.err);
-    cr_assert_str_eq(tree(pub), before);
+    cr_assert_str_eq(e2e_tree(pub), before);
     cr_assert(!e2e_exists(e2e_fmt("%s.staging", pub)), "staging left behind");
     e2e_run_free(&r);
 }
@@ -270,7 +258,7 @@ Test(farm, sigterm_stops_everything)
     char *site = e2e_site("docs");
     char *pub = e2e_fmt("%s/public", site);
     build_ok(site, "2");
-    char *before = tree(pub);
+    char *before = e2e_tree(pub);
     setenv("BENGAL_FAULT", "worker-hang:page=docs/intro", 1);
     pid_t pid = fork();
     cr_assert(pid >= 0);
@@ -296,7 +284,7 @@ Test(farm, sigterm_stops_everything)
     for (int i = 0; i < 50 && alive_in_group(pid); i++)
         usleep(20000);
     cr_assert_eq(alive_in_group(pid), 0, "children left behind");
-    cr_assert_str_eq(tree(pub), before);
+    cr_assert_str_eq(e2e_tree(pub), before);
     cr_assert(!e2e_exists(staging), "staging left behind");
 }
 
@@ -332,7 +320,7 @@ Test(farm, strict_errors_keep_previous_output)
     char *site = e2e_site("docs");
     char *pub = e2e_fmt("%s/public", site);
     build_ok(site, "2");
-    char *before = tree(pub);
+    char *before = e2e_tree(pub);
     char *bad = e2e_fmt("%s/content/broken.md", site);
     const char text[] = "---\ntitle: Broken\n---\n\nSee [[no/such/page]].\n";
     e2e_write_file(bad, text, sizeof text - 1);
@@ -342,13 +330,13 @@ Test(farm, strict_errors_keep_previous_output)
     cr_assert(e2e_match(r.err, "/content/broken\\.md:5: warning: unresolved cross-reference", 0),
               "%s", r.err);
     e2e_run_free(&r);
-    char *with_warning = tree(pub);
+    char *with_warning = e2e_tree(pub);
     cr_assert_str_neq(with_warning, before);
     e2e_bf(&r, "--strict", "-j", "2", site, NULL);
     cr_assert_eq(r.status, 1, "%s", r.err);
     cr_assert(e2e_match(r.err, "/content/broken\\.md:5: error: unresolved cross-reference", 0),
               "%s", r.err);
-    cr_assert_str_eq(tree(pub), with_warning, "published despite errors");
+    cr_assert_str_eq(e2e_tree(pub), with_warning, "published despite errors");
     e2e_run_free(&r);
 }
 
@@ -414,7 +402,7 @@ Test(farm, static_file_at_a_page_output_is_an_error_naming_both)
 {
     char *site = e2e_site("docs");
     build_ok(site, "2");
-    char *want = tree(e2e_fmt("%s/public", site));
+    char *want = e2e_tree(e2e_fmt("%s/public", site));
     cr_assert_eq(mkdir(e2e_fmt("%s/static/about", site), 0777), 0);
     e2e_write_file(e2e_fmt("%s/static/about/index.html", site), "static", 6);
     const char *cmds[2] = {"build", "check"};
@@ -427,7 +415,7 @@ Test(farm, static_file_at_a_page_output_is_an_error_naming_both)
                                    "about\\.md", 0), "%s: %s", cmds[i], r.err);
         e2e_run_free(&r);
     }
-    cr_assert_str_eq(tree(e2e_fmt("%s/public", site)), want);
+    cr_assert_str_eq(e2e_tree(e2e_fmt("%s/public", site)), want);
 }
 
 Test(farm, alias_pages_redirect)

@@ -254,6 +254,19 @@ static inline void e2e_run_free(e2e_run_t *r)
     r->out = r->err = NULL;
 }
 
+/* "sha256  ./path" of every regular file under dir, sorted: a whole
+ * output tree as one string, to compare two builds (lives until cleanup). */
+static inline char *e2e_tree(const char *dir)
+{
+    e2e_run_t r;
+    char *cmd = e2e_fmt("cd '%s' && find . -type f | LC_ALL=C sort | xargs -r sha256sum", dir);
+    e2e_runl(&r, "sh", "-c", cmd, NULL);
+    cr_assert_eq(r.status, 0, "cannot list %s: %s", dir, r.err);
+    char *t = e2e_own(strdup(r.out));
+    e2e_run_free(&r);
+    return t;
+}
+
 /* A fresh empty directory under /tmp, removed by e2e_cleanup(). */
 static inline char *e2e_tmpdir(void)
 {

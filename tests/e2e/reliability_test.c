@@ -10,18 +10,6 @@
 
 TestSuite(reliability, .fini = e2e_cleanup, .timeout = 120);
 
-/* "sha256  ./path" of every file under dir, sorted: a whole tree as text. */
-static char *tree(const char *dir)
-{
-    e2e_run_t r;
-    char *cmd = e2e_fmt("cd '%s' && find . -type f | LC_ALL=C sort | xargs -r sha256sum", dir);
-    e2e_runl(&r, "sh", "-c", cmd, NULL);
-    cr_assert_eq(r.status, 0, "cannot list %s: %s", dir, r.err);
-    char *t = e2e_own(strdup(r.out));
-    e2e_run_free(&r);
-    return t;
-}
-
 static void build_ok(const char *site, const char *out)
 {
     e2e_run_t r;
@@ -66,7 +54,6 @@ Test(reliability, config_output_dir_through_a_symlink_is_refused)
     cr_assert_eq(r.status, 2, "%s", r.err);
     cr_assert(e2e_match(r.err, "bengal\\.yaml: error: build\\.output_dir \"link/docs\" goes "
                                "through \"link\", which is a symlink", 0), "%s", r.err);
-    cr_assert_str_eq(tree(e2e_fmt("%s/docs", outside)), tree(e2e_fmt("%s/docs", outside)));
     char *kept = e2e_own_file(e2e_fmt("%s/docs/keep.txt", outside), NULL);
     cr_assert(kept && strcmp(kept, "mine") == 0, "the outside directory was touched");
     cr_assert(!e2e_exists(e2e_fmt("%s/docs.staging", outside)));
@@ -160,7 +147,7 @@ Test(reliability, state_directory_symlinks_are_refused)
     cr_assert_neq(r.status, 0, "%s", r.err);
     cr_assert(e2e_match(r.err, "\\.bengal: error: is a symlink or not a directory", 0), "%s",
               r.err);
-    cr_assert_str_eq(tree(elsewhere), "", "something was written through .bengal");
+    cr_assert_str_eq(e2e_tree(elsewhere), "", "something was written through .bengal");
     e2e_run_free(&r);
 }
 
@@ -186,9 +173,9 @@ Test(reliability, two_sites_into_one_output_at_once)
     char *a = e2e_site("docs"), *b = e2e_site("features");
     char *out = e2e_fmt("%s/out", e2e_tmpdir());
     build_ok(a, out);
-    char *tree_a = tree(out);
+    char *tree_a = e2e_tree(out);
     build_ok(b, out);
-    char *tree_b = tree(out);
+    char *tree_b = e2e_tree(out);
     for (int trial = 0; trial < 5; trial++) {
         const char *cmd = e2e_fmt("'%s' -q -j 2 -o '%s' '%s' & p1=$!; '%s' -q -j 2 -o '%s' "
                                   "'%s' & p2=$!; wait $p1; s1=$?; wait $p2; echo $s1 $?",
@@ -201,7 +188,7 @@ Test(reliability, two_sites_into_one_output_at_once)
                   "exits %d %d:\n%s", s1, s2, r.err);
         if (s1 == 3 || s2 == 3)
             cr_assert(strstr(r.err, "is building into"), "%s", r.err);
-        char *now = tree(out);
+        char *now = e2e_tree(out);
         cr_assert(strcmp(now, tree_a) == 0 || strcmp(now, tree_b) == 0, "a mixed tree");
         cr_assert(!e2e_exists(e2e_fmt("%s.staging", out)));
         e2e_run_free(&r);
@@ -225,7 +212,7 @@ Test(reliability, a_page_at_a_generated_output_is_an_error)
     };
     char *site = e2e_site("docs");
     build_ok(site, NULL);
-    char *before = tree(e2e_fmt("%s/public", site));
+    char *before = e2e_tree(e2e_fmt("%s/public", site));
     for (size_t i = 0; i < sizeof urls / sizeof urls[0]; i++) {
         page_with_url(site, urls[i][0]);
         e2e_run_t r;
@@ -237,7 +224,7 @@ Test(reliability, a_page_at_a_generated_output_is_an_error)
                                            urls[i][1], urls[i][1], urls[i][1]), 0),
                   "%s: %s", urls[i][0], r.err);
         e2e_run_free(&r);
-        cr_assert_str_eq(tree(e2e_fmt("%s/public", site)), before);
+        cr_assert_str_eq(e2e_tree(e2e_fmt("%s/public", site)), before);
     }
 }
 
@@ -280,14 +267,14 @@ Test(reliability, a_site_wide_output_that_kills_workers_fails_the_build)
 {
     char *site = e2e_site("docs");
     build_ok(site, NULL);
-    char *before = tree(e2e_fmt("%s/public", site));
+    char *before = e2e_tree(e2e_fmt("%s/public", site));
     e2e_run_t r;
     build_fault(&r, site, "aggregate-crash-always");
     cr_assert_eq(r.status, 1, "%s", r.err);
     cr_assert(e2e_match(r.err, "^(sitemap\\.xml|rss\\.xml|index\\.json|llms\\.txt|robots\\.txt): "
                                "error: rendering this output killed two workers", 0), "%s",
               r.err);
-    cr_assert_str_eq(tree(e2e_fmt("%s/public", site)), before);
+    cr_assert_str_eq(e2e_tree(e2e_fmt("%s/public", site)), before);
     no_leftovers(site);
     e2e_run_free(&r);
 }
@@ -310,7 +297,7 @@ Test(reliability, builds_under_a_memory_limit_end)
                 "build?)");
     char *site = e2e_site("docs");
     build_ok(site, NULL);
-    char *want = tree(e2e_fmt("%s/public", site));
+    char *want = e2e_tree(e2e_fmt("%s/public", site));
     static const char *const limits[] = {"15000000", "20000000", "42000000"};
     for (size_t i = 0; i < sizeof limits / sizeof limits[0]; i++) {
         e2e_run_t r;
@@ -319,7 +306,7 @@ Test(reliability, builds_under_a_memory_limit_end)
                   limits[i], r.status, r.err);
         if (r.status)
             cr_assert(strstr(r.err, "error:"), "--as=%s: failed without a message", limits[i]);
-        cr_assert_str_eq(tree(e2e_fmt("%s/public", site)), want);
+        cr_assert_str_eq(e2e_tree(e2e_fmt("%s/public", site)), want);
         no_leftovers(site);
         e2e_run_free(&r);
     }
@@ -331,12 +318,12 @@ Test(reliability, a_worker_killed_between_claim_and_record_loses_nothing)
 {
     char *site = e2e_site("docs");
     build_ok(site, NULL);
-    char *want = tree(e2e_fmt("%s/public", site));
+    char *want = e2e_tree(e2e_fmt("%s/public", site));
     for (int n = 1; n <= 8; n++) {
         e2e_run_t r;
         build_fault(&r, site, e2e_fmt("worker-kill-at-claim:claims=%d", n));
         cr_assert_eq(r.status, 0, "claim %d: exit %d\n%s", n, r.status, r.err);
-        cr_assert_str_eq(tree(e2e_fmt("%s/public", site)), want, "claim %d", n);
+        cr_assert_str_eq(e2e_tree(e2e_fmt("%s/public", site)), want, "claim %d", n);
         no_leftovers(site);
         e2e_run_free(&r);
     }
@@ -354,13 +341,13 @@ Test(reliability, a_worker_killed_mid_record_is_replaced_cleanly)
         n += (size_t)sprintf(body + n, "- item %d\n", i);
     e2e_write_file(e2e_fmt("%s/content/big.md", site), body, n);
     build_ok(site, NULL);
-    char *want = tree(e2e_fmt("%s/public", site));
+    char *want = e2e_tree(e2e_fmt("%s/public", site));
     e2e_run_t r;
     build_fault(&r, site, "worker-kill-mid-record:page=big");
     cr_assert_eq(r.status, 0, "%s", r.err);
     cr_assert(e2e_match(r.err, "content/big\\.md: warning: worker [0-9]+ killed by signal 9", 0),
               "%s", r.err);
-    cr_assert_str_eq(tree(e2e_fmt("%s/public", site)), want);
+    cr_assert_str_eq(e2e_tree(e2e_fmt("%s/public", site)), want);
     e2e_run_free(&r);
 }
 
@@ -372,7 +359,7 @@ Test(reliability, a_writer_killed_after_the_swap_reports_the_truth)
 {
     char *site = e2e_site("docs");
     build_ok(site, NULL);
-    char *want = tree(e2e_fmt("%s/public", site));
+    char *want = e2e_tree(e2e_fmt("%s/public", site));
     e2e_write_str(e2e_fmt("%s/content/new.md", site), "---\ntitle: New\n---\n\nnew page\n");
     e2e_run_t r;
     build_fault(&r, site, "writer-kill-after-swap");
@@ -382,7 +369,7 @@ Test(reliability, a_writer_killed_after_the_swap_reports_the_truth)
               r.err);
     cr_assert(!strstr(r.err, "left as it was"), "%s", r.err);
     cr_assert(e2e_exists(e2e_fmt("%s/public/new/index.html", site)));
-    cr_assert_str_neq(tree(e2e_fmt("%s/public", site)), want);
+    cr_assert_str_neq(e2e_tree(e2e_fmt("%s/public", site)), want);
     no_leftovers(site);
     e2e_run_free(&r);
 }
@@ -421,7 +408,7 @@ Test(reliability, an_interrupted_build_leaves_nothing)
 {
     char *site = e2e_site("docs");
     build_ok(site, NULL);
-    char *want = tree(e2e_fmt("%s/public", site));
+    char *want = e2e_tree(e2e_fmt("%s/public", site));
     for (int sig = 0; sig < 2; sig++) {
         const char *cmd = e2e_fmt("BENGAL_FAULT=writer-stall:seconds=30 '%s' -q -j 2 '%s' & "
                                   "sleep 0.5; kill -%s $!; wait $!; echo $?",
@@ -430,7 +417,7 @@ Test(reliability, an_interrupted_build_leaves_nothing)
         e2e_runl(&r, "bash", "-c", cmd, NULL);
         cr_assert_eq(atoi(r.out), sig ? 130 : 143, "%s\n%s", r.out, r.err);
         cr_assert(strstr(r.err, "interrupted by signal"), "%s", r.err);
-        cr_assert_str_eq(tree(e2e_fmt("%s/public", site)), want);
+        cr_assert_str_eq(e2e_tree(e2e_fmt("%s/public", site)), want);
         no_leftovers(site);
         e2e_run_free(&r);
     }

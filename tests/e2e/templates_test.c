@@ -9,18 +9,6 @@
 
 TestSuite(templates, .fini = e2e_cleanup, .timeout = 60);
 
-/* "sha256  ./path" lines of every file below dir, sorted: a tree's content. */
-static char *tree(const char *dir)
-{
-    e2e_run_t r;
-    char *cmd = e2e_fmt("cd '%s' && find . -type f | LC_ALL=C sort | xargs -r sha256sum", dir);
-    e2e_runl(&r, "sh", "-c", cmd, NULL);
-    cr_assert_eq(r.status, 0, "cannot list %s: %s", dir, r.err);
-    char *t = e2e_own(strdup(r.out));
-    e2e_run_free(&r);
-    return t;
-}
-
 static void build_ok(const char *site, const char *jobs)
 {
     e2e_run_t r;
@@ -36,9 +24,9 @@ Test(templates, same_tree_for_any_jobs_and_expected_page)
     char *site = e2e_site("themed");
     char *pub = e2e_fmt("%s/public", site);
     build_ok(site, "1");
-    char *one = tree(pub);
+    char *one = e2e_tree(pub);
     build_ok(site, "2");
-    cr_assert_str_eq(tree(pub), one);
+    cr_assert_str_eq(e2e_tree(pub), one);
 
     char *page = e2e_own_file(e2e_fmt("%s/docs/install/index.html", pub), NULL);
     cr_assert(strstr(page, "<title>Installation | Example Docs</title>"), "%s", page);
@@ -77,7 +65,7 @@ Test(templates, syntax_error_fails_before_any_page)
     char *site = e2e_site("themed");
     char *pub = e2e_fmt("%s/public", site);
     build_ok(site, "2");
-    char *before = tree(pub);
+    char *before = e2e_tree(pub);
     e2e_write_str(e2e_fmt("%s/templates/page.html", site),
               "{% extends \"base.html\" %}\n{% block content %}\n{% for x in %}{% endfor %}\n"
               "{% endblock %}\n");
@@ -91,7 +79,7 @@ Test(templates, syntax_error_fails_before_any_page)
     cr_assert(!strstr(r.err, "bf-worker"), "%s", r.err);
     cr_assert(!strstr(r.out, "built"), "%s", r.out);
     e2e_run_free(&r);
-    cr_assert_str_eq(tree(pub), before);
+    cr_assert_str_eq(e2e_tree(pub), before);
     cr_assert(!e2e_exists(e2e_fmt("%s.staging", pub)), "staging left behind");
 }
 
@@ -100,7 +88,7 @@ Test(templates, undefined_variable_fails_the_build)
     char *site = e2e_site("themed");
     char *pub = e2e_fmt("%s/public", site);
     build_ok(site, "2");
-    char *before = tree(pub);
+    char *before = e2e_tree(pub);
     e2e_write_str(e2e_fmt("%s/templates/page.html", site),
               "{% extends \"base.html\" %}\n{% block content %}\n<h1>{{ titel }}</h1>\n"
               "{% endblock %}\n");
@@ -113,7 +101,7 @@ Test(templates, undefined_variable_fails_the_build)
                                     "\"titel\"", site)), "%s", r.err);
     cr_assert(strstr(r.err, "previous output is left as it was"), "%s", r.err);
     e2e_run_free(&r);
-    cr_assert_str_eq(tree(pub), before);
+    cr_assert_str_eq(e2e_tree(pub), before);
     cr_assert(!e2e_exists(e2e_fmt("%s.staging", pub)), "staging left behind");
 }
 
