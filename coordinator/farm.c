@@ -659,6 +659,7 @@ int bf_farm_parse_fault(const char *spec, bf_fault_t *out)
         {"writer-stall", BF_FAULT_WRITER_STALL, "seconds=", 5},
         {"writer-enospc", BF_FAULT_WRITER_ENOSPC, "files=", 1},
         {"writer-kill-after-swap", BF_FAULT_WRITER_KILL_AFTER_SWAP, "", 0},
+        {"build-kill-removing", BF_FAULT_BUILD_KILL_REMOVING, "removed=", 1},
     };
     *out = (bf_fault_t){.kind = BF_FAULT_NONE, .arg = BF_FARM_NONE};
     if (!spec || !*spec)

@@ -250,7 +250,7 @@ int bf_output_prepare(bf_output_t *o, const char *site_dir, const char *output,
     if (take_lock(o) < 0)
         return -1;
     /* Under the lock: a staging directory left by a killed build goes. */
-    if (ours(o->staging, "the staging directory", false, refused) < 0) {
+    if (ours(o->staging, "the staging directory", force, refused) < 0) {
         bf_output_release(o);
         return -1;
     }
@@ -292,8 +292,48 @@ void bf_output_unstage(const bf_output_t *o)
 {
     if (!o->staging[0])
         return;
-    if (bf_fs_remove_tree(o->staging) < 0)
+    if (bf_output_remove(o->staging, NULL, NULL) < 0)
         bf_log_at(BF_LOG_WARN, o->staging, 0, 0, "cannot remove: %s", strerror(errno));
+}
+
+int bf_output_remove(const char *path, void (*each)(void *), void *arg)
+{
+    int dir = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (dir < 0)
+        return errno == ENOENT ? 0 : bf_fs_remove_tree(path); /* not a directory */
+    int fd = openat(dir, BF_OUTPUT_MARKER, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0666);
+    if (fd >= 0)
+        close(fd); /* an empty marker still marks; a failure shows below */
+    int rc = 0, saved = 0, walk = dup(dir);
+    DIR *d = walk >= 0 ? fdopendir(walk) : NULL;
+    if (!d) {
+        saved = errno;
+        if (walk >= 0)
+            close(walk);
+        close(dir);
+        errno = saved;
+        return -1;
+    }
+    struct dirent *e;
+    while (rc == 0 && (errno = 0, e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0 ||
+            strcmp(e->d_name, BF_OUTPUT_MARKER) == 0)
+            continue;
+        if (each)
+            each(arg);
+        rc = bf_fs_remove_at(dir, e->d_name);
+    }
+    if (rc == 0 && errno != 0)
+        rc = -1; /* readdir failed */
+    saved = errno;
+    closedir(d);
+    if (rc == 0 && (unlinkat(dir, BF_OUTPUT_MARKER, 0) < 0 && errno != ENOENT))
+        rc = -1, saved = errno;
+    close(dir);
+    if (rc == 0 && rmdir(path) < 0 && errno != ENOENT)
+        rc = -1, saved = errno;
+    errno = saved;
+    return rc;
 }
 
 void bf_output_release(bf_output_t *o)

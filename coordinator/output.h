@@ -74,6 +74,17 @@ bool bf_output_published(const bf_output_t *o);
  * exchange the previous output); best effort, warned. */
 void bf_output_unstage(const bf_output_t *o);
 
+/*
+ * Removes the tree at path (a staging directory, or the previous output
+ * after the exchange) so that a removal cut short (the process killed, an
+ * I/O error) leaves a tree the next build still knows as its own: the
+ * marker is made first when missing (an output taken with --force) and
+ * removed last, after every other entry.  each, when not NULL, is called
+ * with arg before each top-level entry is removed (a test hook).  A
+ * missing path is success.  0, or -1 with errno.
+ */
+int bf_output_remove(const char *path, void (*each)(void *), void *arg);
+
 /* Unlocks and removes the lock file; idempotent. */
 void bf_output_release(bf_output_t *o);
 

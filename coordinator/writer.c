@@ -429,6 +429,18 @@ static void sync_parent(const writer_t *w)
         close(fd);
 }
 
+/* The build-kill-removing fault's countdown: when it reaches 0, the
+ * whole build is killed (the coordinator first, so it cannot clean up). */
+static void kill_countdown(void *arg)
+{
+    uint32_t *left = arg;
+    if (*left == 0) {
+        kill(getppid(), SIGKILL);
+        raise(SIGKILL);
+    }
+    --*left;
+}
+
 /* The one moment the output changes: swap staging and output. */
 static int publish(const writer_t *w)
 {
@@ -438,8 +450,10 @@ static int publish(const writer_t *w)
     if (renameat2(AT_FDCWD, stg, AT_FDCWD, out, RENAME_EXCHANGE) == 0) {
         if (w->a->fault.kind == BF_FAULT_WRITER_KILL_AFTER_SWAP)
             raise(SIGKILL); /* test hook: published, the old tree not yet removed */
+        uint32_t left = w->a->fault.arg;
+        bool kill_all = w->a->fault.kind == BF_FAULT_BUILD_KILL_REMOVING;
         sync_parent(w);
-        if (bf_fs_remove_tree(stg) < 0) /* the old tree, now at stg */
+        if (bf_output_remove(stg, kill_all ? kill_countdown : NULL, &left) < 0) /* the old tree */
             bf_log_at(BF_LOG_WARN, stg, 0, 0, "cannot remove the previous output: %s",
                       strerror(errno));
         return 0;

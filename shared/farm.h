@@ -169,7 +169,9 @@ struct bf_snap;   /* snapshot-format/reader.h: shared/ may not include it */
  * after its first file (a stalled disk: the rings fill up),
  * "writer-enospc:files=N" fails the writer's N-th file write with ENOSPC
  * (a full disk), "writer-kill-after-swap" SIGKILLs it just after the
- * exchange that publishes, "worker-rlimit-as:mib=M" gives every worker an
+ * exchange that publishes, "build-kill-removing:removed=N" SIGKILLs the
+ * coordinator and the writer (a whole build killed) once the writer has
+ * removed N top-level entries of the previous output after the exchange, "worker-rlimit-as:mib=M" gives every worker an
  * address-space limit (RLIMIT_AS) of M MiB above what it has mapped when
  * it starts (out of memory in workers only).  P is a page id or a content path
  * ("docs/intro"). */
@@ -187,6 +189,7 @@ typedef enum {
     BF_FAULT_WRITER_STALL,
     BF_FAULT_WRITER_ENOSPC,
     BF_FAULT_WRITER_KILL_AFTER_SWAP,
+    BF_FAULT_BUILD_KILL_REMOVING,
 } bf_fault_kind_t;
 
 typedef struct {

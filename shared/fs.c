@@ -376,6 +376,11 @@ int bf_fs_remove_tree(const char *path)
     return remove_at(AT_FDCWD, path);
 }
 
+int bf_fs_remove_at(int dirfd, const char *name)
+{
+    return remove_at(dirfd, name);
+}
+
 /* ---- opening beneath a directory ---- */
 
 /* Is the component s[0..n) ".."? */

@@ -65,6 +65,8 @@ int bf_fs_read_file(const char *path, size_t max, bf_buf_t *out);
 
 /* rm -rf, not following symlinks; a missing path is success. */
 int bf_fs_remove_tree(const char *path);
+/* The same for the entry name of the open directory dirfd. */
+int bf_fs_remove_at(int dirfd, const char *name);
 
 /*
  * Opens rel beneath the directory dirfd: openat(dirfd, rel, flags, mode),

@@ -6,6 +6,7 @@
  */
 #include "tests/e2e/helpers.h"
 
+#include <dirent.h>
 #include <sys/file.h>
 
 TestSuite(reliability, .fini = e2e_cleanup, .timeout = 120);
@@ -372,6 +373,37 @@ Test(reliability, a_writer_killed_after_the_swap_reports_the_truth)
     cr_assert_str_neq(e2e_tree(e2e_fmt("%s/public", site)), want);
     no_leftovers(site);
     e2e_run_free(&r);
+}
+
+/* Found by the fault campaign in CI: a build killed (SIGKILL, the OOM
+ * killer, a container stopped) while it removed the previous output after
+ * the exchange could have removed the marker first; the half-removed tree in OUT.staging was then "not ours", and
+ * every later build was refused until someone removed it by hand.  Killed
+ * after each number of top-level entries, the next build must go on. */
+Test(reliability, a_removal_cut_short_leaves_a_tree_the_next_build_takes)
+{
+    char *site = e2e_site("docs");
+    build_ok(site, NULL);
+    size_t n = 0;
+    DIR *d = opendir(e2e_fmt("%s/public", site));
+    cr_assert(d);
+    for (struct dirent *e; (e = readdir(d));)
+        n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+    closedir(d);
+    cr_assert_gt(n, 3);
+    for (size_t k = 1; k < n; k++) {
+        e2e_write_str(e2e_fmt("%s/content/new.md", site),
+                      e2e_fmt("---\ntitle: New %zu\n---\n\nnew page\n", k));
+        e2e_run_t r;
+        setenv("BENGAL_FAULT", e2e_fmt("build-kill-removing:removed=%zu", k), 1);
+        e2e_bf(&r, "-q", "-j", "2", site, NULL);
+        unsetenv("BENGAL_FAULT");
+        cr_assert_eq(r.status, 128 + SIGKILL, "removed=%zu: %d %s", k, r.status, r.err);
+        e2e_run_free(&r);
+        cr_assert(e2e_exists(e2e_fmt("%s/public.staging", site)), "removed=%zu", k);
+        build_ok(site, NULL);
+        no_leftovers(site);
+    }
 }
 
 /* 12: what a killed build left is cleaned by the next one: temporaries of
