@@ -359,16 +359,28 @@ static void clean_state(int state)
  * build is over; -1 when not taken).  It is written beside the old one
  * and validated before it replaces it: a snapshot that fails its own
  * check is never published.  0, or -1 logged. */
-static int write_snapshot(bf_site_t *s, bf_snap_t **snap, size_t *bytes, int *lock)
+/* The state directory, opened and locked (*state, *lock: -1 when not);
+ * what a killed build left there goes.  0, or -1 logged. */
+static int take_state(bf_site_t *s, int *state, int *lock)
+{
+    *lock = -1;
+    if ((*state = open_state_dir(s)) < 0)
+        return -1;
+    if (lock_site(s, *state, lock) < 0) {
+        close(*state);
+        *state = -1;
+        return -1;
+    }
+    clean_state(*state);
+    return 0;
+}
+
+static int write_snapshot(bf_site_t *s, int state, bf_snap_t **snap, size_t *bytes)
 {
     const char *path = bf_site_disp(s, ".bengal/snapshot.bfs");
     const char *tmp = bf_site_disp(s, ".bengal/snapshot.bfs.new");
-    int state = open_state_dir(s), rc = -1;
+    int rc = -1;
     *snap = NULL;
-    *lock = -1;
-    if (state < 0 || lock_site(s, state, lock) < 0)
-        goto out;
-    clean_state(state);
     int frozen = bf_freeze_site_at(s, state, "snapshot.bfs.new", tmp, bytes);
     /* The tables (and every page's body) are in the file now: give their
      * memory back before the farm forks, rather than hold a copy of the
@@ -391,8 +403,6 @@ static int write_snapshot(bf_site_t *s, bf_snap_t **snap, size_t *bytes, int *lo
     }
     rc = 0;
 out:
-    if (state >= 0)
-        close(state);
     return rc;
 }
 
@@ -410,9 +420,9 @@ static int cmd_snapshot_build(int argc, char **argv)
         return BF_EXIT_CONTENT;
     size_t bytes = 0;
     bf_snap_t *snap = NULL;
-    int lock = -1;
+    int lock = -1, state = -1;
     rc = BF_EXIT_INTERNAL;
-    if (write_snapshot(s, &snap, &bytes, &lock) < 0)
+    if (take_state(s, &state, &lock) < 0 || write_snapshot(s, state, &snap, &bytes) < 0)
         goto done;
     char size[32];
     human_size(bytes, size, sizeof size);
@@ -427,6 +437,8 @@ done:
         bf_snap_close(snap);
     if (lock >= 0)
         close(lock);
+    if (state >= 0)
+        close(state);
     bf_site_free(s);
     return rc;
 }
@@ -520,6 +532,10 @@ static int write_stats(FILE *f, const bf_farm_report_t *r, unsigned jobs,
     fprintf(f, "  \"peak_rss_kb\": {\"coordinator\": %ld, \"writer\": %llu, \"worker\": %llu},\n",
             self.ru_maxrss, (unsigned long long)r->writer_rss_kb,
             (unsigned long long)r->worker_rss_kb);
+    fprintf(f, "  \"outputs\": {\"written\": %llu, \"linked\": %llu, \"kept\": %llu, "
+               "\"removed\": %llu},\n",
+            (unsigned long long)r->files_written, (unsigned long long)r->files_linked,
+            (unsigned long long)r->files_kept, (unsigned long long)r->files_removed);
     fprintf(f, "  \"ring_full_waits\": %llu,\n  \"ring_empty_waits\": %llu,\n  \"workers\": [",
             (unsigned long long)r->full_waits, (unsigned long long)r->empty_waits);
     for (unsigned i = 0; i < jobs && i < 256; i++)
@@ -649,8 +665,12 @@ static int cmd_build(int argc, char **argv, const bf_farm_roles_t *roles, bool c
     bf_output_t out;
     bool refused;
     size_t bytes;
-    int lock = -1;
+    int lock = -1, state = -1;
     out.lock_fd = -1;
+    out.arena = NULL;
+    rc = BF_EXIT_INTERNAL;
+    if (take_state(s, &state, &lock) < 0)
+        goto done;
     /* The output is checked (and locked) before anything is written: a
      * directory that is not ours is refused with the previous output, and
      * everything else, as it was. */
@@ -659,14 +679,14 @@ static int cmd_build(int argc, char **argv, const bf_farm_roles_t *roles, bool c
                           b.output ? b.output : bf_site_disp(s, s->config.output_dir),
                           b.output ? NULL : s->config.output_dir,
                           s->config.file ? s->config.file : bf_site_disp(s, "bengal.yaml"),
-                          b.force, check, &refused) < 0) {
+                          b.force, check, state, &refused) < 0) {
         rc = refused ? BF_EXIT_USAGE : BF_EXIT_INTERNAL;
         goto done;
     }
     if ((rc = interrupted()))
         goto done;
     rc = BF_EXIT_INTERNAL;
-    if (write_snapshot(s, &snap, &bytes, &lock) < 0)
+    if (write_snapshot(s, state, &snap, &bytes) < 0)
         goto done;
     if ((rc = interrupted()))
         goto done;
@@ -748,6 +768,8 @@ done:
         bf_snap_close(snap);
     if (lock >= 0)
         close(lock); /* the children, which share it, have ended */
+    if (state >= 0)
+        close(state);
     bf_site_free(s);
     return rc;
 }

@@ -163,6 +163,7 @@ static int spawn_writer(farm_t *f)
 {
     bf_writer_args_t wa = {
         .staging = f->staging, .output = f->o->output ? f->o->output->path : NULL,
+        .out = f->o->output,
         .bell = f->bell, .fsync = f->o->fsync,
         .rings = f->rings, .n_rings = f->o->jobs, .ctl = f->ctl, .fault = f->o->fault,
         .snap = f->o->snap, .site_dir = f->o->site_dir, .root_fd = f->o->root_fd,
@@ -609,6 +610,10 @@ int bf_farm_run(const bf_farm_opts_t *o, const bf_farm_roles_t *roles, bf_farm_r
     rep->warnings = atomic_load(&f.ctl->warnings);
     rep->math_pages = atomic_load(&f.ctl->math_pages);
     rep->empty_waits = bf_ring_bell_empty_waits(f.bell);
+    rep->files_written = atomic_load(&f.ctl->files_written);
+    rep->files_linked = atomic_load(&f.ctl->files_linked);
+    rep->files_kept = atomic_load(&f.ctl->files_kept);
+    rep->files_removed = atomic_load(&f.ctl->files_removed);
     for (unsigned i = 0; i < o->jobs; i++) {
         bf_ring_stats_t st;
         const bf_farm_profile_t *prof = f.args[i].profile;

@@ -76,6 +76,8 @@ typedef struct {
     double publish_seconds;   /* then until the writer published */
     uint64_t worker_rss_kb, writer_rss_kb; /* peak RSS of each role's children */
     uint64_t full_waits, empty_waits;
+    uint64_t files_written, files_linked, files_kept, files_removed; /* the
+                                 writer's, when it published */
     uint64_t busy_ns[256];    /* per worker slot (first 256) */
     uint64_t slot_pages[256];
 } bf_farm_report_t;

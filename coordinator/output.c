@@ -206,13 +206,61 @@ static int take_lock(bf_output_t *o)
     return -1;
 }
 
+/*
+ * Which manifest slot describes the tree at path (-1: none); the slot is
+ * loaded into m (initialised here).  Rejected slots were warned about by
+ * load_slots.
+ */
+static int describe(bf_output_t *o, const char *path, bf_manifest_t *m, bool loaded[],
+                    bf_manifest_t slots[])
+{
+    bf_tree_id_t id;
+    if (bf_tree_id(AT_FDCWD, path, &id) < 0)
+        return -1;
+    for (unsigned k = 0; k < BF_MANIFEST_SLOTS; k++)
+        if (loaded[k] && bf_tree_id_eq(&slots[k].id, &id)) {
+            *m = slots[k];
+            return (int)k;
+        }
+    return -1;
+}
+
+/* The manifests of OUT and OUT.staging, when the state directory has
+ * them (under the output's lock). */
+static void load_manifests(bf_output_t *o)
+{
+    bf_manifest_t slots[BF_MANIFEST_SLOTS];
+    bool loaded[BF_MANIFEST_SLOTS] = {false};
+    o->published_slot = -1;
+    if (o->state_fd < 0 || !(o->arena = bf_arena_create(0)))
+        return;
+    for (unsigned k = 0; k < BF_MANIFEST_SLOTS; k++) {
+        const char *why = NULL;
+        bf_manifest_init(&slots[k], o->arena);
+        int rc = bf_manifest_load(&slots[k], o->state_fd, k, &why);
+        if (rc < 0)
+            bf_log_warn("the output manifest %u in the state directory is ignored (%s): "
+                        "files are compared with nothing and written again", k, why);
+        loaded[k] = rc > 0;
+    }
+    o->published_slot = describe(o, o->path, &o->published, loaded, slots);
+    o->has_published = o->published_slot >= 0;
+    int standby = describe(o, o->staging, &o->standby, loaded, slots);
+    o->has_standby = standby >= 0 && standby != o->published_slot;
+    /* the new tree's manifest goes where the standby's was, or where
+     * OUT's is not */
+    o->new_slot = o->has_standby ? (unsigned)standby : o->published_slot == 0 ? 1 : 0;
+}
+
 int bf_output_prepare(bf_output_t *o, const char *site_dir, const char *output,
                       const char *config_rel, const char *config_name, bool force,
-                      bool dry_run, bool *refused)
+                      bool dry_run, int state_fd, bool *refused)
 {
     *refused = false;
     memset(o, 0, sizeof *o);
     o->lock_fd = -1;
+    o->state_fd = -1;
+    o->published_slot = -1;
     size_t n = strlen(output);
     while (n > 1 && output[n - 1] == '/')
         n--; /* "public/": the staging directory goes beside it */
@@ -249,12 +297,16 @@ int bf_output_prepare(bf_output_t *o, const char *site_dir, const char *output,
         return 0;
     if (take_lock(o) < 0)
         return -1;
-    /* Under the lock: a staging directory left by a killed build goes. */
+    /* Under the lock: a staging directory that no manifest describes (a
+     * killed build's) goes; a described one is the standby. */
     if (ours(o->staging, "the staging directory", force, refused) < 0) {
         bf_output_release(o);
         return -1;
     }
-    bf_output_unstage(o);
+    o->state_fd = state_fd;
+    load_manifests(o);
+    if (!o->has_standby)
+        bf_output_unstage(o);
     return 0;
 }
 
@@ -262,6 +314,27 @@ int bf_output_stage(bf_output_t *o)
 {
     int fd = -1, dir = -1;
     struct stat st;
+    if (o->has_standby) {
+        /* the standby's manifest goes before the first change to it: a
+         * build killed halfway leaves a tree nothing describes */
+        unsigned slot = o->new_slot;
+        if (bf_manifest_drop(o->state_fd, slot, false) < 0 ||
+            (dir = open(o->staging, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0 ||
+            fstat(dir, &st) < 0) {
+            bf_log_at(BF_LOG_ERROR, o->staging, 0, 0, "cannot take the standby tree: %s",
+                      strerror(errno));
+            if (dir >= 0)
+                close(dir);
+            return -1;
+        }
+        fd = openat(dir, BF_OUTPUT_MARKER, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0666);
+        if (fd >= 0)
+            close(fd);
+        close(dir);
+        o->staged_dev = st.st_dev;
+        o->staged_ino = st.st_ino;
+        return 0;
+    }
     if (mkdir(o->staging, 0777) < 0 ||
         (dir = open(o->staging, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0 ||
         fstat(dir, &st) < 0 ||
@@ -292,6 +365,22 @@ void bf_output_unstage(const bf_output_t *o)
 {
     if (!o->staging[0])
         return;
+    if (o->state_fd >= 0) {
+        bf_manifest_t m;
+        bf_tree_id_t id;
+        const char *why;
+        bool described = false;
+        bf_arena_t *a = bf_arena_create(0);
+        for (unsigned k = 0; a && !described && k < BF_MANIFEST_SLOTS; k++) {
+            bf_manifest_init(&m, a);
+            described = bf_manifest_load(&m, o->state_fd, k, &why) > 0 &&
+                        bf_tree_id(AT_FDCWD, o->staging, &id) == 0 &&
+                        bf_tree_id_eq(&m.id, &id);
+        }
+        bf_arena_destroy(a);
+        if (described)
+            return; /* the next build patches it */
+    }
     if (bf_output_remove(o->staging, NULL, NULL) < 0)
         bf_log_at(BF_LOG_WARN, o->staging, 0, 0, "cannot remove: %s", strerror(errno));
 }
@@ -338,6 +427,8 @@ int bf_output_remove(const char *path, void (*each)(void *), void *arg)
 
 void bf_output_release(bf_output_t *o)
 {
+    bf_arena_destroy(o->arena);
+    o->arena = NULL;
     if (o->lock_fd < 0)
         return;
     unlink(o->lock_path); /* while held: a waiter re-checks the path */

@@ -38,6 +38,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "coordinator/manifest.h"
 #include "shared/fs.h"
 
 #define BF_OUTPUT_MARKER ".bengal-output"
@@ -49,6 +50,16 @@ typedef struct {
     dev_t staged_dev;           /* the staging directory this build made */
     ino_t staged_ino;           /* (0: none yet) */
     int lock_fd;                /* -1 when not held */
+    /* Incremental publishing (manifest.h); all unset without a state
+     * directory or without birth times. */
+    int state_fd;               /* the state directory (not owned), or -1 */
+    bf_arena_t *arena;          /* the manifests' memory */
+    bf_manifest_t published;    /* OUT's manifest, when has_published */
+    bf_manifest_t standby;      /* OUT.staging's, when has_standby: the
+                                   tree the build patches */
+    bool has_published, has_standby;
+    int published_slot;         /* its slot, or -1 */
+    unsigned new_slot;          /* where the new tree's manifest goes */
 } bf_output_t;
 
 /*
@@ -61,17 +72,20 @@ typedef struct {
  */
 int bf_output_prepare(bf_output_t *o, const char *site_dir, const char *output,
                       const char *config_rel, const char *config_name, bool force,
-                      bool dry_run, bool *refused);
+                      bool dry_run, int state_fd, bool *refused);
 
-/* Makes o->staging with the marker in it, and remembers which directory
- * it is.  0, or -1 logged. */
+/* Makes o->staging with the marker in it, or takes the standby (its
+ * manifest is dropped first: the tree is about to change), and remembers
+ * which directory it is.  0, or -1 logged. */
 int bf_output_stage(bf_output_t *o);
 
 /* Does OUT now hold this build's tree (the exchange happened)? */
 bool bf_output_published(const bf_output_t *o);
 
-/* Removes o->staging if it is there (a half-built tree, or after the
- * exchange the previous output); best effort, warned. */
+/* Removes o->staging if it is there, unless a manifest describes it (a
+ * standby, or a tree the writer left described when its build failed):
+ * a half-built tree nothing describes, or an old output without a
+ * manifest.  Best effort, warned. */
 void bf_output_unstage(const bf_output_t *o);
 
 /*

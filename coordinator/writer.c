@@ -17,14 +17,22 @@
 #include "coordinator/output.h"
 #include "shared/arena.h"
 #include "shared/fs.h"
+#include "shared/hash.h"
 #include "shared/log.h"
 #include "shared/tmpl/env.h"
 #include "shared/strmap.h"
 
+/* The record a ring is delivering: its path and bytes so far (a file is
+ * written once whole, after its digest says whether it changed). */
 typedef struct {
-    int fd;          /* file being written, -1 */
+    bool open;
     char path[BF_PATH_MAX];
+    bf_buf_t data;
 } open_file_t;
+
+/* The temporary every changed file is written to before its rename
+ * (one at a time: the writer is one thread). */
+#define TMP_NAME ".bengal-new"
 
 typedef struct {
     const bf_writer_args_t *a;
@@ -37,8 +45,16 @@ typedef struct {
                                  sitemap.xml"), to catch collisions */
     const char **page_owner;  /* per page: its display string, made once */
     open_file_t *files;       /* one per ring */
-    uint64_t written;
+    uint64_t written;         /* files written (new content) */
+    uint64_t linked;          /* hard links to OUT's file of that content */
+    uint64_t kept;            /* files the standby already had */
+    uint64_t removed;         /* stale files removed from the standby */
     uint64_t begun;           /* files begun (the ENOSPC fault counts them) */
+    bf_manifest_t tree;       /* the tree being made */
+    int outfd;                /* OUT, to link unchanged files from; -1 */
+    bool in_place;            /* a fresh staging directory nothing was
+                                 linked into: files are written directly */
+    bf_buf_t scratch;         /* a static file being copied */
 } writer_t;
 
 /* "site/rel" as messages show a file of the site ("rel" for "."). */
@@ -117,6 +133,88 @@ static int make_parents(writer_t *w, const char *path)
     return 0;
 }
 
+/* Writes data[0..len) as path under the staging directory: directly
+ * into a fresh tree, else through TMP_NAME and a rename (an inode there
+ * may be shared with OUT by a hard link: never written in place).  A
+ * directory in the way (the standby had "x/" where "x" is now a file) is
+ * removed.  0, or -1 with errno. */
+static int write_new(writer_t *w, const char *path, const void *data, size_t len)
+{
+    const char *name = w->in_place ? path : TMP_NAME;
+    int fd = openat(w->dirfd, name, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0666);
+    if (fd < 0)
+        return -1;
+    for (const char *c = data; len;) {
+        ssize_t k = write(fd, c, len);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k < 0) {
+            int saved = errno;
+            close(fd);
+            errno = saved;
+            return -1;
+        }
+        c += k;
+        len -= (size_t)k;
+    }
+    if (close(fd) < 0)
+        return -1;
+    if (w->in_place)
+        return 0;
+    if (renameat(w->dirfd, TMP_NAME, w->dirfd, path) == 0)
+        return 0;
+    if ((errno != EISDIR && errno != ENOTEMPTY && errno != EEXIST) ||
+        bf_fs_remove_at(w->dirfd, path) < 0)
+        return -1;
+    return renameat(w->dirfd, TMP_NAME, w->dirfd, path);
+}
+
+/*
+ * The new tree holds data[0..len) at path.  Nothing to do when the
+ * standby already has exactly that (kept); a hard link to OUT's file when
+ * OUT has it (linked: no bytes written); else the bytes are written.  The
+ * entry goes into the new tree's manifest.  0, or -1 logged.
+ */
+static int put_file(writer_t *w, const char *path, const void *data, size_t len)
+{
+    const bf_output_t *o = w->a->out;
+    size_t n = strlen(path);
+    bf_digest_t d = bf_hash128(data, len);
+    const bf_manifest_entry_t *e;
+    if (o && o->has_standby && (e = bf_manifest_get(&o->standby, path, n)) && e->size == len &&
+        bf_digest_eq(e->digest, d)) {
+        w->kept++;
+    } else {
+        if (make_parents(w, path) < 0)
+            goto fail;
+        if (o && o->has_published && w->outfd >= 0 &&
+            (e = bf_manifest_get(&o->published, path, n)) && e->size == len &&
+            bf_digest_eq(e->digest, d) &&
+            linkat(w->outfd, path, w->dirfd, TMP_NAME, 0) == 0) {
+            if (renameat(w->dirfd, TMP_NAME, w->dirfd, path) < 0 &&
+                ((errno != EISDIR && errno != ENOTEMPTY && errno != EEXIST) ||
+                 bf_fs_remove_at(w->dirfd, path) < 0 ||
+                 renameat(w->dirfd, TMP_NAME, w->dirfd, path) < 0))
+                goto fail;
+            w->linked++;
+        } else {
+            unlinkat(w->dirfd, TMP_NAME, 0); /* a failed link's leftover, if any */
+            if (write_new(w, path, data, len) < 0)
+                goto fail;
+            w->written++;
+        }
+    }
+    if (bf_manifest_put(&w->tree, path, n, len, d) < 0) {
+        bf_log_error("out of memory");
+        return -1;
+    }
+    return 0;
+fail:
+    bf_log_at(BF_LOG_ERROR, path, 0, 0, "cannot write in %s: %s", w->a->staging,
+              strerror(errno));
+    return -1;
+}
+
 static int on_begin(void *arg, unsigned ring, uint32_t page, const char *path, uint64_t len)
 {
     writer_t *w = arg;
@@ -135,17 +233,14 @@ static int on_begin(void *arg, unsigned ring, uint32_t page, const char *path, u
     if (w->a->dry_run)
         return 0; /* `check`: the path is valid and free, nothing is written */
     w->begun++;
-    if (make_parents(w, path) < 0)
-        goto fail;
-    f->fd = openat(w->dirfd, path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0666);
-    if (f->fd < 0)
-        goto fail;
+    bf_buf_reset(&f->data);
+    if (len <= SIZE_MAX - 1 && bf_buf_grow(&f->data, (size_t)len) < 0) {
+        bf_log_at(BF_LOG_ERROR, path, 0, 0, "out of memory");
+        return -1;
+    }
     snprintf(f->path, sizeof f->path, "%s", path);
+    f->open = true;
     return 0;
-fail:
-    bf_log_at(BF_LOG_ERROR, path, 0, 0, "cannot write in %s: %s", w->a->staging,
-              strerror(errno));
-    return -1;
 }
 
 static int on_data(void *arg, unsigned ring, const void *p, size_t n)
@@ -159,16 +254,9 @@ static int on_data(void *arg, unsigned ring, const void *p, size_t n)
         errno = ENOSPC; /* test hook: the disk is full */
         return -1;
     }
-    for (const char *c = p; n;) {
-        ssize_t k = write(f->fd, c, n);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k < 0) {
-            bf_log_at(BF_LOG_ERROR, f->path, 0, 0, "cannot write: %s", strerror(errno));
-            return -1;
-        }
-        c += k;
-        n -= (size_t)k;
+    if (bf_buf_append(&f->data, p, n) < 0) {
+        bf_log_at(BF_LOG_ERROR, f->path, 0, 0, "out of memory");
+        return -1;
     }
     return 0;
 }
@@ -179,16 +267,15 @@ static int on_end(void *arg, unsigned ring)
     open_file_t *f = &w->files[ring];
     if (w->a->dry_run)
         return 0;
-    int rc = close(f->fd);
-    f->fd = -1;
-    if (rc < 0) {
-        bf_log_at(BF_LOG_ERROR, f->path, 0, 0, "cannot write: %s", strerror(errno));
+    f->open = false;
+    if (put_file(w, f->path, f->data.data ? f->data.data : "", f->data.len) < 0)
         return -1;
-    }
-    w->written++;
-    if (w->a->fault.kind == BF_FAULT_WRITER_CRASH && w->written >= w->a->fault.arg)
+    if (f->data.cap > (1u << 20)) /* a huge page: give its memory back */
+        bf_buf_free(&f->data);
+    uint64_t done = w->written + w->linked + w->kept;
+    if (w->a->fault.kind == BF_FAULT_WRITER_CRASH && done >= w->a->fault.arg)
         raise(SIGKILL); /* test hook: the writer dies mid-build */
-    if (w->a->fault.kind == BF_FAULT_WRITER_STALL && w->written == 1)
+    if (w->a->fault.kind == BF_FAULT_WRITER_STALL && done == 1)
         sleep(w->a->fault.arg); /* test hook: a disk that stalls; rings fill up */
     return 0;
 }
@@ -196,12 +283,7 @@ static int on_end(void *arg, unsigned ring)
 static void on_abandon(void *arg, unsigned ring)
 {
     writer_t *w = arg;
-    open_file_t *f = &w->files[ring];
-    if (f->fd >= 0) {
-        close(f->fd);
-        f->fd = -1;
-        unlinkat(w->dirfd, f->path, 0); /* its successor writes it again */
-    }
+    w->files[ring].open = false; /* its successor sends it again */
 }
 
 /* Copies the file src (a path as given, or beneath root_fd when it is not
@@ -212,7 +294,7 @@ static void on_abandon(void *arg, unsigned ring)
 static int copy_file(writer_t *w, int root_fd, const char *src, const char *dst, bool follow,
                      const char *who)
 {
-    int in = -1, out = -1, rc = -1;
+    int in = -1, rc = -1;
     const char *why = NULL;
     if (bf_path_check(dst, strlen(dst), &why) < 0) {
         bf_log_at(BF_LOG_WARN, who, 0, 0, "not published: %s", why);
@@ -231,38 +313,29 @@ static int copy_file(writer_t *w, int root_fd, const char *src, const char *dst,
         }
         goto fail;
     }
-    if (make_parents(w, dst) < 0)
-        goto fail;
-    out = openat(w->dirfd, dst, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
-    if (out < 0)
-        goto fail;
+    bf_buf_reset(&w->scratch);
     for (;;) {
-        ssize_t n = copy_file_range(in, NULL, out, NULL, 1 << 30, 0);
-        if (n == 0)
-            break;
-        if (n > 0)
-            continue;
-        if (errno != EXDEV && errno != ENOSYS && errno != EINVAL && errno != EOPNOTSUPP)
+        if (bf_buf_grow(&w->scratch, 65536) < 0)
             goto fail;
-        char buf[65536]; /* no copy_file_range here: plain copy */
-        ssize_t r;
-        while ((r = read(in, buf, sizeof buf)) > 0)
-            if (write(out, buf, (size_t)r) != r)
-                goto fail;
+        ssize_t r = read(in, w->scratch.data + w->scratch.len, w->scratch.cap - w->scratch.len);
+        if (r < 0 && errno == EINTR)
+            continue;
         if (r < 0)
             goto fail;
-        break;
+        if (r == 0)
+            break;
+        w->scratch.len += (size_t)r;
     }
-    rc = 0;
+    close(in);
+    in = -1;
+    rc = put_file(w, dst, w->scratch.data, w->scratch.len);
+    if (w->scratch.cap > (16u << 20))
+        bf_buf_free(&w->scratch); /* a video: do not keep its size */
+    return rc;
 fail:
-    if (rc < 0)
-        bf_log_at(BF_LOG_ERROR, who, 0, 0, "cannot publish: %s", strerror(errno));
+    bf_log_at(BF_LOG_ERROR, who, 0, 0, "cannot publish: %s", strerror(errno));
     if (in >= 0)
         close(in);
-    if (out >= 0 && close(out) < 0 && rc == 0) {
-        bf_log_at(BF_LOG_ERROR, dst, 0, 0, "cannot write: %s", strerror(errno));
-        rc = -1;
-    }
     return rc;
 }
 
@@ -366,13 +439,8 @@ static int write_theme_assets(writer_t *w)
         }
         if (w->a->dry_run)
             continue;
-        if (make_parents(w, dst) < 0)
+        if (put_file(w, dst, e->src, e->len) < 0)
             return -1;
-        int fd = openat(w->dirfd, dst, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
-        if (fd < 0 || write(fd, e->src, e->len) != (ssize_t)e->len || close(fd) < 0) {
-            bf_log_at(BF_LOG_ERROR, dst, 0, 0, "cannot write: %s", strerror(errno));
-            return -1;
-        }
     }
     return 0;
 }
@@ -441,10 +509,89 @@ static void kill_countdown(void *arg)
     --*left;
 }
 
-/* The one moment the output changes: swap staging and output. */
-static int publish(const writer_t *w)
+/* The standby's files that the new tree does not have, and the
+ * directories they leave empty. */
+static void remove_stale(writer_t *w)
+{
+    const bf_output_t *o = w->a->out;
+    if (!o || !o->has_standby)
+        return;
+    for (size_t i = 0; i < o->standby.n; i++) {
+        const bf_manifest_entry_t *e = &o->standby.e[i];
+        if (bf_manifest_get(&w->tree, e->path, e->len))
+            continue;
+        if (unlinkat(w->dirfd, e->path, 0) < 0 && errno != ENOENT) {
+            bf_log_at(BF_LOG_WARN, e->path, 0, 0, "cannot remove from %s: %s", w->a->staging,
+                      strerror(errno));
+            continue;
+        }
+        w->removed++;
+        char dir[BF_PATH_MAX];
+        snprintf(dir, sizeof dir, "%s", e->path);
+        for (char *slash; (slash = strrchr(dir, '/'));) {
+            *slash = '\0';
+            if (unlinkat(w->dirfd, dir, AT_REMOVEDIR) < 0)
+                break; /* not empty: its parents are not either */
+        }
+    }
+}
+
+/* The new tree's manifest, saved under the staging directory's identity
+ * (which the exchange carries to OUT).  A failure only costs the next
+ * build its comparisons: warned. */
+static void save_manifest(writer_t *w, bf_manifest_t *m)
+{
+    const bf_output_t *o = w->a->out;
+    if (!o || o->state_fd < 0)
+        return;
+    if (bf_tree_id(AT_FDCWD, w->a->staging, &m->id) < 0 ||
+        bf_manifest_save(m, o->state_fd, o->new_slot, w->a->fsync) < 0)
+        bf_log_warn("cannot save the output manifest (%s): the next build writes every file "
+                    "again", strerror(errno));
+}
+
+/* A build that failed after files went into the staging directory:
+ * describe what it holds now (the standby's files, some replaced), so the
+ * next build patches it rather than removing it.  A fresh tree written in
+ * place may hold a half-written file: it is not described (removed by
+ * the next build). */
+static void describe_failed(writer_t *w)
+{
+    const bf_output_t *o = w->a->out;
+    if (!o || w->in_place || w->a->dry_run)
+        return;
+    bf_manifest_t m;
+    bf_manifest_init(&m, w->arena);
+    for (size_t i = 0; o->has_standby && i < o->standby.n; i++) {
+        const bf_manifest_entry_t *e = &o->standby.e[i];
+        if (bf_manifest_put(&m, e->path, e->len, e->size, e->digest) < 0)
+            return;
+    }
+    for (size_t i = 0; i < w->tree.n; i++) {
+        const bf_manifest_entry_t *e = &w->tree.e[i];
+        if (bf_manifest_put(&m, e->path, e->len, e->size, e->digest) < 0)
+            return;
+    }
+    unlinkat(w->dirfd, TMP_NAME, 0);
+    save_manifest(w, &m);
+}
+
+static void fail_exit(writer_t *w)
+{
+    describe_failed(w);
+    _exit(1);
+}
+
+/* The one moment the output changes: swap staging and output.  The old
+ * tree, now at the staging path, stays as the next build's standby when a
+ * manifest describes it; otherwise it is removed. */
+static int publish(writer_t *w)
 {
     const char *out = w->a->output, *stg = w->a->staging;
+    const bf_output_t *o = w->a->out;
+    remove_stale(w);
+    unlinkat(w->dirfd, TMP_NAME, 0);
+    save_manifest(w, &w->tree);
     if (sync_staging(w) < 0)
         return -1;
     if (renameat2(AT_FDCWD, stg, AT_FDCWD, out, RENAME_EXCHANGE) == 0) {
@@ -453,6 +600,10 @@ static int publish(const writer_t *w)
         uint32_t left = w->a->fault.arg;
         bool kill_all = w->a->fault.kind == BF_FAULT_BUILD_KILL_REMOVING;
         sync_parent(w);
+        if (o && o->has_published && !kill_all)
+            return 0; /* the old tree is the next build's standby */
+        if (o && o->published_slot >= 0) /* a tree being removed is described by nothing */
+            bf_manifest_drop(o->state_fd, (unsigned)o->published_slot, false);
         if (bf_output_remove(stg, kill_all ? kill_countdown : NULL, &left) < 0) /* the old tree */
             bf_log_at(BF_LOG_WARN, stg, 0, 0, "cannot remove the previous output: %s",
                       strerror(errno));
@@ -466,9 +617,18 @@ static int publish(const writer_t *w)
     return -1;
 }
 
+/* What the writer did, for the report (shared/farm.h). */
+static void report(const writer_t *w)
+{
+    atomic_store(&w->a->ctl->files_written, w->written);
+    atomic_store(&w->a->ctl->files_linked, w->linked);
+    atomic_store(&w->a->ctl->files_kept, w->kept);
+    atomic_store(&w->a->ctl->files_removed, w->removed);
+}
+
 void bf_writer_main(const bf_writer_args_t *a)
 {
-    writer_t w = {.a = a};
+    writer_t w = {.a = a, .outfd = -1};
     bf_ctx_init(BF_ROLE_WRITER, 0);
     prctl(PR_SET_NAME, "bf-writer");
     w.arena = bf_arena_create(0);
@@ -479,34 +639,42 @@ void bf_writer_main(const bf_writer_args_t *a)
         bf_log_at(BF_LOG_ERROR, a->staging, 0, 0, "cannot open: %s", strerror(errno));
         _exit(1);
     }
-    /* the marker bf_output_stage() wrote is ours: nothing may replace it */
-    if (claim_path(&w, BF_OUTPUT_MARKER, "bengal-farm's output marker", &(const char *){0}) < 0)
+    bf_manifest_init(&w.tree, w.arena);
+    const bf_output_t *o = a->out;
+    if (o && o->has_published)
+        w.outfd = open(a->output, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    w.in_place = !a->dry_run && !(o && (o->has_standby || o->has_published));
+    if (!a->dry_run)
+        unlinkat(w.dirfd, TMP_NAME, 0); /* a killed build's */
+    /* the marker bf_output_stage() wrote is ours: nothing may replace it,
+     * nor the writer's temporary */
+    if (claim_path(&w, BF_OUTPUT_MARKER, "bengal-farm's output marker", &(const char *){0}) < 0 ||
+        claim_path(&w, TMP_NAME, "bengal-farm's temporary file", &(const char *){0}) < 0)
         _exit(1);
-    for (unsigned i = 0; i < a->n_rings; i++)
-        w.files[i].fd = -1;
     bf_ring_sink_t sink = {on_begin, on_data, on_end, on_abandon, &w};
     bf_ring_reader_t *rd = bf_ring_reader_new(a->bell, a->rings, a->n_rings, &sink);
     if (!rd || bf_ring_reader_run(rd) < 0) {
         if (rd && errno == EBADMSG)
             bf_log_error("corrupt ring: %s", bf_ring_reader_why(rd));
-        _exit(1);
+        fail_exit(&w);
     }
     for (unsigned i = 0; i < a->n_rings; i++) {
         if (bf_ring_reader_open(rd, i)) {
             bf_log_error("a page of worker %u was left incomplete", i);
-            _exit(1);
+            fail_exit(&w);
         }
     }
     if (atomic_load(&a->ctl->failed))
-        _exit(1);
+        fail_exit(&w);
     /* Files that are not rendered, after every page: a collision with a
      * page is found here, also by `check`, which writes nothing. */
     if (copy_tree(&w, a->root_fd, "static", "", 0, false) < 0 || copy_resources(&w) < 0 ||
         copy_katex(&w) < 0 || write_theme_assets(&w) < 0)
-        _exit(1);
+        fail_exit(&w);
     if (a->dry_run)
         _exit(0); /* `check`: every page rendered, nothing to publish */
+    report(&w);
     if (publish(&w) < 0)
-        _exit(1);
+        fail_exit(&w);
     _exit(0);
 }

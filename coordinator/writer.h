@@ -43,6 +43,7 @@
 #include <stdbool.h>
 
 #include "coordinator/assets.h"
+#include "coordinator/output.h"
 #include "shared/farm.h"
 #include "shared/ring.h"
 #include "snapshot-format/reader.h"
@@ -50,6 +51,8 @@
 typedef struct {
     const char *staging;  /* made by the coordinator before fork */
     const char *output;
+    const bf_output_t *out; /* its manifests and state directory; NULL
+                               for `check` */
     bf_ring_bell_t *bell;
     bf_ring_t *rings;
     unsigned n_rings;

@@ -77,8 +77,13 @@ typedef struct {
                                                claim fault counts them) */
     _Atomic uint32_t fault_fired;           /* anyone: a one-shot fault hook
                                                has fired */
+    /* writer, before it publishes: what it did with the files */
+    _Atomic uint64_t files_written;         /* new content written */
+    _Atomic uint64_t files_linked;          /* hard-linked from OUT */
+    _Atomic uint64_t files_kept;            /* the standby had them */
+    _Atomic uint64_t files_removed;         /* stale, removed */
 } bf_farm_ctl_t;
-_Static_assert(sizeof(bf_farm_ctl_t) == 128, "ctl size");
+_Static_assert(sizeof(bf_farm_ctl_t) == 192, "ctl size");
 
 typedef struct {
     _Atomic uint32_t pid;         /* coordinator: the process in the slot */

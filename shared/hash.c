@@ -25,6 +25,12 @@ uint64_t bf_hash64_seed(const void *p, size_t n, uint64_t seed)
     return XXH3_64bits_withSeed(p, n, seed);
 }
 
+bf_digest_t bf_hash128(const void *p, size_t n)
+{
+    XXH128_hash_t h = XXH3_128bits(p, n);
+    return (bf_digest_t){h.low64, h.high64};
+}
+
 bf_hasher_t *bf_hasher_new(uint64_t seed)
 {
     bf_hasher_t *h = malloc(sizeof *h);

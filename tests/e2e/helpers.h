@@ -445,4 +445,17 @@ static inline bool e2e_have(const char *prog)
                   "sanitizer report on stderr:\n%s", (r)->err);                                    \
     } while (0)
 
+/* What a build leaves beside the output OUT: nothing, or the standby
+ * tree (OUT.staging, the previous output kept for the next build to
+ * patch): a directory of ours (it has the marker) with no temporary in
+ * it.  A half-built tree is not left: the next build would remove it. */
+static inline bool e2e_standby_ok(const char *out)
+{
+    const char *stg = e2e_fmt("%s.staging", out);
+    if (!e2e_exists(stg))
+        return true;
+    return e2e_exists(e2e_fmt("%s/.bengal-output", stg)) &&
+           !e2e_exists(e2e_fmt("%s/.bengal-new", stg));
+}
+
 #endif

@@ -80,7 +80,7 @@ Test(templates, syntax_error_fails_before_any_page)
     cr_assert(!strstr(r.out, "built"), "%s", r.out);
     e2e_run_free(&r);
     cr_assert_str_eq(e2e_tree(pub), before);
-    cr_assert(!e2e_exists(e2e_fmt("%s.staging", pub)), "staging left behind");
+    cr_assert(e2e_standby_ok(pub), "staging left behind");
 }
 
 Test(templates, undefined_variable_fails_the_build)
@@ -102,7 +102,7 @@ Test(templates, undefined_variable_fails_the_build)
     cr_assert(strstr(r.err, "previous output is left as it was"), "%s", r.err);
     e2e_run_free(&r);
     cr_assert_str_eq(e2e_tree(pub), before);
-    cr_assert(!e2e_exists(e2e_fmt("%s.staging", pub)), "staging left behind");
+    cr_assert(e2e_standby_ok(pub), "staging left behind");
 }
 
 Test(templates, profile_templates_prints_a_table)

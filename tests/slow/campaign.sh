@@ -14,7 +14,7 @@
 #
 # A trial passes when the exit status is one the man page documents for
 # what happened, the message says so, the output is either the new tree or
-# the previous one byte for byte (never a mix), no staging directory, lock
+# the previous one byte for byte (never a mix), no half-built staging tree, lock
 # or temporary file is left, no child process outlives the build, and the
 # next build is normal.  Each kind prints "campaign: KIND: T trials, S
 # survived"; the script exits 1 if any trial failed.
@@ -78,10 +78,18 @@ fail() { # kind trial what
     sed 's/^/    /' "$work/err" | head -20
     failures=$((failures + 1))
 }
+# OUT.staging may stay as the standby (the previous output, kept for the
+# next build to patch): ours (the marker), with no temporary in it
+standby_ok() {
+    [ -e "$1.staging" ] || return 0
+    [ -e "$1.staging/.bengal-output" ] || { echo "a staging tree not ours left"; return 1; }
+    [ -e "$1.staging/.bengal-new" ] && { echo "a temporary left in the standby"; return 1; }
+    return 0
+}
 # leftovers: staging, lock, snapshot temporaries, live children
 clean_after() {
     local i
-    [ -e "$OUT.staging" ] && { echo "staging left"; return 1; }
+    standby_ok "$OUT" || return 1
     [ -e "$OUT.lock" ] && { echo "lock left"; return 1; }
     ls "$work/site/.bengal" 2>/dev/null | grep -q 'snapshot.bfs.new' && { echo "snapshot temporary left"; return 1; }
     for i in 1 2 3 4 5 6 7 8 9 10; do
@@ -151,9 +159,11 @@ kill_trial() {
     coord:KILL) want_fail=137 ;;
     esac
     if [ $rc -eq 0 ]; then
-        is_tree "$TREE_B" || { fail "$kind" "$t" "exit 0 but not the new tree"; return; }
+        is_tree "$TREE_B" || { fail "$kind" "$t" "exit 0 but not the new tree"; restore_a; return; }
+    elif [ "$target:$sig:$rc" = "coord:KILL:137" ] && is_tree "$TREE_B"; then
+        : # killed after the exchange: nobody is left to say so, and the new tree is whole
     elif [ $rc -eq "$want_fail" ]; then
-        is_tree "$TREE_A" || { fail "$kind" "$t" "exit $rc but the previous output changed"; return; }
+        is_tree "$TREE_A" || { fail "$kind" "$t" "exit $rc but the previous output changed"; restore_a; return; }
         if [ "$sig" != KILL ] || [ "$target" = writer ]; then
             grep -q 'left as it was' "$work/err" || { fail "$kind" "$t" "exit $rc without saying the output is unchanged"; return; }
         fi
@@ -276,7 +286,7 @@ kind_coord_alloc() {
             grep -q 'error:' "$work/err" || { fail coord-alloc "$t" "exit $rc without a message"; continue; }
         fi
         [ "$(cd "$work/docs-out" && find . -type f | LC_ALL=C sort | xargs sha256sum | sha256sum)" = "$want" ] || { fail coord-alloc "$t" "the output changed"; continue; }
-        [ -e "$work/docs-out.staging" ] && { fail coord-alloc "$t" "staging left"; continue; }
+        why=$(standby_ok "$work/docs-out") || { fail coord-alloc "$t" "$why"; continue; }
         [ -e "$work/docs-out.lock" ] && { fail coord-alloc "$t" "lock left"; continue; }
     done
     report coord-alloc "$k" "allocation N = 1..$k of a build of tests/sites/docs"
