@@ -74,6 +74,8 @@ static const char usage_build[] =
     "      --force         replace DIR even if bengal-farm did not make it\n"
     "      --fsync         sync the new output to disk before publishing it\n"
     "                      (build.fsync)\n"
+    "      --no-cache      render every page and compare no file with the\n"
+    "                      previous output (the caches are rewritten)\n"
     "  -D, --drafts        include pages marked draft: true\n"
     "  -F, --future        include pages dated in the future\n"
     "      --strict        broken cross-references and links are errors\n"
@@ -207,6 +209,7 @@ typedef struct {
     bool profile_templates;
     bool force;               /* replace an output bengal-farm did not make */
     bool fsync;               /* --fsync */
+    bool no_cache;            /* --no-cache */
     unsigned page_timeout;    /* seconds; 0: no watchdog */
 } build_opts_t;
 
@@ -226,7 +229,8 @@ static int parse_site_opts(int argc, char **argv, const char *usage, bf_site_opt
         {"profile-templates", no_argument, NULL, 'P'},
         {"no-progress", no_argument, NULL, 'N'},
         {"page-timeout", required_argument, NULL, 'T'}, {"force", no_argument, NULL, 'f'},
-        {"fsync", no_argument, NULL, 'Y'}, {NULL, 0, NULL, 0},
+        {"fsync", no_argument, NULL, 'Y'}, {"no-cache", no_argument, NULL, 'C'},
+        {NULL, 0, NULL, 0},
     };
     int c;
     optind = 1;
@@ -234,7 +238,7 @@ static int parse_site_opts(int argc, char **argv, const char *usage, bf_site_opt
         b->page_timeout = DEFAULT_PAGE_TIMEOUT;
     while ((c = getopt_long(argc, argv, b ? "+DFqvhj:o:k" : "+DFqvh", longs, NULL)) != -1) {
         if (!b && (c == 'j' || c == 'o' || c == 'k' || c == 'J' || c == 'P' || c == 'N' ||
-                   c == 'T' || c == 'f' || c == 'Y'))
+                   c == 'T' || c == 'f' || c == 'Y' || c == 'C'))
             c = '?'; /* build-only option */
         switch (c) {
         case 'D': o->drafts = true; break;
@@ -250,6 +254,7 @@ static int parse_site_opts(int argc, char **argv, const char *usage, bf_site_opt
         case 'N': b->no_progress = true; break;
         case 'f': b->force = true; break;
         case 'Y': b->fsync = true; break;
+        case 'C': b->no_cache = true; break;
         case 'T': {
             char *end;
             unsigned long v = strtoul(optarg, &end, 10);
@@ -532,6 +537,8 @@ static int write_stats(FILE *f, const bf_farm_report_t *r, unsigned jobs,
     fprintf(f, "  \"peak_rss_kb\": {\"coordinator\": %ld, \"writer\": %llu, \"worker\": %llu},\n",
             self.ru_maxrss, (unsigned long long)r->writer_rss_kb,
             (unsigned long long)r->worker_rss_kb);
+    fprintf(f, "  \"pages_rendered\": %u,\n  \"pages_reused\": %u,\n",
+            r->pages - r->pages_reused, r->pages_reused);
     fprintf(f, "  \"outputs\": {\"written\": %llu, \"linked\": %llu, \"kept\": %llu, "
                "\"removed\": %llu},\n",
             (unsigned long long)r->files_written, (unsigned long long)r->files_linked,
@@ -663,6 +670,7 @@ static int cmd_build(int argc, char **argv, const bf_farm_roles_t *roles, bool c
     bf_tmpl_env_t *env = NULL;
     bf_tmpl_profile_t *prof = NULL;
     bf_output_t out;
+    bf_pagecache_t pc = {0};
     bool refused;
     size_t bytes;
     int lock = -1, state = -1;
@@ -697,6 +705,8 @@ static int cmd_build(int argc, char **argv, const bf_farm_roles_t *roles, bool c
         rc = BF_EXIT_USAGE;
         goto done;
     }
+    if (!check && bf_pagecache_plan(&pc, s, snap, state, &out, b.no_cache) < 0)
+        goto done;
     double tc = bf_clock_seconds();
     if (compile_templates(s, snap, &env) < 0) {
         rc = BF_EXIT_CONTENT;
@@ -718,6 +728,7 @@ static int cmd_build(int argc, char **argv, const bf_farm_roles_t *roles, bool c
         .progress = !b.no_progress && bf_ctx.log_level < BF_LOG_ERROR && isatty(2),
         .tmpl_env = env, .profile = prof, .dry_run = check,
         .katex = s->has_katex ? &s->katex : NULL,
+        .pages = check ? NULL : &pc,
     };
     bf_farm_report_t rep;
     rc = bf_farm_run(&fo, roles, &rep);
@@ -762,6 +773,7 @@ done:
     if (stats)
         fclose(stats);
     bf_output_release(&out);
+    bf_pagecache_free(&pc);
     bf_tmpl_profile_free(prof);
     bf_tmpl_env_free(env);
     if (snap)

@@ -292,6 +292,7 @@ static int load_page(walk_t *w, bf_page_t *p, const char *rel)
     if (bf_fm_parse(s->arena, disp, text, w->text.len, &w->lim, &fm) < 0 ||
         check_text(disp, text, w->text.len, (size_t)(fm.body - text)) < 0)
         return -1;
+    p->fm_hash = bf_hash64(text, (size_t)(fm.body - text));
     p->meta = fm.meta;
     p->body_line = fm.body_line;
     p->body_len = fm.body_len;

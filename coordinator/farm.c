@@ -163,7 +163,8 @@ static int spawn_writer(farm_t *f)
 {
     bf_writer_args_t wa = {
         .staging = f->staging, .output = f->o->output ? f->o->output->path : NULL,
-        .out = f->o->output,
+        .out = f->o->output, .pages = f->o->pages,
+        .sums = (bf_farm_summary_t *)((char *)f->shm.base + f->lay.summaries),
         .bell = f->bell, .fsync = f->o->fsync,
         .rings = f->rings, .n_rings = f->o->jobs, .ctl = f->ctl, .fault = f->o->fault,
         .snap = f->o->snap, .site_dir = f->o->site_dir, .root_fd = f->o->root_fd,
@@ -217,6 +218,9 @@ static int setup(farm_t *f)
         level++;
     atomic_store(&f->ctl->level, level);
     bf_ring_bell_init(f->bell);
+    if (o->pages) /* the reused pages' summaries, before any worker reads them */
+        atomic_store(&f->ctl->math_pages,
+                     bf_pagecache_fill(o->pages, (bf_farm_summary_t *)(base + f->lay.summaries)));
     f->broken_fd = memfd_create("bf-broken", MFD_CLOEXEC);
     if (f->broken_fd < 0) {
         bf_log_error("cannot create the list of broken links: %s", strerror(errno));
@@ -237,6 +241,7 @@ static int setup(farm_t *f)
             .owners = (_Atomic uint32_t *)(base + f->lay.owners),
             .kills = (_Atomic uint8_t *)(base + f->lay.kills),
             .summaries = (bf_farm_summary_t *)(base + f->lay.summaries),
+            .reused = o->pages ? o->pages->reused : NULL,
             .profile = o->profile ? (bf_farm_profile_t *)(base + f->lay.profiles) + i : NULL,
             .broken_fd = f->broken_fd,
             .tmpl_env = o->tmpl_env,
@@ -614,6 +619,7 @@ int bf_farm_run(const bf_farm_opts_t *o, const bf_farm_roles_t *roles, bf_farm_r
     rep->files_linked = atomic_load(&f.ctl->files_linked);
     rep->files_kept = atomic_load(&f.ctl->files_kept);
     rep->files_removed = atomic_load(&f.ctl->files_removed);
+    rep->pages_reused = atomic_load(&f.ctl->pages_reused);
     for (unsigned i = 0; i < o->jobs; i++) {
         bf_ring_stats_t st;
         const bf_farm_profile_t *prof = f.args[i].profile;

@@ -37,6 +37,7 @@
 
 #include "coordinator/assets.h"
 #include "coordinator/output.h"
+#include "coordinator/pagecache.h"
 #include "shared/farm.h"
 #include "snapshot-format/reader.h"
 
@@ -63,6 +64,8 @@ typedef struct {
                                  workers' tables are added into it */
     const bf_katex_t *katex;  /* published when a page has math; NULL:
                                  not found */
+    const bf_pagecache_t *pages; /* pages reused from the last build; NULL:
+                                 none (`check`) */
 } bf_farm_opts_t;
 
 typedef struct {
@@ -78,6 +81,7 @@ typedef struct {
     uint64_t full_waits, empty_waits;
     uint64_t files_written, files_linked, files_kept, files_removed; /* the
                                  writer's, when it published */
+    uint32_t pages_reused;    /* of `pages`, not rendered (pagecache.h) */
     uint64_t busy_ns[256];    /* per worker slot (first 256) */
     uint64_t slot_pages[256];
 } bf_farm_report_t;

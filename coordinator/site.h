@@ -44,7 +44,8 @@ struct bf_page {
     const char *slug, *url, *output, *template, *type, *ref_id;
     bf_date_t date, lastmod;
     int32_t weight;
-    uint64_t hash;
+    uint64_t hash;           /* of the whole file */
+    uint64_t fm_hash;        /* of the file up to its body (front matter) */
     uint64_t body_off;       /* in the snapshot's BODIES (s->snapw) */
     size_t body_len;
     unsigned body_line;

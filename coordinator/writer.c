@@ -26,6 +26,7 @@
  * written once whole, after its digest says whether it changed). */
 typedef struct {
     bool open;
+    uint32_t page;
     char path[BF_PATH_MAX];
     bf_buf_t data;
 } open_file_t;
@@ -55,6 +56,8 @@ typedef struct {
     bool in_place;            /* a fresh staging directory nothing was
                                  linked into: files are written directly */
     bf_buf_t scratch;         /* a static file being copied */
+    uint32_t *page_of;        /* per entry of tree: its page, or NONE */
+    size_t page_cap;
 } writer_t;
 
 /* "site/rel" as messages show a file of the site ("rel" for "."). */
@@ -169,17 +172,36 @@ static int write_new(writer_t *w, const char *path, const void *data, size_t len
     return renameat(w->dirfd, TMP_NAME, w->dirfd, path);
 }
 
+/* Records that entry path of the new tree belongs to page (BF_FARM_NONE:
+ * to no page), for the page cache.  0, or -1 out of memory. */
+static int note_page(writer_t *w, const char *path, size_t n, uint32_t page)
+{
+    const bf_manifest_entry_t *e = bf_manifest_get(&w->tree, path, n);
+    size_t i = (size_t)(e - w->tree.e);
+    if (w->page_cap < w->tree.cap) {
+        uint32_t *p = realloc(w->page_of, w->tree.cap * sizeof *p);
+        if (!p)
+            return -1;
+        w->page_of = p;
+        w->page_cap = w->tree.cap;
+    }
+    w->page_of[i] = page;
+    return 0;
+}
+
 /*
- * The new tree holds data[0..len) at path.  Nothing to do when the
- * standby already has exactly that (kept); a hard link to OUT's file when
- * OUT has it (linked: no bytes written); else the bytes are written.  The
- * entry goes into the new tree's manifest.  0, or -1 logged.
+ * The new tree holds data[0..len) (digest d) at path.  Nothing to do when
+ * the standby already has exactly that (kept); a hard link to OUT's file
+ * when OUT has it (linked: no bytes written); else the bytes are written
+ * (data NULL: a reused page's file, which OUT or the standby must have).
+ * The entry goes into the new tree's manifest, as page's.  0, or -1
+ * logged.
  */
-static int put_file(writer_t *w, const char *path, const void *data, size_t len)
+static int place(writer_t *w, uint32_t page, const char *path, const void *data, size_t len,
+                 bf_digest_t d)
 {
     const bf_output_t *o = w->a->out;
     size_t n = strlen(path);
-    bf_digest_t d = bf_hash128(data, len);
     const bf_manifest_entry_t *e;
     if (o && o->has_standby && (e = bf_manifest_get(&o->standby, path, n)) && e->size == len &&
         bf_digest_eq(e->digest, d)) {
@@ -199,12 +221,17 @@ static int put_file(writer_t *w, const char *path, const void *data, size_t len)
             w->linked++;
         } else {
             unlinkat(w->dirfd, TMP_NAME, 0); /* a failed link's leftover, if any */
+            if (!data) {
+                bf_log_at(BF_LOG_ERROR, path, 0, 0, "the previous output lost this file; "
+                          "build again with --no-cache");
+                return -1;
+            }
             if (write_new(w, path, data, len) < 0)
                 goto fail;
             w->written++;
         }
     }
-    if (bf_manifest_put(&w->tree, path, n, len, d) < 0) {
+    if (bf_manifest_put(&w->tree, path, n, len, d) < 0 || note_page(w, path, n, page) < 0) {
         bf_log_error("out of memory");
         return -1;
     }
@@ -213,6 +240,29 @@ fail:
     bf_log_at(BF_LOG_ERROR, path, 0, 0, "cannot write in %s: %s", w->a->staging,
               strerror(errno));
     return -1;
+}
+
+static int put_file(writer_t *w, uint32_t page, const char *path, const void *data, size_t len)
+{
+    return place(w, page, path, data, len, bf_hash128(data, len));
+}
+
+/* The files of the pages reused from the last build (pagecache.h), before
+ * any record: they are claimed like rendered ones.  0, or -1 logged. */
+static int place_reused(writer_t *w)
+{
+    const bf_pagecache_t *pc = w->a->pages;
+    for (uint32_t id = 0; pc && pc->n_reused && id < pc->n_pages; id++) {
+        const bf_pc_entry_t *e = pc->reuse[id];
+        for (uint32_t k = 0; e && k < e->n_out; k++) {
+            const bf_manifest_entry_t *f = &e->out[k];
+            const char *who = record_owner(w, id, f->path);
+            if (!who || claim_or_fail(w, f->path, who) < 0 ||
+                place(w, id, f->path, NULL, f->size, f->digest) < 0)
+                return -1;
+        }
+    }
+    return 0;
 }
 
 static int on_begin(void *arg, unsigned ring, uint32_t page, const char *path, uint64_t len)
@@ -239,6 +289,7 @@ static int on_begin(void *arg, unsigned ring, uint32_t page, const char *path, u
         return -1;
     }
     snprintf(f->path, sizeof f->path, "%s", path);
+    f->page = page;
     f->open = true;
     return 0;
 }
@@ -268,7 +319,7 @@ static int on_end(void *arg, unsigned ring)
     if (w->a->dry_run)
         return 0;
     f->open = false;
-    if (put_file(w, f->path, f->data.data ? f->data.data : "", f->data.len) < 0)
+    if (put_file(w, f->page, f->path, f->data.data ? f->data.data : "", f->data.len) < 0)
         return -1;
     if (f->data.cap > (1u << 20)) /* a huge page: give its memory back */
         bf_buf_free(&f->data);
@@ -328,7 +379,7 @@ static int copy_file(writer_t *w, int root_fd, const char *src, const char *dst,
     }
     close(in);
     in = -1;
-    rc = put_file(w, dst, w->scratch.data, w->scratch.len);
+    rc = put_file(w, BF_FARM_NONE, dst, w->scratch.data, w->scratch.len);
     if (w->scratch.cap > (16u << 20))
         bf_buf_free(&w->scratch); /* a video: do not keep its size */
     return rc;
@@ -439,7 +490,7 @@ static int write_theme_assets(writer_t *w)
         }
         if (w->a->dry_run)
             continue;
-        if (put_file(w, dst, e->src, e->len) < 0)
+        if (put_file(w, BF_FARM_NONE, dst, e->src, e->len) < 0)
             return -1;
     }
     return 0;
@@ -592,6 +643,11 @@ static int publish(writer_t *w)
     remove_stale(w);
     unlinkat(w->dirfd, TMP_NAME, 0);
     save_manifest(w, &w->tree);
+    if (o && o->state_fd >= 0 && w->a->pages && w->a->sums &&
+        bf_pagecache_save(w->a->pages, w->a->snap, w->a->sums, &w->tree, w->page_of,
+                          o->state_fd, w->a->fsync) < 0)
+        bf_log_warn("cannot save the page cache (%s): the next build renders every page",
+                    strerror(errno));
     if (sync_staging(w) < 0)
         return -1;
     if (renameat2(AT_FDCWD, stg, AT_FDCWD, out, RENAME_EXCHANGE) == 0) {
@@ -651,6 +707,8 @@ void bf_writer_main(const bf_writer_args_t *a)
     if (claim_path(&w, BF_OUTPUT_MARKER, "bengal-farm's output marker", &(const char *){0}) < 0 ||
         claim_path(&w, TMP_NAME, "bengal-farm's temporary file", &(const char *){0}) < 0)
         _exit(1);
+    if (!a->dry_run && place_reused(&w) < 0)
+        fail_exit(&w);
     bf_ring_sink_t sink = {on_begin, on_data, on_end, on_abandon, &w};
     bf_ring_reader_t *rd = bf_ring_reader_new(a->bell, a->rings, a->n_rings, &sink);
     if (!rd || bf_ring_reader_run(rd) < 0) {

@@ -44,6 +44,7 @@
 
 #include "coordinator/assets.h"
 #include "coordinator/output.h"
+#include "coordinator/pagecache.h"
 #include "shared/farm.h"
 #include "shared/ring.h"
 #include "snapshot-format/reader.h"
@@ -53,6 +54,9 @@ typedef struct {
     const char *output;
     const bf_output_t *out; /* its manifests and state directory; NULL
                                for `check` */
+    const bf_pagecache_t *pages; /* reused pages, whose files the writer
+                               keeps; the cache it saves; NULL: none */
+    const bf_farm_summary_t *sums; /* the workers' summary records */
     bf_ring_bell_t *bell;
     bf_ring_t *rings;
     unsigned n_rings;

@@ -82,6 +82,8 @@ typedef struct {
     _Atomic uint64_t files_linked;          /* hard-linked from OUT */
     _Atomic uint64_t files_kept;            /* the standby had them */
     _Atomic uint64_t files_removed;         /* stale, removed */
+    _Atomic uint32_t pages_reused;          /* workers: pages not rendered,
+                                               their outputs reused */
 } bf_farm_ctl_t;
 _Static_assert(sizeof(bf_farm_ctl_t) == 192, "ctl size");
 
@@ -110,9 +112,14 @@ typedef struct {
     uint32_t reading_time;
     uint32_t flags;               /* BF_MD_HAS_* of the page */
     uint32_t excerpt_len;
-    uint32_t pad;
+    uint32_t cache;               /* worker: BF_FARM_SUM_CLEAN when the page
+                                     rendered without a diagnostic (its
+                                     outputs may be reused next build);
+                                     coordinator: BF_FARM_SUM_REUSED */
     char excerpt[BF_FARM_EXCERPT_MAX]; /* HTML, cut at a tag boundary */
 } bf_farm_summary_t;
+#define BF_FARM_SUM_CLEAN 1u
+#define BF_FARM_SUM_REUSED 2u
 _Static_assert(sizeof(bf_farm_summary_t) == 1016, "summary size");
 
 /*
@@ -220,6 +227,9 @@ typedef struct {
     unsigned slot;
     const char *site_dir;            /* for messages */
     bf_fault_t fault;
+    const uint8_t *reused;           /* per page: 1 when its outputs are
+                                        reused (coordinator/pagecache.h):
+                                        not rendered; NULL: none */
 } bf_farm_worker_args_t;
 
 /* Worker entry points handed to the coordinator by main.c (STYLE 3: the

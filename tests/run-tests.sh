@@ -12,6 +12,9 @@ for bin in "$@"; do
     p=$(printf '%s' "$line" | sed -n 's/.*Passing: *\([0-9]*\).*/\1/p')
     if [ -z "$t" ] || [ "$rc" -ne 0 ]; then status=1; fi
     passed=$((passed + ${p:-0})); failed=$((failed + ${t:-1} - ${p:-0}))
+    # a binary that failed without a failing test in its count (a timeout,
+    # a crash of the runner) is one failure, not none
+    if [ "$rc" -ne 0 ] && [ "${t:-1}" = "${p:-0}" ]; then failed=$((failed + 1)); fi
 done
 echo "tests: $passed passed, $failed failed"
 exit $status

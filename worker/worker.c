@@ -148,6 +148,14 @@ static void render_wave(worker_t *w, uint32_t wave, uint32_t from)
     }
     for (uint32_t i = from; i < wv->pages.count; i++) {
         uint32_t warnings = 0, errors = 0;
+        if (w->a->reused && w->a->reused[ids[i]]) {
+            /* its files are in the published tree or the standby, its
+             * summary was filled by the coordinator: nothing to do */
+            atomic_store(&w->slot->done, i + 1);
+            atomic_fetch_add(&w->a->ctl->pages_done, 1);
+            atomic_fetch_add(&w->a->ctl->pages_reused, 1);
+            continue;
+        }
         maybe_fault(w, ids[i]);
         int rc = bf_render_page(w->r, w->arena, ids[i], &w->out, &warnings, &errors);
         if (rc < 0)
@@ -165,6 +173,8 @@ static void render_wave(worker_t *w, uint32_t wave, uint32_t from)
             bf_arena_reset(w->arena);
             rc = push_pagers(w, ids[i], &warnings, &errors);
         }
+        if (rc == 0 && !warnings && !errors)
+            w->a->summaries[ids[i]].cache |= BF_FARM_SUM_CLEAN; /* reusable next build */
         atomic_store(&w->slot->done, i + 1);
         if (rc == 0)
             atomic_fetch_add(&w->a->ctl->pages_done, 1);

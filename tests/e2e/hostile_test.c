@@ -35,7 +35,7 @@ static void setup(void)
     cr_assert(setenv("SOURCE_DATE_EPOCH", "1700000000", 1) == 0);
 }
 
-TestSuite(hostile, .init = setup, .fini = e2e_cleanup, .timeout = 60);
+TestSuite(hostile, .init = setup, .fini = e2e_cleanup, .timeout = 240);
 
 /* ---- the table ----------------------------------------------------------------------------- */
 

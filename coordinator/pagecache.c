@@ -1,0 +1,374 @@
+/*
+ * coordinator/pagecache.c - reusing whole pages (see pagecache.h).
+ *
+ * Payload of the "pages" file (little-endian): u32 n, u32 zero, then n
+ * entries, each
+ *
+ *     u64 key_lo, key_hi
+ *     u32 source_len, word_count, reading_time, flags, excerpt_len, n_out
+ *     source bytes, excerpt bytes
+ *     n_out x { u64 size, digest_lo, digest_hi; u32 path_len, zero }
+ *     the n_out paths
+ */
+#include "coordinator/pagecache.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "shared/buf.h"
+#include "shared/cachefile.h"
+#include "shared/fs.h"
+#include "shared/log.h"
+
+#define KIND BF_CACHE_KIND('P', 'A', 'G', 'E')
+#define NAME "pages"
+
+typedef struct {
+    uint64_t lo, hi;
+    uint32_t src_len, word_count, reading_time, flags, excerpt_len, n_out;
+} rec_t;
+
+typedef struct {
+    uint64_t size, lo, hi;
+    uint32_t len, zero;
+} out_t;
+
+/* ---- keys ---- */
+
+static void put_str(bf_hasher_t *h, const char *s)
+{
+    uint32_t n = s ? (uint32_t)strlen(s) + 1 : 0;
+    bf_hasher_update(h, &n, sizeof n);
+    if (n)
+        bf_hasher_update(h, s, n - 1);
+}
+
+static void put_u64(bf_hasher_t *h, uint64_t v)
+{
+    bf_hasher_update(h, &v, sizeof v);
+}
+
+/* Adds H(rel, bytes) of every regular file below rel (beneath root_fd;
+ * "" for the top of the site, not recursing there) into *sum, in any
+ * order (a sum does not care).  Sets *mentions_build_time when a file
+ * under templates/ says "build_time". */
+static void sum_files(int root_fd, const char *rel, bool recurse, unsigned depth,
+                      bf_digest_t *sum, bool *mentions_build_time, bf_buf_t *scratch)
+{
+    DIR *d = bf_fs_opendir_at(root_fd, *rel ? rel : ".");
+    if (!d)
+        return; /* missing: nothing to add (a read error shows in the build) */
+    for (struct dirent *e; (e = readdir(d));) {
+        if (e->d_name[0] == '.' && (!e->d_name[1] || (e->d_name[1] == '.' && !e->d_name[2])))
+            continue;
+        if (!*rel && strcmp(e->d_name, ".bengal") == 0)
+            continue;
+        char path[BF_PATH_MAX];
+        int n = snprintf(path, sizeof path, "%s%s%s", rel, *rel ? "/" : "", e->d_name);
+        struct stat st;
+        if (n < 0 || (size_t)n >= sizeof path || fstatat(dirfd(d), e->d_name, &st, 0) < 0)
+            continue;
+        if (S_ISDIR(st.st_mode)) {
+            if (recurse && depth < 32)
+                sum_files(root_fd, path, true, depth + 1, sum, mentions_build_time, scratch);
+            continue;
+        }
+        if (!S_ISREG(st.st_mode))
+            continue;
+        bf_buf_reset(scratch);
+        if (bf_fs_read_file_at(root_fd, path, 0, scratch) < 0)
+            bf_buf_reset(scratch);
+        if (bf_buf_append(scratch, path, (size_t)n + 1) < 0) /* the name, after the bytes */
+            continue;
+        bf_digest_t f = bf_hash128(scratch->data, scratch->len);
+        sum->lo += f.lo;
+        sum->hi += f.hi;
+        if (strncmp(rel, "templates", 9) == 0 && memmem(scratch->data, scratch->len,
+                                                        "build_time", 10))
+            *mentions_build_time = true;
+    }
+    closedir(d);
+}
+
+/* This program's own bytes: a new build of bengal-farm renders anew. */
+static void put_self(bf_hasher_t *h)
+{
+    bf_buf_t b = BF_BUF_INIT;
+    if (bf_fs_read_file("/proc/self/exe", 0, &b) == 0)
+        put_u64(h, bf_hash64(b.data, b.len));
+    put_str(h, BF_PAGECACHE_BUILD_ID);
+    bf_buf_free(&b);
+}
+
+static uint64_t page_id_of(const bf_page_t *p)
+{
+    return p ? p->id : UINT64_MAX;
+}
+
+static int site_key(bf_site_t *s, bf_digest_t *out)
+{
+    bf_hasher_t *h = bf_hasher_new(BF_PAGECACHE_VERSION);
+    bf_buf_t scratch = BF_BUF_INIT;
+    if (!h)
+        return -1;
+    put_self(h);
+    put_u64(h, (uint64_t)s->opts.drafts | (uint64_t)s->opts.future << 1 |
+                   (uint64_t)s->opts.strict << 2 | (uint64_t)s->has_katex << 3);
+    bf_digest_t files = {0, 0};
+    bool build_time = false;
+    sum_files(s->root_fd, "", false, 0, &files, &build_time, &scratch);
+    sum_files(s->root_fd, "data", true, 0, &files, &build_time, &scratch);
+    sum_files(s->root_fd, "templates", true, 0, &files, &build_time, &scratch);
+    bf_buf_free(&scratch);
+    put_u64(h, files.lo);
+    put_u64(h, files.hi);
+    if (build_time)
+        put_u64(h, (uint64_t)s->opts.now);
+    for (size_t i = 0; i < s->pages.n; i++) {
+        const bf_page_t *p = s->pages.items[i];
+        put_str(h, p->source);
+        put_u64(h, p->fm_hash);
+        put_str(h, p->title);
+        put_str(h, p->url);
+        put_str(h, p->output);
+        put_str(h, p->template);
+        put_u64(h, (uint64_t)p->kind | (uint64_t)p->flags << 8 |
+                       (p->section ? (uint64_t)p->section->id : UINT32_MAX) << 32);
+        put_u64(h, page_id_of(p->prev) ^ page_id_of(p->next) << 32);
+        for (size_t k = 0; k < p->resources.n; k++)
+            put_str(h, p->resources.items[k]);
+    }
+    uint64_t a = bf_hasher_digest(h);
+    put_u64(h, a); /* a second, dependent half: 128 bits of key */
+    *out = (bf_digest_t){a, bf_hasher_digest(h)};
+    bf_hasher_free(h);
+    return 0;
+}
+
+static bf_digest_t page_key(bf_digest_t site, const bf_page_t *p)
+{
+    bf_digest_t k = site;
+    uint64_t h = bf_hash64_seed(p->source, strlen(p->source), p->hash);
+    k.lo ^= h;
+    k.hi ^= bf_hash64_seed(&h, sizeof h, site.hi);
+    return k;
+}
+
+/* ---- the file ---- */
+
+/* The previous build's entries by source path.  Rejected: warned. */
+static int load(bf_pagecache_t *pc, int state_fd, bf_strmap_t *by_source)
+{
+    bf_buf_t b = BF_BUF_INIT;
+    const char *why = "malformed";
+    int rc = bf_cache_read(state_fd, NAME, KIND, BF_PAGECACHE_VERSION, 0, &b, &why);
+    if (rc <= 0)
+        goto out;
+    rc = -1;
+    why = "malformed";
+    if (b.len < 8)
+        goto out;
+    uint32_t n;
+    memcpy(&n, b.data, 4);
+    size_t at = 8;
+    for (uint32_t i = 0; i < n; i++) {
+        rec_t r;
+        if (b.len - at < sizeof r)
+            goto out;
+        memcpy(&r, b.data + at, sizeof r);
+        at += sizeof r;
+        if (r.src_len == 0 || r.excerpt_len > BF_FARM_EXCERPT_MAX ||
+            b.len - at < (uint64_t)r.src_len + r.excerpt_len ||
+            r.n_out > (b.len - at) / sizeof(out_t))
+            goto out;
+        bf_pc_entry_t *e = bf_arena_zalloc(pc->arena, sizeof *e);
+        char *src = bf_arena_strndup(pc->arena, b.data + at, r.src_len);
+        at += r.src_len;
+        char *ex = bf_arena_memdup(pc->arena, b.data + at, r.excerpt_len + 1);
+        at += r.excerpt_len;
+        e->out = bf_arena_calloc(pc->arena, r.n_out + 1, sizeof *e->out);
+        if (!e || !src || !ex || !e->out)
+            goto oom;
+        *e = (bf_pc_entry_t){{r.lo, r.hi}, r.word_count, r.reading_time, r.flags,
+                             r.excerpt_len, ex, r.n_out, e->out};
+        size_t paths = at + (size_t)r.n_out * sizeof(out_t);
+        for (uint32_t k = 0; k < r.n_out; k++) {
+            out_t o;
+            memcpy(&o, b.data + at + (size_t)k * sizeof o, sizeof o);
+            if (o.len == 0 || b.len - paths < o.len)
+                goto out;
+            char *path = bf_arena_strndup(pc->arena, b.data + paths, o.len);
+            if (!path)
+                goto oom;
+            e->out[k] = (bf_manifest_entry_t){path, o.len, o.size, {o.lo, o.hi}};
+            paths += o.len;
+        }
+        at = paths;
+        if (!bf_strmap_put(pc->arena, by_source, src, r.src_len, e))
+            goto oom;
+    }
+    rc = at == b.len ? 1 : -1;
+    goto out;
+oom:
+    why = "out of memory";
+out:
+    if (rc < 0)
+        bf_log_warn("the page cache in the state directory is ignored (%s): every page "
+                    "renders", why);
+    bf_buf_free(&b);
+    return rc;
+}
+
+/* Is the file in OUT or the standby with this content? */
+static bool on_disk(const bf_output_t *o, const bf_manifest_entry_t *f)
+{
+    const bf_manifest_entry_t *e;
+    if (o->has_standby && (e = bf_manifest_get(&o->standby, f->path, f->len)) &&
+        e->size == f->size && bf_digest_eq(e->digest, f->digest))
+        return true;
+    return o->has_published && (e = bf_manifest_get(&o->published, f->path, f->len)) &&
+           e->size == f->size && bf_digest_eq(e->digest, f->digest);
+}
+
+int bf_pagecache_plan(bf_pagecache_t *pc, bf_site_t *s, const bf_snap_t *snap, int state_fd,
+                      const bf_output_t *out, bool no_cache)
+{
+    memset(pc, 0, sizeof *pc);
+    pc->n_pages = bf_snap_count(snap, BF_SNAP_T_PAGES);
+    pc->arena = bf_arena_create(0);
+    if (!pc->arena)
+        goto oom;
+    pc->keys = bf_arena_calloc(pc->arena, pc->n_pages + 1, sizeof *pc->keys);
+    pc->reuse = bf_arena_calloc(pc->arena, pc->n_pages + 1, sizeof *pc->reuse);
+    pc->reused = bf_arena_calloc(pc->arena, pc->n_pages + 1, 1);
+    bf_digest_t site;
+    if (!pc->keys || !pc->reuse || !pc->reused || site_key(s, &site) < 0)
+        goto oom;
+    /* level 0: regular pages with a file of their own */
+    const bf_snap_site_t *ss = bf_snap_site(snap);
+    for (uint32_t w = ss->level_waves[0]; w < ss->level_waves[1]; w++) {
+        const bf_snap_wave_t *wv = bf_snap_wave(snap, w);
+        const uint32_t *ids = bf_snap_ids(snap, wv->pages);
+        for (uint32_t i = 0; i < wv->pages.count; i++) {
+            const bf_page_t *p = ids[i] < s->pages.n ? s->pages.items[ids[i]] : NULL;
+            if (p && p->source && p->kind == BF_SNAP_PAGE)
+                pc->keys[ids[i]] = page_key(site, p);
+        }
+    }
+    bf_strmap_t by_source = {0};
+    if (no_cache || state_fd < 0 || !out || load(pc, state_fd, &by_source) <= 0)
+        return 0;
+    for (uint32_t id = 0; id < pc->n_pages; id++) {
+        const bf_page_t *p = s->pages.items[id];
+        if (!pc->keys[id].lo && !pc->keys[id].hi)
+            continue;
+        const bf_pc_entry_t *e = bf_strmap_get(&by_source, p->source, strlen(p->source));
+        if (!e || !bf_digest_eq(e->key, pc->keys[id]) || e->n_out == 0 ||
+            strcmp(e->out[0].path, p->output) != 0)
+            continue;
+        bool all = true;
+        for (uint32_t k = 0; all && k < e->n_out; k++)
+            all = on_disk(out, &e->out[k]);
+        if (!all)
+            continue;
+        pc->reuse[id] = e;
+        pc->reused[id] = 1;
+        pc->n_reused++;
+    }
+    return 0;
+oom:
+    bf_log_error("out of memory");
+    return -1;
+}
+
+uint32_t bf_pagecache_fill(const bf_pagecache_t *pc, bf_farm_summary_t *sums)
+{
+    uint32_t math = 0;
+    for (uint32_t id = 0; id < pc->n_pages; id++) {
+        const bf_pc_entry_t *e = pc->reuse ? pc->reuse[id] : NULL;
+        if (!e)
+            continue;
+        bf_farm_summary_t *sum = &sums[id];
+        sum->word_count = e->word_count;
+        sum->reading_time = e->reading_time;
+        sum->flags = e->flags;
+        sum->excerpt_len = e->excerpt_len;
+        memcpy(sum->excerpt, e->excerpt, e->excerpt_len);
+        sum->cache = BF_FARM_SUM_REUSED;
+        atomic_store_explicit(&sum->ready, 1, memory_order_release);
+        math += (e->flags & 1u) != 0; /* BF_MD_HAS_MATH */
+    }
+    return math;
+}
+
+int bf_pagecache_save(const bf_pagecache_t *pc, const bf_snap_t *snap,
+                      const bf_farm_summary_t *sums, const bf_manifest_t *tree,
+                      const uint32_t *page_of, int state_fd, bool do_sync)
+{
+    uint32_t n = pc->n_pages;
+    uint32_t *count = calloc((size_t)n + 1, sizeof *count);
+    uint32_t *start = calloc((size_t)n + 2, sizeof *start);
+    uint32_t *order = calloc(tree->n + 1, sizeof *order);
+    bf_buf_t b = BF_BUF_INIT;
+    int rc = -1;
+    if (!count || !start || !order)
+        goto out;
+    for (size_t i = 0; i < tree->n; i++)
+        if (page_of[i] < n)
+            count[page_of[i]]++;
+    for (uint32_t id = 0; id < n; id++)
+        start[id + 1] = start[id] + count[id];
+    memset(count, 0, (size_t)n * sizeof *count);
+    for (size_t i = 0; i < tree->n; i++) /* in tree order: the main output first */
+        if (page_of[i] < n)
+            order[start[page_of[i]] + count[page_of[i]]++] = (uint32_t)i;
+    uint32_t entries = 0, zero = 0;
+    if (bf_buf_append(&b, &entries, 4) < 0 || bf_buf_append(&b, &zero, 4) < 0)
+        goto out;
+    for (uint32_t id = 0; id < n; id++) {
+        const bf_farm_summary_t *sum = &sums[id];
+        if ((!pc->keys[id].lo && !pc->keys[id].hi) || !count[id] ||
+            !(sum->cache & (BF_FARM_SUM_CLEAN | BF_FARM_SUM_REUSED)) ||
+            sum->excerpt_len > BF_FARM_EXCERPT_MAX)
+            continue;
+        const bf_snap_page_t *p = bf_snap_page(snap, id);
+        const char *src = bf_snap_str(snap, p->source);
+        rec_t r = {pc->keys[id].lo, pc->keys[id].hi, p->source.len, sum->word_count,
+                   sum->reading_time, sum->flags, sum->excerpt_len, count[id]};
+        if (bf_buf_append(&b, &r, sizeof r) < 0 || bf_buf_append(&b, src, p->source.len) < 0 ||
+            bf_buf_append(&b, sum->excerpt, sum->excerpt_len) < 0)
+            goto out;
+        for (uint32_t k = 0; k < count[id]; k++) {
+            const bf_manifest_entry_t *e = &tree->e[order[start[id] + k]];
+            out_t o = {e->size, e->digest.lo, e->digest.hi, e->len, 0};
+            if (bf_buf_append(&b, &o, sizeof o) < 0)
+                goto out;
+        }
+        for (uint32_t k = 0; k < count[id]; k++) {
+            const bf_manifest_entry_t *e = &tree->e[order[start[id] + k]];
+            if (bf_buf_append(&b, e->path, e->len) < 0)
+                goto out;
+        }
+        entries++;
+    }
+    memcpy(b.data, &entries, 4);
+    struct iovec iov = {b.data, b.len};
+    rc = bf_cache_write(state_fd, NAME, KIND, BF_PAGECACHE_VERSION, &iov, 1, do_sync);
+out:
+    free(count);
+    free(start);
+    free(order);
+    bf_buf_free(&b);
+    return rc;
+}
+
+void bf_pagecache_free(bf_pagecache_t *pc)
+{
+    bf_arena_destroy(pc->arena);
+    memset(pc, 0, sizeof *pc);
+}

@@ -1,0 +1,90 @@
+/*
+ * coordinator/pagecache.h - reusing whole pages from the previous build.
+ *
+ * A regular page (level 0) renders from its own file and from what every
+ * page can see of the site: titles, URLs, dates, front matter, the
+ * section tree, menus, taxonomies, the config, data/ and the templates.
+ * It cannot see other pages' bodies or summaries (those are level 1's).
+ * So its outputs are a function of
+ *
+ *     key = H(site key, the page's source path, the whole file's hash)
+ *     site key = H(this binary, the build options, every file at the top
+ *                  of the site (the config), data/, templates/, KaTeX
+ *                  found or not, and for every page of the site in id
+ *                  order: source path, front matter hash, title, URL,
+ *                  output path, template, kind, section; plus the build
+ *                  time when a template mentions build_time)
+ *
+ * and a page whose key equals the one recorded by the last build that
+ * rendered it cleanly (no warning, no error: diagnostics are not kept, so
+ * such pages always render again) is not rendered: its summary record
+ * (excerpt, counts, flags) comes from the cache, and its outputs are the
+ * files the published tree or the standby already holds (manifest.h),
+ * which the writer keeps or links.  Editing one page's body re-renders
+ * that page (and the list pages and aggregates, which always render);
+ * editing a title, a template or the config re-renders every page.
+ *
+ * The cache file ("pages" in the state directory, cachefile.h) is written
+ * by the writer after a build that published, from what it wrote and the
+ * workers' summaries.  A missing, corrupt or foreign file is one warning
+ * (corrupt) or nothing (missing), and every page renders.
+ */
+#ifndef BF_COORDINATOR_PAGECACHE_H
+#define BF_COORDINATOR_PAGECACHE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "coordinator/manifest.h"
+#include "coordinator/output.h"
+#include "coordinator/site.h"
+#include "shared/farm.h"
+#include "snapshot-format/reader.h"
+
+#define BF_PAGECACHE_VERSION 1
+/* Bumped by hand with any change to how a page renders that the binary's
+ * own hash would not show (it always does: belt and braces). */
+#define BF_PAGECACHE_BUILD_ID "pages-1"
+
+typedef struct {
+    bf_digest_t key;
+    uint32_t word_count, reading_time, flags, excerpt_len;
+    const char *excerpt;
+    uint32_t n_out;
+    bf_manifest_entry_t *out; /* the page's files: main output, aliases */
+} bf_pc_entry_t;
+
+typedef struct {
+    bf_arena_t *arena;
+    uint32_t n_pages;
+    bf_digest_t *keys;            /* per page id; zero: not cacheable */
+    const bf_pc_entry_t **reuse;  /* per page id: reused from this entry */
+    uint8_t *reused;              /* per page id: 1 when reused */
+    uint32_t n_reused;
+} bf_pagecache_t;
+
+/*
+ * Computes every page's key and decides which pages are reused, from the
+ * state directory's cache and the output's manifests (a page is reused
+ * only when each of its files is in OUT or the standby with the recorded
+ * content).  no_cache: keys only, nothing reused.  0, or -1 out of memory
+ * (logged).  pc is always safe to pass to bf_pagecache_free().
+ */
+int bf_pagecache_plan(bf_pagecache_t *pc, bf_site_t *s, const bf_snap_t *snap, int state_fd,
+                      const bf_output_t *out, bool no_cache);
+
+/* Fills the summary records of the reused pages; returns how many of them
+ * have math (KaTeX is then published). */
+uint32_t bf_pagecache_fill(const bf_pagecache_t *pc, bf_farm_summary_t *sums);
+
+/* Writes the cache for the next build (the writer, after publishing):
+ * every cacheable page that rendered cleanly or was reused, with its
+ * files from tree (page_of[i]: the page of tree entry i, or
+ * BF_FARM_NONE).  0, or -1 with errno. */
+int bf_pagecache_save(const bf_pagecache_t *pc, const bf_snap_t *snap,
+                      const bf_farm_summary_t *sums, const bf_manifest_t *tree,
+                      const uint32_t *page_of, int state_fd, bool do_sync);
+
+void bf_pagecache_free(bf_pagecache_t *pc);
+
+#endif
