@@ -25,6 +25,7 @@
 
 #include "coordinator/farm.h"
 #include "coordinator/freeze.h"
+#include "coordinator/inputs.h"
 #include "coordinator/jobs.h"
 #include "coordinator/load.h"
 #include "coordinator/output.h"
@@ -631,6 +632,35 @@ static int interrupted(void)
     return 128 + sig;
 }
 
+/* Would a build from these inputs make the tree OUT holds (inputs.h)? */
+static bool unchanged(const bf_inputs_t *last, const bf_inputs_scan_t *scan, bf_digest_t options,
+                      const bf_output_t *out, int64_t now)
+{
+    bf_tree_id_t id;
+    return bf_digest_eq(last->files, scan->files) && bf_digest_eq(last->options, options) &&
+           now < last->valid_until && out->has_published &&
+           bf_tree_id(AT_FDCWD, out->path, &id) == 0 && bf_tree_id_eq(&id, &last->published);
+}
+
+/* The fast path's report: the summary line, and the statistics. */
+static int nothing_changed(const bf_inputs_t *last, const bf_output_t *out, FILE *stats,
+                           double t0, unsigned jobs)
+{
+    double total = bf_clock_seconds() - t0;
+    if (bf_ctx.log_level < BF_LOG_ERROR)
+        printf("nothing changed since the last build: %u pages, in %.2f s -> %s\n", last->pages,
+               total, out->path);
+    if (!stats)
+        return BF_EXIT_OK;
+    bf_farm_report_t rep = {.pages = last->pages, .pages_reused = last->pages};
+    double phase[5] = {0};
+    if (write_stats(stats, &rep, jobs, phase, total) < 0) {
+        bf_log_error("cannot write the statistics: %s", strerror(errno));
+        return BF_EXIT_INTERNAL;
+    }
+    return BF_EXIT_OK;
+}
+
 /* `build`, or `check` (check: render everything, write no output). */
 static int cmd_build(int argc, char **argv, const bf_farm_roles_t *roles, bool check)
 {
@@ -660,12 +690,11 @@ static int cmd_build(int argc, char **argv, const bf_farm_roles_t *roles, bool c
     catch_front_signals();
     double t0 = bf_clock_seconds(), phase[5] = {0};
     bf_site_t *s;
-    if (bf_site_load(&o, &s) < 0) {
+    if (bf_site_open(&o, &s) < 0) {
         if (stats)
             fclose(stats);
         return BF_EXIT_CONTENT;
     }
-    phase[0] = bf_clock_seconds() - t0;
     bf_snap_t *snap = NULL;
     bf_tmpl_env_t *env = NULL;
     bf_tmpl_profile_t *prof = NULL;
@@ -691,6 +720,26 @@ static int cmd_build(int argc, char **argv, const bf_farm_roles_t *roles, bool c
         rc = refused ? BF_EXIT_USAGE : BF_EXIT_INTERNAL;
         goto done;
     }
+    if ((rc = interrupted()))
+        goto done;
+    bf_inputs_scan_t scan = {0};
+    bf_inputs_t last = {0};
+    bf_digest_t options = {0, 0};
+    if (!check) {
+        bf_inputs_scan(s->root_fd, s->config.katex_dir, &scan);
+        options = bf_inputs_options(o.drafts, o.future, o.strict, out.path);
+        if (!b.no_cache && fault.kind == BF_FAULT_NONE && bf_inputs_load(state, &last) == 1 &&
+            unchanged(&last, &scan, options, &out, o.now)) {
+            rc = nothing_changed(&last, &out, stats, t0, b.jobs);
+            stats = NULL;
+            goto done;
+        }
+        bf_inputs_forget(state); /* until this build has published */
+    }
+    rc = BF_EXIT_CONTENT;
+    if (bf_site_read(s) < 0)
+        goto done;
+    phase[0] = bf_clock_seconds() - t0;
     if ((rc = interrupted()))
         goto done;
     rc = BF_EXIT_INTERNAL;
@@ -741,6 +790,18 @@ static int cmd_build(int argc, char **argv, const bf_farm_roles_t *roles, bool c
     if (prof) {
         fprintf(stderr, "template profile (%u workers):\n", b.jobs);
         bf_tmpl_profile_print(prof, stderr, 10);
+    }
+    if (!check && rc == 0 && rep.warnings == 0 && !pc.uses_build_time &&
+        scan.newest_ns < scan.scanned_ns - 2000000000LL) {
+        /* published cleanly from inputs that were not racy: the next
+         * build with the same scan has nothing to do */
+        bf_inputs_t now = {0};
+        now.files = scan.files;
+        now.options = options;
+        now.valid_until = s->next_change;
+        now.pages = rep.pages;
+        if (bf_tree_id(AT_FDCWD, out.path, &now.published) == 0)
+            bf_inputs_save(state, &now);
     }
     phase[3] = rep.render_seconds;
     phase[4] = rep.publish_seconds;

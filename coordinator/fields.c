@@ -189,11 +189,16 @@ static int read_fields(bf_site_t *s, bf_page_t *p)
 
 /* ---- filtering -------------------------------------------------------- */
 
-static bool dropped(const bf_site_t *s, const bf_page_t *p)
+static bool dropped(bf_site_t *s, const bf_page_t *p)
 {
     if ((p->flags & BF_SNAP_PF_DRAFT) && !s->opts.drafts)
         return true;
-    return (p->flags & BF_SNAP_PF_DATE) && p->date.epoch > s->opts.now && !s->opts.future;
+    if ((p->flags & BF_SNAP_PF_DATE) && p->date.epoch > s->opts.now && !s->opts.future) {
+        if (p->date.epoch < s->next_change)
+            s->next_change = p->date.epoch;
+        return true;
+    }
+    return false;
 }
 
 static void filter(bf_site_t *s, bf_section_t *sec)

@@ -144,7 +144,7 @@ void bf_site_free(bf_site_t *s)
     site_destroy(s);
 }
 
-int bf_site_load(const bf_site_opts_t *opts, bf_site_t **out)
+int bf_site_open(const bf_site_opts_t *opts, bf_site_t **out)
 {
     bf_site_t *s = calloc(1, sizeof(*s));
     size_t errors_before = bf_ctx.n_errors;
@@ -154,6 +154,7 @@ int bf_site_load(const bf_site_opts_t *opts, bf_site_t **out)
     if (!s || !(s->arena = bf_arena_create(1 << 20)) || !(s->snapw = bf_snapw_new()))
         goto oom;
     s->opts = *opts;
+    s->next_change = INT64_MAX;
     /* The site path itself may be a symlink (the user's choice); what is
      * below it is read beneath this descriptor and may not leave it. */
     s->root_fd = open(opts->site_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -163,6 +164,21 @@ int bf_site_load(const bf_site_opts_t *opts, bf_site_t **out)
     }
     if (bf_config_load(s->arena, s->root_fd, opts->site_dir, &s->config) < 0)
         goto fail;
+    *out = s;
+    return 0;
+oom:
+    bf_log_error("out of memory while reading the site");
+fail:
+    if (bf_ctx.n_errors == errors_before) /* a failure nobody reported: an allocation */
+        bf_log_error("out of memory while reading the site");
+    site_destroy(s);
+    return -1;
+}
+
+int bf_site_read(bf_site_t *s)
+{
+    size_t errors_before = bf_ctx.n_errors;
+    const bf_site_opts_t *opts = &s->opts;
     if (!(s->data = bf_value_new(s->arena, BF_VAL_MAP)) ||
         load_data_dir(s, "data", s->data, 0) < 0)
         goto oom;
@@ -182,13 +198,23 @@ int bf_site_load(const bf_site_opts_t *opts, bf_site_t **out)
     if (k < 0)
         goto oom;
     s->has_katex = k == 1;
-    *out = s;
     return 0;
 oom:
     bf_log_error("out of memory while reading the site");
 fail:
     if (bf_ctx.n_errors == errors_before) /* a failure nobody reported: an allocation */
         bf_log_error("out of memory while reading the site");
-    site_destroy(s);
     return -1;
+}
+
+int bf_site_load(const bf_site_opts_t *opts, bf_site_t **out)
+{
+    if (bf_site_open(opts, out) < 0)
+        return -1;
+    if (bf_site_read(*out) < 0) {
+        site_destroy(*out);
+        *out = NULL;
+        return -1;
+    }
+    return 0;
 }

@@ -16,6 +16,11 @@
 #include "coordinator/site.h"
 
 int bf_site_load(const bf_site_opts_t *opts, bf_site_t **out);
+/* The same in two steps: the site directory and its config (a build looks
+ * at its state and output before it reads the rest), then everything else
+ * (-1 when an error was reported; s is still the caller's to free). */
+int bf_site_open(const bf_site_opts_t *opts, bf_site_t **out);
+int bf_site_read(bf_site_t *s);
 void bf_site_free(bf_site_t *s);
 
 #endif

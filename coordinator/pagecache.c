@@ -66,8 +66,8 @@ static void sum_files(int root_fd, const char *rel, bool recurse, unsigned depth
     for (struct dirent *e; (e = readdir(d));) {
         if (e->d_name[0] == '.' && (!e->d_name[1] || (e->d_name[1] == '.' && !e->d_name[2])))
             continue;
-        if (!*rel && strcmp(e->d_name, ".bengal") == 0)
-            continue;
+        if (!*rel && strncmp(e->d_name, "bengal.", 7) != 0)
+            continue; /* at the top, only the config files: the output may be there */
         char path[BF_PATH_MAX];
         int n = snprintf(path, sizeof path, "%s%s%s", rel, *rel ? "/" : "", e->d_name);
         struct stat st;
@@ -110,7 +110,7 @@ static uint64_t page_id_of(const bf_page_t *p)
     return p ? p->id : UINT64_MAX;
 }
 
-static int site_key(bf_site_t *s, bf_digest_t *out)
+static int site_key(bf_site_t *s, bf_digest_t *out, bool *uses_build_time)
 {
     bf_hasher_t *h = bf_hasher_new(BF_PAGECACHE_VERSION);
     bf_buf_t scratch = BF_BUF_INIT;
@@ -129,6 +129,7 @@ static int site_key(bf_site_t *s, bf_digest_t *out)
     put_u64(h, files.hi);
     if (build_time)
         put_u64(h, (uint64_t)s->opts.now);
+    *uses_build_time = build_time;
     for (size_t i = 0; i < s->pages.n; i++) {
         const bf_page_t *p = s->pages.items[i];
         put_str(h, p->source);
@@ -247,7 +248,7 @@ int bf_pagecache_plan(bf_pagecache_t *pc, bf_site_t *s, const bf_snap_t *snap, i
     pc->reuse = bf_arena_calloc(pc->arena, pc->n_pages + 1, sizeof *pc->reuse);
     pc->reused = bf_arena_calloc(pc->arena, pc->n_pages + 1, 1);
     bf_digest_t site;
-    if (!pc->keys || !pc->reuse || !pc->reused || site_key(s, &site) < 0)
+    if (!pc->keys || !pc->reuse || !pc->reused || site_key(s, &site, &pc->uses_build_time) < 0)
         goto oom;
     /* level 0: regular pages with a file of their own */
     const bf_snap_site_t *ss = bf_snap_site(snap);

@@ -8,8 +8,8 @@
  * So its outputs are a function of
  *
  *     key = H(site key, the page's source path, the whole file's hash)
- *     site key = H(this binary, the build options, every file at the top
- *                  of the site (the config), data/, templates/, KaTeX
+ *     site key = H(this binary, the build options, the config files at
+ *                  the top of the site (bengal.*), data/, templates/, KaTeX
  *                  found or not, and for every page of the site in id
  *                  order: source path, front matter hash, title, URL,
  *                  output path, template, kind, section; plus the build
@@ -61,6 +61,8 @@ typedef struct {
     const bf_pc_entry_t **reuse;  /* per page id: reused from this entry */
     uint8_t *reused;              /* per page id: 1 when reused */
     uint32_t n_reused;
+    bool uses_build_time;         /* a template says build_time: every
+                                     build differs (no "nothing changed") */
 } bf_pagecache_t;
 
 /*

@@ -143,6 +143,9 @@ typedef struct {
     uint32_t level_waves[BF_SNAP_LEVELS + 1];
     bf_katex_t katex;         /* KaTeX to publish for math pages, */
     bool has_katex;           /* when found (coordinator/assets.h) */
+    int64_t next_change;      /* the date of the first future page left
+                                 out (INT64_MAX: none): from then on the
+                                 site is another one */
 } bf_site_t;
 
 /* "site/content/a.md" for messages: rel prefixed by the site directory as

@@ -1,0 +1,159 @@
+/*
+ * coordinator/inputs.c - the stat scan of a build's inputs (inputs.h).
+ */
+#include "coordinator/inputs.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "shared/buf.h"
+#include "shared/cachefile.h"
+#include "shared/fs.h"
+
+#define KIND BF_CACHE_KIND('I', 'N', 'P', 'T')
+#define VERSION 1
+#define NAME "inputs"
+
+typedef struct {
+    uint64_t ino, dev, size;
+    int64_t mtime, ctime;
+    uint32_t mode, len;
+} entry_t;
+
+static int64_t ns(struct timespec t)
+{
+    return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
+}
+
+static void add(bf_inputs_scan_t *sc, const char *path, size_t len, const struct stat *st)
+{
+    char buf[sizeof(entry_t) + BF_PATH_MAX];
+    entry_t e = {st->st_ino, st->st_dev, (uint64_t)st->st_size, ns(st->st_mtim),
+                 ns(st->st_ctim), st->st_mode, (uint32_t)len};
+    if (len > BF_PATH_MAX)
+        len = BF_PATH_MAX;
+    memcpy(buf, &e, sizeof e);
+    memcpy(buf + sizeof e, path, len);
+    bf_digest_t d = bf_hash128(buf, sizeof e + len);
+    sc->files.lo += d.lo;
+    sc->files.hi += d.hi;
+    sc->count++;
+    if (e.mtime > sc->newest_ns)
+        sc->newest_ns = e.mtime;
+    if (e.ctime > sc->newest_ns)
+        sc->newest_ns = e.ctime;
+}
+
+/* Every entry below the directory fd (closed here), as prefix/name. */
+static void walk(bf_inputs_scan_t *sc, int fd, const char *prefix, unsigned depth)
+{
+    DIR *d = fdopendir(fd);
+    if (!d) {
+        close(fd);
+        return;
+    }
+    for (struct dirent *e; (e = readdir(d));) {
+        if (e->d_name[0] == '.' && (!e->d_name[1] || (e->d_name[1] == '.' && !e->d_name[2])))
+            continue;
+        char path[BF_PATH_MAX];
+        int n = snprintf(path, sizeof path, "%s/%s", prefix, e->d_name);
+        struct stat st;
+        if (n < 0 || (size_t)n >= sizeof path ||
+            fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+            continue;
+        add(sc, path, (size_t)n, &st);
+        if (S_ISDIR(st.st_mode) && depth < 64) {
+            int sub = openat(dirfd(d), e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            if (sub >= 0)
+                walk(sc, sub, path, depth + 1);
+        }
+    }
+    closedir(d);
+}
+
+void bf_inputs_scan(int root_fd, const char *katex_dir, bf_inputs_scan_t *out)
+{
+    static const char *const dirs[] = {"content", "templates", "data", "static"};
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    memset(out, 0, sizeof *out);
+    out->scanned_ns = ns(now);
+    /* the config files at the top (bengal.yaml, ...); not the rest there:
+     * the output, its lock and staging tree may be there */
+    int top = openat(root_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    DIR *d = top >= 0 ? fdopendir(top) : NULL;
+    if (!d && top >= 0)
+        close(top);
+    for (struct dirent *e; d && (e = readdir(d));) {
+        struct stat st;
+        if (strncmp(e->d_name, "bengal.", 7) == 0 &&
+            fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISDIR(st.st_mode))
+            add(out, e->d_name, strlen(e->d_name), &st);
+    }
+    if (d)
+        closedir(d);
+    for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
+        struct stat st;
+        int fd = openat(root_fd, dirs[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0) {
+            /* missing, or not a directory of ours: its state is in the
+             * digest all the same (the build would say why) */
+            if (fstatat(root_fd, dirs[i], &st, AT_SYMLINK_NOFOLLOW) == 0)
+                add(out, dirs[i], strlen(dirs[i]), &st);
+            continue;
+        }
+        if (fstat(fd, &st) == 0)
+            add(out, dirs[i], strlen(dirs[i]), &st);
+        walk(out, fd, dirs[i], 0);
+    }
+    if (katex_dir && *katex_dir) {
+        int fd = open(katex_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd >= 0)
+            walk(out, fd, katex_dir, 0);
+    }
+}
+
+bf_digest_t bf_inputs_options(bool drafts, bool future, bool strict, const char *output)
+{
+    bf_buf_t b = BF_BUF_INIT;
+    uint64_t self = 0;
+    if (bf_fs_read_file("/proc/self/exe", 0, &b) == 0)
+        self = bf_hash64(b.data, b.len);
+    bf_buf_reset(&b);
+    bf_digest_t d = {0, 0};
+    if (bf_buf_printf(&b, "%llx %d %d %d %s", (unsigned long long)self, drafts, future, strict,
+                      output) == 0)
+        d = bf_hash128(b.data, b.len);
+    bf_buf_free(&b);
+    return d;
+}
+
+int bf_inputs_load(int state_fd, bf_inputs_t *rec)
+{
+    bf_buf_t b = BF_BUF_INIT;
+    const char *why;
+    int rc = bf_cache_read(state_fd, NAME, KIND, VERSION, 4096, &b, &why);
+    if (rc == 1 && b.len == sizeof *rec)
+        memcpy(rec, b.data, sizeof *rec);
+    else
+        rc = 0;
+    bf_buf_free(&b);
+    return rc;
+}
+
+int bf_inputs_save(int state_fd, const bf_inputs_t *rec)
+{
+    struct iovec iov = {(void *)rec, sizeof *rec};
+    return bf_cache_write(state_fd, NAME, KIND, VERSION, &iov, 1, 0);
+}
+
+void bf_inputs_forget(int state_fd)
+{
+    unlinkat(state_fd, NAME, 0);
+}

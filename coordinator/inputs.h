@@ -1,0 +1,62 @@
+/*
+ * coordinator/inputs.h - "nothing changed": the fast path of a rebuild.
+ *
+ * Before it reads the site, a build takes the stat(2) of every file it
+ * could read: the config files at the top of the site (bengal.*), content/,
+ * templates/, data/ and static/ (recursively), and KaTeX's directory when
+ * the config names one: path, type, size, inode, device, mtime and ctime
+ * (nanoseconds), summed into one digest.  After a build that published
+ * cleanly (no warning, no error), that digest is saved in the state
+ * directory ("inputs", cachefile.h) with what else decided the output:
+ * this binary, the options, the published tree's identity (manifest.h),
+ * and until when the page set stays the same (the first future-dated page
+ * not yet shown).  The next build whose scan gives the same digest, with
+ * the same options, while OUT is still that tree, has nothing to do and
+ * says so: the output is already what the build would make.
+ *
+ * ctime is in the digest because it cannot be set back (an editor or a
+ * checkout that restores mtime still changes it).  A file changed within
+ * a clock tick of the scan could keep equal times (timestamps are
+ * coarse): when any input is newer than two seconds before the scan, the
+ * record is not saved (git calls this "racy clean"), and the next build
+ * takes the ordinary path, which compares contents.  Templates that use
+ * site.build_time make every build different: no record then either.
+ */
+#ifndef BF_COORDINATOR_INPUTS_H
+#define BF_COORDINATOR_INPUTS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "coordinator/manifest.h"
+#include "shared/hash.h"
+
+typedef struct {
+    bf_digest_t files;        /* the scan */
+    int64_t newest_ns;        /* newest mtime or ctime seen */
+    int64_t scanned_ns;       /* when the scan began (CLOCK_REALTIME) */
+    uint64_t count;
+} bf_inputs_scan_t;
+
+typedef struct {
+    bf_digest_t files;
+    bf_digest_t options;      /* binary, drafts, future, strict, output */
+    bf_tree_id_t published;   /* OUT as that build left it */
+    int64_t valid_until;      /* epoch seconds: a future page appears */
+    uint32_t pages;           /* for the message */
+} bf_inputs_t;
+
+/* Scans the site below root_fd (and katex_dir, absolute or relative to
+ * the working directory, when not NULL/empty). */
+void bf_inputs_scan(int root_fd, const char *katex_dir, bf_inputs_scan_t *out);
+
+/* The options part of the key. */
+bf_digest_t bf_inputs_options(bool drafts, bool future, bool strict, const char *output);
+
+/* 1 loaded, 0 none or rejected (a rejected record is only a slower build:
+ * not warned). */
+int bf_inputs_load(int state_fd, bf_inputs_t *rec);
+int bf_inputs_save(int state_fd, const bf_inputs_t *rec);
+void bf_inputs_forget(int state_fd);
+
+#endif
