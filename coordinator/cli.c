@@ -75,8 +75,8 @@ static const char usage_build[] =
     "      --force         replace DIR even if bengal-farm did not make it\n"
     "      --fsync         sync the new output to disk before publishing it\n"
     "                      (build.fsync)\n"
-    "      --no-cache      render every page and compare no file with the\n"
-    "                      previous output (the caches are rewritten)\n"
+    "      --no-cache      ignore what earlier builds kept: render every page,\n"
+    "                      write every file (the caches are rewritten)\n"
     "  -D, --drafts        include pages marked draft: true\n"
     "  -F, --future        include pages dated in the future\n"
     "      --strict        broken cross-references and links are errors\n"
@@ -638,7 +638,7 @@ static bool unchanged(const bf_inputs_t *last, const bf_inputs_scan_t *scan, bf_
 {
     bf_tree_id_t id;
     return bf_digest_eq(last->files, scan->files) && bf_digest_eq(last->options, options) &&
-           now < last->valid_until && out->has_published &&
+           now >= last->built_at && now < last->valid_until && out->has_published &&
            bf_tree_id(AT_FDCWD, out->path, &id) == 0 && bf_tree_id_eq(&id, &last->published);
 }
 
@@ -716,7 +716,7 @@ static int cmd_build(int argc, char **argv, const bf_farm_roles_t *roles, bool c
                           b.output ? b.output : bf_site_disp(s, s->config.output_dir),
                           b.output ? NULL : s->config.output_dir,
                           s->config.file ? s->config.file : bf_site_disp(s, "bengal.yaml"),
-                          b.force, check, state, &refused) < 0) {
+                          b.force, check, state, b.no_cache, &refused) < 0) {
         rc = refused ? BF_EXIT_USAGE : BF_EXIT_INTERNAL;
         goto done;
     }
@@ -754,7 +754,9 @@ static int cmd_build(int argc, char **argv, const bf_farm_roles_t *roles, bool c
         rc = BF_EXIT_USAGE;
         goto done;
     }
-    if (!check && bf_pagecache_plan(&pc, s, snap, state, &out, b.no_cache) < 0)
+    /* a fault names a page to crash on: that page must render */
+    if (!check && bf_pagecache_plan(&pc, s, snap, state, &out,
+                                    b.no_cache || fault.kind != BF_FAULT_NONE) < 0)
         goto done;
     double tc = bf_clock_seconds();
     if (compile_templates(s, snap, &env) < 0) {
@@ -791,13 +793,14 @@ static int cmd_build(int argc, char **argv, const bf_farm_roles_t *roles, bool c
         fprintf(stderr, "template profile (%u workers):\n", b.jobs);
         bf_tmpl_profile_print(prof, stderr, 10);
     }
-    if (!check && rc == 0 && rep.warnings == 0 && !pc.uses_build_time &&
+    if (!check && rc == 0 && rep.warnings == 0 && !rep.build_time_read &&
         scan.newest_ns < scan.scanned_ns - 2000000000LL) {
         /* published cleanly from inputs that were not racy: the next
          * build with the same scan has nothing to do */
         bf_inputs_t now = {0};
         now.files = scan.files;
         now.options = options;
+        now.built_at = o.now;
         now.valid_until = s->next_change;
         now.pages = rep.pages;
         if (bf_tree_id(AT_FDCWD, out.path, &now.published) == 0)

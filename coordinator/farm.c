@@ -242,6 +242,7 @@ static int setup(farm_t *f)
             .kills = (_Atomic uint8_t *)(base + f->lay.kills),
             .summaries = (bf_farm_summary_t *)(base + f->lay.summaries),
             .reused = o->pages ? o->pages->reused : NULL,
+            .candidates = o->pages ? o->pages->candidates : NULL,
             .profile = o->profile ? (bf_farm_profile_t *)(base + f->lay.profiles) + i : NULL,
             .broken_fd = f->broken_fd,
             .tmpl_env = o->tmpl_env,
@@ -620,6 +621,7 @@ int bf_farm_run(const bf_farm_opts_t *o, const bf_farm_roles_t *roles, bf_farm_r
     rep->files_kept = atomic_load(&f.ctl->files_kept);
     rep->files_removed = atomic_load(&f.ctl->files_removed);
     rep->pages_reused = atomic_load(&f.ctl->pages_reused);
+    rep->build_time_read = atomic_load(&f.ctl->build_time_read) != 0;
     for (unsigned i = 0; i < o->jobs; i++) {
         bf_ring_stats_t st;
         const bf_farm_profile_t *prof = f.args[i].profile;

@@ -50,14 +50,35 @@ static void add(bf_inputs_scan_t *sc, const char *path, size_t len, const struct
         sc->newest_ns = e.ctime;
 }
 
-/* Every entry below the directory fd (closed here), as prefix/name. */
-static void walk(bf_inputs_scan_t *sc, int fd, const char *prefix, unsigned depth)
+/* The directories being walked, outermost first: a symlink back to one
+ * of them is a loop (discovery refuses it; the scan just stops). */
+typedef struct {
+    dev_t dev[64];
+    ino_t ino[64];
+    unsigned n;
+} stack_t;
+
+/* Every entry below the directory fd (closed here), as prefix/name.  A
+ * symlink counts twice: itself and what it points to (editing the target
+ * is a change), and a symlinked directory is walked, as discovery does. */
+static void walk(bf_inputs_scan_t *sc, int fd, const char *prefix, stack_t *stk)
 {
     DIR *d = fdopendir(fd);
-    if (!d) {
-        close(fd);
+    struct stat self;
+    if (!d || fstat(fd, &self) < 0 || stk->n == 64) {
+        if (d)
+            closedir(d);
+        else
+            close(fd);
         return;
     }
+    for (unsigned i = 0; i < stk->n; i++)
+        if (stk->dev[i] == self.st_dev && stk->ino[i] == self.st_ino) {
+            closedir(d);
+            return;
+        }
+    stk->dev[stk->n] = self.st_dev;
+    stk->ino[stk->n++] = self.st_ino;
     for (struct dirent *e; (e = readdir(d));) {
         if (e->d_name[0] == '.' && (!e->d_name[1] || (e->d_name[1] == '.' && !e->d_name[2])))
             continue;
@@ -68,12 +89,18 @@ static void walk(bf_inputs_scan_t *sc, int fd, const char *prefix, unsigned dept
             fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
             continue;
         add(sc, path, (size_t)n, &st);
-        if (S_ISDIR(st.st_mode) && depth < 64) {
-            int sub = openat(dirfd(d), e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (S_ISLNK(st.st_mode)) {
+            if (fstatat(dirfd(d), e->d_name, &st, 0) < 0)
+                continue; /* broken: its own stat says enough */
+            add(sc, path, (size_t)n, &st);
+        }
+        if (S_ISDIR(st.st_mode)) {
+            int sub = openat(dirfd(d), e->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
             if (sub >= 0)
-                walk(sc, sub, path, depth + 1);
+                walk(sc, sub, path, stk);
         }
     }
+    stk->n--;
     closedir(d);
 }
 
@@ -92,30 +119,30 @@ void bf_inputs_scan(int root_fd, const char *katex_dir, bf_inputs_scan_t *out)
         close(top);
     for (struct dirent *e; d && (e = readdir(d));) {
         struct stat st;
-        if (strncmp(e->d_name, "bengal.", 7) == 0 &&
-            fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISDIR(st.st_mode))
+        if (strncmp(e->d_name, "bengal.", 7) != 0 ||
+            fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || S_ISDIR(st.st_mode))
+            continue;
+        add(out, e->d_name, strlen(e->d_name), &st);
+        if (S_ISLNK(st.st_mode) && fstatat(dirfd(d), e->d_name, &st, 0) == 0)
             add(out, e->d_name, strlen(e->d_name), &st);
     }
     if (d)
         closedir(d);
+    stack_t stk = {.n = 0};
     for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
         struct stat st;
-        int fd = openat(root_fd, dirs[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        if (fd < 0) {
-            /* missing, or not a directory of ours: its state is in the
-             * digest all the same (the build would say why) */
-            if (fstatat(root_fd, dirs[i], &st, AT_SYMLINK_NOFOLLOW) == 0)
-                add(out, dirs[i], strlen(dirs[i]), &st);
-            continue;
-        }
-        if (fstat(fd, &st) == 0)
+        /* missing, a symlink, not a directory: its state is in the digest
+         * all the same (the build says what is wrong with it) */
+        if (fstatat(root_fd, dirs[i], &st, AT_SYMLINK_NOFOLLOW) == 0)
             add(out, dirs[i], strlen(dirs[i]), &st);
-        walk(out, fd, dirs[i], 0);
+        int fd = openat(root_fd, dirs[i], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd >= 0)
+            walk(out, fd, dirs[i], &stk);
     }
     if (katex_dir && *katex_dir) {
         int fd = open(katex_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (fd >= 0)
-            walk(out, fd, katex_dir, 0);
+            walk(out, fd, katex_dir, &stk);
     }
 }
 

@@ -11,16 +11,19 @@
  * this binary, the options, the published tree's identity (manifest.h),
  * and until when the page set stays the same (the first future-dated page
  * not yet shown).  The next build whose scan gives the same digest, with
- * the same options, while OUT is still that tree, has nothing to do and
- * says so: the output is already what the build would make.
+ * the same options, while OUT is still that tree, and whose "now" lies
+ * between that build's and the first date that shows another page, has
+ * nothing to do and says so: the output is already what the build would
+ * make.
  *
  * ctime is in the digest because it cannot be set back (an editor or a
  * checkout that restores mtime still changes it).  A file changed within
  * a clock tick of the scan could keep equal times (timestamps are
  * coarse): when any input is newer than two seconds before the scan, the
  * record is not saved (git calls this "racy clean"), and the next build
- * takes the ordinary path, which compares contents.  Templates that use
- * site.build_time make every build different: no record then either.
+ * takes the ordinary path, which compares contents.  A build in which a
+ * template read site.build_time (however it named it: the worker sees
+ * the read) differs from every other: no record then either.
  */
 #ifndef BF_COORDINATOR_INPUTS_H
 #define BF_COORDINATOR_INPUTS_H
@@ -42,6 +45,8 @@ typedef struct {
     bf_digest_t files;
     bf_digest_t options;      /* binary, drafts, future, strict, output */
     bf_tree_id_t published;   /* OUT as that build left it */
+    int64_t built_at;         /* epoch seconds: "now" of that build (a
+                                 clock set back may hide pages again) */
     int64_t valid_until;      /* epoch seconds: a future page appears */
     uint32_t pages;           /* for the message */
 } bf_inputs_t;

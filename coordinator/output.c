@@ -254,7 +254,7 @@ static void load_manifests(bf_output_t *o)
 
 int bf_output_prepare(bf_output_t *o, const char *site_dir, const char *output,
                       const char *config_rel, const char *config_name, bool force,
-                      bool dry_run, int state_fd, bool *refused)
+                      bool dry_run, int state_fd, bool fresh, bool *refused)
 {
     *refused = false;
     memset(o, 0, sizeof *o);
@@ -304,6 +304,9 @@ int bf_output_prepare(bf_output_t *o, const char *site_dir, const char *output,
         return -1;
     }
     o->state_fd = state_fd;
+    if (fresh && state_fd >= 0) /* --no-cache: nothing is compared, all is written */
+        for (unsigned k = 0; k < BF_MANIFEST_SLOTS; k++)
+            bf_manifest_drop(state_fd, k, false);
     load_manifests(o);
     if (!o->has_standby)
         bf_output_unstage(o);

@@ -67,12 +67,14 @@ typedef struct {
  * (see above).  config_rel: not NULL when output is site_dir joined with
  * the site's build.output_dir, config_rel (messages name config_name, the
  * config file).  dry_run (`check`): only the checks, no lock, nothing
- * made.  0, or -1 after one logged error; *refused then tells a refusal
- * (exit 2) from a failure (a busy lock, an I/O error: exit 3).
+ * made.  state_fd: the state directory, where the manifests are (-1:
+ * none); fresh (--no-cache): they are dropped, and the build writes a
+ * whole new tree.  0, or -1 after one logged error; *refused then tells a
+ * refusal (exit 2) from a failure (a busy lock, an I/O error: exit 3).
  */
 int bf_output_prepare(bf_output_t *o, const char *site_dir, const char *output,
                       const char *config_rel, const char *config_name, bool force,
-                      bool dry_run, int state_fd, bool *refused);
+                      bool dry_run, int state_fd, bool fresh, bool *refused);
 
 /* Makes o->staging with the marker in it, or takes the standby (its
  * manifest is dropped first: the tree is about to change), and remembers

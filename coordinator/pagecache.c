@@ -4,11 +4,14 @@
  * Payload of the "pages" file (little-endian): u32 n, u32 zero, then n
  * entries, each
  *
- *     u64 key_lo, key_hi
- *     u32 source_len, word_count, reading_time, flags, excerpt_len, n_out
- *     source bytes, excerpt bytes
+ *     u64 key_lo, key_hi, deps_lo, deps_hi
+ *     u32 name_len, word_count, reading_time, flags, excerpt_len, n_out,
+ *         n_deps, list
+ *     name bytes (a source path; "@" and the output path for a list
+ *     page), excerpt bytes
  *     n_out x { u64 size, digest_lo, digest_hi; u32 path_len, zero }
  *     the n_out paths
+ *     n_deps x u32 page id
  */
 #include "coordinator/pagecache.h"
 
@@ -29,8 +32,8 @@
 #define NAME "pages"
 
 typedef struct {
-    uint64_t lo, hi;
-    uint32_t src_len, word_count, reading_time, flags, excerpt_len, n_out;
+    uint64_t lo, hi, deps_lo, deps_hi;
+    uint32_t src_len, word_count, reading_time, flags, excerpt_len, n_out, n_deps, list;
 } rec_t;
 
 typedef struct {
@@ -55,10 +58,9 @@ static void put_u64(bf_hasher_t *h, uint64_t v)
 
 /* Adds H(rel, bytes) of every regular file below rel (beneath root_fd;
  * "" for the top of the site, not recursing there) into *sum, in any
- * order (a sum does not care).  Sets *mentions_build_time when a file
- * under templates/ says "build_time". */
+ * order (a sum does not care). */
 static void sum_files(int root_fd, const char *rel, bool recurse, unsigned depth,
-                      bf_digest_t *sum, bool *mentions_build_time, bf_buf_t *scratch)
+                      bf_digest_t *sum, bf_buf_t *scratch)
 {
     DIR *d = bf_fs_opendir_at(root_fd, *rel ? rel : ".");
     if (!d)
@@ -75,7 +77,7 @@ static void sum_files(int root_fd, const char *rel, bool recurse, unsigned depth
             continue;
         if (S_ISDIR(st.st_mode)) {
             if (recurse && depth < 32)
-                sum_files(root_fd, path, true, depth + 1, sum, mentions_build_time, scratch);
+                sum_files(root_fd, path, true, depth + 1, sum, scratch);
             continue;
         }
         if (!S_ISREG(st.st_mode))
@@ -88,9 +90,6 @@ static void sum_files(int root_fd, const char *rel, bool recurse, unsigned depth
         bf_digest_t f = bf_hash128(scratch->data, scratch->len);
         sum->lo += f.lo;
         sum->hi += f.hi;
-        if (strncmp(rel, "templates", 9) == 0 && memmem(scratch->data, scratch->len,
-                                                        "build_time", 10))
-            *mentions_build_time = true;
     }
     closedir(d);
 }
@@ -110,7 +109,7 @@ static uint64_t page_id_of(const bf_page_t *p)
     return p ? p->id : UINT64_MAX;
 }
 
-static int site_key(bf_site_t *s, bf_digest_t *out, bool *uses_build_time)
+static int site_key(bf_site_t *s, bf_digest_t *out)
 {
     bf_hasher_t *h = bf_hasher_new(BF_PAGECACHE_VERSION);
     bf_buf_t scratch = BF_BUF_INIT;
@@ -120,16 +119,12 @@ static int site_key(bf_site_t *s, bf_digest_t *out, bool *uses_build_time)
     put_u64(h, (uint64_t)s->opts.drafts | (uint64_t)s->opts.future << 1 |
                    (uint64_t)s->opts.strict << 2 | (uint64_t)s->has_katex << 3);
     bf_digest_t files = {0, 0};
-    bool build_time = false;
-    sum_files(s->root_fd, "", false, 0, &files, &build_time, &scratch);
-    sum_files(s->root_fd, "data", true, 0, &files, &build_time, &scratch);
-    sum_files(s->root_fd, "templates", true, 0, &files, &build_time, &scratch);
+    sum_files(s->root_fd, "", false, 0, &files, &scratch);
+    sum_files(s->root_fd, "data", true, 0, &files, &scratch);
+    sum_files(s->root_fd, "templates", true, 0, &files, &scratch);
     bf_buf_free(&scratch);
     put_u64(h, files.lo);
     put_u64(h, files.hi);
-    if (build_time)
-        put_u64(h, (uint64_t)s->opts.now);
-    *uses_build_time = build_time;
     for (size_t i = 0; i < s->pages.n; i++) {
         const bf_page_t *p = s->pages.items[i];
         put_str(h, p->source);
@@ -151,10 +146,17 @@ static int site_key(bf_site_t *s, bf_digest_t *out, bool *uses_build_time)
     return 0;
 }
 
-static bf_digest_t page_key(bf_digest_t site, const bf_page_t *p)
+/* The page's name in the cache: its source, or "@" and its output for a
+ * list page (which may have no file). */
+static const char *cache_name(bf_arena_t *a, const bf_page_t *p, bool list)
+{
+    return list ? bf_arena_sprintf(a, "@%s", p->output) : p->source;
+}
+
+static bf_digest_t page_key(bf_digest_t site, const char *name, const bf_page_t *p)
 {
     bf_digest_t k = site;
-    uint64_t h = bf_hash64_seed(p->source, strlen(p->source), p->hash);
+    uint64_t h = bf_hash64_seed(name, strlen(name), p->hash);
     k.lo ^= h;
     k.hi ^= bf_hash64_seed(&h, sizeof h, site.hi);
     return k;
@@ -185,7 +187,7 @@ static int load(bf_pagecache_t *pc, int state_fd, bf_strmap_t *by_source)
         at += sizeof r;
         if (r.src_len == 0 || r.excerpt_len > BF_FARM_EXCERPT_MAX ||
             b.len - at < (uint64_t)r.src_len + r.excerpt_len ||
-            r.n_out > (b.len - at) / sizeof(out_t))
+            r.n_out > (b.len - at) / sizeof(out_t) || r.n_deps > pc->n_pages)
             goto out;
         bf_pc_entry_t *e = bf_arena_zalloc(pc->arena, sizeof *e);
         char *src = bf_arena_strndup(pc->arena, b.data + at, r.src_len);
@@ -196,7 +198,8 @@ static int load(bf_pagecache_t *pc, int state_fd, bf_strmap_t *by_source)
         if (!e || !src || !ex || !e->out)
             goto oom;
         *e = (bf_pc_entry_t){{r.lo, r.hi}, r.word_count, r.reading_time, r.flags,
-                             r.excerpt_len, ex, r.n_out, e->out};
+                             r.excerpt_len, ex, r.n_out, e->out, r.list != 0, r.n_deps, NULL,
+                             {r.deps_lo, r.deps_hi}};
         size_t paths = at + (size_t)r.n_out * sizeof(out_t);
         for (uint32_t k = 0; k < r.n_out; k++) {
             out_t o;
@@ -210,6 +213,16 @@ static int load(bf_pagecache_t *pc, int state_fd, bf_strmap_t *by_source)
             paths += o.len;
         }
         at = paths;
+        if (b.len - at < (size_t)r.n_deps * 4)
+            goto out;
+        uint32_t *deps = bf_arena_memdup(pc->arena, b.data + at, (size_t)r.n_deps * 4 + 4);
+        if (!deps)
+            goto oom;
+        for (uint32_t k = 0; k < r.n_deps; k++)
+            if (deps[k] >= pc->n_pages)
+                goto out;
+        e->deps = deps;
+        at += (size_t)r.n_deps * 4;
         if (!bf_strmap_put(pc->arena, by_source, src, r.src_len, e))
             goto oom;
     }
@@ -247,36 +260,51 @@ int bf_pagecache_plan(bf_pagecache_t *pc, bf_site_t *s, const bf_snap_t *snap, i
     pc->keys = bf_arena_calloc(pc->arena, pc->n_pages + 1, sizeof *pc->keys);
     pc->reuse = bf_arena_calloc(pc->arena, pc->n_pages + 1, sizeof *pc->reuse);
     pc->reused = bf_arena_calloc(pc->arena, pc->n_pages + 1, 1);
+    pc->candidate = bf_arena_calloc(pc->arena, pc->n_pages + 1, sizeof *pc->candidate);
+    pc->candidates = bf_arena_calloc(pc->arena, pc->n_pages + 1, sizeof *pc->candidates);
+    pc->names = bf_arena_calloc(pc->arena, pc->n_pages + 1, sizeof *pc->names);
     bf_digest_t site;
-    if (!pc->keys || !pc->reuse || !pc->reused || site_key(s, &site, &pc->uses_build_time) < 0)
+    if (!pc->keys || !pc->reuse || !pc->reused || !pc->candidate || !pc->candidates ||
+        !pc->names || site_key(s, &site) < 0)
         goto oom;
-    /* level 0: regular pages with a file of their own */
+    /* level 0: regular pages with a file of their own; level 1: list
+     * pages */
     const bf_snap_site_t *ss = bf_snap_site(snap);
-    for (uint32_t w = ss->level_waves[0]; w < ss->level_waves[1]; w++) {
+    for (uint32_t w = ss->level_waves[0]; w < ss->level_waves[2]; w++) {
         const bf_snap_wave_t *wv = bf_snap_wave(snap, w);
         const uint32_t *ids = bf_snap_ids(snap, wv->pages);
+        bool list = w >= ss->level_waves[1];
         for (uint32_t i = 0; i < wv->pages.count; i++) {
             const bf_page_t *p = ids[i] < s->pages.n ? s->pages.items[ids[i]] : NULL;
-            if (p && p->source && p->kind == BF_SNAP_PAGE)
-                pc->keys[ids[i]] = page_key(site, p);
+            if (!p || (!list && (!p->source || p->kind != BF_SNAP_PAGE)))
+                continue;
+            if (!(pc->names[ids[i]] = cache_name(pc->arena, p, list)))
+                goto oom;
+            pc->keys[ids[i]] = page_key(site, pc->names[ids[i]], p);
         }
     }
-    bf_strmap_t by_source = {0};
-    if (no_cache || state_fd < 0 || !out || load(pc, state_fd, &by_source) <= 0)
+    bf_strmap_t by_name = {0};
+    if (no_cache || state_fd < 0 || !out || load(pc, state_fd, &by_name) <= 0)
         return 0;
     for (uint32_t id = 0; id < pc->n_pages; id++) {
         const bf_page_t *p = s->pages.items[id];
-        if (!pc->keys[id].lo && !pc->keys[id].hi)
+        const char *name = pc->names[id];
+        if (!name)
             continue;
-        const bf_pc_entry_t *e = bf_strmap_get(&by_source, p->source, strlen(p->source));
+        const bf_pc_entry_t *e = bf_strmap_get(&by_name, name, strlen(name));
         if (!e || !bf_digest_eq(e->key, pc->keys[id]) || e->n_out == 0 ||
-            strcmp(e->out[0].path, p->output) != 0)
+            strcmp(e->out[0].path, p->output) != 0 || e->list != (name[0] == '@'))
             continue;
         bool all = true;
         for (uint32_t k = 0; all && k < e->n_out; k++)
             all = on_disk(out, &e->out[k]);
         if (!all)
             continue;
+        if (e->list) { /* the worker decides, once the summaries are known */
+            pc->candidate[id] = e;
+            pc->candidates[id] = (bf_farm_deps_ref_t){e->deps, e->n_deps, e->deps_digest};
+            continue;
+        }
         pc->reuse[id] = e;
         pc->reused[id] = 1;
         pc->n_reused++;
@@ -309,7 +337,8 @@ uint32_t bf_pagecache_fill(const bf_pagecache_t *pc, bf_farm_summary_t *sums)
 
 int bf_pagecache_save(const bf_pagecache_t *pc, const bf_snap_t *snap,
                       const bf_farm_summary_t *sums, const bf_manifest_t *tree,
-                      const uint32_t *page_of, int state_fd, bool do_sync)
+                      const uint32_t *page_of, const bf_farm_deps_ref_t *deps_of, int state_fd,
+                      bool do_sync)
 {
     uint32_t n = pc->n_pages;
     uint32_t *count = calloc((size_t)n + 1, sizeof *count);
@@ -333,16 +362,26 @@ int bf_pagecache_save(const bf_pagecache_t *pc, const bf_snap_t *snap,
         goto out;
     for (uint32_t id = 0; id < n; id++) {
         const bf_farm_summary_t *sum = &sums[id];
-        if ((!pc->keys[id].lo && !pc->keys[id].hi) || !count[id] ||
-            !(sum->cache & (BF_FARM_SUM_CLEAN | BF_FARM_SUM_REUSED)) ||
+        const char *name = pc->names[id];
+        if (!name || !count[id] || !(sum->cache & (BF_FARM_SUM_CLEAN | BF_FARM_SUM_REUSED)) ||
             sum->excerpt_len > BF_FARM_EXCERPT_MAX)
             continue;
-        const bf_snap_page_t *p = bf_snap_page(snap, id);
-        const char *src = bf_snap_str(snap, p->source);
-        rec_t r = {pc->keys[id].lo, pc->keys[id].hi, p->source.len, sum->word_count,
-                   sum->reading_time, sum->flags, sum->excerpt_len, count[id]};
-        if (bf_buf_append(&b, &r, sizeof r) < 0 || bf_buf_append(&b, src, p->source.len) < 0 ||
-            bf_buf_append(&b, sum->excerpt, sum->excerpt_len) < 0)
+        bool list = name[0] == '@';
+        /* a list page: what it read, from this build's render or, reused,
+         * from the last */
+        bf_farm_deps_ref_t deps = {NULL, 0, {0, 0}};
+        if (list && (sum->cache & BF_FARM_SUM_REUSED) && pc->candidates[id].ids)
+            deps = pc->candidates[id];
+        else if (list && (sum->cache & BF_FARM_SUM_CLEAN) && deps_of && deps_of[id].ids)
+            deps = deps_of[id];
+        if (list && !deps.ids)
+            continue;
+        size_t name_len = strlen(name);
+        rec_t r = {pc->keys[id].lo, pc->keys[id].hi, deps.digest.lo, deps.digest.hi,
+                   (uint32_t)name_len, list ? 0 : sum->word_count, list ? 0 : sum->reading_time,
+                   list ? 0 : sum->flags, list ? 0 : sum->excerpt_len, count[id], deps.n, list};
+        if (bf_buf_append(&b, &r, sizeof r) < 0 || bf_buf_append(&b, name, name_len) < 0 ||
+            bf_buf_append(&b, sum->excerpt, r.excerpt_len) < 0)
             goto out;
         for (uint32_t k = 0; k < count[id]; k++) {
             const bf_manifest_entry_t *e = &tree->e[order[start[id] + k]];
@@ -355,6 +394,8 @@ int bf_pagecache_save(const bf_pagecache_t *pc, const bf_snap_t *snap,
             if (bf_buf_append(&b, e->path, e->len) < 0)
                 goto out;
         }
+        if (deps.n && bf_buf_append(&b, deps.ids, (size_t)deps.n * sizeof *deps.ids) < 0)
+            goto out;
         entries++;
     }
     memcpy(b.data, &entries, 4);
@@ -366,6 +407,11 @@ out:
     free(order);
     bf_buf_free(&b);
     return rc;
+}
+
+void bf_pagecache_forget(int state_fd)
+{
+    unlinkat(state_fd, NAME, 0);
 }
 
 void bf_pagecache_free(bf_pagecache_t *pc)

@@ -12,8 +12,7 @@
  *                  the top of the site (bengal.*), data/, templates/, KaTeX
  *                  found or not, and for every page of the site in id
  *                  order: source path, front matter hash, title, URL,
- *                  output path, template, kind, section; plus the build
- *                  time when a template mentions build_time)
+ *                  output path, template, kind, section)
  *
  * and a page whose key equals the one recorded by the last build that
  * rendered it cleanly (no warning, no error: diagnostics are not kept, so
@@ -24,10 +23,22 @@
  * that page (and the list pages and aggregates, which always render);
  * editing a title, a template or the config re-renders every page.
  *
+ * A page that reads site.build_time differs in every build: when any
+ * template read it (the workers see every read, however the template
+ * named it), the build keeps no cache at all.
+ *
  * The cache file ("pages" in the state directory, cachefile.h) is written
  * by the writer after a build that published, from what it wrote and the
  * workers' summaries.  A missing, corrupt or foreign file is one warning
  * (corrupt) or nothing (missing), and every page renders.
+ *
+ * List pages (level 1) also show other pages' summaries.  Their key is
+ * the site key and their own file; what they read of the summaries is
+ * noted while they render (shared/farm.h) and kept with the digest of
+ * those records.  A list page whose key matches is a candidate, and the
+ * worker reuses it when the records it read digest the same now: editing
+ * one page's body re-renders the list pages that show that page.  The
+ * aggregates (level 2: sitemap, feeds, search index) always render.
  */
 #ifndef BF_COORDINATOR_PAGECACHE_H
 #define BF_COORDINATOR_PAGECACHE_H
@@ -41,7 +52,7 @@
 #include "shared/farm.h"
 #include "snapshot-format/reader.h"
 
-#define BF_PAGECACHE_VERSION 1
+#define BF_PAGECACHE_VERSION 2
 /* Bumped by hand with any change to how a page renders that the binary's
  * own hash would not show (it always does: belt and braces). */
 #define BF_PAGECACHE_BUILD_ID "pages-1"
@@ -51,7 +62,13 @@ typedef struct {
     uint32_t word_count, reading_time, flags, excerpt_len;
     const char *excerpt;
     uint32_t n_out;
-    bf_manifest_entry_t *out; /* the page's files: main output, aliases */
+    bf_manifest_entry_t *out; /* the page's files: main output, aliases,
+                                 pagers */
+    bool list;                /* a list page (level 1): */
+    uint32_t n_deps;          /* the summary records it read, */
+    const uint32_t *deps;     /* by page id (valid: the key covers the
+                                 site's page ids), */
+    bf_digest_t deps_digest;  /* and their digest then */
 } bf_pc_entry_t;
 
 typedef struct {
@@ -60,9 +77,12 @@ typedef struct {
     bf_digest_t *keys;            /* per page id; zero: not cacheable */
     const bf_pc_entry_t **reuse;  /* per page id: reused from this entry */
     uint8_t *reused;              /* per page id: 1 when reused */
+    const bf_pc_entry_t **candidate; /* per list page id: its entry when
+                                     the workers may reuse it */
+    bf_farm_deps_ref_t *candidates;  /* the same, for the workers */
+    const char **names;           /* per page id: its name in the cache
+                                     (NULL: not cacheable) */
     uint32_t n_reused;
-    bool uses_build_time;         /* a template says build_time: every
-                                     build differs (no "nothing changed") */
 } bf_pagecache_t;
 
 /*
@@ -85,7 +105,11 @@ uint32_t bf_pagecache_fill(const bf_pagecache_t *pc, bf_farm_summary_t *sums);
  * BF_FARM_NONE).  0, or -1 with errno. */
 int bf_pagecache_save(const bf_pagecache_t *pc, const bf_snap_t *snap,
                       const bf_farm_summary_t *sums, const bf_manifest_t *tree,
-                      const uint32_t *page_of, int state_fd, bool do_sync);
+                      const uint32_t *page_of, const bf_farm_deps_ref_t *deps_of, int state_fd,
+                      bool do_sync);
+
+/* Removes the cache file (a build whose pages read the clock). */
+void bf_pagecache_forget(int state_fd);
 
 void bf_pagecache_free(bf_pagecache_t *pc);
 

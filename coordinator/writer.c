@@ -58,6 +58,8 @@ typedef struct {
     bf_buf_t scratch;         /* a static file being copied */
     uint32_t *page_of;        /* per entry of tree: its page, or NONE */
     size_t page_cap;
+    bf_farm_deps_ref_t *deps_of; /* per page: what a list page read (DEPS
+                                 records), for the page cache */
 } writer_t;
 
 /* "site/rel" as messages show a file of the site ("rel" for "."). */
@@ -247,21 +249,53 @@ static int put_file(writer_t *w, uint32_t page, const char *path, const void *da
     return place(w, page, path, data, len, bf_hash128(data, len));
 }
 
-/* The files of the pages reused from the last build (pagecache.h), before
- * any record: they are claimed like rendered ones.  0, or -1 logged. */
+/* The files of a page reused from the last build (pagecache.h), claimed
+ * like rendered ones.  0, or -1 logged. */
+static int place_entry(writer_t *w, uint32_t id, const bf_pc_entry_t *e)
+{
+    for (uint32_t k = 0; e && k < e->n_out; k++) {
+        const bf_manifest_entry_t *f = &e->out[k];
+        const char *who = record_owner(w, id, f->path);
+        if (!who || claim_or_fail(w, f->path, who) < 0 ||
+            place(w, id, f->path, NULL, f->size, f->digest) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* The regular pages reused, before any record. */
 static int place_reused(writer_t *w)
 {
     const bf_pagecache_t *pc = w->a->pages;
-    for (uint32_t id = 0; pc && pc->n_reused && id < pc->n_pages; id++) {
-        const bf_pc_entry_t *e = pc->reuse[id];
-        for (uint32_t k = 0; e && k < e->n_out; k++) {
-            const bf_manifest_entry_t *f = &e->out[k];
-            const char *who = record_owner(w, id, f->path);
-            if (!who || claim_or_fail(w, f->path, who) < 0 ||
-                place(w, id, f->path, NULL, f->size, f->digest) < 0)
-                return -1;
-        }
+    for (uint32_t id = 0; pc && pc->n_reused && id < pc->n_pages; id++)
+        if (pc->reuse[id] && place_entry(w, id, pc->reuse[id]) < 0)
+            return -1;
+    return 0;
+}
+
+/* A record that is not a file (shared/farm.h): a list page reused, or
+ * what a list page read.  0, or -1 logged. */
+static int on_special(writer_t *w, uint32_t page, const bf_buf_t *data)
+{
+    const bf_pagecache_t *pc = w->a->pages;
+    uint32_t id = page & BF_FARM_RECORD_PAGE;
+    if (!pc || id >= pc->n_pages) {
+        bf_log_error("internal error: a record for page %u, which this build has not", id);
+        return -1;
     }
+    if (page & BF_FARM_RECORD_REUSE)
+        return place_entry(w, id, pc->candidate[id]);
+    bf_digest_t d;
+    if (data->len < sizeof d || (data->len - sizeof d) % 4 || !w->deps_of)
+        return 0; /* not kept: the page renders next time */
+    memcpy(&d, data->data, sizeof d);
+    uint32_t n = (uint32_t)((data->len - sizeof d) / 4);
+    uint32_t *ids = bf_arena_memdup(w->arena, data->data + sizeof d, (size_t)n * 4 + 4);
+    if (!ids) {
+        bf_log_error("out of memory");
+        return -1;
+    }
+    w->deps_of[id] = (bf_farm_deps_ref_t){ids, n, d};
     return 0;
 }
 
@@ -270,6 +304,12 @@ static int on_begin(void *arg, unsigned ring, uint32_t page, const char *path, u
     writer_t *w = arg;
     open_file_t *f = &w->files[ring];
     const char *why = NULL;
+    if (page != BF_FARM_NONE && (page & (BF_FARM_RECORD_REUSE | BF_FARM_RECORD_DEPS))) {
+        bf_buf_reset(&f->data); /* not a file: no path of its own to claim */
+        f->page = page;
+        f->open = true;
+        return 0;
+    }
     if (bf_path_check(path, strlen(path), &why) < 0) {
         bf_log_error("refusing to write \"%s\": %s", path, why);
         errno = EINVAL;
@@ -319,6 +359,8 @@ static int on_end(void *arg, unsigned ring)
     if (w->a->dry_run)
         return 0;
     f->open = false;
+    if (f->page != BF_FARM_NONE && (f->page & (BF_FARM_RECORD_REUSE | BF_FARM_RECORD_DEPS)))
+        return on_special(w, f->page, &f->data);
     if (put_file(w, f->page, f->path, f->data.data ? f->data.data : "", f->data.len) < 0)
         return -1;
     if (f->data.cap > (1u << 20)) /* a huge page: give its memory back */
@@ -643,9 +685,11 @@ static int publish(writer_t *w)
     remove_stale(w);
     unlinkat(w->dirfd, TMP_NAME, 0);
     save_manifest(w, &w->tree);
-    if (o && o->state_fd >= 0 && w->a->pages && w->a->sums &&
+    if (o && o->state_fd >= 0 && atomic_load(&w->a->ctl->build_time_read))
+        bf_pagecache_forget(o->state_fd); /* pages that show the time of their build */
+    else if (o && o->state_fd >= 0 && w->a->pages && w->a->sums &&
         bf_pagecache_save(w->a->pages, w->a->snap, w->a->sums, &w->tree, w->page_of,
-                          o->state_fd, w->a->fsync) < 0)
+                          w->deps_of, o->state_fd, w->a->fsync) < 0)
         bf_log_warn("cannot save the page cache (%s): the next build renders every page",
                     strerror(errno));
     if (sync_staging(w) < 0)
@@ -696,6 +740,11 @@ void bf_writer_main(const bf_writer_args_t *a)
         _exit(1);
     }
     bf_manifest_init(&w.tree, w.arena);
+    if (a->pages && !a->dry_run &&
+        !(w.deps_of = calloc(a->pages->n_pages + 1, sizeof *w.deps_of))) {
+        bf_log_error("out of memory");
+        _exit(1);
+    }
     const bf_output_t *o = a->out;
     if (o && o->has_published)
         w.outfd = open(a->output, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);

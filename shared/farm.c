@@ -4,6 +4,8 @@
 #include "shared/farm.h"
 
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "shared/ring.h"
 
@@ -38,4 +40,66 @@ int bf_farm_layout(uint32_t n_slots, uint32_t n_waves, uint32_t n_pages,
         return -1;
     out->total = at;
     return 0;
+}
+
+void bf_farm_deps_note(bf_farm_deps_t *d, uint32_t id)
+{
+    if (!d || !d->on || d->overflow)
+        return;
+    if (d->n && d->ids[d->n - 1] == id)
+        return; /* the common repeat: one page read twice in a row */
+    if (d->n == d->cap) {
+        size_t cap = d->cap ? 2 * d->cap : 64;
+        uint32_t *ids = realloc(d->ids, cap * sizeof *ids);
+        if (!ids) {
+            d->overflow = 1;
+            return;
+        }
+        d->ids = ids;
+        d->cap = cap;
+    }
+    d->ids[d->n++] = id;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+void bf_farm_deps_finish(bf_farm_deps_t *d)
+{
+    if (!d->n)
+        return;
+    qsort(d->ids, d->n, sizeof *d->ids, cmp_u32);
+    size_t k = 1;
+    for (size_t i = 1; i < d->n; i++)
+        if (d->ids[i] != d->ids[k - 1])
+            d->ids[k++] = d->ids[i];
+    d->n = k;
+}
+
+bf_digest_t bf_farm_summaries_digest(const bf_farm_summary_t *sums, const uint32_t *ids,
+                                     size_t n)
+{
+    bf_digest_t acc = {n, 0};
+    for (size_t i = 0; i < n; i++) {
+        const bf_farm_summary_t *s = &sums[ids[i]];
+        struct {
+            uint32_t id, words, minutes, flags, len;
+            char excerpt[BF_FARM_EXCERPT_MAX];
+        } rec;
+        uint32_t len = s->excerpt_len <= BF_FARM_EXCERPT_MAX ? s->excerpt_len : 0;
+        rec.id = ids[i];
+        rec.words = s->word_count;
+        rec.minutes = s->reading_time;
+        rec.flags = s->flags;
+        rec.len = len;
+        memcpy(rec.excerpt, s->excerpt, len);
+        bf_digest_t d = bf_hash128(&rec, offsetof(__typeof__(rec), excerpt) + len);
+        /* order matters (ids are sorted): mix, not sum */
+        acc.lo = (acc.lo ^ d.lo) * 0x9E3779B97F4A7C15ull + i;
+        acc.hi = (acc.hi ^ d.hi) * 0xC2B2AE3D27D4EB4Full + i;
+    }
+    return acc;
 }

@@ -43,6 +43,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "shared/hash.h"
 #include "shared/tmpl/profile.h"
 
 #define BF_FARM_MAGIC 0x4d524146u /* "FARM" */
@@ -84,6 +85,9 @@ typedef struct {
     _Atomic uint64_t files_removed;         /* stale, removed */
     _Atomic uint32_t pages_reused;          /* workers: pages not rendered,
                                                their outputs reused */
+    _Atomic uint32_t build_time_read;       /* workers: a template read
+                                               site.build_time: nothing of
+                                               this build is reusable */
 } bf_farm_ctl_t;
 _Static_assert(sizeof(bf_farm_ctl_t) == 192, "ctl size");
 
@@ -120,6 +124,45 @@ typedef struct {
 } bf_farm_summary_t;
 #define BF_FARM_SUM_CLEAN 1u
 #define BF_FARM_SUM_REUSED 2u
+
+/*
+ * Level 1 reuse (coordinator/pagecache.h).  A list page reads other
+ * pages' summary records; while it renders, every record it reads is
+ * noted (bf_farm_deps_note), and the worker sends the list with a digest
+ * of those records to the writer, which keeps it in the page cache.  Next
+ * build, a list page whose key matched is a candidate: when the records
+ * it read then digest to the same value now, its files are reused.
+ *
+ * Ring records with a page id marked by a bit below are not files: REUSE
+ * (no payload) says "page's files are the candidate's", DEPS carries
+ * the digest (16 bytes) and the ids read (u32 each).  Page ids stay
+ * below 2^30.
+ */
+#define BF_FARM_RECORD_REUSE 0x80000000u
+#define BF_FARM_RECORD_DEPS 0x40000000u
+#define BF_FARM_RECORD_PAGE 0x3fffffffu
+
+typedef struct {
+    uint32_t *ids;
+    size_t n, cap;
+    int on;        /* noting */
+    int overflow;  /* out of memory while noting: the page is not reusable */
+} bf_farm_deps_t;
+
+/* A candidate's record of what it read (ids NULL: not a candidate). */
+typedef struct {
+    const uint32_t *ids;
+    uint32_t n;
+    bf_digest_t digest;
+} bf_farm_deps_ref_t;
+
+void bf_farm_deps_note(bf_farm_deps_t *d, uint32_t id);
+/* Sorts and dedups d->ids. */
+void bf_farm_deps_finish(bf_farm_deps_t *d);
+/* The digest of the summary records of ids[0..n) (what a list page may
+ * show of them). */
+bf_digest_t bf_farm_summaries_digest(const bf_farm_summary_t *sums, const uint32_t *ids,
+                                     size_t n);
 _Static_assert(sizeof(bf_farm_summary_t) == 1016, "summary size");
 
 /*
@@ -230,6 +273,9 @@ typedef struct {
     const uint8_t *reused;           /* per page: 1 when its outputs are
                                         reused (coordinator/pagecache.h):
                                         not rendered; NULL: none */
+    const bf_farm_deps_ref_t *candidates; /* per page: a list page that
+                                        may be reused (see above); NULL:
+                                        no page cache, nothing noted */
 } bf_farm_worker_args_t;
 
 /* Worker entry points handed to the coordinator by main.c (STYLE 3: the

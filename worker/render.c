@@ -34,6 +34,7 @@ struct bf_render {
     bf_tmpl_ctx_t *tctx;     /* page, section, site for templates */
     bf_tmpl_cache_t *cache;  /* {% cache %} fragments, for the whole build */
     bf_tmpl_profile_t *prof; /* --profile-templates, or NULL */
+    bf_farm_deps_t *deps;    /* notes the summaries read, or NULL */
 };
 
 /* Appends a string literal (only a literal: sizeof gives its length). */
@@ -76,6 +77,13 @@ void bf_render_free(bf_render_t *r)
     }
 }
 
+void bf_render_track(bf_render_t *r, bf_farm_deps_t *deps)
+{
+    r->deps = deps;
+    if (r->tctx)
+        bf_tmpl_ctx_track(r->tctx, deps);
+}
+
 void bf_render_use_farm(bf_render_t *r, bf_farm_ctl_t *ctl, int broken_fd)
 {
     r->ctl = ctl;
@@ -90,6 +98,8 @@ int bf_render_use_templates(bf_render_t *r, const void *env, bf_tmpl_profile_t *
         return 0;
     if (!(r->tctx = bf_tmpl_ctx_new(r->s, r->sums)) || !(r->cache = bf_tmpl_cache_new(0)))
         return -1;
+    if (r->ctl)
+        bf_tmpl_ctx_watch_clock(r->tctx, &r->ctl->build_time_read);
     return 0;
 }
 
@@ -148,6 +158,7 @@ static int page_list(bf_buf_t *out, const bf_render_t *r, bf_snap_range_t pages)
     int rc = PUT(out, "<ul class=\"pages\">\n");
     for (uint32_t i = 0; i < pages.count; i++) {
         const bf_farm_summary_t *sum = &r->sums[ids[i]];
+        bf_farm_deps_note(r->deps, ids[i]);
         rc |= PUT(out, "<li>") | page_link(out, r, ids[i], NULL);
         if (atomic_load_explicit(&sum->ready, memory_order_acquire) && sum->excerpt_len)
             rc |= PUT(out, "\n<div class=\"excerpt\">") |

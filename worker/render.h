@@ -42,6 +42,10 @@ void bf_render_free(bf_render_t *r);
  * are counted in ctl->math_pages. */
 void bf_render_use_farm(bf_render_t *r, bf_farm_ctl_t *ctl, int broken_fd);
 
+/* Notes in deps every summary record a page reads (level 1: list pages),
+ * from now on (bf_render_use_templates first); NULL: none. */
+void bf_render_track(bf_render_t *r, bf_farm_deps_t *deps);
+
 /* Renders pages with templates of env (a compiled bf_tmpl_env_t, read
  * only; NULL: built-in layout only), counting into prof when not NULL.
  * Makes the worker's fragment cache.  -1 on out of memory. */

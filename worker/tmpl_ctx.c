@@ -147,6 +147,7 @@ static const bf_farm_summary_t *summary_of(const bf_tmpl_ctx_t *c, uint32_t id)
     if (!c->sums || !c->cur || bf_snap_page(c->s, c->cur->id)->kind == BF_SNAP_PAGE)
         return NULL;
     const bf_farm_summary_t *sum = &c->sums[id];
+    bf_farm_deps_note(c->deps, id);
     return atomic_load_explicit(&sum->ready, memory_order_acquire) ? sum : NULL;
 }
 
@@ -458,8 +459,11 @@ static int site_attr(bf_tmpl_rt_t *rt, bf_tv_t self, const bf_tmpl_name_t *name,
         return ret(out, obj(c, K_TAXONOMIES, 0));
     if (IS(name, "menus"))
         return ret(out, obj(c, K_MENUS, 0));
-    if (IS(name, "build_time"))
+    if (IS(name, "build_time")) {
+        if (c->clock_read) /* this page differs from one built at another time */
+            atomic_store_explicit(c->clock_read, 1, memory_order_relaxed);
         return date(rt, true, st->build_time, 0, out);
+    }
     return 0;
 }
 
@@ -533,6 +537,16 @@ static uint32_t asset_version(const char *name)
         if (strcmp(e->name, name) == 0)
             return (uint32_t)bf_hash64(e->src, e->len);
     return 0;
+}
+
+void bf_tmpl_ctx_track(bf_tmpl_ctx_t *c, bf_farm_deps_t *deps)
+{
+    c->deps = deps;
+}
+
+void bf_tmpl_ctx_watch_clock(bf_tmpl_ctx_t *c, _Atomic uint32_t *flag)
+{
+    c->clock_read = flag;
 }
 
 bf_tmpl_ctx_t *bf_tmpl_ctx_new(const bf_snap_t *snap, const bf_farm_summary_t *summaries)

@@ -48,6 +48,11 @@ typedef struct {
 
 /* summaries may be NULL (no summary table: summaries are ""). NULL on OOM. */
 bf_tmpl_ctx_t *bf_tmpl_ctx_new(const bf_snap_t *snap, const bf_farm_summary_t *summaries);
+/* Every summary record a template reads is noted in deps (NULL: none). */
+void bf_tmpl_ctx_track(bf_tmpl_ctx_t *c, bf_farm_deps_t *deps);
+/* *flag is set when a template reads site.build_time (NULL: not watched):
+ * such output is not reused in another build (coordinator/pagecache.h). */
+void bf_tmpl_ctx_watch_clock(bf_tmpl_ctx_t *c, _Atomic uint32_t *flag);
 void bf_tmpl_ctx_free(bf_tmpl_ctx_t *c);
 
 /* The variables of one render: an object whose attributes are page,

@@ -62,6 +62,9 @@ struct bf_tmpl_ctx {
     const bf_snap_t *s;
     const bf_snap_site_t *site;
     const bf_farm_summary_t *sums;
+    bf_farm_deps_t *deps;      /* notes the summaries read, or NULL */
+    _Atomic uint32_t *clock_read; /* set when a template reads
+                                  site.build_time, or NULL */
     const bf_tmpl_ctx_page_t *cur;
     host_obj_t objs[K_COUNT];
     const char *base;      /* baseurl without a trailing '/' */

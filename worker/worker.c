@@ -37,6 +37,8 @@ typedef struct {
     bf_arena_t *arena;
     bf_buf_t out;
     bf_tmpl_profile_t *prof; /* --profile-templates: this process's counts */
+    bf_farm_deps_t deps;     /* the summaries the list page being rendered
+                                read (level 1, with a page cache) */
 } worker_t;
 
 
@@ -85,12 +87,45 @@ static void limit_memory(const bf_fault_t *f)
     setrlimit(RLIMIT_AS, &rl);
 }
 
-static void push(worker_t *w, uint32_t id, const char *path)
+static void push_bytes(worker_t *w, uint32_t id, const char *path, const void *data, size_t len)
 {
     atomic_store_explicit(&w->slot->pushing, 1, memory_order_relaxed);
-    if (bf_ring_push(w->a->ring, id, path, w->out.data ? w->out.data : "", w->out.len) < 0)
+    if (bf_ring_push(w->a->ring, id, path, data, len) < 0)
         die(2, NULL); /* shut down (the build is stopping) or interrupted */
     atomic_store_explicit(&w->slot->pushing, 0, memory_order_relaxed);
+}
+
+static void push(worker_t *w, uint32_t id, const char *path)
+{
+    push_bytes(w, id, path, w->out.data ? w->out.data : "", w->out.len);
+}
+
+/* A list page that may be reused (shared/farm.h): is what it read last
+ * time still what it would read?  Then its files are reused (a REUSE
+ * record) and 1 is returned. */
+static int reuse_list_page(worker_t *w, uint32_t id, const char *path)
+{
+    const bf_farm_deps_ref_t *c = w->a->candidates ? &w->a->candidates[id] : NULL;
+    if (!c || !c->ids ||
+        !bf_digest_eq(bf_farm_summaries_digest(w->a->summaries, c->ids, c->n), c->digest))
+        return 0;
+    push_bytes(w, id | BF_FARM_RECORD_REUSE, path, "", 0);
+    w->a->summaries[id].cache |= BF_FARM_SUM_REUSED;
+    return 1;
+}
+
+/* What list page id read, with its digest, to the writer for the page
+ * cache (DEPS record). */
+static void push_deps(worker_t *w, uint32_t id, const char *path)
+{
+    bf_farm_deps_t *d = &w->deps;
+    bf_farm_deps_finish(d);
+    bf_digest_t dg = bf_farm_summaries_digest(w->a->summaries, d->ids, d->n);
+    bf_buf_reset(&w->out);
+    if (bf_buf_append(&w->out, &dg, sizeof dg) < 0 ||
+        bf_buf_append(&w->out, d->ids, d->n * sizeof *d->ids) < 0)
+        die(1, "out of memory");
+    push(w, id | BF_FARM_RECORD_DEPS, path);
 }
 
 /* Copies this process's profile into the slot's shared table (all of it:
@@ -146,9 +181,12 @@ static void render_wave(worker_t *w, uint32_t wave, uint32_t from)
         if (rc < 0)
             die(1, "out of memory");
     }
+    bool listing = wv->level == 1 && w->a->candidates;
     for (uint32_t i = from; i < wv->pages.count; i++) {
         uint32_t warnings = 0, errors = 0;
-        if (w->a->reused && w->a->reused[ids[i]]) {
+        const bf_snap_page_t *pg = bf_snap_page(s, ids[i]);
+        if ((w->a->reused && w->a->reused[ids[i]]) ||
+            (listing && reuse_list_page(w, ids[i], bf_snap_str(s, pg->output)))) {
             /* its files are in the published tree or the standby, its
              * summary was filled by the coordinator: nothing to do */
             atomic_store(&w->slot->done, i + 1);
@@ -157,6 +195,9 @@ static void render_wave(worker_t *w, uint32_t wave, uint32_t from)
             continue;
         }
         maybe_fault(w, ids[i]);
+        w->deps.n = 0;
+        w->deps.overflow = 0;
+        w->deps.on = listing;
         int rc = bf_render_page(w->r, w->arena, ids[i], &w->out, &warnings, &errors);
         if (rc < 0)
             die(1, "out of memory");
@@ -172,7 +213,11 @@ static void render_wave(worker_t *w, uint32_t wave, uint32_t from)
             }
             bf_arena_reset(w->arena);
             rc = push_pagers(w, ids[i], &warnings, &errors);
+            w->deps.on = 0;
+            if (rc == 0 && listing && !w->deps.overflow)
+                push_deps(w, ids[i], bf_snap_str(s, pg->output));
         }
+        w->deps.on = 0;
         if (rc == 0 && !warnings && !errors)
             w->a->summaries[ids[i]].cache |= BF_FARM_SUM_CLEAN; /* reusable next build */
         atomic_store(&w->slot->done, i + 1);
@@ -299,6 +344,8 @@ void bf_worker_main(const bf_farm_worker_args_t *a)
     }
     if (bf_render_use_templates(w.r, a->tmpl_env, w.prof) < 0)
         die(1, "out of memory");
+    if (a->candidates)
+        bf_render_track(w.r, &w.deps);
 
     /* A replacement: drop whatever record the predecessor left open in
      * this ring, then finish the wave it held. */
