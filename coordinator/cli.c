@@ -42,6 +42,7 @@ static const char usage_main[] =
     "usage: bengal-farm [build] [options] [SITE]\n"
     "       bengal-farm new SITE\n"
     "       bengal-farm check [options] [SITE]\n"
+    "       bengal-farm clean [options] [SITE]\n"
     "       bengal-farm snapshot build [options] [SITE]\n"
     "       bengal-farm snapshot dump [--json] FILE\n"
     "       bengal-farm markdown [--plain] [--unsafe] [-e EXT]... < FILE.md\n"
@@ -52,6 +53,7 @@ static const char usage_main[] =
     "  build            build the site in SITE (default: the current directory)\n"
     "  new              create a starter documentation site in SITE\n"
     "  check            everything a build checks, without writing output\n"
+    "  clean            remove the output and the state directory\n"
     "  snapshot build   discover SITE and write SITE/.bengal/snapshot.bfs\n"
     "  snapshot dump    print a snapshot file (--json: as JSON)\n"
     "  markdown         render markdown from stdin to HTML, as a build does\n"
@@ -77,6 +79,8 @@ static const char usage_build[] =
     "                      (build.fsync)\n"
     "      --no-cache      ignore what earlier builds kept: render every page,\n"
     "                      write every file (the caches are rewritten)\n"
+    "      --cache-dir DIR  the state directory: snapshot, caches, manifests\n"
+    "                      (BENGAL_CACHE_DIR; default build.cache_dir, .bengal)\n"
     "  -D, --drafts        include pages marked draft: true\n"
     "  -F, --future        include pages dated in the future\n"
     "      --strict        broken cross-references and links are errors\n"
@@ -95,7 +99,8 @@ static const char usage_snapshot[] =
     "usage: bengal-farm snapshot build [options] [SITE]\n"
     "       bengal-farm snapshot dump [--json] FILE\n"
     "\n"
-    "  build   discover SITE (default: .) and write SITE/.bengal/snapshot.bfs\n"
+    "  build   discover SITE (default: .) and write the snapshot into its state\n"
+    "          directory (SITE/.bengal/snapshot.bfs by default)\n"
     "  dump    print a snapshot: site, pages, sections, taxonomies, menus, waves\n";
 
 static const char usage_snapshot_build[] =
@@ -105,6 +110,8 @@ static const char usage_snapshot_build[] =
     "writes the snapshot every build process maps: SITE/.bengal/snapshot.bfs.\n"
     "\n"
     "options:\n"
+    "      --cache-dir DIR  the state directory (BENGAL_CACHE_DIR; default\n"
+    "                   build.cache_dir, .bengal)\n"
     "  -D, --drafts     include pages marked draft: true\n"
     "  -F, --future     include pages dated in the future\n"
     "      --strict     treat warnings that can be errors as errors\n"
@@ -135,12 +142,29 @@ static const char usage_check[] =
     "\n"
     "options:\n"
     "  -j, --jobs N        worker processes\n"
+    "      --cache-dir DIR  the state directory (BENGAL_CACHE_DIR; default\n"
+    "                      build.cache_dir, .bengal)\n"
     "  -D, --drafts        include pages marked draft: true\n"
     "  -F, --future        include pages dated in the future\n"
     "      --strict        broken cross-references and links are errors\n"
     "      --page-timeout S  stop a worker that spends over S seconds on one page\n"
     "  -q, --quiet         print errors only\n"
     "  -v, --verbose       print more about what happens\n"
+    "  -h, --help          show this help\n";
+
+static const char usage_clean[] =
+    "usage: bengal-farm clean [options] [SITE]\n"
+    "\n"
+    "Removes what builds of the site in SITE (default: the current directory)\n"
+    "made: the output directory, the previous output kept beside it\n"
+    "(OUT.staging) and the state directory (snapshot, caches, manifests).  An\n"
+    "output that bengal-farm did not make is refused, as a build refuses it.\n"
+    "\n"
+    "options:\n"
+    "  -o, --output DIR    the output directory (default: build.output_dir)\n"
+    "      --cache-dir DIR  the state directory (BENGAL_CACHE_DIR; default\n"
+    "                      build.cache_dir, .bengal)\n"
+    "  -q, --quiet         print errors only\n"
     "  -h, --help          show this help\n";
 
 static const char usage_new[] =
@@ -231,7 +255,7 @@ static int parse_site_opts(int argc, char **argv, const char *usage, bf_site_opt
         {"no-progress", no_argument, NULL, 'N'},
         {"page-timeout", required_argument, NULL, 'T'}, {"force", no_argument, NULL, 'f'},
         {"fsync", no_argument, NULL, 'Y'}, {"no-cache", no_argument, NULL, 'C'},
-        {NULL, 0, NULL, 0},
+        {"cache-dir", required_argument, NULL, 'c'}, {NULL, 0, NULL, 0},
     };
     int c;
     optind = 1;
@@ -242,6 +266,7 @@ static int parse_site_opts(int argc, char **argv, const char *usage, bf_site_opt
                    c == 'T' || c == 'f' || c == 'Y' || c == 'C'))
             c = '?'; /* build-only option */
         switch (c) {
+        case 'c': o->cache_dir = optarg; break;
         case 'D': o->drafts = true; break;
         case 'F': o->future = true; break;
         case 'S': o->strict = bf_ctx.strict = true; break;
@@ -292,25 +317,57 @@ static int parse_site_opts(int argc, char **argv, const char *usage, bf_site_opt
 }
 
 /*
- * The state directory SITE/.bengal, opened as a directory of the site's
- * own: made when missing, refused when it is a symlink or not a
- * directory (a site must not send the snapshot and lock elsewhere).
- * Returns its descriptor, or -1 logged.
+ * The state directory: --cache-dir or BENGAL_CACHE_DIR, anywhere (the
+ * user's choice, made when missing); else build.cache_dir (.bengal)
+ * inside the site, each component made when missing and refused when it
+ * is a symlink or not a directory (a site must not send the snapshot and
+ * lock elsewhere).  s->state_disp names it in messages.  Returns its
+ * descriptor, or -1 logged.
  */
 static int open_state_dir(bf_site_t *s)
 {
-    const char *disp = bf_site_disp(s, ".bengal");
-    if (mkdirat(s->root_fd, ".bengal", 0777) < 0 && errno != EEXIST) {
-        bf_log_at(BF_LOG_ERROR, disp, 0, 0, "cannot create directory: %s", strerror(errno));
-        return -1;
+    const char *given = s->opts.cache_dir;
+    if (!given || !*given)
+        given = getenv("BENGAL_CACHE_DIR");
+    if (given && *given) {
+        s->state_disp = given;
+        if (bf_fs_mkdir_p(given, 0777) < 0) {
+            bf_log_at(BF_LOG_ERROR, given, 0, 0, "cannot create the state directory: %s",
+                      strerror(errno));
+            return -1;
+        }
+        int fd = open(given, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+            bf_log_at(BF_LOG_ERROR, given, 0, 0, "cannot open the state directory: %s",
+                      strerror(errno));
+        return fd;
     }
-    int fd = openat(s->root_fd, ".bengal", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0 && (errno == ELOOP || errno == ENOTDIR))
-        bf_log_at(BF_LOG_ERROR, disp, 0, 0, "is a symlink or not a directory; bengal-farm "
-                  "keeps its state there: remove it");
-    else if (fd < 0)
-        bf_log_at(BF_LOG_ERROR, disp, 0, 0, "cannot open: %s", strerror(errno));
-    return fd;
+    const char *rel = s->config.cache_dir;
+    s->state_disp = bf_site_disp(s, rel);
+    int cur = dup(s->root_fd);
+    char comp[BF_PATH_MAX];
+    for (const char *p = rel; cur >= 0 && *p;) {
+        size_t n = strcspn(p, "/");
+        snprintf(comp, sizeof comp, "%.*s", (int)n, p);
+        p += n;
+        p += *p == '/';
+        if (mkdirat(cur, comp, 0777) < 0 && errno != EEXIST) {
+            bf_log_at(BF_LOG_ERROR, s->state_disp, 0, 0, "cannot create directory: %s%s",
+                      strerror(errno), errno == EROFS ? " (a read-only site: give the state "
+                      "directory elsewhere with --cache-dir or BENGAL_CACHE_DIR)" : "");
+            close(cur);
+            return -1;
+        }
+        int next = openat(cur, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (next < 0 && (errno == ELOOP || errno == ENOTDIR))
+            bf_log_at(BF_LOG_ERROR, s->state_disp, 0, 0, "\"%s\" is a symlink or not a "
+                      "directory; bengal-farm keeps its state there: remove it", comp);
+        else if (next < 0)
+            bf_log_at(BF_LOG_ERROR, s->state_disp, 0, 0, "cannot open: %s", strerror(errno));
+        close(cur);
+        cur = next;
+    }
+    return cur;
 }
 
 /* SITE/.bengal/lock, locked (flock) for as long as *fd stays open: two
@@ -319,7 +376,7 @@ static int open_state_dir(bf_site_t *s)
  * is in the file, for the message.  0, or -1 logged. */
 static int lock_site(bf_site_t *s, int state, int *fd)
 {
-    const char *path = bf_site_disp(s, ".bengal/lock");
+    const char *path = bf_arena_sprintf(s->arena, "%s/lock", s->state_disp);
     char pid[32] = "";
     *fd = openat(state, "lock", O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0666);
     if (*fd < 0) {
@@ -383,8 +440,8 @@ static int take_state(bf_site_t *s, int *state, int *lock)
 
 static int write_snapshot(bf_site_t *s, int state, bf_snap_t **snap, size_t *bytes)
 {
-    const char *path = bf_site_disp(s, ".bengal/snapshot.bfs");
-    const char *tmp = bf_site_disp(s, ".bengal/snapshot.bfs.new");
+    const char *path = bf_arena_sprintf(s->arena, "%s/snapshot.bfs", s->state_disp);
+    const char *tmp = bf_arena_sprintf(s->arena, "%s/snapshot.bfs.new", s->state_disp);
     int rc = -1;
     *snap = NULL;
     int frozen = bf_freeze_site_at(s, state, "snapshot.bfs.new", tmp, bytes);
@@ -399,6 +456,11 @@ static int write_snapshot(bf_site_t *s, int state, bf_snap_t **snap, size_t *byt
         bf_log_error("internal error: the snapshot just written fails validation");
         unlinkat(state, "snapshot.bfs.new", 0);
         goto out;
+    }
+    struct stat st;
+    if (fstatat(state, "snapshot.bfs", &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISREG(st.st_mode)) {
+        bf_log_at(BF_LOG_WARN, path, 0, 0, "is not a regular file: replaced");
+        bf_fs_remove_at(state, "snapshot.bfs");
     }
     if (renameat(state, "snapshot.bfs.new", state, "snapshot.bfs") < 0) {
         bf_log_at(BF_LOG_ERROR, path, 0, 0, "cannot rename: %s", strerror(errno));
@@ -436,7 +498,8 @@ static int cmd_snapshot_build(int argc, char **argv)
         printf("snapshot: %u pages, %u sections, %u terms, %u waves -> %s (%s) in %.2f s\n",
                bf_snap_count(snap, BF_SNAP_T_PAGES), bf_snap_count(snap, BF_SNAP_T_SECTIONS),
                bf_snap_count(snap, BF_SNAP_T_TERMS), bf_snap_count(snap, BF_SNAP_T_WAVES),
-               bf_site_disp(s, ".bengal/snapshot.bfs"), size, bf_clock_seconds() - t0);
+               bf_arena_sprintf(s->arena, "%s/snapshot.bfs", s->state_disp), size,
+               bf_clock_seconds() - t0);
     rc = BF_EXIT_OK;
 done:
     if (snap)
@@ -861,6 +924,77 @@ static int cmd_version(int argc, char **argv)
     return BF_EXIT_OK;
 }
 
+/* `clean`: the output (ours only), its standby and lock, the state
+ * directory; each under its lock, so a build running now is not cut
+ * short. */
+static int cmd_clean(int argc, char **argv)
+{
+    static const struct option longs[] = {
+        {"output", required_argument, NULL, 'o'}, {"cache-dir", required_argument, NULL, 'c'},
+        {"quiet", no_argument, NULL, 'q'}, {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    bf_site_opts_t o = {0};
+    const char *output = NULL;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "+o:qh", longs, NULL)) != -1) {
+        if (c == 'o')
+            output = optarg;
+        else if (c == 'c')
+            o.cache_dir = optarg;
+        else if (c == 'q')
+            bf_ctx.log_level = BF_LOG_ERROR;
+        else if (c == 'h')
+            return show_help(usage_clean);
+        else
+            return usage_error(usage_clean);
+    }
+    if (argc - optind > 1) {
+        fprintf(stderr, "bengal-farm: error: one SITE directory expected, got %d\n",
+                argc - optind);
+        return usage_error(usage_clean);
+    }
+    o.site_dir = optind < argc ? argv[optind] : ".";
+    bf_site_t *s;
+    if (bf_site_open(&o, &s) < 0)
+        return BF_EXIT_CONTENT;
+    int state = -1, lock = -1, rc = BF_EXIT_INTERNAL;
+    bf_output_t out = {.lock_fd = -1};
+    bool refused = false;
+    if (take_state(s, &state, &lock) < 0)
+        goto done;
+    rc = BF_EXIT_USAGE;
+    if (bf_output_prepare(&out, o.site_dir, output ? output : bf_site_disp(s, s->config.output_dir),
+                          output ? NULL : s->config.output_dir,
+                          s->config.file ? s->config.file : bf_site_disp(s, "bengal.yaml"),
+                          false, false, state, true, &refused) < 0) {
+        rc = refused ? BF_EXIT_USAGE : BF_EXIT_INTERNAL;
+        goto done;
+    }
+    rc = BF_EXIT_INTERNAL;
+    /* prepare removed the standby (fresh); the output is ours (checked) */
+    if (bf_output_remove(out.path, NULL, NULL) < 0) {
+        bf_log_at(BF_LOG_ERROR, out.path, 0, 0, "cannot remove: %s", strerror(errno));
+        goto done;
+    }
+    if (bf_fs_remove_tree(s->state_disp) < 0) {
+        bf_log_at(BF_LOG_ERROR, s->state_disp, 0, 0, "cannot remove: %s", strerror(errno));
+        goto done;
+    }
+    if (bf_ctx.log_level < BF_LOG_ERROR)
+        printf("removed %s and %s\n", out.path, s->state_disp);
+    rc = BF_EXIT_OK;
+done:
+    bf_output_release(&out);
+    if (lock >= 0)
+        close(lock);
+    if (state >= 0)
+        close(state);
+    bf_site_free(s);
+    return rc;
+}
+
 /* `new SITE`: the starter site of coordinator/scaffold.c. */
 static int cmd_new(int argc, char **argv)
 {
@@ -890,6 +1024,8 @@ int bf_cli_main(int argc, char **argv, const bf_farm_roles_t *roles)
             return cmd_build(argc - 1, argv + 1, roles, false);
         if (strcmp(cmd, "new") == 0)
             return cmd_new(argc - 1, argv + 1);
+        if (strcmp(cmd, "clean") == 0)
+            return cmd_clean(argc - 1, argv + 1);
         if (strcmp(cmd, "version") == 0)
             return cmd_version(argc - 1, argv + 1);
         if (strcmp(cmd, "--version") == 0 && argc == 2)

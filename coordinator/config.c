@@ -42,8 +42,8 @@ static const char *const top_keys[] = {"title",    "baseurl",    "language",   "
                                        "markdown", "pagination", "taxonomies", "menus",
                                        "outputs",  "params",     "math",       NULL};
 static const char *const math_keys[] = {"katex_dir", NULL};
-static const char *const build_keys[] = {"output_dir", "pretty_urls", "max_file_size", "fsync",
-                                         NULL};
+static const char *const build_keys[] = {"output_dir", "cache_dir", "pretty_urls",
+                                         "max_file_size", "fsync", NULL};
 static const char *const markdown_keys[] = {"unsafe", "toc_depth", "anchor_links", NULL};
 static const char *const pagination_keys[] = {"per_page", NULL};
 static const char *const outputs_keys[] = {"sitemap", "rss", "search", "llms", "robots", NULL};
@@ -225,16 +225,18 @@ static const bf_value_t *section(load_t *L, const bf_value_t *root, const char *
     return v;
 }
 
-static void load_output_dir(load_t *L, const bf_value_t *build)
+/* build.output_dir or build.cache_dir: a relative path inside the site,
+ * not inside a directory the build reads. */
+static void load_site_dir(load_t *L, const bf_value_t *build, const char *key, const char **out)
 {
-    const bf_value_t *v = get(build, "output_dir");
+    const bf_value_t *v = get(build, key);
     const char *why = NULL, *s;
     size_t n;
 
     if (!v)
         return;
     if (v->kind != BF_VAL_STRING) {
-        cfg_error(L, v, "\"build.output_dir\" must be a string");
+        cfg_error(L, v, "\"build.%s\" must be a string", key);
         return;
     }
     s = v->u.s.ptr;
@@ -243,23 +245,23 @@ static void load_output_dir(load_t *L, const bf_value_t *build)
         n--;
     if (bf_path_check(s, n, &why) < 0) {
         cfg_error(L, v,
-                  "\"build.output_dir\" must be a relative path inside the site: "
-                  "\"%s\" %s",
-                  s, why);
+                  "\"build.%s\" must be a relative path inside the site "
+                  "(--cache-dir or BENGAL_CACHE_DIR for one elsewhere): \"%s\" %s",
+                  key, s, why);
         return;
     }
     for (const char *const *r = reserved_dirs; *r; r++) {
         size_t rl = strlen(*r);
         if (n >= rl && !memcmp(s, *r, rl) && (n == rl || s[rl] == '/')) {
             cfg_error(L, v,
-                      "\"build.output_dir\" cannot be inside \"%s/\": the build "
+                      "\"build.%s\" cannot be inside \"%s/\": the build "
                       "reads that directory",
-                      *r);
+                      key, *r);
             return;
         }
     }
-    L->cfg->output_dir = n == v->u.s.len ? s : bf_arena_strndup(L->a, s, n);
-    if (!L->cfg->output_dir)
+    *out = n == v->u.s.len ? s : bf_arena_strndup(L->a, s, n);
+    if (!*out)
         oom(L);
 }
 
@@ -470,7 +472,8 @@ static void load_tree(load_t *L, const bf_value_t *root)
     strip_slashes(L, &c->baseurl);
     get_str(L, root, "language", "language", &c->language);
     if ((b = section(L, root, "build", "build.", build_keys))) {
-        load_output_dir(L, b);
+        load_site_dir(L, b, "output_dir", &c->output_dir);
+        load_site_dir(L, b, "cache_dir", &c->cache_dir);
         get_bool(L, b, "pretty_urls", "build.pretty_urls", &c->pretty_urls);
         get_bool(L, b, "fsync", "build.fsync", &c->fsync);
         if (get_posint(L, b, "max_file_size", "build.max_file_size", SIZE_MAX, &n))
@@ -509,6 +512,7 @@ static void set_defaults(bf_config_t *c)
     c->baseurl = "";
     c->language = "en";
     c->output_dir = "public";
+    c->cache_dir = ".bengal";
     c->pretty_urls = true;
     c->toc_min = 2;
     c->toc_max = 4;

@@ -53,6 +53,8 @@ typedef struct {
     const char *file;       /* "site/bengal.yaml" as loaded, or NULL if none */
     bf_value_t *root;       /* whole config map (an empty map if no file) */
     const char *title, *baseurl, *language, *output_dir;
+    const char *cache_dir;  /* build.cache_dir [.bengal]: the state directory,
+                               inside the site (--cache-dir: anywhere) */
     bool pretty_urls, md_unsafe, anchor_links;
     bool fsync;             /* build.fsync: sync the output before publishing */
     unsigned toc_min, toc_max; /* 1 <= min <= max <= 6 */

@@ -15,6 +15,7 @@
 #include "shared/buf.h"
 #include "shared/cachefile.h"
 #include "shared/fs.h"
+#include "shared/log.h"
 
 #define KIND BF_CACHE_KIND('I', 'N', 'P', 'T')
 #define VERSION 1
@@ -56,12 +57,12 @@ typedef struct {
     dev_t dev[64];
     ino_t ino[64];
     unsigned n;
-} stack_t;
+} dir_stack_t;
 
 /* Every entry below the directory fd (closed here), as prefix/name.  A
  * symlink counts twice: itself and what it points to (editing the target
  * is a change), and a symlinked directory is walked, as discovery does. */
-static void walk(bf_inputs_scan_t *sc, int fd, const char *prefix, stack_t *stk)
+static void walk(bf_inputs_scan_t *sc, int fd, const char *prefix, dir_stack_t *stk)
 {
     DIR *d = fdopendir(fd);
     struct stat self;
@@ -128,7 +129,7 @@ void bf_inputs_scan(int root_fd, const char *katex_dir, bf_inputs_scan_t *out)
     }
     if (d)
         closedir(d);
-    stack_t stk = {.n = 0};
+    dir_stack_t stk = {.n = 0};
     for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
         struct stat st;
         /* missing, a symlink, not a directory: its state is in the digest
@@ -166,10 +167,16 @@ int bf_inputs_load(int state_fd, bf_inputs_t *rec)
     bf_buf_t b = BF_BUF_INIT;
     const char *why;
     int rc = bf_cache_read(state_fd, NAME, KIND, VERSION, 4096, &b, &why);
-    if (rc == 1 && b.len == sizeof *rec)
+    if (rc == 1 && b.len != sizeof *rec) {
+        rc = -1;
+        why = "malformed";
+    }
+    if (rc == 1)
         memcpy(rec, b.data, sizeof *rec);
-    else
-        rc = 0;
+    else if (rc < 0)
+        bf_log_warn("the record of the last build in the state directory is ignored (%s): "
+                    "the site is read again", why);
+    rc = rc == 1;
     bf_buf_free(&b);
     return rc;
 }

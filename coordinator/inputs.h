@@ -58,8 +58,7 @@ void bf_inputs_scan(int root_fd, const char *katex_dir, bf_inputs_scan_t *out);
 /* The options part of the key. */
 bf_digest_t bf_inputs_options(bool drafts, bool future, bool strict, const char *output);
 
-/* 1 loaded, 0 none or rejected (a rejected record is only a slower build:
- * not warned). */
+/* 1 loaded; 0 none, or rejected (warned: the build reads the site). */
 int bf_inputs_load(int state_fd, bf_inputs_t *rec);
 int bf_inputs_save(int state_fd, const bf_inputs_t *rec);
 void bf_inputs_forget(int state_fd);

@@ -114,6 +114,8 @@ typedef struct {
 
 typedef struct {
     const char *site_dir;     /* as given on the command line */
+    const char *cache_dir;    /* --cache-dir, or NULL: BENGAL_CACHE_DIR,
+                                 else the config's build.cache_dir */
     bool drafts, future, strict;
     int64_t now;              /* SOURCE_DATE_EPOCH or time(NULL) */
     size_t wave_size;         /* largest wave of pages; 0: default 64 */
@@ -143,6 +145,8 @@ typedef struct {
     uint32_t level_waves[BF_SNAP_LEVELS + 1];
     bf_katex_t katex;         /* KaTeX to publish for math pages, */
     bool has_katex;           /* when found (coordinator/assets.h) */
+    const char *state_disp;   /* the state directory, for messages (set
+                                 when it is opened) */
     int64_t next_change;      /* the date of the first future page left
                                  out (INT64_MAX: none): from then on the
                                  site is another one */

@@ -52,12 +52,15 @@ int bf_cache_read(int dirfd, const char *name, uint32_t kind, uint32_t version, 
         if (errno == ENOENT)
             return 0;
         *why = errno == ELOOP ? "a symlink" : strerror(errno);
+        if (errno == ELOOP)
+            unlinkat(dirfd, name, 0); /* never followed, only replaced */
         return -1;
     }
     struct stat st;
     if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
         *why = "not a regular file";
         close(fd);
+        bf_fs_remove_at(dirfd, name); /* ours to replace: the next write can */
         return -1;
     }
     if (max && (uint64_t)st.st_size > max + BF_CACHE_HEADER) {

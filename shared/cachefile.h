@@ -17,7 +17,9 @@
  * never half of one.  A file that is missing is not an error; one that is
  * truncated, corrupt, of another kind or version, or not a regular file
  * is rejected with a reason, and the caller rebuilds what it held: a cache
- * is never trusted and never fails a build.
+ * is never trusted and never fails a build.  Something that is not a
+ * regular file at its name (a directory, a symlink) is removed when it is
+ * rejected, so that the new file can take its place.
  */
 #ifndef BF_SHARED_CACHEFILE_H
 #define BF_SHARED_CACHEFILE_H
