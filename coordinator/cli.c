@@ -359,11 +359,13 @@ static int open_state_dir(bf_site_t *s)
             return -1;
         }
         int next = openat(cur, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        const char *at = bf_site_disp(s, bf_arena_strndup(s->arena, rel, (size_t)(p - rel) -
+                                                           (p[-1] == '/')));
         if (next < 0 && (errno == ELOOP || errno == ENOTDIR))
-            bf_log_at(BF_LOG_ERROR, s->state_disp, 0, 0, "\"%s\" is a symlink or not a "
-                      "directory; bengal-farm keeps its state there: remove it", comp);
+            bf_log_at(BF_LOG_ERROR, at, 0, 0, "is a symlink or not a directory; bengal-farm "
+                      "keeps its state there: remove it");
         else if (next < 0)
-            bf_log_at(BF_LOG_ERROR, s->state_disp, 0, 0, "cannot open: %s", strerror(errno));
+            bf_log_at(BF_LOG_ERROR, at, 0, 0, "cannot open: %s", strerror(errno));
         close(cur);
         cur = next;
     }

@@ -244,10 +244,10 @@ static void load_site_dir(load_t *L, const bf_value_t *build, const char *key, c
     while (n > 1 && s[n - 1] == '/') /* "public/" means "public" */
         n--;
     if (bf_path_check(s, n, &why) < 0) {
-        cfg_error(L, v,
-                  "\"build.%s\" must be a relative path inside the site "
-                  "(--cache-dir or BENGAL_CACHE_DIR for one elsewhere): \"%s\" %s",
-                  key, s, why);
+        cfg_error(L, v, "\"build.%s\" must be a relative path inside the site%s: \"%s\" %s",
+                  key, strcmp(key, "cache_dir") == 0
+                           ? " (--cache-dir or BENGAL_CACHE_DIR give one elsewhere)" : "",
+                  s, why);
         return;
     }
     for (const char *const *r = reserved_dirs; *r; r++) {

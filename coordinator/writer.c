@@ -651,8 +651,8 @@ static void save_manifest(writer_t *w, bf_manifest_t *m)
 static void describe_failed(writer_t *w)
 {
     const bf_output_t *o = w->a->out;
-    if (!o || w->in_place || w->a->dry_run)
-        return;
+    if (!o || w->in_place || w->a->dry_run || (!o->has_standby && !w->tree.n))
+        return; /* nothing staged worth keeping: the tree goes */
     bf_manifest_t m;
     bf_manifest_init(&m, w->arena);
     for (size_t i = 0; o->has_standby && i < o->standby.n; i++) {

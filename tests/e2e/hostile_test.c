@@ -467,9 +467,12 @@ static void diff_listings(const listing_t *before, const listing_t *after,
 #define OUT_REL "site/public"
 #define STATE_REL "site/.bengal"
 
+/* OUT.staging, beside the output, is the output's too: the previous
+ * output kept as the standby, or the files a failed build staged, which
+ * the next build patches (coordinator/output.h). */
 static bool outside_out_and_state(const char *rel)
 {
-    return !under(rel, OUT_REL) && !under(rel, STATE_REL);
+    return !under(rel, OUT_REL) && !under(rel, OUT_REL ".staging") && !under(rel, STATE_REL);
 }
 
 static bool in_out(const char *rel)
