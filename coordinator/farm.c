@@ -243,6 +243,7 @@ static int setup(farm_t *f)
             .summaries = (bf_farm_summary_t *)(base + f->lay.summaries),
             .reused = o->pages ? o->pages->reused : NULL,
             .candidates = o->pages ? o->pages->candidates : NULL,
+            .page_meta = o->pages ? o->pages->meta : NULL,
             .profile = o->profile ? (bf_farm_profile_t *)(base + f->lay.profiles) + i : NULL,
             .broken_fd = f->broken_fd,
             .tmpl_env = o->tmpl_env,

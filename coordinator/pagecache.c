@@ -125,25 +125,68 @@ static int site_key(bf_site_t *s, bf_digest_t *out)
     bf_buf_free(&scratch);
     put_u64(h, files.lo);
     put_u64(h, files.hi);
+    /* the site's shape: which pages there are, where, in what order, at
+     * what URLs (links are checked against them); not what they say */
     for (size_t i = 0; i < s->pages.n; i++) {
         const bf_page_t *p = s->pages.items[i];
         put_str(h, p->source);
-        put_u64(h, p->fm_hash);
-        put_str(h, p->title);
         put_str(h, p->url);
-        put_str(h, p->output);
-        put_str(h, p->template);
-        put_u64(h, (uint64_t)p->kind | (uint64_t)p->flags << 8 |
-                       (p->section ? (uint64_t)p->section->id : UINT32_MAX) << 32);
-        put_u64(h, page_id_of(p->prev) ^ page_id_of(p->next) << 32);
-        for (size_t k = 0; k < p->resources.n; k++)
-            put_str(h, p->resources.items[k]);
+        put_u64(h, (uint64_t)p->kind | (p->section ? (uint64_t)p->section->id : UINT32_MAX) << 32);
+        for (size_t k = 0; k < p->aliases.n; k++)
+            put_str(h, p->aliases.items[k]);
+    }
+    for (size_t i = 0; i < s->sections.n; i++) {
+        const bf_section_t *sec = s->sections.items[i];
+        put_u64(h, page_id_of(sec->index));
+        for (size_t k = 0; k < sec->pages.n; k++)
+            put_u64(h, page_id_of(sec->pages.items[k]));
+        put_u64(h, UINT64_MAX);
+    }
+    for (size_t i = 0; i < s->terms.n; i++) {
+        const bf_term_t *t = s->terms.items[i];
+        put_u64(h, page_id_of(t->page));
+        for (size_t k = 0; k < t->pages.n; k++)
+            put_u64(h, page_id_of(t->pages.items[k]));
+        put_u64(h, UINT64_MAX);
+    }
+    for (size_t i = 0; i < s->menu_items.n; i++) {
+        const bf_menu_item_t *m = s->menu_items.items[i];
+        put_u64(h, page_id_of(m->page));
+        put_str(h, m->name);
+        put_str(h, m->url);
     }
     uint64_t a = bf_hasher_digest(h);
     put_u64(h, a); /* a second, dependent half: 128 bits of key */
     *out = (bf_digest_t){a, bf_hasher_digest(h)};
     bf_hasher_free(h);
     return 0;
+}
+
+/* What another page can read of p: its front matter, the title it got
+ * (perhaps from its first heading), URL, output, template, neighbours,
+ * bundle files. */
+static bf_digest_t page_meta(const bf_page_t *p)
+{
+    bf_hasher_t *h = bf_hasher_new(p->fm_hash);
+    if (!h)
+        return (bf_digest_t){0, 0};
+    put_str(h, p->source);
+    put_str(h, p->title);
+    put_str(h, p->nav_title);
+    put_str(h, p->description);
+    put_str(h, p->url);
+    put_str(h, p->output);
+    put_str(h, p->template);
+    put_u64(h, (uint64_t)p->kind | (uint64_t)p->flags << 8 |
+                   (p->section ? (uint64_t)p->section->id : UINT32_MAX) << 32);
+    put_u64(h, page_id_of(p->prev) ^ page_id_of(p->next) << 32);
+    for (size_t k = 0; k < p->resources.n; k++)
+        put_str(h, p->resources.items[k]);
+    uint64_t a = bf_hasher_digest(h);
+    put_u64(h, a);
+    bf_digest_t d = {a, bf_hasher_digest(h)};
+    bf_hasher_free(h);
+    return d;
 }
 
 /* The page's name in the cache: its source, or "@" and its output for a
@@ -263,10 +306,13 @@ int bf_pagecache_plan(bf_pagecache_t *pc, bf_site_t *s, const bf_snap_t *snap, i
     pc->candidate = bf_arena_calloc(pc->arena, pc->n_pages + 1, sizeof *pc->candidate);
     pc->candidates = bf_arena_calloc(pc->arena, pc->n_pages + 1, sizeof *pc->candidates);
     pc->names = bf_arena_calloc(pc->arena, pc->n_pages + 1, sizeof *pc->names);
+    pc->meta = bf_arena_calloc(pc->arena, pc->n_pages + 1, sizeof *pc->meta);
     bf_digest_t site;
     if (!pc->keys || !pc->reuse || !pc->reused || !pc->candidate || !pc->candidates ||
-        !pc->names || site_key(s, &site) < 0)
+        !pc->names || !pc->meta || site_key(s, &site) < 0)
         goto oom;
+    for (uint32_t id = 0; id < pc->n_pages && id < s->pages.n; id++)
+        pc->meta[id] = page_meta(s->pages.items[id]);
     /* level 0: regular pages with a file of their own; level 1: list
      * pages */
     const bf_snap_site_t *ss = bf_snap_site(snap);
@@ -305,6 +351,9 @@ int bf_pagecache_plan(bf_pagecache_t *pc, bf_site_t *s, const bf_snap_t *snap, i
             pc->candidates[id] = (bf_farm_deps_ref_t){e->deps, e->n_deps, e->deps_digest};
             continue;
         }
+        /* what it read of other pages is as it was */
+        if (!bf_digest_eq(bf_farm_deps_digest(pc->meta, NULL, e->deps, e->n_deps), e->deps_digest))
+            continue;
         pc->reuse[id] = e;
         pc->reused[id] = 1;
         pc->n_reused++;
@@ -370,12 +419,15 @@ int bf_pagecache_save(const bf_pagecache_t *pc, const bf_snap_t *snap,
         /* a list page: what it read, from this build's render or, reused,
          * from the last */
         bf_farm_deps_ref_t deps = {NULL, 0, {0, 0}};
-        if (list && (sum->cache & BF_FARM_SUM_REUSED) && pc->candidates[id].ids)
+        if ((sum->cache & BF_FARM_SUM_REUSED) && list && pc->candidates[id].ids)
             deps = pc->candidates[id];
-        else if (list && (sum->cache & BF_FARM_SUM_CLEAN) && deps_of && deps_of[id].ids)
+        else if ((sum->cache & BF_FARM_SUM_REUSED) && !list && pc->reuse[id])
+            deps = (bf_farm_deps_ref_t){pc->reuse[id]->deps, pc->reuse[id]->n_deps,
+                                        pc->reuse[id]->deps_digest};
+        else if ((sum->cache & BF_FARM_SUM_CLEAN) && deps_of && deps_of[id].ids)
             deps = deps_of[id];
-        if (list && !deps.ids)
-            continue;
+        if (!deps.ids)
+            continue; /* what it read is not known: it renders next time */
         size_t name_len = strlen(name);
         rec_t r = {pc->keys[id].lo, pc->keys[id].hi, deps.digest.lo, deps.digest.hi,
                    (uint32_t)name_len, list ? 0 : sum->word_count, list ? 0 : sum->reading_time,

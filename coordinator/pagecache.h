@@ -1,44 +1,45 @@
 /*
  * coordinator/pagecache.h - reusing whole pages from the previous build.
  *
- * A regular page (level 0) renders from its own file and from what every
- * page can see of the site: titles, URLs, dates, front matter, the
- * section tree, menus, taxonomies, the config, data/ and the templates.
- * It cannot see other pages' bodies or summaries (those are level 1's).
- * So its outputs are a function of
+ * What a page renders from is its own file, the site's shape and setup,
+ * and the records of the other pages it reads:
  *
- *     key = H(site key, the page's source path, the whole file's hash)
- *     site key = H(this binary, the build options, the config files at
- *                  the top of the site (bengal.*), data/, templates/, KaTeX
- *                  found or not, and for every page of the site in id
- *                  order: source path, front matter hash, title, URL,
- *                  output path, template, kind, section)
+ *   site key = H(this binary, the build options, the config files at the
+ *              top of the site (bengal.*), data/, templates/, KaTeX found
+ *              or not, and the shape of the site: which pages exist, of
+ *              what kind, in which section, at which URL (and aliases),
+ *              every section's and term's pages in order, the menus)
+ *   key      = H(site key, the page's name, its whole file)
+ *   meta[q]  = H(what another page can read of page q: front matter,
+ *              title (perhaps from its first heading), URL, output,
+ *              template, flags, section, neighbours, bundle files)
  *
- * and a page whose key equals the one recorded by the last build that
- * rendered it cleanly (no warning, no error: diagnostics are not kept, so
- * such pages always render again) is not rendered: its summary record
- * (excerpt, counts, flags) comes from the cache, and its outputs are the
- * files the published tree or the standby already holds (manifest.h),
- * which the writer keeps or links.  Editing one page's body re-renders
- * that page (and the list pages and aggregates, which always render);
- * editing a title, a template or the config re-renders every page.
+ * While a page renders, the worker notes every page whose record it
+ * reads (a page object in a template, a section's or term's or menu
+ * item's page, a link it resolved, a neighbour; shared/farm.h), and the
+ * writer keeps that list with the digest of those pages' meta in the
+ * cache.  A regular page (level 0) whose key and digest are the same now
+ * is not rendered: the coordinator fills its summary record from the
+ * cache, and the writer keeps or links its files, which the published
+ * tree or the standby must hold (manifest.h).  Editing one page's body
+ * re-renders that page; editing its title re-renders it and the pages
+ * that show that title (its section's navigation, its neighbours...).
  *
- * A page that reads site.build_time differs in every build: when any
- * template read it (the workers see every read, however the template
- * named it), the build keeps no cache at all.
+ * List pages (level 1) also show other pages' summaries, which are known
+ * only once level 0 is done: a list page whose key matches is a
+ * candidate, and the worker reuses it when what it read, summaries
+ * included, digests to the same value then.  The aggregates (level 2:
+ * sitemap, feeds, search index) always render.
+ *
+ * Pages that rendered with a diagnostic are not kept (their warnings must
+ * be said again), and neither is anything of a build in which a template
+ * read site.build_time (the workers see every read, however the template
+ * named it): such a page differs in every build.
  *
  * The cache file ("pages" in the state directory, cachefile.h) is written
- * by the writer after a build that published, from what it wrote and the
- * workers' summaries.  A missing, corrupt or foreign file is one warning
- * (corrupt) or nothing (missing), and every page renders.
- *
- * List pages (level 1) also show other pages' summaries.  Their key is
- * the site key and their own file; what they read of the summaries is
- * noted while they render (shared/farm.h) and kept with the digest of
- * those records.  A list page whose key matches is a candidate, and the
- * worker reuses it when the records it read digest the same now: editing
- * one page's body re-renders the list pages that show that page.  The
- * aggregates (level 2: sitemap, feeds, search index) always render.
+ * by the writer after a build that published.  A missing, corrupt or
+ * foreign file is nothing (missing) or one warning, and every page
+ * renders.
  */
 #ifndef BF_COORDINATOR_PAGECACHE_H
 #define BF_COORDINATOR_PAGECACHE_H
@@ -52,7 +53,7 @@
 #include "shared/farm.h"
 #include "snapshot-format/reader.h"
 
-#define BF_PAGECACHE_VERSION 2
+#define BF_PAGECACHE_VERSION 3
 /* Bumped by hand with any change to how a page renders that the binary's
  * own hash would not show (it always does: belt and braces). */
 #define BF_PAGECACHE_BUILD_ID "pages-1"
@@ -82,6 +83,8 @@ typedef struct {
     bf_farm_deps_ref_t *candidates;  /* the same, for the workers */
     const char **names;           /* per page id: its name in the cache
                                      (NULL: not cacheable) */
+    bf_digest_t *meta;            /* per page id: the digest of what other
+                                     pages can read of it */
     uint32_t n_reused;
 } bf_pagecache_t;
 

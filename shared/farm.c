@@ -79,24 +79,28 @@ void bf_farm_deps_finish(bf_farm_deps_t *d)
     d->n = k;
 }
 
-bf_digest_t bf_farm_summaries_digest(const bf_farm_summary_t *sums, const uint32_t *ids,
-                                     size_t n)
+bf_digest_t bf_farm_deps_digest(const bf_digest_t *meta, const bf_farm_summary_t *sums,
+                                const uint32_t *ids, size_t n)
 {
     bf_digest_t acc = {n, 0};
     for (size_t i = 0; i < n; i++) {
-        const bf_farm_summary_t *s = &sums[ids[i]];
         struct {
+            bf_digest_t meta;
             uint32_t id, words, minutes, flags, len;
             char excerpt[BF_FARM_EXCERPT_MAX];
         } rec;
-        uint32_t len = s->excerpt_len <= BF_FARM_EXCERPT_MAX ? s->excerpt_len : 0;
+        memset(&rec, 0, offsetof(__typeof__(rec), excerpt));
+        rec.meta = meta[ids[i]];
         rec.id = ids[i];
-        rec.words = s->word_count;
-        rec.minutes = s->reading_time;
-        rec.flags = s->flags;
-        rec.len = len;
-        memcpy(rec.excerpt, s->excerpt, len);
-        bf_digest_t d = bf_hash128(&rec, offsetof(__typeof__(rec), excerpt) + len);
+        if (sums) {
+            const bf_farm_summary_t *s = &sums[ids[i]];
+            rec.len = s->excerpt_len <= BF_FARM_EXCERPT_MAX ? s->excerpt_len : 0;
+            rec.words = s->word_count;
+            rec.minutes = s->reading_time;
+            rec.flags = s->flags;
+            memcpy(rec.excerpt, s->excerpt, rec.len);
+        }
+        bf_digest_t d = bf_hash128(&rec, offsetof(__typeof__(rec), excerpt) + rec.len);
         /* order matters (ids are sorted): mix, not sum */
         acc.lo = (acc.lo ^ d.lo) * 0x9E3779B97F4A7C15ull + i;
         acc.hi = (acc.hi ^ d.hi) * 0xC2B2AE3D27D4EB4Full + i;

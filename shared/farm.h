@@ -126,12 +126,14 @@ typedef struct {
 #define BF_FARM_SUM_REUSED 2u
 
 /*
- * Level 1 reuse (coordinator/pagecache.h).  A list page reads other
- * pages' summary records; while it renders, every record it reads is
- * noted (bf_farm_deps_note), and the worker sends the list with a digest
- * of those records to the writer, which keeps it in the page cache.  Next
- * build, a list page whose key matched is a candidate: when the records
- * it read then digest to the same value now, its files are reused.
+ * Page reuse (coordinator/pagecache.h).  While a page renders, every page
+ * whose record it reads (a title, a URL, a summary) is noted
+ * (bf_farm_deps_note), and the worker sends the list with a digest of
+ * those records to the writer, which keeps it in the page cache.  Next
+ * build, a regular page whose key and digest match is not rendered (the
+ * coordinator decides); a list page whose key matched is a candidate, and
+ * the worker reuses it when what it read, summaries included, digests to
+ * the same value now.
  *
  * Ring records with a page id marked by a bit below are not files: REUSE
  * (no payload) says "page's files are the candidate's", DEPS carries
@@ -159,10 +161,11 @@ typedef struct {
 void bf_farm_deps_note(bf_farm_deps_t *d, uint32_t id);
 /* Sorts and dedups d->ids. */
 void bf_farm_deps_finish(bf_farm_deps_t *d);
-/* The digest of the summary records of ids[0..n) (what a list page may
- * show of them). */
-bf_digest_t bf_farm_summaries_digest(const bf_farm_summary_t *sums, const uint32_t *ids,
-                                     size_t n);
+/* The digest of what a page read of the pages ids[0..n): their records
+ * (meta[id], one digest per page, coordinator/pagecache.h) and, for a
+ * list page (sums not NULL), their summary records. */
+bf_digest_t bf_farm_deps_digest(const bf_digest_t *meta, const bf_farm_summary_t *sums,
+                                const uint32_t *ids, size_t n);
 _Static_assert(sizeof(bf_farm_summary_t) == 1016, "summary size");
 
 /*
@@ -276,6 +279,7 @@ typedef struct {
     const bf_farm_deps_ref_t *candidates; /* per page: a list page that
                                         may be reused (see above); NULL:
                                         no page cache, nothing noted */
+    const bf_digest_t *page_meta;    /* per page: the digest of its record */
 } bf_farm_worker_args_t;
 
 /* Worker entry points handed to the coordinator by main.c (STYLE 3: the

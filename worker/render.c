@@ -112,6 +112,7 @@ static int esc(bf_buf_t *out, const bf_render_t *r, bf_snap_str_t x)
 static int page_link(bf_buf_t *out, const bf_render_t *r, uint32_t id, const char *cls)
 {
     const bf_snap_page_t *p = bf_snap_page(r->s, id);
+    bf_farm_deps_note(r->deps, id);
     int rc = PUT(out, "<a href=\"") | esc(out, r, p->url);
     if (cls)
         rc |= PUT(out, "\" class=\"") | bf_buf_puts(out, cls);
@@ -414,6 +415,12 @@ static int render(bf_render_t *r, bf_arena_t *a, uint32_t id, uint32_t pager, bf
     };
     if (bf_md_render(r->md, a, &in, &res) < 0)
         return -1;
+    /* the page reads itself, and the pages its links resolved to (their
+     * URLs and titles are in its HTML) */
+    bf_farm_deps_note(r->deps, id);
+    for (size_t i = 0; i < res.n_internal_links; i++)
+        if (res.internal_links[i].page != BF_MD_NONE)
+            bf_farm_deps_note(r->deps, res.internal_links[i].page);
     const char *disp = in.source && r->site_dir
                            ? bf_arena_sprintf(a, "%s/%s", r->site_dir, in.source)
                            : in.source;

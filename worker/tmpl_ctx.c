@@ -544,6 +544,25 @@ void bf_tmpl_ctx_track(bf_tmpl_ctx_t *c, bf_farm_deps_t *deps)
     c->deps = deps;
 }
 
+/* Every way a template reaches another page's record goes through an
+ * object: a page, or a section, term, taxonomy or menu item that shows
+ * its page's title and URL. */
+void bf_tmpl_ctx_note(bf_tmpl_ctx_t *c, kind_t k, uint32_t id)
+{
+    uint32_t page = BF_SNAP_NONE;
+    switch (k) {
+    case K_ROOT: page = c->cur ? c->cur->id : BF_SNAP_NONE; break;
+    case K_PAGE: page = id; break;
+    case K_SECTION: page = bf_snap_section(c->s, id)->page; break;
+    case K_TERM: page = bf_snap_term(c->s, id)->page; break;
+    case K_TAXONOMY: page = bf_snap_taxonomy(c->s, id)->page; break;
+    case K_MENU_ITEM: page = bf_snap_menu_item(c->s, id)->page; break;
+    default: break;
+    }
+    if (page != BF_SNAP_NONE)
+        bf_farm_deps_note(c->deps, page);
+}
+
 void bf_tmpl_ctx_watch_clock(bf_tmpl_ctx_t *c, _Atomic uint32_t *flag)
 {
     c->clock_read = flag;

@@ -100,10 +100,16 @@ static inline bf_tmpl_ctx_t *ctx_of(bf_tv_t v)
     return ((host_obj_t *)v.u.obj)->c;
 }
 
+/* Notes the page whose record an object of kind k shows (shared/farm.h:
+ * what a page read decides whether it can be reused). */
+void bf_tmpl_ctx_note(bf_tmpl_ctx_t *c, kind_t k, uint32_t id);
+
 static inline bf_tv_t obj(bf_tmpl_ctx_t *c, kind_t k, uint32_t id)
 {
     if (id == BF_SNAP_NONE && k != K_VMAP)
         return bf_tv_null();
+    if (c->deps)
+        bf_tmpl_ctx_note(c, k, id);
     return bf_tv_obj(&c->objs[k].hdr, id);
 }
 

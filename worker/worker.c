@@ -107,20 +107,22 @@ static int reuse_list_page(worker_t *w, uint32_t id, const char *path)
 {
     const bf_farm_deps_ref_t *c = w->a->candidates ? &w->a->candidates[id] : NULL;
     if (!c || !c->ids ||
-        !bf_digest_eq(bf_farm_summaries_digest(w->a->summaries, c->ids, c->n), c->digest))
+        !bf_digest_eq(bf_farm_deps_digest(w->a->page_meta, w->a->summaries, c->ids, c->n),
+                      c->digest))
         return 0;
     push_bytes(w, id | BF_FARM_RECORD_REUSE, path, "", 0);
     w->a->summaries[id].cache |= BF_FARM_SUM_REUSED;
     return 1;
 }
 
-/* What list page id read, with its digest, to the writer for the page
- * cache (DEPS record). */
-static void push_deps(worker_t *w, uint32_t id, const char *path)
+/* What page id read, with its digest, to the writer for the page cache
+ * (DEPS record); a list page's digest covers the summaries too. */
+static void push_deps(worker_t *w, uint32_t id, const char *path, bool list)
 {
     bf_farm_deps_t *d = &w->deps;
     bf_farm_deps_finish(d);
-    bf_digest_t dg = bf_farm_summaries_digest(w->a->summaries, d->ids, d->n);
+    bf_digest_t dg = bf_farm_deps_digest(w->a->page_meta, list ? w->a->summaries : NULL, d->ids,
+                                         d->n);
     bf_buf_reset(&w->out);
     if (bf_buf_append(&w->out, &dg, sizeof dg) < 0 ||
         bf_buf_append(&w->out, d->ids, d->n * sizeof *d->ids) < 0)
@@ -182,6 +184,7 @@ static void render_wave(worker_t *w, uint32_t wave, uint32_t from)
             die(1, "out of memory");
     }
     bool listing = wv->level == 1 && w->a->candidates;
+    bool tracking = wv->level <= 1 && w->a->candidates;
     for (uint32_t i = from; i < wv->pages.count; i++) {
         uint32_t warnings = 0, errors = 0;
         const bf_snap_page_t *pg = bf_snap_page(s, ids[i]);
@@ -197,7 +200,7 @@ static void render_wave(worker_t *w, uint32_t wave, uint32_t from)
         maybe_fault(w, ids[i]);
         w->deps.n = 0;
         w->deps.overflow = 0;
-        w->deps.on = listing;
+        w->deps.on = tracking;
         int rc = bf_render_page(w->r, w->arena, ids[i], &w->out, &warnings, &errors);
         if (rc < 0)
             die(1, "out of memory");
@@ -214,8 +217,8 @@ static void render_wave(worker_t *w, uint32_t wave, uint32_t from)
             bf_arena_reset(w->arena);
             rc = push_pagers(w, ids[i], &warnings, &errors);
             w->deps.on = 0;
-            if (rc == 0 && listing && !w->deps.overflow)
-                push_deps(w, ids[i], bf_snap_str(s, pg->output));
+            if (rc == 0 && tracking && !w->deps.overflow)
+                push_deps(w, ids[i], bf_snap_str(s, pg->output), listing);
         }
         w->deps.on = 0;
         if (rc == 0 && !warnings && !errors)
