@@ -963,8 +963,13 @@ static int cmd_clean(int argc, char **argv)
         return BF_EXIT_CONTENT;
     int state = -1, lock = -1, rc = BF_EXIT_INTERNAL;
     bf_output_t out = {.lock_fd = -1};
-    bool refused = false;
-    if (take_state(s, &state, &lock) < 0)
+    bool refused = false, had_state = false;
+    /* a state directory that is not there is not made (to be removed) */
+    const char *given = o.cache_dir ? o.cache_dir : getenv("BENGAL_CACHE_DIR");
+    struct stat st;
+    had_state = given && *given ? stat(given, &st) == 0
+                                : fstatat(s->root_fd, s->config.cache_dir, &st, 0) == 0;
+    if (had_state && take_state(s, &state, &lock) < 0)
         goto done;
     rc = BF_EXIT_USAGE;
     if (bf_output_prepare(&out, o.site_dir, output ? output : bf_site_disp(s, s->config.output_dir),
@@ -976,16 +981,20 @@ static int cmd_clean(int argc, char **argv)
     }
     rc = BF_EXIT_INTERNAL;
     /* prepare removed the standby (fresh); the output is ours (checked) */
+    bool had_output = lstat(out.path, &st) == 0;
     if (bf_output_remove(out.path, NULL, NULL) < 0) {
         bf_log_at(BF_LOG_ERROR, out.path, 0, 0, "cannot remove: %s", strerror(errno));
         goto done;
     }
-    if (bf_fs_remove_tree(s->state_disp) < 0) {
+    if (had_state && bf_fs_remove_tree(s->state_disp) < 0) {
         bf_log_at(BF_LOG_ERROR, s->state_disp, 0, 0, "cannot remove: %s", strerror(errno));
         goto done;
     }
-    if (bf_ctx.log_level < BF_LOG_ERROR)
-        printf("removed %s and %s\n", out.path, s->state_disp);
+    if (bf_ctx.log_level < BF_LOG_ERROR && (had_output || had_state))
+        printf("removed %s%s%s\n", had_output ? out.path : "",
+               had_output && had_state ? " and " : "", had_state ? s->state_disp : "");
+    else if (bf_ctx.log_level < BF_LOG_ERROR)
+        printf("nothing to remove\n");
     rc = BF_EXIT_OK;
 done:
     bf_output_release(&out);

@@ -238,9 +238,11 @@ static void load_manifests(bf_output_t *o)
         const char *why = NULL;
         bf_manifest_init(&slots[k], o->arena);
         int rc = bf_manifest_load(&slots[k], o->state_fd, k, &why);
-        if (rc < 0)
+        if (rc < 0) {
             bf_log_warn("the output manifest %u in the state directory is ignored (%s): "
                         "files are compared with nothing and written again", k, why);
+            bf_manifest_drop(o->state_fd, k, false); /* said once, not every build */
+        }
         loaded[k] = rc > 0;
     }
     o->published_slot = describe(o, o->path, &o->published, loaded, slots);

@@ -230,7 +230,7 @@ static int load(bf_pagecache_t *pc, int state_fd, bf_strmap_t *by_source)
         at += sizeof r;
         if (r.src_len == 0 || r.excerpt_len > BF_FARM_EXCERPT_MAX ||
             b.len - at < (uint64_t)r.src_len + r.excerpt_len ||
-            r.n_out > (b.len - at) / sizeof(out_t) || r.n_deps > pc->n_pages)
+            r.n_out > (b.len - at) / sizeof(out_t))
             goto out;
         bf_pc_entry_t *e = bf_arena_zalloc(pc->arena, sizeof *e);
         char *src = bf_arena_strndup(pc->arena, b.data + at, r.src_len);
@@ -261,12 +261,12 @@ static int load(bf_pagecache_t *pc, int state_fd, bf_strmap_t *by_source)
         uint32_t *deps = bf_arena_memdup(pc->arena, b.data + at, (size_t)r.n_deps * 4 + 4);
         if (!deps)
             goto oom;
-        for (uint32_t k = 0; k < r.n_deps; k++)
-            if (deps[k] >= pc->n_pages)
-                goto out;
         e->deps = deps;
         at += (size_t)r.n_deps * 4;
-        if (!bf_strmap_put(pc->arena, by_source, src, r.src_len, e))
+        bool usable = true; /* a page it read is gone (the site shrank): not this one */
+        for (uint32_t k = 0; k < r.n_deps; k++)
+            usable &= deps[k] < pc->n_pages;
+        if (usable && !bf_strmap_put(pc->arena, by_source, src, r.src_len, e))
             goto oom;
     }
     rc = at == b.len ? 1 : -1;
