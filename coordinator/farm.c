@@ -218,9 +218,8 @@ static int setup(farm_t *f)
         level++;
     atomic_store(&f->ctl->level, level);
     bf_ring_bell_init(f->bell);
-    if (o->pages) /* the reused pages' summaries, before any worker reads them */
-        atomic_store(&f->ctl->math_pages,
-                     bf_pagecache_fill(o->pages, (bf_farm_summary_t *)(base + f->lay.summaries)));
+    if (o->pages) /* the reused pages with math: KaTeX is published for them too */
+        atomic_store(&f->ctl->math_pages, bf_pagecache_math(o->pages));
     f->broken_fd = memfd_create("bf-broken", MFD_CLOEXEC);
     if (f->broken_fd < 0) {
         bf_log_error("cannot create the list of broken links: %s", strerror(errno));

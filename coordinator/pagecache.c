@@ -7,11 +7,13 @@
  *     u64 key_lo, key_hi, deps_lo, deps_hi
  *     u32 name_len, word_count, reading_time, flags, excerpt_len, n_out,
  *         n_deps, list
- *     name bytes (a source path; "@" and the output path for a list
- *     page), excerpt bytes
+ *     name, NUL (a source path; "@" and the output path for a list page),
+ *     excerpt, NUL, zeros to a multiple of 8 bytes
  *     n_out x { u64 size, digest_lo, digest_hi; u32 path_len, zero }
- *     the n_out paths
- *     n_deps x u32 page id
+ *     the n_out paths, each with its NUL, zeros to a multiple of 8
+ *     n_deps x u32 page id, zeros to a multiple of 8
+ *
+ * so that a loaded cache points into the file's bytes, copying nothing.
  */
 #include "coordinator/pagecache.h"
 
@@ -208,68 +210,75 @@ static bf_digest_t page_key(bf_digest_t site, const char *name, const bf_page_t 
 /* ---- the file ---- */
 
 /* The previous build's entries by source path.  Rejected: warned. */
-static int load(bf_pagecache_t *pc, int state_fd, bf_strmap_t *by_source)
+static size_t pad8(size_t n)
 {
-    bf_buf_t b = BF_BUF_INIT;
+    return (n + 7) & ~(size_t)7;
+}
+
+/* The previous build's entries by name.  Strings and id lists point into
+ * the file's bytes, kept for the build (pc->file): nothing is copied.
+ * Rejected: warned. */
+static int load(bf_pagecache_t *pc, int state_fd, bf_strmap_t *by_name)
+{
+    bf_buf_t *b = &pc->file;
     const char *why = "malformed";
-    int rc = bf_cache_read(state_fd, NAME, KIND, BF_PAGECACHE_VERSION, 0, &b, &why);
+    int rc = bf_cache_read(state_fd, NAME, KIND, BF_PAGECACHE_VERSION, 0, b, &why);
     if (rc <= 0)
         goto out;
     rc = -1;
     why = "malformed";
-    if (b.len < 8)
+    if (b->len < 8)
         goto out;
     uint32_t n;
-    memcpy(&n, b.data, 4);
+    memcpy(&n, b->data, 4);
     size_t at = 8;
     for (uint32_t i = 0; i < n; i++) {
         rec_t r;
-        if (b.len - at < sizeof r)
+        if (b->len - at < sizeof r)
             goto out;
-        memcpy(&r, b.data + at, sizeof r);
+        memcpy(&r, b->data + at, sizeof r);
         at += sizeof r;
+        /* name NUL, excerpt NUL, pad; outs; paths (each NUL), pad; deps, pad */
         if (r.src_len == 0 || r.excerpt_len > BF_FARM_EXCERPT_MAX ||
-            b.len - at < (uint64_t)r.src_len + r.excerpt_len ||
-            r.n_out > (b.len - at) / sizeof(out_t))
+            b->len - at < (uint64_t)r.src_len + r.excerpt_len + 2)
+            goto out;
+        const char *name = b->data + at;
+        const char *ex = name + r.src_len + 1;
+        if (name[r.src_len] || ex[r.excerpt_len])
+            goto out;
+        at = pad8(at + r.src_len + 1 + r.excerpt_len + 1);
+        if (at > b->len || r.n_out > (b->len - at) / sizeof(out_t))
             goto out;
         bf_pc_entry_t *e = bf_arena_zalloc(pc->arena, sizeof *e);
-        char *src = bf_arena_strndup(pc->arena, b.data + at, r.src_len);
-        at += r.src_len;
-        char *ex = bf_arena_memdup(pc->arena, b.data + at, r.excerpt_len + 1);
-        at += r.excerpt_len;
-        e->out = bf_arena_calloc(pc->arena, r.n_out + 1, sizeof *e->out);
-        if (!e || !src || !ex || !e->out)
+        bf_manifest_entry_t *outs = bf_arena_calloc(pc->arena, r.n_out + 1, sizeof *outs);
+        if (!e || !outs)
             goto oom;
-        *e = (bf_pc_entry_t){{r.lo, r.hi}, r.word_count, r.reading_time, r.flags,
-                             r.excerpt_len, ex, r.n_out, e->out, r.list != 0, r.n_deps, NULL,
-                             {r.deps_lo, r.deps_hi}};
         size_t paths = at + (size_t)r.n_out * sizeof(out_t);
         for (uint32_t k = 0; k < r.n_out; k++) {
             out_t o;
-            memcpy(&o, b.data + at + (size_t)k * sizeof o, sizeof o);
-            if (o.len == 0 || b.len - paths < o.len)
+            memcpy(&o, b->data + at + (size_t)k * sizeof o, sizeof o);
+            if (o.len == 0 || b->len - paths < (size_t)o.len + 1 || b->data[paths + o.len])
                 goto out;
-            char *path = bf_arena_strndup(pc->arena, b.data + paths, o.len);
-            if (!path)
-                goto oom;
-            e->out[k] = (bf_manifest_entry_t){path, o.len, o.size, {o.lo, o.hi}};
-            paths += o.len;
+            outs[k] = (bf_manifest_entry_t){b->data + paths, o.len, o.size, {o.lo, o.hi}};
+            paths += o.len + 1;
         }
-        at = paths;
-        if (b.len - at < (size_t)r.n_deps * 4)
+        at = pad8(paths);
+        if (at > b->len || b->len - at < (size_t)r.n_deps * 4)
             goto out;
-        uint32_t *deps = bf_arena_memdup(pc->arena, b.data + at, (size_t)r.n_deps * 4 + 4);
-        if (!deps)
-            goto oom;
-        e->deps = deps;
-        at += (size_t)r.n_deps * 4;
+        const uint32_t *deps = (const uint32_t *)(b->data + at); /* 8-aligned */
+        at = pad8(at + (size_t)r.n_deps * 4);
+        if (at > b->len)
+            goto out;
+        *e = (bf_pc_entry_t){{r.lo, r.hi}, r.word_count, r.reading_time, r.flags,
+                             r.excerpt_len, ex, r.n_out, outs, r.list != 0, r.n_deps, deps,
+                             {r.deps_lo, r.deps_hi}};
         bool usable = true; /* a page it read is gone (the site shrank): not this one */
         for (uint32_t k = 0; k < r.n_deps; k++)
             usable &= deps[k] < pc->n_pages;
-        if (usable && !bf_strmap_put(pc->arena, by_source, src, r.src_len, e))
+        if (usable && !bf_strmap_put(pc->arena, by_name, name, r.src_len, e))
             goto oom;
     }
-    rc = at == b.len ? 1 : -1;
+    rc = at == b->len ? 1 : -1;
     goto out;
 oom:
     why = "out of memory";
@@ -277,8 +286,14 @@ out:
     if (rc < 0)
         bf_log_warn("the page cache in the state directory is ignored (%s): every page "
                     "renders", why);
-    bf_buf_free(&b);
     return rc;
+}
+
+/* Pads b with zeros to a multiple of 8 bytes.  0, or -1. */
+static int put_pad8(bf_buf_t *b)
+{
+    static const char zeros[8];
+    return bf_buf_append(b, zeros, pad8(b->len) - b->len);
 }
 
 /* Is the file in OUT or the standby with this content? */
@@ -302,7 +317,7 @@ int bf_pagecache_plan(bf_pagecache_t *pc, bf_site_t *s, const bf_snap_t *snap, i
         goto oom;
     pc->keys = bf_arena_calloc(pc->arena, pc->n_pages + 1, sizeof *pc->keys);
     pc->reuse = bf_arena_calloc(pc->arena, pc->n_pages + 1, sizeof *pc->reuse);
-    pc->reused = bf_arena_calloc(pc->arena, pc->n_pages + 1, 1);
+    pc->reused = bf_arena_calloc(pc->arena, pc->n_pages + 1, sizeof *pc->reused);
     pc->candidate = bf_arena_calloc(pc->arena, pc->n_pages + 1, sizeof *pc->candidate);
     pc->candidates = bf_arena_calloc(pc->arena, pc->n_pages + 1, sizeof *pc->candidates);
     pc->names = bf_arena_calloc(pc->arena, pc->n_pages + 1, sizeof *pc->names);
@@ -355,7 +370,8 @@ int bf_pagecache_plan(bf_pagecache_t *pc, bf_site_t *s, const bf_snap_t *snap, i
         if (!bf_digest_eq(bf_farm_deps_digest(pc->meta, NULL, e->deps, e->n_deps), e->deps_digest))
             continue;
         pc->reuse[id] = e;
-        pc->reused[id] = 1;
+        pc->reused[id] = (bf_farm_summary_ref_t){e->word_count, e->reading_time, e->flags,
+                                                 e->excerpt_len, e->excerpt};
         pc->n_reused++;
     }
     return 0;
@@ -364,23 +380,11 @@ oom:
     return -1;
 }
 
-uint32_t bf_pagecache_fill(const bf_pagecache_t *pc, bf_farm_summary_t *sums)
+uint32_t bf_pagecache_math(const bf_pagecache_t *pc)
 {
     uint32_t math = 0;
-    for (uint32_t id = 0; id < pc->n_pages; id++) {
-        const bf_pc_entry_t *e = pc->reuse ? pc->reuse[id] : NULL;
-        if (!e)
-            continue;
-        bf_farm_summary_t *sum = &sums[id];
-        sum->word_count = e->word_count;
-        sum->reading_time = e->reading_time;
-        sum->flags = e->flags;
-        sum->excerpt_len = e->excerpt_len;
-        memcpy(sum->excerpt, e->excerpt, e->excerpt_len);
-        sum->cache = BF_FARM_SUM_REUSED;
-        atomic_store_explicit(&sum->ready, 1, memory_order_release);
-        math += (e->flags & 1u) != 0; /* BF_MD_HAS_MATH */
-    }
+    for (uint32_t id = 0; pc->reuse && id < pc->n_pages; id++)
+        math += pc->reuse[id] && (pc->reuse[id]->flags & 1u) != 0; /* BF_MD_HAS_MATH */
     return math;
 }
 
@@ -432,8 +436,9 @@ int bf_pagecache_save(const bf_pagecache_t *pc, const bf_snap_t *snap,
         rec_t r = {pc->keys[id].lo, pc->keys[id].hi, deps.digest.lo, deps.digest.hi,
                    (uint32_t)name_len, list ? 0 : sum->word_count, list ? 0 : sum->reading_time,
                    list ? 0 : sum->flags, list ? 0 : sum->excerpt_len, count[id], deps.n, list};
-        if (bf_buf_append(&b, &r, sizeof r) < 0 || bf_buf_append(&b, name, name_len) < 0 ||
-            bf_buf_append(&b, sum->excerpt, r.excerpt_len) < 0)
+        if (bf_buf_append(&b, &r, sizeof r) < 0 || bf_buf_append(&b, name, name_len + 1) < 0 ||
+            bf_buf_append(&b, sum->excerpt, r.excerpt_len) < 0 || bf_buf_putc(&b, 0) < 0 ||
+            put_pad8(&b) < 0)
             goto out;
         for (uint32_t k = 0; k < count[id]; k++) {
             const bf_manifest_entry_t *e = &tree->e[order[start[id] + k]];
@@ -443,10 +448,12 @@ int bf_pagecache_save(const bf_pagecache_t *pc, const bf_snap_t *snap,
         }
         for (uint32_t k = 0; k < count[id]; k++) {
             const bf_manifest_entry_t *e = &tree->e[order[start[id] + k]];
-            if (bf_buf_append(&b, e->path, e->len) < 0)
+            if (bf_buf_append(&b, e->path, e->len + 1) < 0) /* with its NUL */
                 goto out;
         }
-        if (deps.n && bf_buf_append(&b, deps.ids, (size_t)deps.n * sizeof *deps.ids) < 0)
+        if (put_pad8(&b) < 0 ||
+            (deps.n && bf_buf_append(&b, deps.ids, (size_t)deps.n * sizeof *deps.ids) < 0) ||
+            put_pad8(&b) < 0)
             goto out;
         entries++;
     }
@@ -468,6 +475,7 @@ void bf_pagecache_forget(int state_fd)
 
 void bf_pagecache_free(bf_pagecache_t *pc)
 {
+    bf_buf_free(&pc->file);
     bf_arena_destroy(pc->arena);
     memset(pc, 0, sizeof *pc);
 }

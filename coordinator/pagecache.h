@@ -50,10 +50,11 @@
 #include "coordinator/manifest.h"
 #include "coordinator/output.h"
 #include "coordinator/site.h"
+#include "shared/buf.h"
 #include "shared/farm.h"
 #include "snapshot-format/reader.h"
 
-#define BF_PAGECACHE_VERSION 3
+#define BF_PAGECACHE_VERSION 4
 /* Bumped by hand with any change to how a page renders that the binary's
  * own hash would not show (it always does: belt and braces). */
 #define BF_PAGECACHE_BUILD_ID "pages-1"
@@ -77,7 +78,8 @@ typedef struct {
     uint32_t n_pages;
     bf_digest_t *keys;            /* per page id; zero: not cacheable */
     const bf_pc_entry_t **reuse;  /* per page id: reused from this entry */
-    uint8_t *reused;              /* per page id: 1 when reused */
+    bf_farm_summary_ref_t *reused; /* per page id: its summary when reused
+                                     (the workers fill the table) */
     const bf_pc_entry_t **candidate; /* per list page id: its entry when
                                      the workers may reuse it */
     bf_farm_deps_ref_t *candidates;  /* the same, for the workers */
@@ -85,6 +87,8 @@ typedef struct {
                                      (NULL: not cacheable) */
     bf_digest_t *meta;            /* per page id: the digest of what other
                                      pages can read of it */
+    bf_buf_t file;                /* the cache file's payload, which the
+                                     entries point into */
     uint32_t n_reused;
 } bf_pagecache_t;
 
@@ -98,9 +102,8 @@ typedef struct {
 int bf_pagecache_plan(bf_pagecache_t *pc, bf_site_t *s, const bf_snap_t *snap, int state_fd,
                       const bf_output_t *out, bool no_cache);
 
-/* Fills the summary records of the reused pages; returns how many of them
- * have math (KaTeX is then published). */
-uint32_t bf_pagecache_fill(const bf_pagecache_t *pc, bf_farm_summary_t *sums);
+/* How many of the reused pages have math (KaTeX is then published). */
+uint32_t bf_pagecache_math(const bf_pagecache_t *pc);
 
 /* Writes the cache for the next build (the writer, after publishing):
  * every cacheable page that rendered cleanly or was reused, with its

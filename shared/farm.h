@@ -151,6 +151,13 @@ typedef struct {
     int overflow;  /* out of memory while noting: the page is not reusable */
 } bf_farm_deps_t;
 
+/* A reused page's summary, from the page cache (excerpt NULL: the page
+ * is not reused). */
+typedef struct {
+    uint32_t word_count, reading_time, flags, excerpt_len;
+    const char *excerpt;
+} bf_farm_summary_ref_t;
+
 /* A candidate's record of what it read (ids NULL: not a candidate). */
 typedef struct {
     const uint32_t *ids;
@@ -273,9 +280,11 @@ typedef struct {
     unsigned slot;
     const char *site_dir;            /* for messages */
     bf_fault_t fault;
-    const uint8_t *reused;           /* per page: 1 when its outputs are
-                                        reused (coordinator/pagecache.h):
-                                        not rendered; NULL: none */
+    const bf_farm_summary_ref_t *reused; /* per page: its summary when its
+                                        outputs are reused (coordinator/
+                                        pagecache.h): not rendered, the
+                                        worker copies the summary into
+                                        the table; NULL: none */
     const bf_farm_deps_ref_t *candidates; /* per page: a list page that
                                         may be reused (see above); NULL:
                                         no page cache, nothing noted */

@@ -100,6 +100,25 @@ static void push(worker_t *w, uint32_t id, const char *path)
     push_bytes(w, id, path, w->out.data ? w->out.data : "", w->out.len);
 }
 
+/* A regular page the coordinator found unchanged: its summary goes into
+ * the table (list pages read it), its files are the writer's to keep.
+ * 1 when reused. */
+static int reuse_page(worker_t *w, uint32_t id)
+{
+    const bf_farm_summary_ref_t *r = &w->a->reused[id];
+    if (!r->excerpt)
+        return 0;
+    bf_farm_summary_t *sum = &w->a->summaries[id];
+    sum->word_count = r->word_count;
+    sum->reading_time = r->reading_time;
+    sum->flags = r->flags;
+    sum->excerpt_len = r->excerpt_len;
+    memcpy(sum->excerpt, r->excerpt, r->excerpt_len);
+    sum->cache = BF_FARM_SUM_REUSED;
+    atomic_store_explicit(&sum->ready, 1, memory_order_release);
+    return 1;
+}
+
 /* A list page that may be reused (shared/farm.h): is what it read last
  * time still what it would read?  Then its files are reused (a REUSE
  * record) and 1 is returned. */
@@ -188,7 +207,7 @@ static void render_wave(worker_t *w, uint32_t wave, uint32_t from)
     for (uint32_t i = from; i < wv->pages.count; i++) {
         uint32_t warnings = 0, errors = 0;
         const bf_snap_page_t *pg = bf_snap_page(s, ids[i]);
-        if ((w->a->reused && w->a->reused[ids[i]]) ||
+        if ((w->a->reused && reuse_page(w, ids[i])) ||
             (listing && reuse_list_page(w, ids[i], bf_snap_str(s, pg->output)))) {
             /* its files are in the published tree or the standby, its
              * summary was filled by the coordinator: nothing to do */
