@@ -81,6 +81,9 @@ static const char usage_build[] =
     "                      write every file (the caches are rewritten)\n"
     "      --cache-dir DIR  the state directory: snapshot, caches, manifests\n"
     "                      (BENGAL_CACHE_DIR; default build.cache_dir, .bengal)\n"
+    "      --precompress   FILE.zst beside every HTML, XML, JSON, CSS, JS and text\n"
+    "                      output (build.precompress: zstd; level\n"
+    "                      build.precompress_level, default 19)\n"
     "  -D, --drafts        include pages marked draft: true\n"
     "  -F, --future        include pages dated in the future\n"
     "      --strict        broken cross-references and links are errors\n"
@@ -235,6 +238,7 @@ typedef struct {
     bool force;               /* replace an output bengal-farm did not make */
     bool fsync;               /* --fsync */
     bool no_cache;            /* --no-cache */
+    bool precompress;         /* --precompress */
     unsigned page_timeout;    /* seconds; 0: no watchdog */
 } build_opts_t;
 
@@ -255,7 +259,8 @@ static int parse_site_opts(int argc, char **argv, const char *usage, bf_site_opt
         {"no-progress", no_argument, NULL, 'N'},
         {"page-timeout", required_argument, NULL, 'T'}, {"force", no_argument, NULL, 'f'},
         {"fsync", no_argument, NULL, 'Y'}, {"no-cache", no_argument, NULL, 'C'},
-        {"cache-dir", required_argument, NULL, 'c'}, {NULL, 0, NULL, 0},
+        {"cache-dir", required_argument, NULL, 'c'}, {"precompress", no_argument, NULL, 'Z'},
+        {NULL, 0, NULL, 0},
     };
     int c;
     optind = 1;
@@ -263,7 +268,7 @@ static int parse_site_opts(int argc, char **argv, const char *usage, bf_site_opt
         b->page_timeout = DEFAULT_PAGE_TIMEOUT;
     while ((c = getopt_long(argc, argv, b ? "+DFqvhj:o:k" : "+DFqvh", longs, NULL)) != -1) {
         if (!b && (c == 'j' || c == 'o' || c == 'k' || c == 'J' || c == 'P' || c == 'N' ||
-                   c == 'T' || c == 'f' || c == 'Y' || c == 'C'))
+                   c == 'T' || c == 'f' || c == 'Y' || c == 'C' || c == 'Z'))
             c = '?'; /* build-only option */
         switch (c) {
         case 'c': o->cache_dir = optarg; break;
@@ -281,6 +286,7 @@ static int parse_site_opts(int argc, char **argv, const char *usage, bf_site_opt
         case 'f': b->force = true; break;
         case 'Y': b->fsync = true; break;
         case 'C': b->no_cache = true; break;
+        case 'Z': b->precompress = true; break;
         case 'T': {
             char *end;
             unsigned long v = strtoul(optarg, &end, 10);
@@ -792,7 +798,8 @@ static int cmd_build(int argc, char **argv, const bf_farm_roles_t *roles, bool c
     bf_digest_t options = {0, 0};
     if (!check) {
         bf_inputs_scan(s->root_fd, s->config.katex_dir, &scan);
-        options = bf_inputs_options(o.drafts, o.future, o.strict, out.path);
+        unsigned zst = b.precompress || s->config.precompress ? s->config.precompress_level : 0;
+        options = bf_inputs_options(o.drafts, o.future, o.strict, zst, out.path);
         if (!b.no_cache && fault.kind == BF_FAULT_NONE && bf_inputs_load(state, &last) == 1 &&
             unchanged(&last, &scan, options, &out, o.now)) {
             rc = nothing_changed(&last, &out, stats, t0, b.jobs);
@@ -820,8 +827,9 @@ static int cmd_build(int argc, char **argv, const bf_farm_roles_t *roles, bool c
         goto done;
     }
     /* a fault names a page to crash on: that page must render */
+    unsigned zstd_level = b.precompress || s->config.precompress ? s->config.precompress_level : 0;
     if (!check && bf_pagecache_plan(&pc, s, snap, state, &out,
-                                    b.no_cache || fault.kind != BF_FAULT_NONE) < 0)
+                                    b.no_cache || fault.kind != BF_FAULT_NONE, zstd_level) < 0)
         goto done;
     double tc = bf_clock_seconds();
     if (compile_templates(s, snap, &env) < 0) {
@@ -845,6 +853,7 @@ static int cmd_build(int argc, char **argv, const bf_farm_roles_t *roles, bool c
         .tmpl_env = env, .profile = prof, .dry_run = check,
         .katex = s->has_katex ? &s->katex : NULL,
         .pages = check ? NULL : &pc,
+        .precompress = zstd_level,
     };
     bf_farm_report_t rep;
     rc = bf_farm_run(&fo, roles, &rep);

@@ -42,8 +42,9 @@ static const char *const top_keys[] = {"title",    "baseurl",    "language",   "
                                        "markdown", "pagination", "taxonomies", "menus",
                                        "outputs",  "params",     "math",       NULL};
 static const char *const math_keys[] = {"katex_dir", NULL};
-static const char *const build_keys[] = {"output_dir", "cache_dir", "pretty_urls",
-                                         "max_file_size", "fsync", NULL};
+static const char *const build_keys[] = {"output_dir",    "cache_dir", "pretty_urls",
+                                         "max_file_size", "fsync",     "precompress",
+                                         "precompress_level", NULL};
 static const char *const markdown_keys[] = {"unsafe", "toc_depth", "anchor_links", NULL};
 static const char *const pagination_keys[] = {"per_page", NULL};
 static const char *const outputs_keys[] = {"sitemap", "rss", "search", "llms", "robots", NULL};
@@ -252,6 +253,8 @@ static void load_site_dir(load_t *L, const bf_value_t *build, const char *key, c
     }
     for (const char *const *r = reserved_dirs; *r; r++) {
         size_t rl = strlen(*r);
+        if (strcmp(key, "cache_dir") == 0 && strcmp(*r, ".bengal") == 0)
+            continue; /* the default state directory is where state goes */
         if (n >= rl && !memcmp(s, *r, rl) && (n == rl || s[rl] == '/')) {
             cfg_error(L, v,
                       "\"build.%s\" cannot be inside \"%s/\": the build "
@@ -476,6 +479,15 @@ static void load_tree(load_t *L, const bf_value_t *root)
         load_site_dir(L, b, "cache_dir", &c->cache_dir);
         get_bool(L, b, "pretty_urls", "build.pretty_urls", &c->pretty_urls);
         get_bool(L, b, "fsync", "build.fsync", &c->fsync);
+        const bf_value_t *pz = get(b, "precompress");
+        if (pz && pz->kind == BF_VAL_STRING && strcmp(pz->u.s.ptr, "zstd") == 0)
+            c->precompress = true;
+        else if (pz && pz->kind == BF_VAL_BOOL)
+            c->precompress = pz->u.b;
+        else if (pz && !(pz->kind == BF_VAL_STRING && strcmp(pz->u.s.ptr, "none") == 0))
+            cfg_error(L, pz, "\"build.precompress\" must be zstd, none, true or false");
+        if (get_posint(L, b, "precompress_level", "build.precompress_level", 22, &n))
+            c->precompress_level = (unsigned)n;
         if (get_posint(L, b, "max_file_size", "build.max_file_size", SIZE_MAX, &n))
             c->max_file_size = (size_t)n;
     }
@@ -513,6 +525,7 @@ static void set_defaults(bf_config_t *c)
     c->language = "en";
     c->output_dir = "public";
     c->cache_dir = ".bengal";
+    c->precompress_level = 19;
     c->pretty_urls = true;
     c->toc_min = 2;
     c->toc_max = 4;

@@ -57,6 +57,9 @@ typedef struct {
                                inside the site (--cache-dir: anywhere) */
     bool pretty_urls, md_unsafe, anchor_links;
     bool fsync;             /* build.fsync: sync the output before publishing */
+    bool precompress;       /* build.precompress: zstd (FILE.zst beside text
+                               outputs) */
+    unsigned precompress_level; /* build.precompress_level [19], 1..22 */
     unsigned toc_min, toc_max; /* 1 <= min <= max <= 6 */
     unsigned per_page;
     size_t max_file_size;

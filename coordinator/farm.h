@@ -66,6 +66,7 @@ typedef struct {
                                  not found */
     const bf_pagecache_t *pages; /* pages reused from the last build; NULL:
                                  none (`check`) */
+    unsigned precompress;     /* zstd level of FILE.zst outputs; 0: none */
 } bf_farm_opts_t;
 
 typedef struct {

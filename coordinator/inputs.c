@@ -147,7 +147,8 @@ void bf_inputs_scan(int root_fd, const char *katex_dir, bf_inputs_scan_t *out)
     }
 }
 
-bf_digest_t bf_inputs_options(bool drafts, bool future, bool strict, const char *output)
+bf_digest_t bf_inputs_options(bool drafts, bool future, bool strict, unsigned precompress,
+                              const char *output)
 {
     bf_buf_t b = BF_BUF_INIT;
     uint64_t self = 0;
@@ -155,8 +156,8 @@ bf_digest_t bf_inputs_options(bool drafts, bool future, bool strict, const char 
         self = bf_hash64(b.data, b.len);
     bf_buf_reset(&b);
     bf_digest_t d = {0, 0};
-    if (bf_buf_printf(&b, "%llx %d %d %d %s", (unsigned long long)self, drafts, future, strict,
-                      output) == 0)
+    if (bf_buf_printf(&b, "%llx %d %d %d %u %s", (unsigned long long)self, drafts, future,
+                      strict, precompress, output) == 0)
         d = bf_hash128(b.data, b.len);
     bf_buf_free(&b);
     return d;

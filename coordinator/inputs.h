@@ -56,7 +56,8 @@ typedef struct {
 void bf_inputs_scan(int root_fd, const char *katex_dir, bf_inputs_scan_t *out);
 
 /* The options part of the key. */
-bf_digest_t bf_inputs_options(bool drafts, bool future, bool strict, const char *output);
+bf_digest_t bf_inputs_options(bool drafts, bool future, bool strict, unsigned precompress,
+                              const char *output);
 
 /* 1 loaded; 0 none, or rejected (warned: the build reads the site). */
 int bf_inputs_load(int state_fd, bf_inputs_t *rec);

@@ -440,3 +440,27 @@ void bf_output_release(bf_output_t *o)
     close(o->lock_fd);
     o->lock_fd = -1;
 }
+
+/* The tree of the two that holds src as given, and path too. */
+static int lookup_in(const bf_manifest_t *m, const char *src, uint64_t src_size,
+                     bf_digest_t src_digest, const char *path, uint64_t *size,
+                     bf_digest_t *digest)
+{
+    const bf_manifest_entry_t *a = bf_manifest_get(m, src, strlen(src));
+    const bf_manifest_entry_t *b = a ? bf_manifest_get(m, path, strlen(path)) : NULL;
+    if (!a || !b || a->size != src_size || !bf_digest_eq(a->digest, src_digest))
+        return 0;
+    *size = b->size;
+    *digest = b->digest;
+    return 1;
+}
+
+int bf_output_lookup(const void *ctx, const char *src, uint64_t src_size, bf_digest_t src_digest,
+                     const char *path, uint64_t *size, bf_digest_t *digest)
+{
+    const bf_output_t *o = ctx;
+    return (o->has_standby &&
+            lookup_in(&o->standby, src, src_size, src_digest, path, size, digest)) ||
+           (o->has_published &&
+            lookup_in(&o->published, src, src_size, src_digest, path, size, digest));
+}

@@ -101,6 +101,11 @@ void bf_output_unstage(const bf_output_t *o);
  */
 int bf_output_remove(const char *path, void (*each)(void *), void *arg);
 
+/* bf_farm_lookup_fn over o's manifests (ctx: o): a FILE.zst the standby
+ * or OUT holds beside the very FILE given. */
+int bf_output_lookup(const void *ctx, const char *src, uint64_t src_size, bf_digest_t src_digest,
+                     const char *path, uint64_t *size, bf_digest_t *digest);
+
 /* Unlocks and removes the lock file; idempotent. */
 void bf_output_release(bf_output_t *o);
 

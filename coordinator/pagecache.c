@@ -111,7 +111,7 @@ static uint64_t page_id_of(const bf_page_t *p)
     return p ? p->id : UINT64_MAX;
 }
 
-static int site_key(bf_site_t *s, bf_digest_t *out)
+static int site_key(bf_site_t *s, unsigned precompress, bf_digest_t *out)
 {
     bf_hasher_t *h = bf_hasher_new(BF_PAGECACHE_VERSION);
     bf_buf_t scratch = BF_BUF_INIT;
@@ -119,7 +119,8 @@ static int site_key(bf_site_t *s, bf_digest_t *out)
         return -1;
     put_self(h);
     put_u64(h, (uint64_t)s->opts.drafts | (uint64_t)s->opts.future << 1 |
-                   (uint64_t)s->opts.strict << 2 | (uint64_t)s->has_katex << 3);
+                   (uint64_t)s->opts.strict << 2 | (uint64_t)s->has_katex << 3 |
+                   (uint64_t)precompress << 8);
     bf_digest_t files = {0, 0};
     sum_files(s->root_fd, "", false, 0, &files, &scratch);
     sum_files(s->root_fd, "data", true, 0, &files, &scratch);
@@ -308,7 +309,7 @@ static bool on_disk(const bf_output_t *o, const bf_manifest_entry_t *f)
 }
 
 int bf_pagecache_plan(bf_pagecache_t *pc, bf_site_t *s, const bf_snap_t *snap, int state_fd,
-                      const bf_output_t *out, bool no_cache)
+                      const bf_output_t *out, bool no_cache, unsigned precompress)
 {
     memset(pc, 0, sizeof *pc);
     pc->n_pages = bf_snap_count(snap, BF_SNAP_T_PAGES);
@@ -324,7 +325,7 @@ int bf_pagecache_plan(bf_pagecache_t *pc, bf_site_t *s, const bf_snap_t *snap, i
     pc->meta = bf_arena_calloc(pc->arena, pc->n_pages + 1, sizeof *pc->meta);
     bf_digest_t site;
     if (!pc->keys || !pc->reuse || !pc->reused || !pc->candidate || !pc->candidates ||
-        !pc->names || !pc->meta || site_key(s, &site) < 0)
+        !pc->names || !pc->meta || site_key(s, precompress, &site) < 0)
         goto oom;
     for (uint32_t id = 0; id < pc->n_pages && id < s->pages.n; id++)
         pc->meta[id] = page_meta(s->pages.items[id]);

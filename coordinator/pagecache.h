@@ -100,7 +100,7 @@ typedef struct {
  * (logged).  pc is always safe to pass to bf_pagecache_free().
  */
 int bf_pagecache_plan(bf_pagecache_t *pc, bf_site_t *s, const bf_snap_t *snap, int state_fd,
-                      const bf_output_t *out, bool no_cache);
+                      const bf_output_t *out, bool no_cache, unsigned precompress);
 
 /* How many of the reused pages have math (KaTeX is then published). */
 uint32_t bf_pagecache_math(const bf_pagecache_t *pc);

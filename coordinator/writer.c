@@ -273,12 +273,29 @@ static int place_reused(writer_t *w)
     return 0;
 }
 
-/* A record that is not a file (shared/farm.h): a list page reused, or
- * what a list page read.  0, or -1 logged. */
-static int on_special(writer_t *w, uint32_t page, const bf_buf_t *data)
+/* A record that is not a file (shared/farm.h): a list page reused, what
+ * a page read, or a file the trees hold.  0, or -1 logged. */
+static int on_special(writer_t *w, uint32_t page, const char *path, const bf_buf_t *data)
 {
     const bf_pagecache_t *pc = w->a->pages;
     uint32_t id = page & BF_FARM_RECORD_PAGE;
+    if ((page & BF_FARM_RECORD_KEEP) == BF_FARM_RECORD_KEEP) {
+        struct {
+            uint64_t size;
+            bf_digest_t digest;
+        } kept;
+        const char *why = NULL;
+        uint32_t owner = id == BF_FARM_RECORD_NOPAGE ? BF_FARM_NONE : id;
+        if (data->len != sizeof kept || bf_path_check(path, strlen(path), &why) < 0) {
+            bf_log_error("internal error: a bad record for \"%s\"", path);
+            return -1;
+        }
+        memcpy(&kept, data->data, sizeof kept);
+        const char *who = record_owner(w, owner, path);
+        if (!who || claim_or_fail(w, path, who) < 0)
+            return -1;
+        return place(w, owner, path, NULL, kept.size, kept.digest);
+    }
     if (!pc || id >= pc->n_pages) {
         bf_log_error("internal error: a record for page %u, which this build has not", id);
         return -1;
@@ -305,7 +322,8 @@ static int on_begin(void *arg, unsigned ring, uint32_t page, const char *path, u
     open_file_t *f = &w->files[ring];
     const char *why = NULL;
     if (page != BF_FARM_NONE && (page & (BF_FARM_RECORD_REUSE | BF_FARM_RECORD_DEPS))) {
-        bf_buf_reset(&f->data); /* not a file: no path of its own to claim */
+        bf_buf_reset(&f->data); /* not a file of its own: claimed, if at all, at its end */
+        snprintf(f->path, sizeof f->path, "%s", path);
         f->page = page;
         f->open = true;
         return 0;
@@ -360,7 +378,7 @@ static int on_end(void *arg, unsigned ring)
         return 0;
     f->open = false;
     if (f->page != BF_FARM_NONE && (f->page & (BF_FARM_RECORD_REUSE | BF_FARM_RECORD_DEPS)))
-        return on_special(w, f->page, &f->data);
+        return on_special(w, f->page, f->path, &f->data);
     if (put_file(w, f->page, f->path, f->data.data ? f->data.data : "", f->data.len) < 0)
         return -1;
     if (f->data.cap > (1u << 20)) /* a huge page: give its memory back */
@@ -491,16 +509,16 @@ static int copy_resources(writer_t *w)
         const bf_snap_page_t *p = bf_snap_page(s, i);
         if (!p->resources.count || !p->source.len)
             continue;
-        const char *src = bf_snap_str(s, p->source), *out = bf_snap_str(s, p->output);
-        size_t dir_len = (size_t)(strrchr(src, '/') - src) + 1; /* "content/x/" */
-        const char *slash = strrchr(out, '/');
-        size_t out_dir = slash ? (size_t)(slash - out) + 1 : 0;
         const bf_snap_str_t *res = bf_snap_strs(s, p->resources);
         for (uint32_t k = 0; k < p->resources.count; k++) {
             const char *r = bf_snap_str(s, res[k]);
-            char *to = bf_arena_sprintf(w->arena, "%.*s%s", (int)out_dir, out, r + dir_len);
+            char to[BF_PATH_MAX];
             const char *who = site_path(w, r);
-            if (!to || !who || copy_file(w, w->a->root_fd, r, to, false, who) < 0)
+            if (!bf_snap_resource_output(s, p, k, to, sizeof to)) {
+                bf_log_at(BF_LOG_ERROR, r, 0, 0, "its output path is too long");
+                return -1;
+            }
+            if (!who || copy_file(w, w->a->root_fd, r, to, false, who) < 0)
                 return -1;
         }
     }

@@ -142,7 +142,23 @@ typedef struct {
  */
 #define BF_FARM_RECORD_REUSE 0x80000000u
 #define BF_FARM_RECORD_DEPS 0x40000000u
+#define BF_FARM_RECORD_KEEP 0xc0000000u /* both bits: path is the file the
+                                           trees hold with this size and
+                                           digest (payload: u64 size,
+                                           16 bytes digest); page
+                                           BF_FARM_RECORD_NOPAGE: none
+                                           (not NONE's bits, which are
+                                           all set) */
 #define BF_FARM_RECORD_PAGE 0x3fffffffu
+#define BF_FARM_RECORD_NOPAGE 0x3ffffffeu
+
+/* Looks for the file path in the trees a build takes files from (the
+ * published output and the standby): 1, with its size and digest there,
+ * when a tree that holds src with exactly src_size/src_digest also holds
+ * path (a FILE.zst made from that very FILE); 0 otherwise. */
+typedef int (*bf_farm_lookup_fn)(const void *ctx, const char *src, uint64_t src_size,
+                                 bf_digest_t src_digest, const char *path, uint64_t *size,
+                                 bf_digest_t *digest);
 
 typedef struct {
     uint32_t *ids;
@@ -289,6 +305,11 @@ typedef struct {
                                         may be reused (see above); NULL:
                                         no page cache, nothing noted */
     const bf_digest_t *page_meta;    /* per page: the digest of its record */
+    unsigned precompress;            /* zstd level of FILE.zst beside each
+                                        text output; 0: none */
+    bf_farm_lookup_fn lookup;        /* unchanged FILE.zst to keep, not */
+    const void *lookup_ctx;          /* compress again; NULL: none */
+    int root_fd;                     /* the site: static/ to precompress */
 } bf_farm_worker_args_t;
 
 /* Worker entry points handed to the coordinator by main.c (STYLE 3: the

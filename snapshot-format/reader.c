@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -248,4 +249,16 @@ uint32_t bf_snap_find_ref_id(const bf_snap_t *s, const char *id, size_t len)
 {
     return find_sorted(s, bf_snap_site(s)->by_ref_id, offsetof(bf_snap_page_t, ref_id), id,
                        len);
+}
+
+size_t bf_snap_resource_output(const bf_snap_t *s, const bf_snap_page_t *p, uint32_t k,
+                               char *out, size_t cap)
+{
+    const char *src = bf_snap_str(s, p->source), *o = bf_snap_str(s, p->output);
+    const char *r = bf_snap_str(s, bf_snap_strs(s, p->resources)[k]);
+    const char *src_slash = strrchr(src, '/'), *out_slash = strrchr(o, '/');
+    size_t dir_len = src_slash ? (size_t)(src_slash - src) + 1 : 0; /* "content/x/" */
+    size_t out_dir = out_slash ? (size_t)(out_slash - o) + 1 : 0;
+    int n = snprintf(out, cap, "%.*s%s", (int)out_dir, o, r + dir_len);
+    return n > 0 && (size_t)n < cap ? (size_t)n : 0;
 }

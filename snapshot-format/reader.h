@@ -66,6 +66,11 @@ const char *bf_snap_kind_name(unsigned kind);
 const char *bf_snap_str(const bf_snap_t *s, bf_snap_str_t r);
 /* Markdown body of a page (not NUL-terminated: use p->body_len). */
 const char *bf_snap_body(const bf_snap_t *s, const bf_snap_page_t *p);
+/* Where resource k of page p (a bundle's file, "content/x/shot.png") is
+ * published: beside the page's output ("x/shot.png" for "x/index.html").
+ * The length written (0 when it does not fit in cap bytes). */
+size_t bf_snap_resource_output(const bf_snap_t *s, const bf_snap_page_t *p, uint32_t k,
+                               char *out, size_t cap);
 const uint32_t *bf_snap_ids(const bf_snap_t *s, bf_snap_range_t r);
 const bf_snap_str_t *bf_snap_strs(const bf_snap_t *s, bf_snap_range_t r);
 

@@ -11,6 +11,8 @@
  */
 #include "worker/worker.h"
 
+#include <dirent.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,7 +27,11 @@
 #include "shared/futex.h"
 #include "shared/log.h"
 #include "shared/ring.h"
+#include "shared/fs.h"
+#include "shared/hash.h"
+#include "shared/tmpl/env.h"
 #include "shared/tmpl/profile.h"
+#include "shared/zstd.h"
 #include "snapshot-format/reader.h"
 #include "worker/markdown.h"
 #include "worker/render.h"
@@ -39,6 +45,8 @@ typedef struct {
     bf_tmpl_profile_t *prof; /* --profile-templates: this process's counts */
     bf_farm_deps_t deps;     /* the summaries the list page being rendered
                                 read (level 1, with a page cache) */
+    bf_zstd_t *zstd;         /* --precompress: this process's compressor */
+    bf_buf_t zout;           /* its output */
 } worker_t;
 
 
@@ -95,9 +103,98 @@ static void push_bytes(worker_t *w, uint32_t id, const char *path, const void *d
     atomic_store_explicit(&w->slot->pushing, 0, memory_order_relaxed);
 }
 
+/* --precompress: path.zst beside path, which holds data[0..n): the
+ * one the trees already hold when path is unchanged (a KEEP record),
+ * else compressed here (never in the writer: it is one process for all). */
+static void push_zst(worker_t *w, uint32_t id, const char *path, const void *data, size_t n)
+{
+    char zpath[BF_PATH_MAX];
+    if (!w->zstd || !bf_zstd_wanted(path) ||
+        snprintf(zpath, sizeof zpath, "%s.zst", path) >= (int)sizeof zpath)
+        return;
+    uint32_t owner = id == BF_FARM_NONE ? BF_FARM_RECORD_NOPAGE : id;
+    struct {
+        uint64_t size;
+        bf_digest_t digest;
+    } kept;
+    if (w->a->lookup && w->a->lookup(w->a->lookup_ctx, path, n, bf_hash128(data, n), zpath,
+                                     &kept.size, &kept.digest)) {
+        push_bytes(w, owner | BF_FARM_RECORD_KEEP, zpath, &kept, sizeof kept);
+        return;
+    }
+    if (bf_zstd_compress(w->zstd, data, n, &w->zout) < 0)
+        die(1, "out of memory compressing an output");
+    push_bytes(w, id, zpath, w->zout.data, w->zout.len);
+}
+
 static void push(worker_t *w, uint32_t id, const char *path)
 {
-    push_bytes(w, id, path, w->out.data ? w->out.data : "", w->out.len);
+    const char *data = w->out.data ? w->out.data : "";
+    push_bytes(w, id, path, data, w->out.len);
+    push_zst(w, id, path, data, w->out.len);
+}
+
+/* --precompress: the .zst of every text file of static/ (symlinks are
+ * not published: skipped) and of the theme's stylesheet and script (not
+ * when static/ replaces them), after the first aggregate: a wave, so a
+ * worker that dies here has it done again. */
+static void zst_tree(worker_t *w, const char *rel, unsigned depth)
+{
+    DIR *d = bf_fs_opendir_at(w->a->root_fd, rel);
+    for (struct dirent *e; d && (e = readdir(d));) {
+        if (e->d_name[0] == '.' && (!e->d_name[1] || (e->d_name[1] == '.' && !e->d_name[2])))
+            continue;
+        char src[BF_PATH_MAX];
+        struct stat st;
+        if (snprintf(src, sizeof src, "%s/%s", rel, e->d_name) >= (int)sizeof src ||
+            fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+            continue;
+        if (S_ISDIR(st.st_mode) && depth < 64)
+            zst_tree(w, src, depth + 1);
+        if (!S_ISREG(st.st_mode) || !bf_zstd_wanted(src))
+            continue;
+        bf_buf_reset(&w->out);
+        if (bf_fs_read_file_at(w->a->root_fd, src, 0, &w->out) < 0)
+            continue; /* the writer's copy says what is wrong with it */
+        push_zst(w, BF_FARM_NONE, src + strlen("static/"), w->out.data ? w->out.data : "",
+                 w->out.len);
+    }
+    if (d)
+        closedir(d);
+}
+
+static void zst_static(worker_t *w)
+{
+    if (!w->zstd)
+        return;
+    zst_tree(w, "static", 0);
+    const bf_snap_t *s = w->a->snap;
+    for (uint32_t i = 0; i < bf_snap_count(s, BF_SNAP_T_PAGES); i++) {
+        const bf_snap_page_t *p = bf_snap_page(s, i);
+        const bf_snap_str_t *res = p->source.len ? bf_snap_strs(s, p->resources) : NULL;
+        for (uint32_t k = 0; res && k < p->resources.count; k++) { /* bundle files */
+            char to[BF_PATH_MAX];
+            const char *src = bf_snap_str(s, res[k]);
+            bf_buf_reset(&w->out);
+            if (!bf_zstd_wanted(src) || !bf_snap_resource_output(s, p, k, to, sizeof to))
+                continue;
+            int fd = bf_fs_open_beneath(w->a->root_fd, src, O_RDONLY | O_NOFOLLOW, 0);
+            if (fd < 0)
+                continue; /* a symlink is not published (the writer says so) */
+            close(fd);
+            if (bf_fs_read_file_at(w->a->root_fd, src, 0, &w->out) == 0)
+                push_zst(w, BF_FARM_NONE, to, w->out.data ? w->out.data : "", w->out.len);
+        }
+    }
+    for (const bf_tmpl_embed_t *e = bf_tmpl_theme_assets; e->name; e++) {
+        char path[BF_PATH_MAX], over[BF_PATH_MAX + 8];
+        struct stat st;
+        snprintf(path, sizeof path, "%s/%s", BF_TMPL_THEME_ASSETS_DIR, e->name);
+        snprintf(over, sizeof over, "static/%s", path);
+        if (bf_fs_stat_at(w->a->root_fd, over, &st) == 0)
+            continue; /* the site's own replaces it: done above */
+        push_zst(w, BF_FARM_NONE, path, e->src, e->len);
+    }
 }
 
 /* A regular page the coordinator found unchanged: its summary goes into
@@ -201,6 +298,8 @@ static void render_wave(worker_t *w, uint32_t wave, uint32_t from)
             push(w, BF_FARM_NONE, path);
         if (rc < 0)
             die(1, "out of memory");
+        if (wave == w->a->ctl->level_start[2])
+            zst_static(w);
     }
     bool listing = wv->level == 1 && w->a->candidates;
     bool tracking = wv->level <= 1 && w->a->candidates;
@@ -368,6 +467,8 @@ void bf_worker_main(const bf_farm_worker_args_t *a)
         die(1, "out of memory");
     if (a->candidates)
         bf_render_track(w.r, &w.deps);
+    if (a->precompress && !(w.zstd = bf_zstd_new((int)a->precompress)))
+        die(1, "out of memory");
 
     /* A replacement: drop whatever record the predecessor left open in
      * this ring, then finish the wave it held. */
