@@ -243,6 +243,7 @@ static int setup(farm_t *f)
             .reused = o->pages ? o->pages->reused : NULL,
             .candidates = o->pages ? o->pages->candidates : NULL,
             .page_meta = o->pages ? o->pages->meta : NULL,
+            .all_meta = o->pages ? o->pages->all_meta : (bf_digest_t){0, 0},
             .precompress = o->dry_run ? 0 : o->precompress,
             .lookup = o->output ? bf_output_lookup : NULL, .lookup_ctx = o->output,
             .root_fd = o->root_fd,

@@ -274,7 +274,8 @@ static int load(bf_pagecache_t *pc, int state_fd, bf_strmap_t *by_name)
                              r.excerpt_len, ex, r.n_out, outs, r.list != 0, r.n_deps, deps,
                              {r.deps_lo, r.deps_hi}};
         bool usable = true; /* a page it read is gone (the site shrank): not this one */
-        for (uint32_t k = 0; k < r.n_deps; k++)
+        bool all = r.n_deps == 1 && deps[0] == BF_FARM_DEPS_ALL;
+        for (uint32_t k = 0; k < r.n_deps && !all; k++)
             usable &= deps[k] < pc->n_pages;
         if (usable && !bf_strmap_put(pc->arena, by_name, name, r.src_len, e))
             goto oom;
@@ -327,8 +328,11 @@ int bf_pagecache_plan(bf_pagecache_t *pc, bf_site_t *s, const bf_snap_t *snap, i
     if (!pc->keys || !pc->reuse || !pc->reused || !pc->candidate || !pc->candidates ||
         !pc->names || !pc->meta || site_key(s, precompress, &site) < 0)
         goto oom;
-    for (uint32_t id = 0; id < pc->n_pages && id < s->pages.n; id++)
+    for (uint32_t id = 0; id < pc->n_pages && id < s->pages.n; id++) {
         pc->meta[id] = page_meta(s->pages.items[id]);
+        pc->all_meta.lo = (pc->all_meta.lo ^ pc->meta[id].lo) * 0x9E3779B97F4A7C15ull + id;
+        pc->all_meta.hi = (pc->all_meta.hi ^ pc->meta[id].hi) * 0xC2B2AE3D27D4EB4Full + id;
+    }
     /* level 0: regular pages with a file of their own; level 1: list
      * pages */
     const bf_snap_site_t *ss = bf_snap_site(snap);
@@ -357,10 +361,10 @@ int bf_pagecache_plan(bf_pagecache_t *pc, bf_site_t *s, const bf_snap_t *snap, i
         if (!e || !bf_digest_eq(e->key, pc->keys[id]) || e->n_out == 0 ||
             strcmp(e->out[0].path, p->output) != 0 || e->list != (name[0] == '@'))
             continue;
-        bool all = true;
-        for (uint32_t k = 0; all && k < e->n_out; k++)
-            all = on_disk(out, &e->out[k]);
-        if (!all)
+        bool there = true;
+        for (uint32_t k = 0; there && k < e->n_out; k++)
+            there = on_disk(out, &e->out[k]);
+        if (!there)
             continue;
         if (e->list) { /* the worker decides, once the summaries are known */
             pc->candidate[id] = e;
@@ -368,7 +372,10 @@ int bf_pagecache_plan(bf_pagecache_t *pc, bf_site_t *s, const bf_snap_t *snap, i
             continue;
         }
         /* what it read of other pages is as it was */
-        if (!bf_digest_eq(bf_farm_deps_digest(pc->meta, NULL, e->deps, e->n_deps), e->deps_digest))
+        bool all = e->n_deps == 1 && e->deps[0] == BF_FARM_DEPS_ALL;
+        if (!bf_digest_eq(all ? pc->all_meta : bf_farm_deps_digest(pc->meta, NULL, e->deps,
+                                                                   e->n_deps),
+                          e->deps_digest))
             continue;
         pc->reuse[id] = e;
         pc->reused[id] = (bf_farm_summary_ref_t){e->word_count, e->reading_time, e->flags,

@@ -87,6 +87,7 @@ typedef struct {
                                      (NULL: not cacheable) */
     bf_digest_t *meta;            /* per page id: the digest of what other
                                      pages can read of it */
+    bf_digest_t all_meta;         /* of all of them (BF_FARM_DEPS_ALL) */
     bf_buf_t file;                /* the cache file's payload, which the
                                      entries point into */
     uint32_t n_reused;

@@ -307,7 +307,9 @@ static int on_special(writer_t *w, uint32_t page, const char *path, const bf_buf
         return 0; /* not kept: the page renders next time */
     memcpy(&d, data->data, sizeof d);
     uint32_t n = (uint32_t)((data->len - sizeof d) / 4);
-    uint32_t *ids = bf_arena_memdup(w->arena, data->data + sizeof d, (size_t)n * 4 + 4);
+    uint32_t *ids = bf_arena_alloc(w->arena, (size_t)n * 4 + 4); /* never NULL for n = 0 */
+    if (ids)
+        memcpy(ids, data->data + sizeof d, (size_t)n * 4);
     if (!ids) {
         bf_log_error("out of memory");
         return -1;

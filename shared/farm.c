@@ -48,6 +48,13 @@ void bf_farm_deps_note(bf_farm_deps_t *d, uint32_t id)
         return;
     if (d->n && d->ids[d->n - 1] == id)
         return; /* the common repeat: one page read twice in a row */
+    if (d->n >= 4 * BF_FARM_DEPS_MAX) { /* repeats included: finish counts */
+        bf_farm_deps_finish(d);
+        if (d->n >= BF_FARM_DEPS_MAX) {
+            d->overflow = 1;
+            return;
+        }
+    }
     if (d->n == d->cap) {
         size_t cap = d->cap ? 2 * d->cap : 64;
         uint32_t *ids = realloc(d->ids, cap * sizeof *ids);
@@ -69,8 +76,9 @@ static int cmp_u32(const void *a, const void *b)
 
 void bf_farm_deps_finish(bf_farm_deps_t *d)
 {
-    if (!d->n)
+    if (!d->n || d->overflow)
         return;
+    d->finishes++;
     qsort(d->ids, d->n, sizeof *d->ids, cmp_u32);
     size_t k = 1;
     for (size_t i = 1; i < d->n; i++)

@@ -164,8 +164,18 @@ typedef struct {
     uint32_t *ids;
     size_t n, cap;
     int on;        /* noting */
-    int overflow;  /* out of memory while noting: the page is not reusable */
+    int overflow;  /* more than BF_FARM_DEPS_MAX pages read (or out of
+                      memory): the page depends on every page's record */
+    unsigned finishes; /* times ids was sorted (indexes into it moved) */
 } bf_farm_deps_t;
+
+/* Pages a page may read before it is taken to read them all: the list,
+ * its digest and what the writer keeps stay linear in the site (a page
+ * that lists a 10,000-page section would make them quadratic).  Such a
+ * page's list is the one id BF_FARM_DEPS_ALL, and its digest is that of
+ * every page's record (bf_farm_deps_ref_t.digest of the whole site). */
+#define BF_FARM_DEPS_MAX 512
+#define BF_FARM_DEPS_ALL 0xffffffffu
 
 /* A reused page's summary, from the page cache (excerpt NULL: the page
  * is not reused). */
@@ -305,6 +315,7 @@ typedef struct {
                                         may be reused (see above); NULL:
                                         no page cache, nothing noted */
     const bf_digest_t *page_meta;    /* per page: the digest of its record */
+    bf_digest_t all_meta;            /* the digest of every page's record */
     unsigned precompress;            /* zstd level of FILE.zst beside each
                                         text output; 0: none */
     bf_farm_lookup_fn lookup;        /* unchanged FILE.zst to keep, not */

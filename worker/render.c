@@ -35,7 +35,23 @@ struct bf_render {
     bf_tmpl_cache_t *cache;  /* {% cache %} fragments, for the whole build */
     bf_tmpl_profile_t *prof; /* --profile-templates, or NULL */
     bf_farm_deps_t *deps;    /* notes the summaries read, or NULL */
+    /* What each stored {% cache %} fragment read, replayed when it is
+     * reused: a page that shows a cached navigation depends on the pages
+     * in it as much as the page that rendered it first. */
+    bf_arena_t *frag_arena;
+    bf_strmap_t frag_deps;   /* key -> frag_deps_t */
+    struct {
+        size_t mark;
+        unsigned finishes;
+    } frag_open[16];         /* fragments being rendered (nested) */
+    unsigned n_frag_open;
 };
+
+typedef struct {
+    const uint32_t *ids;
+    size_t n;
+    bool all;                /* it read too many: everything */
+} frag_deps_t;
 
 /* Appends a string literal (only a literal: sizeof gives its length). */
 #define PUT(out, lit) bf_buf_append(out, "" lit, sizeof(lit) - 1)
@@ -70,6 +86,7 @@ void bf_render_free(bf_render_t *r)
 {
     if (r) {
         bf_arena_destroy(r->urls_arena);
+        bf_arena_destroy(r->frag_arena);
         bf_md_free(r->md);
         bf_tmpl_ctx_free(r->tctx);
         bf_tmpl_cache_free(r->cache);
@@ -82,6 +99,56 @@ void bf_render_track(bf_render_t *r, bf_farm_deps_t *deps)
     r->deps = deps;
     if (r->tctx)
         bf_tmpl_ctx_track(r->tctx, deps);
+}
+
+/* {% cache %} and the pages noted (see frag_deps in bf_render). */
+static void cache_note(void *arg, const char *key, size_t klen, int stage)
+{
+    bf_render_t *r = arg;
+    bf_farm_deps_t *d = r->deps;
+    if (!d || !d->on)
+        return;
+    if (stage == BF_TMPL_CACHE_MISS) {
+        if (r->n_frag_open < 16)
+            r->frag_open[r->n_frag_open] = (__typeof__(r->frag_open[0])){d->n, d->finishes};
+        r->n_frag_open++;
+        return;
+    }
+    if (stage == BF_TMPL_CACHE_UNSTORED) {
+        r->n_frag_open -= r->n_frag_open > 0;
+        return;
+    }
+    if (stage == BF_TMPL_CACHE_STORED) {
+        if (!r->n_frag_open--)
+            return;
+        if (!r->frag_arena && !(r->frag_arena = bf_arena_create(0)))
+            return;
+        frag_deps_t *f = bf_arena_zalloc(r->frag_arena, sizeof *f);
+        char *k = bf_arena_strndup(r->frag_arena, key, klen);
+        if (!f || !k)
+            return;
+        if (r->n_frag_open >= 16 || d->overflow ||
+            d->finishes != r->frag_open[r->n_frag_open].finishes) {
+            f->all = true; /* its list moved under it: take the safe side */
+        } else {
+            size_t mark = r->frag_open[r->n_frag_open].mark;
+            f->n = d->n - mark;
+            uint32_t *ids = bf_arena_alloc(r->frag_arena, f->n * sizeof *ids + 1);
+            if (ids)
+                memcpy(ids, d->ids + mark, f->n * sizeof *ids);
+            f->ids = ids;
+            f->all = !ids;
+        }
+        bf_strmap_put(r->frag_arena, &r->frag_deps, k, klen, f);
+        return;
+    }
+    const frag_deps_t *f = bf_strmap_get(&r->frag_deps, key, klen);
+    if (!f || f->all) {
+        d->overflow = 1; /* stored before anything was noted, or too much */
+        return;
+    }
+    for (size_t i = 0; i < f->n; i++)
+        bf_farm_deps_note(d, f->ids[i]);
 }
 
 void bf_render_use_farm(bf_render_t *r, bf_farm_ctl_t *ctl, int broken_fd)
@@ -379,6 +446,7 @@ static int with_template(bf_render_t *r, bf_arena_t *a, const bf_tmpl_t *t, uint
     bf_tmpl_render_opts_t o = {
         .arena = a, .cache = r->cache, .profile = r->prof,
         .context = bf_tmpl_ctx_root(r->tctx, &cur),
+        .cache_note = cache_note, .cache_note_arg = r,
     };
     int rc = bf_tmpl_render(r->env, t, &o, out);
     bf_tmpl_ctx_root(r->tctx, NULL); /* cur goes out of scope */

@@ -237,13 +237,21 @@ static void push_deps(worker_t *w, uint32_t id, const char *path, bool list)
 {
     bf_farm_deps_t *d = &w->deps;
     bf_farm_deps_finish(d);
-    bf_digest_t dg = bf_farm_deps_digest(w->a->page_meta, list ? w->a->summaries : NULL, d->ids,
-                                         d->n);
+    if (d->n > BF_FARM_DEPS_MAX)
+        d->overflow = 1;
+    if (d->overflow && list)
+        return; /* every summary: not worth keeping, it renders next time */
+    static const uint32_t all = BF_FARM_DEPS_ALL;
+    const uint32_t *ids = d->overflow ? &all : d->ids;
+    size_t n = d->overflow ? 1 : d->n;
+    bf_digest_t dg = d->overflow ? w->a->all_meta
+                                 : bf_farm_deps_digest(w->a->page_meta,
+                                                       list ? w->a->summaries : NULL, ids, n);
     bf_buf_reset(&w->out);
     if (bf_buf_append(&w->out, &dg, sizeof dg) < 0 ||
-        bf_buf_append(&w->out, d->ids, d->n * sizeof *d->ids) < 0)
+        bf_buf_append(&w->out, ids, n * sizeof *ids) < 0)
         die(1, "out of memory");
-    push(w, id | BF_FARM_RECORD_DEPS, path);
+    push_bytes(w, id | BF_FARM_RECORD_DEPS, path, w->out.data, w->out.len); /* no .zst */
 }
 
 /* Copies this process's profile into the slot's shared table (all of it:
@@ -335,7 +343,7 @@ static void render_wave(worker_t *w, uint32_t wave, uint32_t from)
             bf_arena_reset(w->arena);
             rc = push_pagers(w, ids[i], &warnings, &errors);
             w->deps.on = 0;
-            if (rc == 0 && tracking && !w->deps.overflow)
+            if (rc == 0 && tracking)
                 push_deps(w, ids[i], bf_snap_str(s, pg->output), listing);
         }
         w->deps.on = 0;

@@ -77,7 +77,10 @@ void bf_tmpl_cache_put(bf_tmpl_cache_t *c, const char *key, size_t klen, const c
 
 void bf_tmpl_cache_stats(const bf_tmpl_cache_t *c, size_t *hits, size_t *misses, size_t *n)
 {
-    *hits = c->hits;
-    *misses = c->misses;
-    *n = c->map.n;
+    if (hits)
+        *hits = c->hits;
+    if (misses)
+        *misses = c->misses;
+    if (n)
+        *n = c->map.n;
 }

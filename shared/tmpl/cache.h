@@ -20,6 +20,17 @@
 
 typedef struct bf_tmpl_cache bf_tmpl_cache_t;
 
+/* What a render is told of a {% cache %} block (render.h, cache_note):
+ * MISS before its body renders, then STORED once the fragment is in the
+ * cache or UNSTORED (the body failed, the cache is full); HIT when the
+ * stored fragment is put out instead. */
+enum {
+    BF_TMPL_CACHE_MISS = 0,
+    BF_TMPL_CACHE_STORED = 1,
+    BF_TMPL_CACHE_UNSTORED = 2,
+    BF_TMPL_CACHE_HIT = 3,
+};
+
 /* max_bytes 0: 64 MiB.  NULL on OOM. */
 bf_tmpl_cache_t *bf_tmpl_cache_new(size_t max_bytes);
 void bf_tmpl_cache_free(bf_tmpl_cache_t *c);
@@ -31,7 +42,8 @@ bool bf_tmpl_cache_get(const bf_tmpl_cache_t *c, const char *key, size_t klen,
 void bf_tmpl_cache_put(bf_tmpl_cache_t *c, const char *key, size_t klen, const char *val,
                        size_t vlen);
 
-/* Statistics: lookups that hit / missed, fragments stored. */
+/* Statistics: lookups that hit / missed, fragments stored (each may be
+ * NULL). */
 void bf_tmpl_cache_stats(const bf_tmpl_cache_t *c, size_t *hits, size_t *misses, size_t *n);
 
 #endif

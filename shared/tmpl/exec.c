@@ -521,12 +521,24 @@ static int exec_cache(bf_tmpl_rt_t *rt, bf_tframe_t *f, const bf_tn_t *n)
     size_t vlen;
     if (!rt->cache)
         return bf_tmpl_exec(rt, f, n->body);
-    if (bf_tmpl_cache_get(rt->cache, key.u.s, key.aux, &val, &vlen))
+    if (bf_tmpl_cache_get(rt->cache, key.u.s, key.aux, &val, &vlen)) {
+        if (rt->cache_note)
+            rt->cache_note(rt->cache_note_arg, key.u.s, key.aux, BF_TMPL_CACHE_HIT);
         return bf_tmpl_rt_put(rt, val, vlen);
+    }
+    if (rt->cache_note)
+        rt->cache_note(rt->cache_note_arg, key.u.s, key.aux, BF_TMPL_CACHE_MISS);
     size_t mark = rt->out->len;
     int r = bf_tmpl_exec(rt, f, n->body);
-    if (r == 0)
+    size_t before = 0, after = 0;
+    if (r == 0) {
+        bf_tmpl_cache_stats(rt->cache, NULL, NULL, &before);
         bf_tmpl_cache_put(rt->cache, key.u.s, key.aux, rt->out->data + mark, rt->out->len - mark);
+        bf_tmpl_cache_stats(rt->cache, NULL, NULL, &after);
+    }
+    if (rt->cache_note)
+        rt->cache_note(rt->cache_note_arg, key.u.s, key.aux,
+                       after > before ? BF_TMPL_CACHE_STORED : BF_TMPL_CACHE_UNSTORED);
     return r;
 }
 

@@ -34,6 +34,8 @@ int bf_tmpl_render(const bf_tmpl_env_t *env, const bf_tmpl_t *t, const bf_tmpl_r
     rt->arena = o->arena;
     rt->out = out;
     rt->cache = o->cache;
+    rt->cache_note = o->cache_note;
+    rt->cache_note_arg = o->cache_note_arg;
     rt->prof = o->profile;
     rt->cur = t;
     rt->diag = &diag;

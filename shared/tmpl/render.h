@@ -45,6 +45,11 @@ typedef struct {
     uint64_t max_steps;     /* 0: unlimited */
     size_t max_output;      /* 0: 1 GiB */
     size_t stack_limit;     /* 0: 2 MiB */
+    /* Told about each {% cache %} block, so that the caller can keep with
+     * a fragment what rendering it depended on and replay that when the
+     * fragment is reused (NULL: not told); stages in cache.h. */
+    void (*cache_note)(void *arg, const char *key, size_t klen, int stage);
+    void *cache_note_arg;
 } bf_tmpl_render_opts_t;
 
 /* Renders t, appending to out.  0, or -1 after reporting the error. */

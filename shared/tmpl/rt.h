@@ -67,6 +67,8 @@ struct bf_tmpl_rt {
     bf_arena_t *arena;
     bf_buf_t *out;
     bf_tmpl_cache_t *cache;
+    void (*cache_note)(void *arg, const char *key, size_t klen, int stage);
+    void *cache_note_arg;
     bf_tmpl_profile_t *prof; /* NULL unless --profile-templates */
     const bf_tmpl_t *cur; /* template whose code is running */
     bf_tmpl_diag_t *diag;

@@ -76,9 +76,11 @@ Test(nochange, every_input_counts)
             e2e_write_file(f, text, len);
             free(text);
         } else {
-            e2e_runl(&(e2e_run_t){0}, "mkdir", "-p", e2e_fmt("%s/%s", site, i == 1 ? "static" :
-                                                             i == 2 ? "data" : "templates"),
+            e2e_run_t r;
+            e2e_runl(&r, "mkdir", "-p",
+                     e2e_fmt("%s/%s", site, i == 1 ? "static" : i == 2 ? "data" : "templates"),
                      NULL);
+            e2e_run_free(&r);
             e2e_write_str(f, "x: 1\n");
         }
         char *out = build(site, NULL, NULL);
@@ -185,5 +187,34 @@ Test(nochange, one_edit_renders_one_regular_page)
     cr_assert_eq(r.status, 0, "%s", r.err);
     e2e_run_free(&r);
     build(clean, NULL, NULL);
+    cr_assert_str_eq(e2e_tree(e2e_fmt("%s/public", site)), e2e_tree(e2e_fmt("%s/public", clean)));
+}
+
+/* A {% cache %} fragment (the themed site's section navigation) is
+ * rendered by the first page of a worker and put out as it is for the
+ * others, which never read the pages in it: what the fragment read is
+ * kept with it and counted for every page that shows it.  Without that,
+ * a title edit left the other pages' navigation stale. */
+Test(nochange, a_cached_fragment_counts_what_it_shows)
+{
+    char *site = e2e_site("themed");
+    for (int i = 0; i < 6; i++)
+        e2e_write_str(e2e_fmt("%s/content/docs/p%d.md", site, i),
+                      e2e_fmt("---\ntitle: Page %d\nweight: %d\n---\n\nBody %d.\n", i, i + 10, i));
+    build(site, "-j", "1");
+    build(site, "-j", "1");
+    e2e_write_str(e2e_fmt("%s/content/docs/p3.md", site),
+                  "---\ntitle: Renamed page\nweight: 13\n---\n\nBody 3.\n");
+    build(site, "-j", "1");
+    char *clean = e2e_fmt("%s/clean", e2e_tmpdir());
+    e2e_run_t r;
+    e2e_runl(&r, "sh", "-c", e2e_fmt("cp -a '%s' '%s' && rm -rf '%s/.bengal' '%s/public' "
+                                     "'%s/public.staging'", site, clean, clean, clean, clean),
+             NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    e2e_run_free(&r);
+    build(clean, "-j", "1");
+    char *p5 = e2e_own_file(e2e_fmt("%s/public/docs/p5/index.html", site), NULL);
+    cr_assert(p5 && strstr(p5, "Renamed page"), "p5's navigation is stale:\n%s", p5);
     cr_assert_str_eq(e2e_tree(e2e_fmt("%s/public", site)), e2e_tree(e2e_fmt("%s/public", clean)));
 }
