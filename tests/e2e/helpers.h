@@ -458,4 +458,26 @@ static inline bool e2e_standby_ok(const char *out)
            !e2e_exists(e2e_fmt("%s/.bengal-new", stg));
 }
 
+/* The tree a clean build of site makes (a copy without its state
+ * directory, output and standby, built with -q -j 2 and extra, an
+ * option or NULL), as e2e_tree() gives it: what an incremental build of
+ * the same input must equal. */
+static inline char *e2e_clean_tree(const char *site, const char *extra)
+{
+    char *clean = e2e_fmt("%s/clean", e2e_tmpdir());
+    e2e_run_t r;
+    e2e_runl(&r, "sh", "-c", e2e_fmt("cp -a '%s' '%s' && rm -rf '%s/.bengal' '%s/public' "
+                                     "'%s/public.staging'", site, clean, clean, clean, clean),
+             NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    e2e_run_free(&r);
+    if (extra)
+        e2e_bf(&r, "-q", "-j", "2", extra, clean, NULL);
+    else
+        e2e_bf(&r, "-q", "-j", "2", clean, NULL);
+    cr_assert_eq(r.status, 0, "the clean build failed: %s", r.err);
+    e2e_run_free(&r);
+    return e2e_tree(e2e_fmt("%s/public", clean));
+}
+
 #endif

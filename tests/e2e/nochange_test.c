@@ -179,15 +179,7 @@ Test(nochange, one_edit_renders_one_regular_page)
     cr_assert_gt(reused, 5, "%s", json);
     cr_assert_lt(rendered, 24 - 5, "%s", json);
     /* and the result is a clean build's */
-    char *clean = e2e_fmt("%s/clean", e2e_tmpdir());
-    e2e_run_t r;
-    e2e_runl(&r, "sh", "-c", e2e_fmt("cp -a '%s' '%s' && rm -rf '%s/.bengal' '%s/public' "
-                                     "'%s/public.staging'", site, clean, clean, clean, clean),
-             NULL);
-    cr_assert_eq(r.status, 0, "%s", r.err);
-    e2e_run_free(&r);
-    build(clean, NULL, NULL);
-    cr_assert_str_eq(e2e_tree(e2e_fmt("%s/public", site)), e2e_tree(e2e_fmt("%s/public", clean)));
+    cr_assert_str_eq(e2e_tree(e2e_fmt("%s/public", site)), e2e_clean_tree(site, NULL));
 }
 
 /* A {% cache %} fragment (the themed site's section navigation) is
@@ -206,15 +198,7 @@ Test(nochange, a_cached_fragment_counts_what_it_shows)
     e2e_write_str(e2e_fmt("%s/content/docs/p3.md", site),
                   "---\ntitle: Renamed page\nweight: 13\n---\n\nBody 3.\n");
     build(site, "-j", "1");
-    char *clean = e2e_fmt("%s/clean", e2e_tmpdir());
-    e2e_run_t r;
-    e2e_runl(&r, "sh", "-c", e2e_fmt("cp -a '%s' '%s' && rm -rf '%s/.bengal' '%s/public' "
-                                     "'%s/public.staging'", site, clean, clean, clean, clean),
-             NULL);
-    cr_assert_eq(r.status, 0, "%s", r.err);
-    e2e_run_free(&r);
-    build(clean, "-j", "1");
     char *p5 = e2e_own_file(e2e_fmt("%s/public/docs/p5/index.html", site), NULL);
     cr_assert(p5 && strstr(p5, "Renamed page"), "p5's navigation is stale:\n%s", p5);
-    cr_assert_str_eq(e2e_tree(e2e_fmt("%s/public", site)), e2e_tree(e2e_fmt("%s/public", clean)));
+    cr_assert_str_eq(e2e_tree(e2e_fmt("%s/public", site)), e2e_clean_tree(site, "-j1"));
 }
