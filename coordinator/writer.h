@@ -4,9 +4,20 @@
  * Drains every worker's ring (shared/ring.h) into files under the staging
  * directory, then, when the coordinator shuts the rings down after a
  * successful render, publishes: renameat2(RENAME_EXCHANGE) between the
- * staging directory and the output directory and removal of the old tree
- * (plain rename on the first build).  Until that one rename the previous
- * output is untouched.
+ * staging directory and the output directory (plain rename on the first
+ * build).  Until that one rename the previous output is untouched.
+ *
+ * The staging directory is the standby when there is one (output.h): the
+ * tree published the build before, described by its manifest
+ * (manifest.h).  Each record is taken whole, its XXH3-128 computed, and
+ * the file is kept when the standby has exactly it, hard-linked from OUT
+ * when OUT has it, else written to a temporary and renamed (an inode may
+ * be shared with OUT: never written in place); pages reused from the
+ * last build (pagecache.h) are placed the same way without a record.
+ * Files of the standby that the new tree lacks are removed, the new
+ * tree's manifest and the page cache are saved, and after the exchange
+ * the old output stays as the next standby.  A build that fails leaves a
+ * manifest of what the staging tree holds, so the next one patches it.
  *
  * Files are opened beneath the staging directory's fd, by paths that pass
  * shared/fs.h's check (relative, no ".."), in directories the writer made
@@ -21,7 +32,7 @@
  * and a static/ that is itself a symlink out of the site is an error:
  * nothing outside the site is published.  KaTeX (coordinator/assets.h) is
  * copied too when a page has math; its symlinks are followed (Debian links
- * its fonts).  copy_file_range(2) where the filesystem allows it.
+ * its fonts).  Such files are read whole, like records, to be compared.
  *
  * Collisions: the writer knows who wrote every path (a page's source, a
  * generated output, a static file, a bundle resource, the theme), and two
