@@ -23,8 +23,11 @@
  * staging directory OUT.staging.  The lock file is removed when the build
  * ends; the usual open/lock/check-it-is-still-linked loop makes that safe.
  *
- * Staging: OUT.staging left by a build that was killed is removed when it
- * is empty or holds the marker; anything else there is refused like OUT.
+ * Staging: OUT.staging is the standby, the previous output kept for the
+ * next build to patch, when a manifest in the state directory describes
+ * it (manifest.h).  Otherwise (a build was killed while it changed it, a
+ * manifest was lost) it is removed when it is empty or holds the marker;
+ * anything else there is refused like OUT (--force takes it).
  *
  * Truth after a failure: OUT is the very directory this build staged
  * (same device and inode) exactly when the exchange happened, whatever
