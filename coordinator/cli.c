@@ -612,9 +612,10 @@ static int write_stats(FILE *f, const bf_farm_report_t *r, unsigned jobs,
     fprintf(f, "  \"pages_rendered\": %u,\n  \"pages_reused\": %u,\n",
             r->pages - r->pages_reused, r->pages_reused);
     fprintf(f, "  \"outputs\": {\"written\": %llu, \"linked\": %llu, \"kept\": %llu, "
-               "\"removed\": %llu},\n",
+               "\"removed\": %llu, \"bytes_written\": %llu},\n",
             (unsigned long long)r->files_written, (unsigned long long)r->files_linked,
-            (unsigned long long)r->files_kept, (unsigned long long)r->files_removed);
+            (unsigned long long)r->files_kept, (unsigned long long)r->files_removed,
+            (unsigned long long)r->bytes_written);
     fprintf(f, "  \"ring_full_waits\": %llu,\n  \"ring_empty_waits\": %llu,\n  \"workers\": [",
             (unsigned long long)r->full_waits, (unsigned long long)r->empty_waits);
     for (unsigned i = 0; i < jobs && i < 256; i++)
@@ -901,8 +902,15 @@ static int cmd_build(int argc, char **argv, const bf_farm_roles_t *roles, bool c
         if (rep.warnings)
             snprintf(warned, sizeof warned, ", %u warning%s", rep.warnings,
                      rep.warnings == 1 ? "" : "s");
-        printf("built %u pages in %.2f s (%.0f pages/s, %u workers)%s%s -> %s\n", rep.pages,
-               total, total > 0 ? rep.pages / total : 0.0, b.jobs, warned,
+        char reuse[160] = "";
+        if (rep.pages_reused || rep.files_kept || rep.files_linked || rep.files_removed)
+            snprintf(reuse, sizeof reuse, "; %u rendered, %u reused; files: %llu written, "
+                     "%llu kept, %llu linked, %llu removed", rep.pages - rep.pages_reused,
+                     rep.pages_reused, (unsigned long long)rep.files_written,
+                     (unsigned long long)rep.files_kept, (unsigned long long)rep.files_linked,
+                     (unsigned long long)rep.files_removed);
+        printf("built %u pages in %.2f s (%.0f pages/s, %u workers%s)%s%s -> %s\n", rep.pages,
+               total, total > 0 ? rep.pages / total : 0.0, b.jobs, reuse, warned,
                rc == 0 ? "" : ", with pages skipped", out.path);
     }
 done:

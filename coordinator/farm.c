@@ -624,6 +624,7 @@ int bf_farm_run(const bf_farm_opts_t *o, const bf_farm_roles_t *roles, bf_farm_r
     rep->files_linked = atomic_load(&f.ctl->files_linked);
     rep->files_kept = atomic_load(&f.ctl->files_kept);
     rep->files_removed = atomic_load(&f.ctl->files_removed);
+    rep->bytes_written = atomic_load(&f.ctl->bytes_written);
     rep->pages_reused = atomic_load(&f.ctl->pages_reused);
     rep->build_time_read = atomic_load(&f.ctl->build_time_read) != 0;
     for (unsigned i = 0; i < o->jobs; i++) {

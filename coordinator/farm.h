@@ -82,6 +82,7 @@ typedef struct {
     uint64_t full_waits, empty_waits;
     uint64_t files_written, files_linked, files_kept, files_removed; /* the
                                  writer's, when it published */
+    uint64_t bytes_written;
     uint32_t pages_reused;    /* of `pages`, not rendered (pagecache.h) */
     bool build_time_read;     /* a template read site.build_time */
     uint64_t busy_ns[256];    /* per worker slot (first 256) */

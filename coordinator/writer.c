@@ -50,6 +50,7 @@ typedef struct {
     uint64_t linked;          /* hard links to OUT's file of that content */
     uint64_t kept;            /* files the standby already had */
     uint64_t removed;         /* stale files removed from the standby */
+    uint64_t bytes;           /* bytes of the files written */
     uint64_t begun;           /* files begun (the ENOSPC fault counts them) */
     bf_manifest_t tree;       /* the tree being made */
     int outfd;                /* OUT, to link unchanged files from; -1 */
@@ -231,6 +232,7 @@ static int place(writer_t *w, uint32_t page, const char *path, const void *data,
             if (write_new(w, path, data, len) < 0)
                 goto fail;
             w->written++;
+            w->bytes += len;
         }
     }
     if (bf_manifest_put(&w->tree, path, n, len, d) < 0 || note_page(w, path, n, page) < 0) {
@@ -744,6 +746,7 @@ static void report(const writer_t *w)
     atomic_store(&w->a->ctl->files_linked, w->linked);
     atomic_store(&w->a->ctl->files_kept, w->kept);
     atomic_store(&w->a->ctl->files_removed, w->removed);
+    atomic_store(&w->a->ctl->bytes_written, w->bytes);
 }
 
 void bf_writer_main(const bf_writer_args_t *a)

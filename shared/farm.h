@@ -83,6 +83,7 @@ typedef struct {
     _Atomic uint64_t files_linked;          /* hard-linked from OUT */
     _Atomic uint64_t files_kept;            /* the standby had them */
     _Atomic uint64_t files_removed;         /* stale, removed */
+    _Atomic uint64_t bytes_written;         /* bytes of the files written */
     _Atomic uint32_t pages_reused;          /* workers: pages not rendered,
                                                their outputs reused */
     _Atomic uint32_t build_time_read;       /* workers: a template read
