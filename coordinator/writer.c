@@ -659,8 +659,13 @@ static void save_manifest(writer_t *w, bf_manifest_t *m)
     const bf_output_t *o = w->a->out;
     if (!o || o->state_fd < 0)
         return;
-    if (bf_tree_id(AT_FDCWD, w->a->staging, &m->id) < 0 ||
-        bf_manifest_save(m, o->state_fd, o->new_slot, w->a->fsync) < 0)
+    if (bf_tree_id(AT_FDCWD, w->a->staging, &m->id) < 0 && errno == EOPNOTSUPP) {
+        /* no birth times on this filesystem: no manifests (manifest.h) */
+        bf_log_debug("%s: no birth time here: every build writes every file",
+                     w->a->staging);
+        return;
+    }
+    if (!m->id.ino || bf_manifest_save(m, o->state_fd, o->new_slot, w->a->fsync) < 0)
         bf_log_warn("cannot save the output manifest (%s): the next build writes every file "
                     "again", strerror(errno));
 }
