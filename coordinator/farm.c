@@ -256,7 +256,7 @@ static int setup(farm_t *f)
     /* staging beside the output: same filesystem, so the swap is a rename */
     if (o->dry_run)
         return 0; /* nothing is staged: nothing to remove */
-    if (bf_output_stage(o->output) < 0)
+    if (bf_output_stage(o->output, o->fsync) < 0)
         return -1;
     f->staging = o->output->staging;
     return 0;

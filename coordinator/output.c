@@ -315,7 +315,7 @@ int bf_output_prepare(bf_output_t *o, const char *site_dir, const char *output,
     return 0;
 }
 
-int bf_output_stage(bf_output_t *o)
+int bf_output_stage(bf_output_t *o, bool do_sync)
 {
     int fd = -1, dir = -1;
     struct stat st;
@@ -323,7 +323,7 @@ int bf_output_stage(bf_output_t *o)
         /* the standby's manifest goes before the first change to it: a
          * build killed halfway leaves a tree nothing describes */
         unsigned slot = o->new_slot;
-        if (bf_manifest_drop(o->state_fd, slot, false) < 0 ||
+        if (bf_manifest_drop(o->state_fd, slot, do_sync) < 0 ||
             (dir = open(o->staging, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0 ||
             fstat(dir, &st) < 0) {
             bf_log_at(BF_LOG_ERROR, o->staging, 0, 0, "cannot take the standby tree: %s",

@@ -80,9 +80,10 @@ int bf_output_prepare(bf_output_t *o, const char *site_dir, const char *output,
                       bool dry_run, int state_fd, bool fresh, bool *refused);
 
 /* Makes o->staging with the marker in it, or takes the standby (its
- * manifest is dropped first: the tree is about to change), and remembers
- * which directory it is.  0, or -1 logged. */
-int bf_output_stage(bf_output_t *o);
+ * manifest is dropped first, and with do_sync (--fsync) that is on disk
+ * before the tree changes), and remembers which directory it is.  0, or
+ * -1 logged. */
+int bf_output_stage(bf_output_t *o, bool do_sync);
 
 /* Does OUT now hold this build's tree (the exchange happened)? */
 bool bf_output_published(const bf_output_t *o);
