@@ -261,7 +261,10 @@ static int config_items(menu_ctx_t *m, bf_menu_t *menu, bf_menu_item_t *parent,
                         const bf_value_t *list, unsigned depth)
 {
     bf_site_t *s = m->s;
-    const char *file = s->config.file;
+    /* site-relative, as items from front matter have it (config.file is
+     * already "site/bengal.yaml": messages would say the site twice) */
+    const char *slash = s->config.file ? strrchr(s->config.file, '/') : NULL;
+    const char *file = slash ? slash + 1 : s->config.file;
     if (!list || list->kind != BF_VAL_LIST || depth > 16)
         return 0;
     for (size_t i = 0; i < list->u.c.n; i++) {

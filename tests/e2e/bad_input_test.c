@@ -351,3 +351,15 @@ Test(bad, unwritable_bengal_dir)
     cr_assert(left && strcmp(left, "keep\n") == 0, "the failed build changed SITE/.bengal");
     e2e_run_free(&r);
 }
+
+/* A config menu item naming no page: the config file named once (it said
+ * "site/site/bengal.yaml", the site's directory twice). */
+Test(bad, menu_item_naming_no_page)
+{
+    char *site = e2e_site("docs");
+    e2e_write_str(e2e_fmt("%s/bengal.yaml", site),
+                  "title: T\nmenus:\n  main:\n    - name: Setup\n      page: no/such\n");
+    e2e_run_t r = expect_failure(site, "^@/bengal\\.yaml:5:13: error: menu item \"Setup\": "
+                                       "no page \"no/such\"$", 0);
+    e2e_run_free(&r);
+}
