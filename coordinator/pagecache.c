@@ -29,6 +29,7 @@
 #include "shared/cachefile.h"
 #include "shared/fs.h"
 #include "shared/log.h"
+#include "shared/tmpl/env.h"
 
 #define KIND BF_CACHE_KIND('P', 'A', 'G', 'E')
 #define NAME "pages"
@@ -125,6 +126,8 @@ static int site_key(bf_site_t *s, unsigned precompress, bf_digest_t *out)
     sum_files(s->root_fd, "", false, 0, &files, &scratch);
     sum_files(s->root_fd, "data", true, 0, &files, &scratch);
     sum_files(s->root_fd, "templates", true, 0, &files, &scratch);
+    /* a site's own theme.css / theme.js: every page links it by its hash */
+    sum_files(s->root_fd, "static/" BF_TMPL_THEME_ASSETS_DIR, false, 0, &files, &scratch);
     bf_buf_free(&scratch);
     put_u64(h, files.lo);
     put_u64(h, files.hi);

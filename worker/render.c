@@ -94,6 +94,12 @@ void bf_render_free(bf_render_t *r)
     }
 }
 
+void bf_render_theme_override(bf_render_t *r, const char *name, const void *data, size_t len)
+{
+    if (r->tctx)
+        bf_tmpl_ctx_asset_override(r->tctx, name, data, len);
+}
+
 void bf_render_track(bf_render_t *r, bf_farm_deps_t *deps)
 {
     r->deps = deps;

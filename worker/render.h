@@ -42,6 +42,10 @@ void bf_render_free(bf_render_t *r);
  * are counted in ctl->math_pages. */
 void bf_render_use_farm(bf_render_t *r, bf_farm_ctl_t *ctl, int broken_fd);
 
+/* The site's own file replaces the theme's asset name (theme.css,
+ * theme.js; bf_render_use_templates first): its hash versions the link. */
+void bf_render_theme_override(bf_render_t *r, const char *name, const void *data, size_t len);
+
 /* Notes in deps every summary record a page reads (level 1: list pages),
  * from now on (bf_render_use_templates first); NULL: none. */
 void bf_render_track(bf_render_t *r, bf_farm_deps_t *deps);

@@ -544,6 +544,15 @@ void bf_tmpl_ctx_track(bf_tmpl_ctx_t *c, bf_farm_deps_t *deps)
     c->deps = deps;
 }
 
+void bf_tmpl_ctx_asset_override(bf_tmpl_ctx_t *c, const char *name, const void *data, size_t len)
+{
+    uint32_t v = (uint32_t)bf_hash64(data, len);
+    if (strcmp(name, "theme.css") == 0)
+        c->css_version = v;
+    else if (strcmp(name, "theme.js") == 0)
+        c->js_version = v;
+}
+
 /* Every way a template reaches another page's record goes through an
  * object: a page, or a section, term, taxonomy or menu item that shows
  * its page's title and URL. */

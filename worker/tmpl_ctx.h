@@ -50,6 +50,10 @@ typedef struct {
 bf_tmpl_ctx_t *bf_tmpl_ctx_new(const bf_snap_t *snap, const bf_farm_summary_t *summaries);
 /* Every summary record a template reads is noted in deps (NULL: none). */
 void bf_tmpl_ctx_track(bf_tmpl_ctx_t *c, bf_farm_deps_t *deps);
+/* The site's static/_bengal/NAME replaces the theme's NAME (theme.css,
+ * theme.js): the ?v= of its link follows the file that is published. */
+void bf_tmpl_ctx_asset_override(bf_tmpl_ctx_t *c, const char *name, const void *data,
+                                size_t len);
 /* *flag is set when a template reads site.build_time (NULL: not watched):
  * such output is not reused in another build (coordinator/pagecache.h). */
 void bf_tmpl_ctx_watch_clock(bf_tmpl_ctx_t *c, _Atomic uint32_t *flag);

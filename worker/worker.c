@@ -475,6 +475,15 @@ void bf_worker_main(const bf_farm_worker_args_t *a)
         die(1, "out of memory");
     if (a->candidates)
         bf_render_track(w.r, &w.deps);
+    for (const bf_tmpl_embed_t *e = bf_tmpl_theme_assets; e->name; e++) {
+        char rel[BF_PATH_MAX];
+        snprintf(rel, sizeof rel, "static/%s/%s", BF_TMPL_THEME_ASSETS_DIR, e->name);
+        struct stat st;
+        bf_buf_reset(&w.out);
+        if (fstatat(a->root_fd, rel, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) &&
+            bf_fs_read_file_at(a->root_fd, rel, 0, &w.out) == 0) /* the site replaces it */
+            bf_render_theme_override(w.r, e->name, w.out.data ? w.out.data : "", w.out.len);
+    }
     if (a->precompress && !(w.zstd = bf_zstd_new((int)a->precompress)))
         die(1, "out of memory");
 

@@ -10,6 +10,7 @@
 #include "tests/e2e/helpers.h"
 
 #include <sys/time.h>
+#include <xxhash.h>
 
 TestSuite(nochange, .fini = e2e_cleanup, .timeout = 120);
 
@@ -201,4 +202,28 @@ Test(nochange, a_cached_fragment_counts_what_it_shows)
     char *p5 = e2e_own_file(e2e_fmt("%s/public/docs/p5/index.html", site), NULL);
     cr_assert(p5 && strstr(p5, "Renamed page"), "p5's navigation is stale:\n%s", p5);
     cr_assert_str_eq(e2e_tree(e2e_fmt("%s/public", site)), e2e_clean_tree(site, "-j1"));
+}
+
+/* The site's static/_bengal/theme.css replaces the theme's: the ?v= of
+ * the stylesheet link on every page is that file's hash (it was the
+ * embedded one's, so browsers kept an old stylesheet), and editing the
+ * file re-renders the pages (it is part of every page's key). */
+Test(nochange, a_replaced_stylesheet_versions_the_links)
+{
+    char *site = e2e_site("docs");
+    char *css = e2e_fmt("%s/static/_bengal/theme.css", site);
+    e2e_run_t r;
+    e2e_runl(&r, "mkdir", "-p", e2e_fmt("%s/static/_bengal", site), NULL);
+    e2e_run_free(&r);
+    const char *const looks[] = {"body { color: navy; }\n", "body { color: teal; }\n"};
+    for (int i = 0; i < 2; i++) {
+        e2e_write_str(css, looks[i]);
+        build(site, NULL, NULL);
+        char want[64];
+        snprintf(want, sizeof want, "theme.css?v=%08x",
+                 (unsigned)(XXH3_64bits(looks[i], strlen(looks[i])) & 0xffffffffu));
+        char *page = e2e_own_file(e2e_fmt("%s/public/docs/intro/index.html", site), NULL);
+        cr_assert(page && strstr(page, want), "round %d: no %s in\n%s", i, want, page);
+    }
+    cr_assert_str_eq(e2e_tree(e2e_fmt("%s/public", site)), e2e_clean_tree(site, NULL));
 }
