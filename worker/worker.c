@@ -316,8 +316,9 @@ static void render_wave(worker_t *w, uint32_t wave, uint32_t from)
         const bf_snap_page_t *pg = bf_snap_page(s, ids[i]);
         if ((w->a->reused && reuse_page(w, ids[i])) ||
             (listing && reuse_list_page(w, ids[i], bf_snap_str(s, pg->output)))) {
-            /* its files are in the published tree or the standby, its
-             * summary was filled by the coordinator: nothing to do */
+            /* its files are in the published tree or the standby (the
+             * writer keeps them), its summary is in the table: nothing
+             * to render */
             atomic_store(&w->slot->done, i + 1);
             atomic_fetch_add(&w->a->ctl->pages_done, 1);
             atomic_fetch_add(&w->a->ctl->pages_reused, 1);
