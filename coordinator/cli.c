@@ -797,10 +797,11 @@ static int cmd_build(int argc, char **argv, const bf_farm_roles_t *roles, bool c
     bf_inputs_scan_t scan = {0};
     bf_inputs_t last = {0};
     bf_digest_t options = {0, 0};
+    uint64_t self = check ? 0 : bf_inputs_self();
+    unsigned zstd_level = b.precompress || s->config.precompress ? s->config.precompress_level : 0;
     if (!check) {
         bf_inputs_scan(s->root_fd, s->config.katex_dir, &scan);
-        unsigned zst = b.precompress || s->config.precompress ? s->config.precompress_level : 0;
-        options = bf_inputs_options(o.drafts, o.future, o.strict, zst, out.path);
+        options = bf_inputs_options(self, o.drafts, o.future, o.strict, zstd_level, out.path);
         if (!b.no_cache && fault.kind == BF_FAULT_NONE && bf_inputs_load(state, &last) == 1 &&
             unchanged(&last, &scan, options, &out, o.now)) {
             rc = nothing_changed(&last, &out, stats, t0, b.jobs);
@@ -828,9 +829,9 @@ static int cmd_build(int argc, char **argv, const bf_farm_roles_t *roles, bool c
         goto done;
     }
     /* a fault names a page to crash on: that page must render */
-    unsigned zstd_level = b.precompress || s->config.precompress ? s->config.precompress_level : 0;
     if (!check && bf_pagecache_plan(&pc, s, snap, state, &out,
-                                    b.no_cache || fault.kind != BF_FAULT_NONE, zstd_level) < 0)
+                                    b.no_cache || fault.kind != BF_FAULT_NONE, self,
+                                    zstd_level) < 0)
         goto done;
     double tc = bf_clock_seconds();
     if (compile_templates(s, snap, &env) < 0) {

@@ -147,14 +147,27 @@ void bf_inputs_scan(int root_fd, const char *katex_dir, bf_inputs_scan_t *out)
     }
 }
 
-bf_digest_t bf_inputs_options(bool drafts, bool future, bool strict, unsigned precompress,
-                              const char *output)
+uint64_t bf_inputs_self(void)
+{
+    bf_hasher_t *h = bf_hasher_new(0);
+    int fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+    char buf[65536];
+    ssize_t n;
+    uint64_t d = 0;
+    while (h && fd >= 0 && (n = read(fd, buf, sizeof buf)) > 0)
+        bf_hasher_update(h, buf, (size_t)n);
+    if (h && fd >= 0)
+        d = bf_hasher_digest(h);
+    if (fd >= 0)
+        close(fd);
+    bf_hasher_free(h);
+    return d;
+}
+
+bf_digest_t bf_inputs_options(uint64_t self, bool drafts, bool future, bool strict,
+                              unsigned precompress, const char *output)
 {
     bf_buf_t b = BF_BUF_INIT;
-    uint64_t self = 0;
-    if (bf_fs_read_file("/proc/self/exe", 0, &b) == 0)
-        self = bf_hash64(b.data, b.len);
-    bf_buf_reset(&b);
     bf_digest_t d = {0, 0};
     if (bf_buf_printf(&b, "%llx %d %d %d %u %s", (unsigned long long)self, drafts, future,
                       strict, precompress, output) == 0)

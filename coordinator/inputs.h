@@ -55,9 +55,14 @@ typedef struct {
  * the working directory, when not NULL/empty). */
 void bf_inputs_scan(int root_fd, const char *katex_dir, bf_inputs_scan_t *out);
 
-/* The options part of the key. */
-bf_digest_t bf_inputs_options(bool drafts, bool future, bool strict, unsigned precompress,
-                              const char *output);
+/* This program's own bytes, hashed (read once a build: a new build of
+ * bengal-farm makes every cache key new; coordinator/pagecache.h uses it
+ * too). */
+uint64_t bf_inputs_self(void);
+
+/* The options part of the key; self: bf_inputs_self(). */
+bf_digest_t bf_inputs_options(uint64_t self, bool drafts, bool future, bool strict,
+                              unsigned precompress, const char *output);
 
 /* 1 loaded; 0 none, or rejected (warned: the build reads the site). */
 int bf_inputs_load(int state_fd, bf_inputs_t *rec);

@@ -97,28 +97,19 @@ static void sum_files(int root_fd, const char *rel, bool recurse, unsigned depth
     closedir(d);
 }
 
-/* This program's own bytes: a new build of bengal-farm renders anew. */
-static void put_self(bf_hasher_t *h)
-{
-    bf_buf_t b = BF_BUF_INIT;
-    if (bf_fs_read_file("/proc/self/exe", 0, &b) == 0)
-        put_u64(h, bf_hash64(b.data, b.len));
-    put_str(h, BF_PAGECACHE_BUILD_ID);
-    bf_buf_free(&b);
-}
-
 static uint64_t page_id_of(const bf_page_t *p)
 {
     return p ? p->id : UINT64_MAX;
 }
 
-static int site_key(bf_site_t *s, unsigned precompress, bf_digest_t *out)
+static int site_key(bf_site_t *s, uint64_t self, unsigned precompress, bf_digest_t *out)
 {
     bf_hasher_t *h = bf_hasher_new(BF_PAGECACHE_VERSION);
     bf_buf_t scratch = BF_BUF_INIT;
     if (!h)
         return -1;
-    put_self(h);
+    put_u64(h, self); /* a new build of bengal-farm renders anew */
+    put_str(h, BF_PAGECACHE_BUILD_ID);
     put_u64(h, (uint64_t)s->opts.drafts | (uint64_t)s->opts.future << 1 |
                    (uint64_t)s->opts.strict << 2 | (uint64_t)s->has_katex << 3 |
                    (uint64_t)precompress << 8);
@@ -313,7 +304,8 @@ static bool on_disk(const bf_output_t *o, const bf_manifest_entry_t *f)
 }
 
 int bf_pagecache_plan(bf_pagecache_t *pc, bf_site_t *s, const bf_snap_t *snap, int state_fd,
-                      const bf_output_t *out, bool no_cache, unsigned precompress)
+                      const bf_output_t *out, bool no_cache, uint64_t self,
+                      unsigned precompress)
 {
     memset(pc, 0, sizeof *pc);
     pc->n_pages = bf_snap_count(snap, BF_SNAP_T_PAGES);
@@ -329,7 +321,7 @@ int bf_pagecache_plan(bf_pagecache_t *pc, bf_site_t *s, const bf_snap_t *snap, i
     pc->meta = bf_arena_calloc(pc->arena, pc->n_pages + 1, sizeof *pc->meta);
     bf_digest_t site;
     if (!pc->keys || !pc->reuse || !pc->reused || !pc->candidate || !pc->candidates ||
-        !pc->names || !pc->meta || site_key(s, precompress, &site) < 0)
+        !pc->names || !pc->meta || site_key(s, self, precompress, &site) < 0)
         goto oom;
     for (uint32_t id = 0; id < pc->n_pages && id < s->pages.n; id++) {
         pc->meta[id] = page_meta(s->pages.items[id]);

@@ -97,11 +97,13 @@ typedef struct {
  * Computes every page's key and decides which pages are reused, from the
  * state directory's cache and the output's manifests (a page is reused
  * only when each of its files is in OUT or the standby with the recorded
- * content).  no_cache: keys only, nothing reused.  0, or -1 out of memory
+ * content).  no_cache: keys only, nothing reused.  self: bf_inputs_self()
+ * (coordinator/inputs.h), precompress: the zstd level or 0.  0, or -1 out of memory
  * (logged).  pc is always safe to pass to bf_pagecache_free().
  */
 int bf_pagecache_plan(bf_pagecache_t *pc, bf_site_t *s, const bf_snap_t *snap, int state_fd,
-                      const bf_output_t *out, bool no_cache, unsigned precompress);
+                      const bf_output_t *out, bool no_cache, uint64_t self,
+                      unsigned precompress);
 
 /* How many of the reused pages have math (KaTeX is then published). */
 uint32_t bf_pagecache_math(const bf_pagecache_t *pc);
