@@ -643,6 +643,8 @@ static int write_stats(FILE *f, const bf_farm_report_t *r, unsigned jobs,
     fprintf(f, "  \"pages_rendered\": %u,\n  \"pages_reused\": %u,\n"
                "  \"markdown_from_cache\": %u,\n",
             r->pages - r->pages_reused, r->pages_reused, r->md_from_pack);
+    fprintf(f, "  \"content_files\": {\"parsed\": %llu, \"as_last_time\": %llu},\n",
+            (unsigned long long)r->files_parsed, (unsigned long long)r->files_unparsed);
     fprintf(f, "  \"outputs\": {\"written\": %llu, \"linked\": %llu, \"kept\": %llu, "
                "\"removed\": %llu, \"bytes_written\": %llu},\n",
             (unsigned long long)r->files_written, (unsigned long long)r->files_linked,
@@ -805,6 +807,7 @@ static int cmd_build(int argc, char **argv, const bf_farm_roles_t *roles, bool c
     bf_output_t out;
     bf_pagecache_t pc = {0};
     bf_pack_t *pack = NULL;
+    bf_srccache_t srcs = {0};
     bool refused;
     size_t bytes;
     int lock = -1, state = -1;
@@ -844,7 +847,15 @@ static int cmd_build(int argc, char **argv, const bf_farm_roles_t *roles, bool c
         bf_inputs_forget(state); /* until this build has published */
     }
     rc = BF_EXIT_CONTENT;
-    if (bf_site_read(s) < 0)
+    if (bf_srccache_load(&srcs, state, s->state_disp, b.no_cache) < 0) {
+        bf_log_error("out of memory while reading the site");
+        goto done;
+    }
+    s->srcs = &srcs;
+    int read = bf_site_read(s);
+    bf_srccache_save(&srcs, state); /* what was parsed is right, errors or not */
+    s->srcs = NULL;
+    if (read < 0)
         goto done;
     phase[0] = bf_clock_seconds() - t0;
     if ((rc = interrupted()))
@@ -897,6 +908,8 @@ static int cmd_build(int argc, char **argv, const bf_farm_roles_t *roles, bool c
     };
     bf_farm_report_t rep;
     rc = bf_farm_run(&fo, roles, &rep);
+    rep.files_parsed = srcs.parsed;
+    rep.files_unparsed = srcs.reused;
     if (pack)
         commit_pack(pack, snap);
     if (rep.math_pages && !s->has_katex && s->config.katex_dir && *s->config.katex_dir) {
@@ -962,6 +975,7 @@ done:
     bf_output_release(&out);
     bf_pagecache_free(&pc);
     bf_pack_close(pack);
+    bf_srccache_free(&srcs);
     bf_tmpl_profile_free(prof);
     bf_tmpl_env_free(env);
     if (snap)

@@ -87,6 +87,8 @@ typedef struct {
     uint64_t bytes_written;
     uint32_t pages_reused;    /* of `pages`, not rendered (pagecache.h) */
     uint32_t md_from_pack;    /* of the rest, markdown from the render pack */
+    uint64_t files_parsed;    /* set by the caller: content files parsed, */
+    uint64_t files_unparsed;  /* and taken as parsed last time (srccache.h) */
     bool build_time_read;     /* a template read site.build_time */
     uint64_t busy_ns[256];    /* per worker slot (first 256) */
     uint64_t slot_pages[256];
