@@ -808,6 +808,7 @@ static int cmd_build(int argc, char **argv, const bf_farm_roles_t *roles, bool c
     bf_pagecache_t pc = {0};
     bf_pack_t *pack = NULL;
     bf_srccache_t srcs = {0};
+    uint64_t rep_files[2] = {0, 0}; /* content files parsed, as last time */
     bool refused;
     size_t bytes;
     int lock = -1, state = -1;
@@ -854,6 +855,9 @@ static int cmd_build(int argc, char **argv, const bf_farm_roles_t *roles, bool c
     s->srcs = &srcs;
     int read = bf_site_read(s);
     bf_srccache_save(&srcs, state); /* what was parsed is right, errors or not */
+    rep_files[0] = srcs.parsed;
+    rep_files[1] = srcs.reused;
+    bf_srccache_free(&srcs);
     s->srcs = NULL;
     if (read < 0)
         goto done;
@@ -908,8 +912,8 @@ static int cmd_build(int argc, char **argv, const bf_farm_roles_t *roles, bool c
     };
     bf_farm_report_t rep;
     rc = bf_farm_run(&fo, roles, &rep);
-    rep.files_parsed = srcs.parsed;
-    rep.files_unparsed = srcs.reused;
+    rep.files_parsed = rep_files[0];
+    rep.files_unparsed = rep_files[1];
     if (pack)
         commit_pack(pack, snap);
     if (rep.math_pages && !s->has_katex && s->config.katex_dir && *s->config.katex_dir) {

@@ -68,24 +68,16 @@ int bf_srccache_load(bf_srccache_t *c, int state_fd, const char *disp, bool fres
         return -1;
     if (fresh)
         return 0;
-    bf_buf_t b = BF_BUF_INIT;
     const char *why = NULL;
-    int rc = bf_cache_read(state_fd, "sources", KIND, BF_SRCCACHE_VERSION, 0, &b, &why);
+    int rc = bf_cache_read(state_fd, "sources", KIND, BF_SRCCACHE_VERSION, 0, &c->file, &why);
     if (rc <= 0) {
         if (rc < 0)
             bf_log_warn("%s/sources: ignored (%s); every content file is parsed", disp, why);
-        bf_buf_free(&b);
+        bf_buf_free(&c->file);
         return 0;
     }
-    /* the bytes live in the arena, as long as the map */
-    unsigned char *d = bf_arena_alloc(c->arena, b.len ? b.len : 1);
-    if (!d) {
-        bf_buf_free(&b);
-        return -1;
-    }
-    memcpy(d, b.data, b.len);
-    size_t n = b.len;
-    bf_buf_free(&b);
+    const unsigned char *d = (const unsigned char *)c->file.data;
+    size_t n = c->file.len;
     for (size_t at = 0; at < n;) {
         const char *path;
         size_t path_len, k = record_len(d + at, n - at, &path, &path_len);
@@ -110,6 +102,7 @@ int bf_srccache_load(bf_srccache_t *c, int state_fd, const char *disp, bool fres
 void bf_srccache_free(bf_srccache_t *c)
 {
     bf_arena_destroy(c->arena);
+    bf_buf_free(&c->file);
     bf_buf_free(&c->now);
     memset(c, 0, sizeof *c);
 }

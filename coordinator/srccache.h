@@ -31,8 +31,9 @@
 #define BF_SRCCACHE_VERSION 1
 
 typedef struct {
-    bf_arena_t *arena;     /* the map and the records' bytes */
-    bf_strmap_t old;       /* site-relative path -> record bytes (last build) */
+    bf_arena_t *arena;     /* the map */
+    bf_buf_t file;         /* the last build's records */
+    bf_strmap_t old;       /* site-relative path -> its record in file */
     bf_buf_t now;          /* the records of this build */
     uint64_t reused, parsed;
 } bf_srccache_t;
@@ -61,7 +62,9 @@ int bf_srccache_get(bf_srccache_t *c, bf_arena_t *a, const char *rel, uint64_t h
 int bf_srccache_add(bf_srccache_t *c, const char *rel, const bf_src_t *src);
 
 /* Writes this build's records (what the next build may reuse).  A
- * failure is a debug message: the cache is an optimisation. */
+ * failure is a debug message: the cache is an optimisation.  The values
+ * got stay valid (they are in the caller's arena); c may be freed next,
+ * before the farm forks, so that no worker inherits it. */
 void bf_srccache_save(bf_srccache_t *c, int state_fd);
 
 #endif

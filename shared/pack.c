@@ -134,8 +134,9 @@ static bool parse_index(bf_pack_t *p, const unsigned char *d, size_t n)
     p->n_ents = ne;
     for (uint32_t i = 0; i < ne; i++) {
         const ent_t *e = &p->ents[i];
-        if (e->seg >= ns || e->off < sizeof(seg_hdr_t) ||
-            e->off + sizeof(entry_hdr_t) + e->clen > p->segs[e->seg].rec.len ||
+        uint64_t len = e->seg < ns ? p->segs[e->seg].rec.len : 0;
+        if (e->seg >= ns || e->off < sizeof(seg_hdr_t) || e->off > len ||
+            len - e->off < sizeof(entry_hdr_t) + (uint64_t)e->clen ||
             (i && e->group <= p->ents[i - 1].group))
             return false;
     }
@@ -517,7 +518,7 @@ static void sweep(bf_pack_t *p)
         for (size_t i = 0; i < p->n_segs && !used; i++)
             used = strncmp(de->d_name, "seg.", 4) == 0 && p->segs[i].rec.id == id;
         if (!used)
-            unlinkat(p->dir, de->d_name, 0);
+            bf_fs_remove_at(p->dir, de->d_name); /* a directory there too */
     }
     closedir(d);
 }
@@ -598,6 +599,9 @@ int bf_pack_commit(bf_pack_t *p, const uint64_t *live, size_t n_live)
         prune_segs(p, ents, k);
 
     int rc = -1;
+    struct stat st; /* something else at the index's name is ours to replace */
+    if (fstatat(p->dir, "index", &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISREG(st.st_mode))
+        bf_fs_remove_at(p->dir, "index");
     if (ok) {
         uint32_t hdr[2] = {(uint32_t)p->n_segs, (uint32_t)k};
         seg_rec_t *recs = malloc((p->n_segs ? p->n_segs : 1) * sizeof *recs);
