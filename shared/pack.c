@@ -621,7 +621,13 @@ int bf_pack_commit(bf_pack_t *p, const uint64_t *live, size_t n_live)
         p->n_ents = k;
         sweep(p);
     } else {
+        /* the segments may have been pruned or compacted already: what p
+         * held no longer matches them, so p is empty from now on (the
+         * index on disk, still the old one, is right for its segments) */
         free(ents);
+        free(p->ents);
+        p->ents = NULL;
+        p->n_ents = 0;
         bf_log_warn("%s/index: cannot write the render pack: %s", p->disp,
                     ok ? strerror(errno) : "out of memory");
     }
