@@ -1,206 +1,258 @@
 /*
  * coordinator/cli.c - commands and options (see cli.h).
  *
- * Option parsing is getopt_long per command; a command's --help prints its
- * usage to stdout and exits 0, a bad option prints it to stderr and exits
- * 2.  Everything a command does beyond parsing lives in its module.
+ * One table names every command (name, summary, handler); each command's
+ * options are a bf_opt_t table (shared/cmdline.h) that both parses its
+ * argv and writes its --help.  Options that mean the same thing in two
+ * commands are one entry of the same tables below.  Everything a command
+ * does beyond parsing lives in its module (build.h, state.h, output.h,
+ * scaffold.h, the worker's markdown and template commands).
  */
 #include "coordinator/cli.h"
 
-#include <dirent.h>
 #include <errno.h>
-#include <getopt.h>
-#include <fcntl.h>
-#include <sys/file.h>
-#include <sys/prctl.h>
-#include <sys/resource.h>
-#include <limits.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "coordinator/build.h"
-#include "coordinator/farm.h"
-#include "coordinator/freeze.h"
-#include "coordinator/inputs.h"
-#include "coordinator/jobs.h"
 #include "coordinator/load.h"
 #include "coordinator/output.h"
-#include "coordinator/state.h"
 #include "coordinator/scaffold.h"
+#include "coordinator/state.h"
 #include "shared/clock.h"
+#include "shared/cmdline.h"
 #include "shared/fs.h"
-#include "shared/hash.h"
 #include "shared/log.h"
-#include "shared/pack.h"
-#include "shared/tmpl/env.h"
-#include "shared/tmpl/profile.h"
 #include "snapshot-format/dump.h"
 #include "snapshot-format/reader.h"
 
-static const char usage_main[] =
-    "usage: bengal-farm [build] [options] [SITE]\n"
-    "       bengal-farm new SITE\n"
-    "       bengal-farm check [options] [SITE]\n"
-    "       bengal-farm clean [options] [SITE]\n"
-    "       bengal-farm snapshot build [options] [SITE]\n"
-    "       bengal-farm snapshot dump [--json] FILE\n"
-    "       bengal-farm markdown [--plain] [--unsafe] [-e EXT]... < FILE.md\n"
-    "       bengal-farm template render --templates DIR [--context FILE] NAME\n"
-    "       bengal-farm version\n"
-    "\n"
-    "commands:\n"
-    "  build            build the site in SITE (default: the current directory)\n"
-    "  new              create a starter documentation site in SITE\n"
-    "  check            everything a build checks, without writing output\n"
-    "  clean            remove the output and the state directory\n"
-    "  snapshot build   discover SITE and write SITE/.bengal/snapshot.bfs\n"
-    "  snapshot dump    print a snapshot file (--json: as JSON)\n"
-    "  markdown         render markdown from stdin to HTML, as a build does\n"
-    "  template         render, check or list templates (theme development)\n"
-    "  version          print the version\n"
-    "\n"
-    "Run `bengal-farm COMMAND --help` for a command's options.\n";
+#define DEFAULT_PAGE_TIMEOUT 120
 
-static const char usage_build[] =
-    "usage: bengal-farm [build] [options] [SITE]\n"
-    "\n"
+/* Option ids: the short letter where there is one. */
+enum {
+    O_CACHE_DIR = 256, O_STRICT, O_STATS_JSON, O_PROFILE, O_NO_PROGRESS, O_PAGE_TIMEOUT,
+    O_FORCE, O_FSYNC, O_NO_CACHE, O_PRECOMPRESS, O_JSON, O_BASEURL, O_CONFIG,
+};
+
+#define OPT_JOBS {'j', "jobs", 'j', "N", "worker processes (default: the CPUs this process may\n" \
+                  "use: online CPUs, affinity, cgroup quota; BENGAL_JOBS)"}
+#define OPT_OUTPUT {'o', "output", 'o', "DIR", "output directory (default: build.output_dir, " \
+                    "public);\nit must be missing, empty or a previous output"}
+#define OPT_CACHE_DIR {O_CACHE_DIR, "cache-dir", 0, "DIR", "the state directory: snapshot, " \
+                       "caches, manifests\n(BENGAL_CACHE_DIR; default build.cache_dir, .bengal)"}
+#define OPT_DRAFTS {'D', "drafts", 'D', NULL, "include pages marked draft: true"}
+#define OPT_FUTURE {'F', "future", 'F', NULL, "include pages dated in the future"}
+#define OPT_STRICT {O_STRICT, "strict", 0, NULL, "broken cross-references and links are errors"}
+#define OPT_ENV {'e', "environment", 'e', "NAME", "merge bengal.NAME.yaml over bengal.yaml " \
+                 "(BENGAL_ENV;\ndefault production; serve: development)"}
+#define OPT_CONFIG {O_CONFIG, "config", 0, "FILE", "merge FILE over the config (repeatable, " \
+                    "in order)"}
+#define OPT_BASEURL {O_BASEURL, "baseurl", 0, "URL", "use URL as the site's baseurl"}
+#define OPT_TIMEOUT {O_PAGE_TIMEOUT, "page-timeout", 0, "S", "stop a worker that spends over " \
+                     "S seconds on one page\n(default 120; 0: never)"}
+#define OPT_QUIET {'q', "quiet", 'q', NULL, "print errors only"}
+#define OPT_VERBOSE {'v', "verbose", 'v', NULL, "print more about what happens"}
+
+static const bf_opt_t build_opts[] = {
+    OPT_JOBS, OPT_OUTPUT,
+    {O_FORCE, "force", 0, NULL, "replace DIR even if bengal-farm did not make it"},
+    {O_FSYNC, "fsync", 0, NULL, "sync the new output to disk before publishing it\n"
+                                "(build.fsync)"},
+    {O_NO_CACHE, "no-cache", 0, NULL, "ignore what earlier builds kept: render every page,\n"
+                                      "write every file (the caches are rewritten)"},
+    OPT_CACHE_DIR,
+    {O_PRECOMPRESS, "precompress", 0, NULL, "FILE.zst beside every HTML, XML, JSON, CSS, JS\n"
+                                            "and text output (build.precompress: zstd)"},
+    OPT_DRAFTS, OPT_FUTURE, OPT_STRICT, OPT_ENV, OPT_CONFIG, OPT_BASEURL,
+    {'k', "keep-going", 'k', NULL, "skip a page that crashes workers; publish the rest"},
+    OPT_TIMEOUT,
+    {O_STATS_JSON, "stats-json", 0, "FILE", "write build statistics as JSON"},
+    {O_NO_PROGRESS, "no-progress", 0, NULL, "no progress line (it shows only on a terminal)"},
+    {O_PROFILE, "profile-templates", 0, NULL, "print time per template and block, summed over\n"
+                                              "workers"},
+    OPT_QUIET, OPT_VERBOSE, {0},
+};
+
+static const bf_opt_t check_opts[] = {
+    OPT_JOBS, OPT_CACHE_DIR, OPT_DRAFTS, OPT_FUTURE, OPT_STRICT, OPT_ENV, OPT_CONFIG,
+    OPT_BASEURL, OPT_TIMEOUT, OPT_QUIET, OPT_VERBOSE, {0},
+};
+
+static const bf_opt_t snapshot_build_opts[] = {
+    OPT_CACHE_DIR, OPT_DRAFTS, OPT_FUTURE, OPT_STRICT, OPT_ENV, OPT_CONFIG, OPT_BASEURL,
+    OPT_QUIET, OPT_VERBOSE, {0},
+};
+
+static const bf_opt_t clean_opts[] = {OPT_OUTPUT, OPT_CACHE_DIR, OPT_QUIET, {0}};
+
+static const bf_opt_t dump_opts[] = {
+    {O_JSON, "json", 0, NULL, "print one JSON object instead of text"}, {0},
+};
+
+static const bf_cmd_spec_t build_spec = {
+    "build", "[build] [options] [SITE]",
     "Builds the site in SITE (default: the current directory) with a farm of\n"
     "worker processes into its output directory, which is replaced in one\n"
-    "atomic swap only when the whole site rendered.\n"
-    "\n"
-    "options:\n"
-    "  -j, --jobs N        worker processes (default: the CPUs this process may\n"
-    "                      use: online CPUs, affinity, cgroup quota; BENGAL_JOBS)\n"
-    "  -o, --output DIR    output directory (default: build.output_dir, public);\n"
-    "                      it must not exist, be empty or be a previous output\n"
-    "      --force         replace DIR even if bengal-farm did not make it\n"
-    "      --fsync         sync the new output to disk before publishing it\n"
-    "                      (build.fsync)\n"
-    "      --no-cache      ignore what earlier builds kept: render every page,\n"
-    "                      write every file (the caches are rewritten)\n"
-    "      --cache-dir DIR  the state directory: snapshot, caches, manifests\n"
-    "                      (BENGAL_CACHE_DIR; default build.cache_dir, .bengal)\n"
-    "      --precompress   FILE.zst beside every HTML, XML, JSON, CSS, JS and text\n"
-    "                      output (build.precompress: zstd; level\n"
-    "                      build.precompress_level, default 19)\n"
-    "  -D, --drafts        include pages marked draft: true\n"
-    "  -F, --future        include pages dated in the future\n"
-    "      --strict        broken cross-references and links are errors\n"
-    "  -k, --keep-going    skip a page that crashes workers; publish the rest\n"
-    "      --page-timeout S  stop a worker that spends over S seconds on one page\n"
-    "                      (default 120; 0: never)\n"
-    "      --stats-json FILE  write build statistics as JSON\n"
-    "      --no-progress    no progress line (it shows only on a terminal)\n"
-    "      --profile-templates  print time per template and block, macro calls,\n"
-    "                      includes and filter calls, summed over workers\n"
-    "  -q, --quiet         print errors only\n"
-    "  -v, --verbose       print more about what happens\n"
-    "  -h, --help          show this help\n";
+    "atomic swap only when the whole site rendered.",
+    build_opts, 0, 1, "SITE directory",
+    "SOURCE_DATE_EPOCH, if set, is taken as the current time.",
+};
 
-static const char usage_snapshot[] =
-    "usage: bengal-farm snapshot build [options] [SITE]\n"
-    "       bengal-farm snapshot dump [--json] FILE\n"
-    "\n"
-    "  build   discover SITE (default: .) and write the snapshot into its state\n"
-    "          directory (SITE/.bengal/snapshot.bfs by default)\n"
-    "  dump    print a snapshot: site, pages, sections, taxonomies, menus, waves\n";
-
-static const char usage_snapshot_build[] =
-    "usage: bengal-farm snapshot build [options] [SITE]\n"
-    "\n"
-    "Discovers the site in SITE (default: the current directory), checks it and\n"
-    "writes the snapshot every build process maps: SITE/.bengal/snapshot.bfs.\n"
-    "\n"
-    "options:\n"
-    "      --cache-dir DIR  the state directory (BENGAL_CACHE_DIR; default\n"
-    "                   build.cache_dir, .bengal)\n"
-    "  -D, --drafts     include pages marked draft: true\n"
-    "  -F, --future     include pages dated in the future\n"
-    "      --strict     treat warnings that can be errors as errors\n"
-    "  -q, --quiet      print errors only\n"
-    "  -v, --verbose    print more about what happens\n"
-    "  -h, --help       show this help\n"
-    "\n"
-    "SOURCE_DATE_EPOCH, if set, is taken as the current time (reproducible\n"
-    "snapshots).\n";
-
-static const char usage_snapshot_dump[] =
-    "usage: bengal-farm snapshot dump [--json] FILE\n"
-    "\n"
-    "Validates the snapshot FILE and prints its site, pages, sections,\n"
-    "taxonomies, terms, menus and waves.\n"
-    "\n"
-    "options:\n"
-    "      --json       print one JSON object instead of text\n"
-    "  -h, --help       show this help\n";
-
-static const char usage_check[] =
-    "usage: bengal-farm check [options] [SITE]\n"
-    "\n"
+static const bf_cmd_spec_t check_spec = {
+    "check", "check [options] [SITE]",
     "Does everything a build does to the site in SITE (default: the current\n"
     "directory): front matter, URLs, templates, every page rendered, cross-\n"
     "references and links checked; and writes no output.  Exit status 1 when\n"
-    "there are errors, 0 when there are only warnings (they are printed).\n"
-    "\n"
-    "options:\n"
-    "  -j, --jobs N        worker processes\n"
-    "      --cache-dir DIR  the state directory (BENGAL_CACHE_DIR; default\n"
-    "                      build.cache_dir, .bengal)\n"
-    "  -D, --drafts        include pages marked draft: true\n"
-    "  -F, --future        include pages dated in the future\n"
-    "      --strict        broken cross-references and links are errors\n"
-    "      --page-timeout S  stop a worker that spends over S seconds on one page\n"
-    "  -q, --quiet         print errors only\n"
-    "  -v, --verbose       print more about what happens\n"
-    "  -h, --help          show this help\n";
+    "there are errors, 0 when there are only warnings (they are printed).",
+    check_opts, 0, 1, "SITE directory", NULL,
+};
 
-static const char usage_clean[] =
-    "usage: bengal-farm clean [options] [SITE]\n"
-    "\n"
+static const bf_cmd_spec_t snapshot_build_spec = {
+    "snapshot build", "snapshot build [options] [SITE]",
+    "Discovers the site in SITE (default: the current directory), checks it and\n"
+    "writes the snapshot every build process maps: SITE/.bengal/snapshot.bfs.",
+    snapshot_build_opts, 0, 1, "SITE directory",
+    "SOURCE_DATE_EPOCH, if set, is taken as the current time (reproducible\nsnapshots).",
+};
+
+static const bf_cmd_spec_t snapshot_dump_spec = {
+    "snapshot dump", "snapshot dump [--json] FILE",
+    "Validates the snapshot FILE and prints its site, pages, sections,\n"
+    "taxonomies, terms, menus and waves.",
+    dump_opts, 1, 1, "FILE", NULL,
+};
+
+static const bf_cmd_spec_t clean_spec = {
+    "clean", "clean [options] [SITE]",
     "Removes what builds of the site in SITE (default: the current directory)\n"
     "made: the output directory, the previous output kept beside it\n"
     "(OUT.staging) and the state directory (snapshot, caches, manifests).  An\n"
-    "output that bengal-farm did not make is refused, as a build refuses it.\n"
-    "\n"
-    "options:\n"
-    "  -o, --output DIR    the output directory (default: build.output_dir)\n"
-    "      --cache-dir DIR  the state directory (BENGAL_CACHE_DIR; default\n"
-    "                      build.cache_dir, .bengal)\n"
-    "  -q, --quiet         print errors only\n"
-    "  -h, --help          show this help\n";
+    "output that bengal-farm did not make is refused, as a build refuses it.",
+    clean_opts, 0, 1, "SITE directory", NULL,
+};
 
-static const char usage_new[] =
-    "usage: bengal-farm new SITE\n"
-    "\n"
+static const bf_cmd_spec_t new_spec = {
+    "new", "new SITE",
     "Creates a starter documentation site in SITE, a new or empty directory:\n"
     "bengal.yaml, a home page, a docs section and a guides section.  Build it\n"
-    "with: bengal-farm SITE\n"
-    "\n"
-    "options:\n"
-    "  -h, --help       show this help\n";
+    "with: bengal-farm SITE",
+    NULL, 1, 1, "SITE directory", NULL,
+};
 
-static const char usage_version[] =
-    "usage: bengal-farm version\n"
-    "\n"
-    "Prints the version of bengal-farm.\n";
+static const bf_cmd_spec_t version_spec = {
+    "version", "version", "Prints the version of bengal-farm.", NULL, 0, 0, "argument", NULL,
+};
 
-static int usage_error(const char *usage)
+/* ---- options shared by the site commands ---- */
+
+typedef struct {
+    const bf_cmd_spec_t *spec;
+    bf_build_opts_t *b;
+    const char *configs[BF_SITE_MAX_CONFIGS];
+} site_args_t;
+
+static int number(const bf_cmd_spec_t *spec, int id, const char *arg, unsigned long lo,
+                  unsigned long hi, const char *what, unsigned *out)
 {
-    fputs(usage, stderr);
-    return BF_EXIT_USAGE;
+    char *end;
+    errno = 0;
+    unsigned long v = strtoul(arg, &end, 10);
+    if (!*arg || *end || errno || v < lo || v > hi || arg[0] == '-')
+        return bf_cmd_bad_value(spec, id, arg, what);
+    *out = (unsigned)v;
+    return 0;
 }
 
-static int show_help(const char *usage)
+static int on_site_opt(int id, const char *arg, void *ctx)
 {
-    fputs(usage, stdout);
-    return BF_EXIT_OK;
+    site_args_t *a = ctx;
+    bf_build_opts_t *b = a->b;
+    bf_site_opts_t *o = &b->site;
+    switch (id) {
+    case O_CACHE_DIR: o->cache_dir = arg; break;
+    case 'D': o->drafts = true; break;
+    case 'F': o->future = true; break;
+    case O_STRICT: o->strict = bf_ctx.strict = true; break;
+    case 'e': o->environment = arg; break;
+    case O_BASEURL: o->baseurl = arg; break;
+    case O_CONFIG:
+        if (o->n_configs == BF_SITE_MAX_CONFIGS) {
+            fprintf(stderr, "bengal-farm: error: at most %d --config files\n",
+                    BF_SITE_MAX_CONFIGS);
+            return -1;
+        }
+        a->configs[o->n_configs++] = arg;
+        o->configs = a->configs;
+        break;
+    case 'q': bf_ctx.log_level = BF_LOG_ERROR; break;
+    case 'v': bf_ctx.log_level = BF_LOG_DEBUG; break;
+    case 'o': b->output = arg; break;
+    case 'k': b->keep_going = true; break;
+    case O_STATS_JSON: b->stats_json = arg; break;
+    case O_PROFILE: b->profile_templates = true; break;
+    case O_NO_PROGRESS: b->no_progress = true; break;
+    case O_FORCE: b->force = true; break;
+    case O_FSYNC: b->fsync = true; break;
+    case O_NO_CACHE: b->no_cache = true; break;
+    case O_PRECOMPRESS: b->precompress = true; break;
+    case O_PAGE_TIMEOUT:
+        return number(a->spec, id, arg, 0, 86400, "seconds from 0 to 86400", &b->page_timeout);
+    case 'j':
+        return number(a->spec, id, arg, 1, 1024, "a number of workers from 1 to 1024", &b->jobs);
+    }
+    return 0;
 }
 
+/* Parses a site command's argv into *b (SITE defaults to "."); 0, 1 for
+ * --help (printed), -1 for a usage error (printed).  The --config list
+ * lives in *a, which must outlive b. */
+static int parse_site(const bf_cmd_spec_t *spec, int argc, char **argv, site_args_t *a,
+                      bf_build_opts_t *b, const char *default_env)
+{
+    int n;
+    *a = (site_args_t){.spec = spec, .b = b};
+    b->page_timeout = DEFAULT_PAGE_TIMEOUT;
+    int rc = bf_cmd_parse(spec, argc, argv, on_site_opt, a, &n);
+    if (rc)
+        return rc;
+    b->site.site_dir = n ? argv[1] : ".";
+    if (!b->site.environment) {
+        const char *env = getenv("BENGAL_ENV");
+        b->site.environment = env && *env ? env : default_env;
+    }
+    return 0;
+}
+
+static int usage_status(int rc)
+{
+    return rc > 0 ? BF_EXIT_OK : BF_EXIT_USAGE;
+}
+
+/* ---- commands ---- */
+
+static int cmd_build_or_check(int argc, char **argv, const bf_cli_roles_t *roles, bool check)
+{
+    bf_build_opts_t b = {.check = check, .roles = &roles->farm};
+    site_args_t a;
+    bf_build_result_t res;
+    int rc = parse_site(check ? &check_spec : &build_spec, argc, argv, &a, &b, "production");
+    if (rc)
+        return usage_status(rc);
+    return bf_build_run(&b, &res);
+}
+
+static int cmd_build(int argc, char **argv, const bf_cli_roles_t *roles)
+{
+    return cmd_build_or_check(argc, argv, roles, false);
+}
+
+static int cmd_check(int argc, char **argv, const bf_cli_roles_t *roles)
+{
+    return cmd_build_or_check(argc, argv, roles, true);
+}
 
 static void human_size(size_t n, char *out, size_t cap)
 {
@@ -212,93 +264,14 @@ static void human_size(size_t n, char *out, size_t cap)
         snprintf(out, cap, "%.1f MiB", (double)n / (1024 * 1024));
 }
 
-
-#define DEFAULT_PAGE_TIMEOUT 120
-
-/* Parses the options of build (b != NULL) or snapshot build (b == NULL).
- * 0, 1 for --help (printed), or -1 for a usage error (printed). */
-static int parse_site_opts(int argc, char **argv, const char *usage, bf_site_opts_t *o,
-                           bf_build_opts_t *b)
+static int cmd_snapshot_build(int argc, char **argv, const bf_cli_roles_t *roles)
 {
-    static const struct option longs[] = {
-        {"drafts", no_argument, NULL, 'D'}, {"future", no_argument, NULL, 'F'},
-        {"strict", no_argument, NULL, 'S'}, {"quiet", no_argument, NULL, 'q'},
-        {"verbose", no_argument, NULL, 'v'}, {"help", no_argument, NULL, 'h'},
-        {"jobs", required_argument, NULL, 'j'}, {"output", required_argument, NULL, 'o'},
-        {"keep-going", no_argument, NULL, 'k'}, {"stats-json", required_argument, NULL, 'J'},
-        {"profile-templates", no_argument, NULL, 'P'},
-        {"no-progress", no_argument, NULL, 'N'},
-        {"page-timeout", required_argument, NULL, 'T'}, {"force", no_argument, NULL, 'f'},
-        {"fsync", no_argument, NULL, 'Y'}, {"no-cache", no_argument, NULL, 'C'},
-        {"cache-dir", required_argument, NULL, 'c'}, {"precompress", no_argument, NULL, 'Z'},
-        {NULL, 0, NULL, 0},
-    };
-    int c;
-    optind = 1;
-    if (b)
-        b->page_timeout = DEFAULT_PAGE_TIMEOUT;
-    while ((c = getopt_long(argc, argv, b ? "+DFqvhj:o:k" : "+DFqvh", longs, NULL)) != -1) {
-        if (!b && (c == 'j' || c == 'o' || c == 'k' || c == 'J' || c == 'P' || c == 'N' ||
-                   c == 'T' || c == 'f' || c == 'Y' || c == 'C' || c == 'Z'))
-            c = '?'; /* build-only option */
-        switch (c) {
-        case 'c': o->cache_dir = optarg; break;
-        case 'D': o->drafts = true; break;
-        case 'F': o->future = true; break;
-        case 'S': o->strict = bf_ctx.strict = true; break;
-        case 'q': bf_ctx.log_level = BF_LOG_ERROR; break;
-        case 'v': bf_ctx.log_level = BF_LOG_DEBUG; break;
-        case 'h': show_help(usage); return 1;
-        case 'o': b->output = optarg; break;
-        case 'k': b->keep_going = true; break;
-        case 'J': b->stats_json = optarg; break;
-        case 'P': b->profile_templates = true; break;
-        case 'N': b->no_progress = true; break;
-        case 'f': b->force = true; break;
-        case 'Y': b->fsync = true; break;
-        case 'C': b->no_cache = true; break;
-        case 'Z': b->precompress = true; break;
-        case 'T': {
-            char *end;
-            unsigned long v = strtoul(optarg, &end, 10);
-            if (!*optarg || *end || v > 86400) {
-                fprintf(stderr, "bengal-farm: error: --page-timeout wants seconds from 0 "
-                                "to 86400, not \"%s\"\n", optarg);
-                return -1;
-            }
-            b->page_timeout = (unsigned)v;
-            break;
-        }
-        case 'j': {
-            char *end;
-            unsigned long v = strtoul(optarg, &end, 10);
-            if (*end || v == 0 || v > 1024) {
-                fprintf(stderr, "bengal-farm: error: -j wants a number of workers "
-                                "from 1 to 1024, not \"%s\"\n", optarg);
-                return -1;
-            }
-            b->jobs = (unsigned)v;
-            break;
-        }
-        default: usage_error(usage); return -1;
-        }
-    }
-    if (argc - optind > 1) {
-        fprintf(stderr, "bengal-farm: error: one SITE directory expected, got %d\n",
-                argc - optind);
-        usage_error(usage);
-        return -1;
-    }
-    o->site_dir = optind < argc ? argv[optind] : ".";
-    return 0;
-}
-
-static int cmd_snapshot_build(int argc, char **argv)
-{
-    bf_site_opts_t o = {0};
-    int rc = parse_site_opts(argc, argv, usage_snapshot_build, &o, NULL);
+    bf_build_opts_t b = {0};
+    site_args_t a;
+    int rc = parse_site(&snapshot_build_spec, argc, argv, &a, &b, "production");
     if (rc)
-        return rc > 0 ? BF_EXIT_OK : BF_EXIT_USAGE;
+        return usage_status(rc);
+    bf_site_opts_t o = b.site;
     if (bf_build_time(&o.now) < 0)
         return BF_EXIT_USAGE;
     double t0 = bf_clock_seconds();
@@ -331,30 +304,23 @@ done:
     return rc;
 }
 
-static int cmd_snapshot_dump(int argc, char **argv)
+static int on_json(int id, const char *arg, void *ctx)
 {
-    static const struct option longs[] = {
-        {"json", no_argument, NULL, 'j'}, {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    int c, json = 0;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "+h", longs, NULL)) != -1) {
-        if (c == 'j')
-            json = 1;
-        else if (c == 'h')
-            return show_help(usage_snapshot_dump);
-        else
-            return usage_error(usage_snapshot_dump);
-    }
-    if (argc - optind != 1) {
-        fprintf(stderr, "bengal-farm: error: snapshot dump needs exactly one FILE\n");
-        return usage_error(usage_snapshot_dump);
-    }
+    (void)id, (void)arg;
+    *(int *)ctx = 1;
+    return 0;
+}
+
+static int cmd_snapshot_dump(int argc, char **argv, const bf_cli_roles_t *roles)
+{
+    int json = 0, n;
+    int rc = bf_cmd_parse(&snapshot_dump_spec, argc, argv, on_json, &json, &n);
+    if (rc)
+        return usage_status(rc);
     bf_snap_t *snap;
-    if (bf_snap_open(argv[optind], &snap) < 0)
+    if (bf_snap_open(argv[1], &snap) < 0)
         return BF_EXIT_CONTENT;
-    int rc = json ? bf_snap_dump_json(snap, stdout) : bf_snap_dump_text(snap, stdout);
+    rc = json ? bf_snap_dump_json(snap, stdout) : bf_snap_dump_text(snap, stdout);
     if (fflush(stdout) != 0)
         rc = -1;
     bf_snap_close(snap);
@@ -365,91 +331,25 @@ static int cmd_snapshot_dump(int argc, char **argv)
     return BF_EXIT_OK;
 }
 
-/* A command with no options but --help. */
-static int only_help(int argc, char **argv, const char *usage)
-{
-    static const struct option longs[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "+h", longs, NULL)) != -1)
-        return c == 'h' ? 1 : -1;
-    return optind < argc ? -1 : 0;
-}
-
-static int cmd_snapshot(int argc, char **argv)
-{
-    if (argc >= 2 && strcmp(argv[1], "build") == 0)
-        return cmd_snapshot_build(argc - 1, argv + 1);
-    if (argc >= 2 && strcmp(argv[1], "dump") == 0)
-        return cmd_snapshot_dump(argc - 1, argv + 1);
-    int rc = only_help(argc, argv, usage_snapshot);
-    if (rc > 0)
-        return show_help(usage_snapshot);
-    if (argc >= 2 && argv[1][0] != '-')
-        fprintf(stderr, "bengal-farm: error: unknown snapshot command \"%s\"\n", argv[1]);
-    return usage_error(usage_snapshot);
-}
-
-/* `build`, or `check` (check: render everything, write no output). */
-static int cmd_build(int argc, char **argv, const bf_farm_roles_t *roles, bool check)
-{
-    bf_build_opts_t b = {.check = check, .roles = roles};
-    bf_build_result_t res;
-    int rc = parse_site_opts(argc, argv, check ? usage_check : usage_build, &b.site, &b);
-    if (rc)
-        return rc > 0 ? BF_EXIT_OK : BF_EXIT_USAGE;
-    return bf_build_run(&b, &res);
-}
-
-static int cmd_version(int argc, char **argv)
-{
-    int rc = only_help(argc, argv, usage_version);
-    if (rc > 0)
-        return show_help(usage_version);
-    if (rc < 0)
-        return usage_error(usage_version);
-    printf("bengal-farm %s\n", BF_VERSION);
-    return BF_EXIT_OK;
-}
-
 /* `clean`: the output (ours only), its standby and lock, the state
  * directory; each under its lock, so a build running now is not cut
  * short. */
-static int cmd_clean(int argc, char **argv)
+static int cmd_clean(int argc, char **argv, const bf_cli_roles_t *roles)
 {
-    static const struct option longs[] = {
-        {"output", required_argument, NULL, 'o'}, {"cache-dir", required_argument, NULL, 'c'},
-        {"quiet", no_argument, NULL, 'q'}, {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    bf_site_opts_t o = {0};
-    const char *output = NULL;
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "+o:qh", longs, NULL)) != -1) {
-        if (c == 'o')
-            output = optarg;
-        else if (c == 'c')
-            o.cache_dir = optarg;
-        else if (c == 'q')
-            bf_ctx.log_level = BF_LOG_ERROR;
-        else if (c == 'h')
-            return show_help(usage_clean);
-        else
-            return usage_error(usage_clean);
-    }
-    if (argc - optind > 1) {
-        fprintf(stderr, "bengal-farm: error: one SITE directory expected, got %d\n",
-                argc - optind);
-        return usage_error(usage_clean);
-    }
-    o.site_dir = optind < argc ? argv[optind] : ".";
+    bf_build_opts_t b = {0};
+    site_args_t a;
+    int rc = parse_site(&clean_spec, argc, argv, &a, &b, "production");
+    if (rc)
+        return usage_status(rc);
+    bf_site_opts_t o = b.site;
+    const char *output = b.output;
     bf_site_t *s;
     if (bf_site_open(&o, &s) < 0)
         return BF_EXIT_CONTENT;
-    int state = -1, lock = -1, rc = BF_EXIT_INTERNAL;
+    int state = -1, lock = -1;
     bf_output_t out = {.lock_fd = -1};
     bool refused = false, had_state = false;
+    rc = BF_EXIT_INTERNAL;
     /* a state directory that is not there is not made (to be removed) */
     const char *given = o.cache_dir ? o.cache_dir : getenv("BENGAL_CACHE_DIR");
     struct stat st;
@@ -492,44 +392,146 @@ done:
     return rc;
 }
 
-/* `new SITE`: the starter site of coordinator/scaffold.c. */
-static int cmd_new(int argc, char **argv)
+static int no_opt(int id, const char *arg, void *ctx)
 {
-    static const struct option longs[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
-    int c;
-    optind = 1;
-    if ((c = getopt_long(argc, argv, "+h", longs, NULL)) != -1)
-        return c == 'h' ? show_help(usage_new) : usage_error(usage_new);
-    if (argc - optind != 1) {
-        fprintf(stderr, "bengal-farm: error: new needs one SITE directory, got %d\n",
-                argc - optind);
-        return usage_error(usage_new);
-    }
-    return bf_scaffold_new(argv[optind]) == 0 ? BF_EXIT_OK : BF_EXIT_CONTENT;
+    (void)id, (void)arg, (void)ctx;
+    return 0;
 }
 
-int bf_cli_main(int argc, char **argv, const bf_farm_roles_t *roles)
+/* `new SITE`: the starter site of coordinator/scaffold.c. */
+static int cmd_new(int argc, char **argv, const bf_cli_roles_t *roles)
+{
+    int n, rc = bf_cmd_parse(&new_spec, argc, argv, no_opt, NULL, &n);
+    if (rc)
+        return usage_status(rc);
+    return bf_scaffold_new(argv[1]) == 0 ? BF_EXIT_OK : BF_EXIT_CONTENT;
+}
+
+static int cmd_version(int argc, char **argv, const bf_cli_roles_t *roles)
+{
+    int n, rc = bf_cmd_parse(&version_spec, argc, argv, no_opt, NULL, &n);
+    if (rc)
+        return usage_status(rc);
+    printf("bengal-farm %s\n", BF_VERSION);
+    return BF_EXIT_OK;
+}
+
+static int cmd_markdown(int argc, char **argv, const bf_cli_roles_t *roles)
+{
+    return roles->markdown(argc, argv);
+}
+
+static int cmd_template(int argc, char **argv, const bf_cli_roles_t *roles)
+{
+    return roles->template(argc, argv);
+}
+
+static int cmd_snapshot(int argc, char **argv, const bf_cli_roles_t *roles);
+static int cmd_help(int argc, char **argv, const bf_cli_roles_t *roles);
+
+typedef struct {
+    const char *name;
+    const char *summary;
+    int (*run)(int argc, char **argv, const bf_cli_roles_t *roles);
+} command_t;
+
+static const command_t commands[] = {
+    {"build", "build the site in SITE (default: the current directory)", cmd_build},
+    {"check", "everything a build checks, without writing output", cmd_check},
+    {"new", "create a starter documentation site in SITE", cmd_new},
+    {"clean", "remove the output and the state directory", cmd_clean},
+    {"snapshot", "write (build) or print (dump) the snapshot of a site", cmd_snapshot},
+    {"markdown", "render markdown from stdin to HTML, as a build does", cmd_markdown},
+    {"template", "render, check or list templates (theme development)", cmd_template},
+    {"version", "print the version", cmd_version},
+    {"help", "show this help, or a command's (help COMMAND)", cmd_help},
+};
+#define N_COMMANDS (sizeof commands / sizeof commands[0])
+
+static const command_t snapshot_commands[] = {
+    {"build", "discover SITE and write its snapshot (STATE/snapshot.bfs)", cmd_snapshot_build},
+    {"dump", "print a snapshot file (--json: as JSON)", cmd_snapshot_dump},
+};
+
+static void main_help(FILE *to)
+{
+    fputs("usage: bengal-farm [build] [options] [SITE]\n"
+          "       bengal-farm COMMAND [options] [ARGS]\n"
+          "\ncommands:\n", to);
+    for (size_t i = 0; i < N_COMMANDS; i++)
+        fprintf(to, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fputs("\nRun `bengal-farm COMMAND --help` for a command's options.\n", to);
+}
+
+/* The command named word in table[0..n), or NULL after "unknown ...
+ * command" and the closest name (exit 2). */
+static const command_t *find_command(const command_t *table, size_t n, const char *word,
+                                     const char *what)
+{
+    const char *names[N_COMMANDS];
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(table[i].name, word) == 0)
+            return &table[i];
+        names[i] = table[i].name;
+    }
+    const char *near = bf_cmd_closest(word, names, n);
+    fprintf(stderr, "bengal-farm: error: unknown %scommand \"%s\"", what, word);
+    if (near)
+        fprintf(stderr, " (did you mean \"%s\"?)", near);
+    fprintf(stderr, "; see \"bengal-farm %s--help\"\n", *what ? "snapshot " : "");
+    return NULL;
+}
+
+static int cmd_snapshot(int argc, char **argv, const bf_cli_roles_t *roles)
+{
+    size_t n = sizeof snapshot_commands / sizeof snapshot_commands[0];
+    if (argc >= 2 && argv[1][0] != '-') {
+        const command_t *c = find_command(snapshot_commands, n, argv[1], "snapshot ");
+        return c ? c->run(argc - 1, argv + 1, roles) : BF_EXIT_USAGE;
+    }
+    if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+        printf("usage: bengal-farm snapshot build [options] [SITE]\n"
+               "       bengal-farm snapshot dump [--json] FILE\n\n");
+        for (size_t i = 0; i < n; i++)
+            printf("  %-8s %s\n", snapshot_commands[i].name, snapshot_commands[i].summary);
+        return BF_EXIT_OK;
+    }
+    fprintf(stderr, "bengal-farm: error: snapshot needs a command, build or dump; see "
+                    "\"bengal-farm snapshot --help\"\n");
+    return BF_EXIT_USAGE;
+}
+
+static int cmd_help(int argc, char **argv, const bf_cli_roles_t *roles)
+{
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        main_help(stdout);
+        return BF_EXIT_OK;
+    }
+    const command_t *c = find_command(commands, N_COMMANDS, argv[1], "");
+    if (!c)
+        return BF_EXIT_USAGE;
+    char *args[] = {argv[1], "--help", NULL};
+    return c->run(2, args, roles);
+}
+
+int bf_cli_main(int argc, char **argv, const bf_cli_roles_t *roles)
 {
     bf_ctx_init(BF_ROLE_COORD, 0);
-    if (argc >= 2) {
-        const char *cmd = argv[1];
-        if (strcmp(cmd, "snapshot") == 0)
-            return cmd_snapshot(argc - 1, argv + 1);
-        if (strcmp(cmd, "check") == 0)
-            return cmd_build(argc - 1, argv + 1, roles, true);
-        if (strcmp(cmd, "build") == 0)
-            return cmd_build(argc - 1, argv + 1, roles, false);
-        if (strcmp(cmd, "new") == 0)
-            return cmd_new(argc - 1, argv + 1);
-        if (strcmp(cmd, "clean") == 0)
-            return cmd_clean(argc - 1, argv + 1);
-        if (strcmp(cmd, "version") == 0)
-            return cmd_version(argc - 1, argv + 1);
-        if (strcmp(cmd, "--version") == 0 && argc == 2)
-            return cmd_version(1, argv + 1);
-        if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0)
-            return show_help(usage_main);
+    if (argc < 2 || argv[1][0] == '-') {
+        if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0))
+            return cmd_help(1, argv, roles);
+        if (argc == 2 && strcmp(argv[1], "--version") == 0)
+            return cmd_version(1, argv, roles);
+        return cmd_build(argc, argv, roles); /* bengal-farm [options] [SITE] */
     }
-    return cmd_build(argc, argv, roles, false);
+    for (size_t i = 0; i < N_COMMANDS; i++)
+        if (strcmp(commands[i].name, argv[1]) == 0)
+            return commands[i].run(argc - 1, argv + 1, roles);
+    /* bengal-farm SITE [options]: a directory (or anything that exists)
+     * is a site to build; any other word is a mistyped command */
+    struct stat st;
+    if (stat(argv[1], &st) == 0 || strchr(argv[1], '/'))
+        return cmd_build(argc, argv, roles);
+    find_command(commands, N_COMMANDS, argv[1], "");
+    return BF_EXIT_USAGE;
 }
-

@@ -18,7 +18,14 @@
 
 enum { BF_EXIT_OK = 0, BF_EXIT_CONTENT = 1, BF_EXIT_USAGE = 2, BF_EXIT_INTERNAL = 3 };
 
-/* roles: the worker entry points (main.c hands them over). */
-int bf_cli_main(int argc, char **argv, const bf_farm_roles_t *roles);
+/* The entry points of worker code that main.c hands over (STYLE 3: no
+ * other coordinator file includes worker/). */
+typedef struct {
+    bf_farm_roles_t farm;                   /* the worker process */
+    int (*markdown)(int argc, char **argv); /* `bengal-farm markdown` */
+    int (*template)(int argc, char **argv); /* `bengal-farm template` */
+} bf_cli_roles_t;
+
+int bf_cli_main(int argc, char **argv, const bf_cli_roles_t *roles);
 
 #endif

@@ -19,12 +19,13 @@
 #include "worker/tmpl_cli.h"
 #include "worker/worker.h"
 
+static int template_main(int argc, char **argv)
+{
+    return bf_tmpl_cli_main(argc, argv, bf_yaml_load_file);
+}
+
 int main(int argc, char **argv)
 {
-    if (argc >= 2 && strcmp(argv[1], "markdown") == 0)
-        return bf_md_cli_main(argc - 1, argv + 1);
-    if (argc >= 2 && strcmp(argv[1], "template") == 0)
-        return bf_tmpl_cli_main(argc - 1, argv + 1, bf_yaml_load_file);
-    static const bf_farm_roles_t roles = {bf_worker_main};
+    static const bf_cli_roles_t roles = {{bf_worker_main}, bf_md_cli_main, template_main};
     return bf_cli_main(argc, argv, &roles);
 }

@@ -113,8 +113,15 @@ typedef struct {
     size_t weight;            /* pages, list pages counted by their pagers */
 } bf_wave_t;
 
+#define BF_SITE_MAX_CONFIGS 16
+
 typedef struct {
     const char *site_dir;     /* as given on the command line */
+    const char *environment;  /* -e: bengal.ENV.yaml is merged over
+                                 bengal.yaml; NULL: none */
+    const char *baseurl;      /* --baseurl: replaces the config's; NULL */
+    const char *const *configs; /* --config files merged after those, */
+    size_t n_configs;         /* in order (at most BF_SITE_MAX_CONFIGS) */
     const char *cache_dir;    /* --cache-dir, or NULL: BENGAL_CACHE_DIR,
                                  else the config's build.cache_dir */
     bool drafts, future, strict;

@@ -9,20 +9,58 @@
 #include <unistd.h>
 
 #include "shared/buf.h"
+#include "shared/cmdline.h"
 #include "shared/log.h"
 #include "shared/tmpl/env.h"
 #include "shared/tmpl/render.h"
 
 #define MAX_DIRS 16
 
-static int usage(void)
+enum { O_TEMPLATES = 256, O_CONTEXT, O_BASEURL, O_NO_THEME };
+
+static const bf_opt_t opts[] = {
+    {O_TEMPLATES, "templates", 0, "DIR", "a templates directory (repeatable; the first\n"
+                                         "that has a name wins)"},
+    {O_CONTEXT, "context", 0, "FILE", "render: the variables, from a YAML or JSON file"},
+    {O_BASEURL, "baseurl", 0, "URL", "the site's baseurl for url filters"},
+    {O_NO_THEME, "no-theme", 0, NULL, "without the theme embedded in bengal-farm"},
+    {0},
+};
+
+static const bf_cmd_spec_t spec = {
+    "template",
+    "template render --templates DIR... [--context FILE] [--baseurl URL] [--no-theme] NAME\n"
+    "template check --templates DIR... [--no-theme]\n"
+    "template list --templates DIR... [--no-theme]",
+    "Renders one template with a context (render), compiles every template and\n"
+    "reports its errors (check), or lists the templates found (list): theme\n"
+    "development without a site.",
+    opts, 1, 2, "command and NAME", NULL,
+};
+
+typedef struct {
+    const char *dirs[MAX_DIRS], *context, *baseurl;
+    size_t ndirs;
+    bool theme;
+} args_t;
+
+static int on_opt(int id, const char *arg, void *ctx)
 {
-    fputs("usage: bengal-farm template render --templates DIR... [--context FILE] "
-          "[--baseurl URL] [--no-theme] NAME\n"
-          "       bengal-farm template check --templates DIR... [--no-theme]\n"
-          "       bengal-farm template list --templates DIR... [--no-theme]\n",
-          stderr);
-    return 2;
+    args_t *a = ctx;
+    switch (id) {
+    case O_TEMPLATES:
+        if (a->ndirs == MAX_DIRS) {
+            fprintf(stderr, "bengal-farm: error: at most %d --templates directories\n",
+                    MAX_DIRS);
+            return -1;
+        }
+        a->dirs[a->ndirs++] = arg;
+        break;
+    case O_CONTEXT: a->context = arg; break;
+    case O_BASEURL: a->baseurl = arg; break;
+    case O_NO_THEME: a->theme = false; break;
+    }
+    return 0;
 }
 
 static int write_all(const char *p, size_t n)
@@ -42,51 +80,27 @@ static int write_all(const char *p, size_t n)
 
 int bf_tmpl_cli_main(int argc, char **argv, bf_tmpl_cli_loader_t load_context)
 {
-    if (argc < 2)
-        return usage();
-    const char *cmd = argv[1];
+    args_t opt = {.baseurl = "", .theme = true};
+    int n, rc = bf_cmd_parse(&spec, argc, argv, on_opt, &opt, &n);
+    if (rc)
+        return rc > 0 ? 0 : 2;
+    const char *cmd = argv[1], *name = n > 1 ? argv[2] : NULL;
     bool render = strcmp(cmd, "render") == 0, check = strcmp(cmd, "check") == 0,
          list = strcmp(cmd, "list") == 0;
     if (!render && !check && !list) {
-        bf_log_error("unknown template command \"%s\" (render, check or list)", cmd);
-        return usage();
+        fprintf(stderr, "bengal-farm: error: unknown template command \"%s\" (render, check "
+                        "or list); see \"bengal-farm template --help\"\n", cmd);
+        return 2;
     }
-    const char *dirs[MAX_DIRS], *context = NULL, *baseurl = "", *name = NULL;
-    size_t ndirs = 0;
-    bool theme = true;
-    for (int i = 2; i < argc; i++) {
-        const char *a = argv[i];
-        if ((strcmp(a, "--templates") == 0 || strcmp(a, "--context") == 0 ||
-             strcmp(a, "--baseurl") == 0) && i + 1 >= argc) {
-            bf_log_error("option \"%s\" needs a value", a);
-            return usage();
-        }
-        if (strcmp(a, "--templates") == 0) {
-            if (ndirs == MAX_DIRS) {
-                bf_log_error("too many --templates directories (at most %d)", MAX_DIRS);
-                return 2;
-            }
-            dirs[ndirs++] = argv[++i];
-        } else if (strcmp(a, "--context") == 0) {
-            context = argv[++i];
-        } else if (strcmp(a, "--baseurl") == 0) {
-            baseurl = argv[++i];
-        } else if (strcmp(a, "--no-theme") == 0) {
-            theme = false;
-        } else if (a[0] == '-' && a[1]) {
-            bf_log_error("unknown option \"%s\"", a);
-            return usage();
-        } else if (!name && render) {
-            name = a;
-        } else {
-            bf_log_error("unexpected argument \"%s\"", a);
-            return usage();
-        }
+    if (render != (name != NULL)) {
+        fprintf(stderr, "bengal-farm: error: template %s %s; see \"bengal-farm template "
+                        "--help\"\n", cmd, render ? "needs a template NAME"
+                                                  : "takes no NAME");
+        return 2;
     }
-    if (render && !name) {
-        bf_log_error("template render needs a template name");
-        return usage();
-    }
+    const char **dirs = opt.dirs, *context = opt.context, *baseurl = opt.baseurl;
+    size_t ndirs = opt.ndirs;
+    bool theme = opt.theme;
     if (context && !load_context) {
         bf_log_error("--context is not available in this build");
         return 2;

@@ -575,3 +575,87 @@ Test(cli, dump_text_golden)
                        golden, line, golden, actual);
     }
 }
+
+/* ---- a command line like its peers' (issue 13) ---- */
+
+/* stderr is exactly one line starting "bengal-farm: error: " and holding
+ * want. */
+static void assert_one_error_line(const char *what, const e2e_run_t *r, const char *want)
+{
+    cr_assert_eq(r->status, 2, "%s: exit %d, stderr:\n%s", what, r->status, r->err);
+    cr_assert(strncmp(r->err, "bengal-farm: error: ", 20) == 0, "%s: stderr:\n%s", what,
+              r->err);
+    const char *nl = strchr(r->err, '\n');
+    cr_assert(nl && nl[1] == '\0', "%s: more than one line on stderr:\n%s", what, r->err);
+    cr_assert(strstr(r->err, want), "%s: no \"%s\" in:\n%s", what, want, r->err);
+}
+
+Test(cli, unknown_command_suggests_the_closest)
+{
+    e2e_run_t r;
+    const char *argv[] = {e2e_bin(), "buidl", NULL}; /* no such directory here */
+    e2e_run(&r, argv);
+    assert_one_error_line("bengal-farm buidl", &r, "unknown command \"buidl\" (did you mean "
+                                                   "\"build\"?)");
+    e2e_run_free(&r);
+    const char *argv2[] = {e2e_bin(), "frobnicate", NULL};
+    e2e_run(&r, argv2);
+    assert_one_error_line("bengal-farm frobnicate", &r, "unknown command \"frobnicate\"");
+    cr_assert_null(strstr(r.err, "did you mean"), "%s", r.err);
+    e2e_run_free(&r);
+}
+
+Test(cli, unknown_option_suggests_the_closest)
+{
+    e2e_run_t r;
+    e2e_bf(&r, "build", "--jbos", "2", NULL);
+    assert_one_error_line("build --jbos", &r, "unknown option \"--jbos\" (did you mean "
+                                              "\"--jobs\"?); see \"bengal-farm build --help\"");
+    e2e_run_free(&r);
+    e2e_bf(&r, "check", "-j", NULL);
+    assert_one_error_line("check -j", &r, "-j needs a value");
+    e2e_run_free(&r);
+    e2e_bf(&r, "build", "-j", "0", NULL);
+    assert_one_error_line("build -j 0", &r, "--jobs wants a number of workers");
+    e2e_run_free(&r);
+}
+
+Test(cli, options_before_and_after_site)
+{
+    char *site = e2e_site("docs");
+    char *out1 = e2e_fmt("%s/../o1", site), *out2 = e2e_fmt("%s/../o2", site);
+    e2e_run_t r;
+    e2e_bf(&r, "-q", "-j", "2", "-o", out1, site, NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    e2e_run_free(&r);
+    e2e_bf(&r, "build", site, "-q", "--jobs=2", "--output", out2, NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    e2e_run_free(&r);
+    cr_assert(e2e_exists(e2e_fmt("%s/index.html", out1)) &&
+              e2e_exists(e2e_fmt("%s/index.html", out2)));
+    /* "--" ends the options: a site named like an option */
+    e2e_bf(&r, "check", "-q", "--", site, NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    e2e_run_free(&r);
+}
+
+Test(cli, help_for_every_command)
+{
+    const char *cmds[] = {"build", "check", "new", "clean", "snapshot", "markdown",
+                          "template", "version", "help"};
+    for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
+        assert_help(cmds[i], "--help", NULL);
+        assert_help(cmds[i], "-h", NULL);
+        assert_help("help", cmds[i], NULL);
+    }
+    /* the help lists every option the command takes, and the table
+     * parses what the help says */
+    e2e_run_t r;
+    e2e_bf(&r, "build", "--help", NULL);
+    const char *opts[] = {"--jobs", "--output", "--no-cache", "--cache-dir", "--precompress",
+                          "--drafts", "--future", "--strict", "--environment", "--config",
+                          "--baseurl", "--stats-json", "--quiet"};
+    for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++)
+        cr_assert(strstr(r.out, opts[i]), "build --help has no %s:\n%s", opts[i], r.out);
+    e2e_run_free(&r);
+}
