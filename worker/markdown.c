@@ -27,6 +27,7 @@
 #include "shared/ctx.h"
 #include "shared/log.h"
 #include "worker/md_admon.h"
+#include "worker/md_mkdocs.h"
 #include "worker/md_render.h"
 
 /* Filled once by bf_md_init before fork, read-only afterwards. */
@@ -249,7 +250,8 @@ int bf_md_init(void)
         return -1;
     }
     bf_md_g.admonition = bf_md_admon_new(&bf_md_g.t_admon);
-    if (!bf_md_g.admonition) {
+    bf_md_g.mkdocs = bf_md_g.admonition ? bf_md_mkdocs_new() : NULL;
+    if (!bf_md_g.mkdocs) {
         bf_log_error("out of memory");
         return -1;
     }
@@ -459,12 +461,14 @@ static cmark_node *parse(bf_md_t *md, const bf_md_page_t *in)
     int opts = CMARK_OPT_DEFAULT | ((e & BF_MD_EXT_FOOTNOTES) ? CMARK_OPT_FOOTNOTES : 0);
 
     cmark_parser *p = cmark_parser_new_with_mem(opts, &bf_md_cm_mem);
-    /* Admonitions first: extensions are offered a line in attach order
+    /* Directives first: extensions are offered a line in attach order
      * and the table extension claims every line that follows a paragraph
      * (it returns the paragraph when the line is no delimiter row), so a
      * fence after a paragraph would never reach us. */
-    if (!(in->flags & BF_MD_PLAIN))
+    if (!(in->flags & BF_MD_PLAIN)) {
         cmark_parser_attach_syntax_extension(p, t->admonition);
+        cmark_parser_attach_syntax_extension(p, t->mkdocs);
+    }
     /* then the order of cmark-gfm's own tests and CLI */
     if (e & BF_MD_EXT_TABLE)
         cmark_parser_attach_syntax_extension(p, t->table);

@@ -149,7 +149,9 @@ typedef enum {
     BF_MD_DIAG_BROKEN_LINK,     /* link to a .md file that is no page */
     BF_MD_DIAG_BROKEN_ANCHOR,   /* [[#x]] and no heading has id x */
     BF_MD_DIAG_UNKNOWN_DIRECTIVE, /* :::{foo} */
-    BF_MD_DIAG_UNCLOSED_ADMONITION,
+    BF_MD_DIAG_UNCLOSED_ADMONITION, /* a MyST directive without its closing fence */
+    BF_MD_DIAG_MISNESTED,       /* a tab-item outside a tab-set, other blocks in one */
+    BF_MD_DIAG_BAD_OPTION,      /* an unknown :option:, a figure without its image */
 } bf_md_diag_kind_t;
 
 typedef struct {

@@ -1,0 +1,128 @@
+/*
+ * worker/md_mkdocs.c - the MkDocs admonition block extension (see
+ * md_mkdocs.h).
+ *
+ * The body's indentation is matched the way cmark matches a list item's:
+ * match_block consumes 4 columns of a line indented that much, accepts a
+ * blank line, and refuses anything else, which closes the block.
+ */
+#include "worker/md_mkdocs.h"
+
+#include <string.h>
+
+#include "worker/md_admon.h"
+
+static bool is_class_char(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c == '-' || c == '_' || c >= 0x80;
+}
+
+/* The syntax of the marker at input[i..end) and its length, or -1. */
+static int marker(const unsigned char *input, int i, int end, bf_md_syntax_t *syn)
+{
+    if (end - i < 3)
+        return -1;
+    if (memcmp(input + i, "!!!", 3) == 0) {
+        *syn = BF_MD_SYN_MKDOCS;
+        return 3;
+    }
+    if (memcmp(input + i, "???", 3) != 0)
+        return -1;
+    if (i + 3 < end && input[i + 3] == '+') {
+        *syn = BF_MD_SYN_DETAILS_OPEN;
+        return 4;
+    }
+    *syn = BF_MD_SYN_DETAILS;
+    return 3;
+}
+
+static cmark_node *try_open(cmark_syntax_extension *ext, int indented, cmark_parser *parser,
+                            cmark_node *parent, unsigned char *input, int len)
+{
+    bf_md_syntax_t syn;
+    if (indented)
+        return NULL;
+    int off = cmark_parser_get_first_nonspace(parser);
+    int end = bf_md_admon_line_end(input, len);
+    int i = off, m = marker(input, off, end, &syn);
+    if (m < 0)
+        return NULL;
+    i += m;
+    if (i < end && input[i] == ' ')
+        i++;
+    /* classes: words separated by spaces */
+    int cls = i, cls_end = i;
+    while (i < end && is_class_char(input[i])) {
+        while (i < end && is_class_char(input[i]))
+            i++;
+        cls_end = i;
+        while (i < end && input[i] == ' ')
+            i++;
+    }
+    if (cls_end == cls)
+        return NULL;
+    /* an optional "title": up to the last quote of the line */
+    int title = -1, title_end = -1;
+    if (i < end && input[i] == '"' && i > cls_end) {
+        int q = end;
+        while (q > i + 1 && input[q - 1] != '"')
+            q--;
+        if (q > i + 1) {
+            title = i + 1;
+            title_end = q - 1;
+            i = q;
+        }
+    }
+    while (i < end && (input[i] == ' ' || input[i] == '\t'))
+        i++;
+    if (i != end || bf_md_admon_too_deep(parent))
+        return NULL;
+
+    cmark_node *node = bf_md_admon_add(ext, parser, parent, input, off, end, syn);
+    if (!node)
+        return NULL;
+    bf_md_admon_t *st = bf_md_admon_get(node);
+    int first = cls;
+    while (first < cls_end && input[first] != ' ')
+        first++;
+    st->dir = BF_MD_DIR_ADMONITION;
+    st->closed = st->opts_done = true;
+    st->name = st->fence + (cls - off);
+    st->name_len = (size_t)(first - cls);
+    st->classes = st->fence + (cls - off);
+    st->classes_len = (size_t)(cls_end - cls);
+    st->has_title = title >= 0;
+    if (st->has_title) {
+        st->title = st->fence + (title - off);
+        st->title_len = (size_t)(title_end - title);
+    }
+    return node;
+}
+
+static int match(cmark_syntax_extension *ext, cmark_parser *parser, unsigned char *input,
+                 int len, cmark_node *container)
+{
+    if (cmark_parser_get_indent(parser) >= 4) {
+        cmark_parser_advance_offset(parser, (const char *)input, 4, 1);
+        return 1;
+    }
+    return cmark_parser_is_blank(parser);
+}
+
+static const char *type_string(cmark_syntax_extension *ext, cmark_node *node)
+{
+    return "admonition";
+}
+
+cmark_syntax_extension *bf_md_mkdocs_new(void)
+{
+    cmark_syntax_extension *ext = cmark_syntax_extension_new("bf-mkdocs");
+    if (!ext)
+        return NULL;
+    cmark_syntax_extension_set_open_block_func(ext, try_open);
+    cmark_syntax_extension_set_match_block_func(ext, match);
+    cmark_syntax_extension_set_can_contain_func(ext, bf_md_admon_can_contain);
+    cmark_syntax_extension_set_get_type_string_func(ext, type_string);
+    return ext;
+}
