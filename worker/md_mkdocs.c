@@ -5,12 +5,22 @@
  * The body's indentation is matched the way cmark matches a list item's:
  * match_block consumes 4 columns of a line indented that much, accepts a
  * blank line, and refuses anything else, which closes the block.
+ *
+ * cmark would then take an unindented line that follows a paragraph of
+ * the body as a lazy continuation of that paragraph (its rule for quotes
+ * and list items); Python-Markdown ends the admonition there, and writers
+ * expect that, so try_opening_block (offered every line that starts no
+ * core block) opens a paragraph of its own for such a line.  That needs
+ * the open flags of cmark's internal node struct, as md_admon.c does.
  */
 #include "worker/md_mkdocs.h"
 
 #include <string.h>
 
+#include <cmark-gfm/node.h>
+
 #include "worker/md_admon.h"
+#include "worker/md_render.h"
 
 static bool is_class_char(unsigned char c)
 {
@@ -37,10 +47,39 @@ static int marker(const unsigned char *input, int i, int end, bf_md_syntax_t *sy
     return 3;
 }
 
+/* Unmatched open blocks looked at for a lazy line: cmark looks at none
+ * (a lazy line costs it nothing), so a chain of thousands of nested
+ * quotes followed by thousands of lazy lines must not cost their product
+ * here.  Deeper than this, the line is left to cmark's lazy rule. */
+#define LAZY_MAX_DEPTH 64
+
+/* Would the line be a lazy continuation of a paragraph inside an MkDocs
+ * block that it did not match?  parent is the innermost container the
+ * line matched; everything open below it was not matched. */
+static bool lazy_in_body(cmark_node *parent)
+{
+    cmark_node_type t_admon = bf_md_types()->t_admon;
+    bool inside = false;
+    int depth = 0;
+    if (parent->type == CMARK_NODE_PARAGRAPH)
+        return false;
+    for (cmark_node *n = parent->last_child;
+         n && (n->flags & CMARK_NODE__OPEN) && depth++ < LAZY_MAX_DEPTH; n = n->last_child) {
+        if (n->type == t_admon && bf_md_admon_get(n)->syntax != BF_MD_SYN_MYST)
+            inside = true;
+        else if (n->type == CMARK_NODE_PARAGRAPH)
+            return inside;
+    }
+    return false;
+}
+
 static cmark_node *try_open(cmark_syntax_extension *ext, int indented, cmark_parser *parser,
                             cmark_node *parent, unsigned char *input, int len)
 {
     bf_md_syntax_t syn;
+    if (!indented && !cmark_parser_is_blank(parser) && lazy_in_body(parent))
+        return cmark_parser_add_child(parser, parent, CMARK_NODE_PARAGRAPH,
+                                      cmark_parser_get_first_nonspace(parser) + 1);
     if (indented)
         return NULL;
     int off = cmark_parser_get_first_nonspace(parser);
