@@ -26,6 +26,7 @@
 
 #include "shared/ctx.h"
 #include "shared/log.h"
+#include "shared/mdtitle.h"
 #include "worker/md_admon.h"
 #include "worker/md_mkdocs.h"
 #include "worker/md_render.h"
@@ -486,6 +487,20 @@ static cmark_node *parse(bf_md_t *md, const bf_md_page_t *in)
     return doc;
 }
 
+/* Leaves the body's leading title heading out (bf_md_page_t.title): it is
+ * unlinked before the walk, so nothing of it is written or counted. */
+static void drop_title(cmark_node *doc, const bf_md_page_t *in)
+{
+    size_t len;
+    bool leading = false;
+    const char *t = bf_mdtitle_find(in->body ? in->body : "", in->body_len, &len, &leading);
+    cmark_node *h = cmark_node_first_child(doc);
+    if (t && leading && strlen(in->title) == len && memcmp(t, in->title, len) == 0 && h &&
+        cmark_node_get_type(h) == CMARK_NODE_HEADING && cmark_node_get_heading_level(h) == 1 &&
+        !h->as.heading.setext)
+        cmark_node_free(h);
+}
+
 int bf_md_render(bf_md_t *md, bf_arena_t *arena, const bf_md_page_t *in,
                  bf_md_result_t *out)
 {
@@ -535,6 +550,8 @@ int bf_md_render(bf_md_t *md, bf_arena_t *arena, const bf_md_page_t *in,
     memset(md->cm.free, 0, sizeof(md->cm.free));
     bf_md_cm = &md->cm;
     cmark_node *doc = parse(md, in);
+    if (in->title && !w.plain)
+        drop_title(doc, in);
     md->stats.walks++;
     if (bf_md_walk(&w, doc) == 0) {
         results(&w, md);

@@ -111,6 +111,15 @@ typedef struct {
      * <!--more--> marker; NULL/0 when absent. */
     const char *summary;
     size_t summary_len;
+    /* The page's title, which its template prints (<h1>{{ page.title }}).
+     * When the body begins with the heading the title is ("# Title" with
+     * only blank lines before it, and the text bf_mdtitle_find gives
+     * equal to title: the title was taken from it, or the front matter
+     * repeats it), that heading is left out: it is not written, takes no
+     * id and has no TOC entry, so the page shows its title once and the
+     * ids and TOC describe what is on it.  NULL, or plain mode: every
+     * heading is written. */
+    const char *title;
 } bf_md_page_t;
 
 /* One TOC entry.  The items are in document order; the tree is given by
@@ -183,7 +192,8 @@ typedef struct {
     size_t toc_html_len;
     bf_md_toc_item_t *toc;
     size_t n_toc;
-    const char *title;      /* text of the first level-1 heading, or NULL */
+    const char *title;      /* text of the first level-1 heading written
+                               (not a title heading left out), or NULL */
     size_t word_count;      /* words of text, code and titles; not markup */
     uint32_t reading_time;  /* minutes at BF_MD_WPM, at least 1 */
     /* Excerpt as HTML: the content before <!--more-->; else the summary

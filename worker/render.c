@@ -486,6 +486,7 @@ static int render(bf_render_t *r, bf_arena_t *a, uint32_t id, uint32_t pager, bf
         .toc_max = r->site->toc_max,
         .summary = p->summary.len ? S(r, p->summary) : NULL,
         .summary_len = p->summary.len,
+        .title = S(r, p->title),
     };
     if (bf_md_render(r->md, a, &in, &res) < 0)
         return -1;
