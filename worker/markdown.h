@@ -9,12 +9,15 @@
  * How a page is rendered (bf_md_render):
  *   1. one cmark-gfm parse of the body with the extensions table,
  *      strikethrough, autolink, tagfilter, tasklist, footnotes, and the
- *      admonition block extension of this module (:::{note} ... :::);
+ *      two block extensions of this module: MyST directives (:::{note},
+ *      tab-set, tab-item, figure, dropdown; md_admon.h) and MkDocs
+ *      admonitions (!!! note, ??? note; md_mkdocs.h);
  *   2. one walk of the tree that writes the HTML (our own renderer, which
  *      gives byte-for-byte the output of cmark_render_html in plain mode)
  *      and, in the same visit of each node, heading ids, the TOC,
- *      cross-references, link rewriting, word count, excerpt, flags and
- *      link lists.  Nothing is done by rewriting the produced HTML.
+ *      cross-references, link rewriting, GitHub alerts (> [!NOTE]),
+ *      word count, excerpt, flags and link lists.  Nothing is done by
+ *      rewriting the produced HTML (md_directive.h: the markup).
  *   bf_md_stats() counts parses, walks and visited nodes so that tests can
  *   prove the "one parse, one walk" property.
  *
@@ -39,7 +42,8 @@
  * memory inside cmark-gfm is logged and exits the process with status 1
  * (STYLE 6: fatal in a worker; the coordinator retries the wave).
  * Problems in the content (a cross-reference that does not resolve, a link
- * to a missing .md file, an unknown or unclosed admonition) are not errors
+ * to a missing .md file, an unknown or unclosed directive, a misnested
+ * tab-item, an unknown directive option) are not errors
  * of the call: they are returned as diagnostics (bf_md_diag_t) with a
  * source line; bf_md_log_diags() prints them.
  */
