@@ -174,10 +174,14 @@ static void tab_set(bf_md_walk_t *w, cmark_node *node, bf_md_admon_t *st)
                 st->selected = k;
             k++;
         } else {
-            bf_md_diag(w, BF_MD_DIAG_MISNESTED, w->line0 + (uint32_t)cmark_node_get_start_line(c),
-                       st->name, st->name_len,
-                       "a tab-set holds only tab-item directives (this %s is left out of "
-                       "the tabs)",
+            /* a block an extension made has no line: the closest before */
+            cmark_node *at = c;
+            while (at && cmark_node_get_start_line(at) <= 0)
+                at = cmark_node_previous(at);
+            uint32_t line = at ? w->line0 + (uint32_t)cmark_node_get_start_line(at)
+                               : line_of(w, st);
+            bf_md_diag(w, BF_MD_DIAG_MISNESTED, line, st->name, st->name_len,
+                       "a tab-set holds only tab-item directives, not this %s",
                        cmark_node_get_type_string(c));
         }
     }
