@@ -185,6 +185,17 @@ static const char guides_index_md[] =
     "\n"
     "Walkthroughs that build on [[docs/getting-started]].\n";
 
+/* Shown in the first page, and its markdown in a dropdown below it. */
+#define STARTER_TABS                                                                       \
+    "::::{tab-set}\n"                                                                       \
+    ":::{tab-item} Linux\n"                                                                 \
+    "Tabs with the same label switch together on the whole page.\n"                         \
+    ":::\n"                                                                                 \
+    ":::{tab-item} macOS\n"                                                                 \
+    "Each tab holds any markdown.\n"                                                        \
+    ":::\n"                                                                                 \
+    "::::\n"
+
 static const char first_page_md[] =
     "---\n"
     "title: Write your first page\n"
@@ -221,25 +232,11 @@ static const char first_page_md[] =
     "    The body is indented by four spaces; `???` instead of `!!!` makes\n"
     "    it collapsible.\n"
     "\n"
-    "::::{tab-set}\n"
-    ":::{tab-item} Linux\n"
-    "Tabs with the same label switch together on the whole page.\n"
-    ":::\n"
-    ":::{tab-item} macOS\n"
-    "Each tab holds any markdown.\n"
-    ":::\n"
-    "::::\n"
+    STARTER_TABS
     "\n"
     ":::{dropdown} How were these tabs written?\n"
     "````markdown\n"
-    "::::{tab-set}\n"
-    ":::{tab-item} Linux\n"
-    "Tabs with the same label switch together on the whole page.\n"
-    ":::\n"
-    ":::{tab-item} macOS\n"
-    "Each tab holds any markdown.\n"
-    ":::\n"
-    "::::\n"
+    STARTER_TABS
     "````\n"
     ":::\n"
     "\n"

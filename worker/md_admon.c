@@ -257,8 +257,8 @@ static int match(cmark_syntax_extension *ext, cmark_parser *parser, unsigned cha
     return 1;
 }
 
-int bf_md_admon_can_contain(cmark_syntax_extension *ext, cmark_node *node,
-                            cmark_node_type child)
+/* A directive may hold any block but a bare list item. */
+static int can_contain(cmark_syntax_extension *ext, cmark_node *node, cmark_node_type child)
 {
     return (child & CMARK_NODE_TYPE_MASK) == CMARK_NODE_TYPE_BLOCK && child != CMARK_NODE_ITEM;
 }
@@ -268,15 +268,23 @@ static const char *type_string(cmark_syntax_extension *ext, cmark_node *node)
     return "admonition";
 }
 
-cmark_syntax_extension *bf_md_admon_new(cmark_node_type *type)
+cmark_syntax_extension *bf_md_admon_ext(const char *name, cmark_open_block_func open,
+                                        cmark_match_block_func matches)
 {
-    cmark_syntax_extension *ext = cmark_syntax_extension_new("bf-admonition");
+    cmark_syntax_extension *ext = cmark_syntax_extension_new(name);
     if (!ext)
         return NULL;
-    cmark_syntax_extension_set_open_block_func(ext, try_open);
-    cmark_syntax_extension_set_match_block_func(ext, match);
-    cmark_syntax_extension_set_can_contain_func(ext, bf_md_admon_can_contain);
+    cmark_syntax_extension_set_open_block_func(ext, open);
+    cmark_syntax_extension_set_match_block_func(ext, matches);
+    cmark_syntax_extension_set_can_contain_func(ext, can_contain);
     cmark_syntax_extension_set_get_type_string_func(ext, type_string);
-    *type = cmark_syntax_extension_add_node(0);
+    return ext;
+}
+
+cmark_syntax_extension *bf_md_admon_new(cmark_node_type *type)
+{
+    cmark_syntax_extension *ext = bf_md_admon_ext("bf-admonition", try_open, match);
+    if (ext)
+        *type = cmark_syntax_extension_add_node(0);
     return ext;
 }

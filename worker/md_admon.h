@@ -129,8 +129,9 @@ cmark_node *bf_md_admon_add(cmark_syntax_extension *ext, cmark_parser *parser,
                             cmark_node *parent, const unsigned char *input, int off, int end,
                             bf_md_syntax_t syn);
 
-/* A directive may hold any block but a bare list item. */
-int bf_md_admon_can_contain(cmark_syntax_extension *ext, cmark_node *node,
-                            cmark_node_type child);
+/* A block extension named name with these functions, whose nodes hold
+ * any block but a bare list item.  NULL on OOM. */
+cmark_syntax_extension *bf_md_admon_ext(const char *name, cmark_open_block_func open,
+                                        cmark_match_block_func matches);
 
 #endif

@@ -320,6 +320,16 @@ void bf_md_directive_enter(bf_md_walk_t *w, cmark_node *node)
         unclosed(w, st);
         return;
     }
+    /* the options each directive takes */
+    static const char *const takes[] = {
+        [BF_MD_DIR_ADMONITION] = "class",
+        [BF_MD_DIR_TAB_SET] = "class",
+        [BF_MD_DIR_TAB_ITEM] = "sync selected class",
+        [BF_MD_DIR_FIGURE] = "alt class",
+        [BF_MD_DIR_DROPDOWN] = "open class",
+    };
+    if (st->dir != BF_MD_DIR_UNKNOWN)
+        opts_check(w, st, takes[st->dir]);
     switch ((bf_md_dir_t)st->dir) {
     case BF_MD_DIR_UNKNOWN:
         bf_md_diag(w, BF_MD_DIAG_UNKNOWN_DIRECTIVE, line_of(w, st), st->name, st->name_len,
@@ -329,23 +339,18 @@ void bf_md_directive_enter(bf_md_walk_t *w, cmark_node *node)
                    (int)st->name_len, st->name);
         break;
     case BF_MD_DIR_ADMONITION:
-        opts_check(w, st, "class");
         admonition(w, st, st->name, st->name_len, true);
         break;
     case BF_MD_DIR_TAB_SET:
-        opts_check(w, st, "class");
         tab_set(w, node, st);
         break;
     case BF_MD_DIR_TAB_ITEM:
-        opts_check(w, st, "sync selected class");
         tab_item(w, node, st);
         break;
     case BF_MD_DIR_FIGURE:
-        opts_check(w, st, "alt class");
         figure(w, node, st);
         break;
     case BF_MD_DIR_DROPDOWN:
-        opts_check(w, st, "open class");
         dropdown(w, st);
         break;
     }

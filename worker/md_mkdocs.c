@@ -149,19 +149,7 @@ static int match(cmark_syntax_extension *ext, cmark_parser *parser, unsigned cha
     return cmark_parser_is_blank(parser);
 }
 
-static const char *type_string(cmark_syntax_extension *ext, cmark_node *node)
-{
-    return "admonition";
-}
-
 cmark_syntax_extension *bf_md_mkdocs_new(void)
 {
-    cmark_syntax_extension *ext = cmark_syntax_extension_new("bf-mkdocs");
-    if (!ext)
-        return NULL;
-    cmark_syntax_extension_set_open_block_func(ext, try_open);
-    cmark_syntax_extension_set_match_block_func(ext, match);
-    cmark_syntax_extension_set_can_contain_func(ext, bf_md_admon_can_contain);
-    cmark_syntax_extension_set_get_type_string_func(ext, type_string);
-    return ext;
+    return bf_md_admon_ext("bf-mkdocs", try_open, match);
 }

@@ -262,14 +262,6 @@ static char *slice(const char *html, const char *start, const char *end, const c
     return e2e_fmt("%.*s", (int)(b + strlen(end) - a), a);
 }
 
-static size_t count(const char *s, const char *needle)
-{
-    size_t n = 0;
-    for (const char *p = s; (p = strstr(p, needle)); p++)
-        n++;
-    return n;
-}
-
 /* The href of every entry of the page lists (`<li><h3><a href="...">`) of
  * the <main> of html, in order, one a line. */
 static char *listed(const char *html, const char *what)
@@ -532,7 +524,7 @@ Test(golden, term_pages_list_the_tagged_pages)
 static void assert_active(const char *out, const char *rel, const char *item)
 {
     char *menu = slice(out_file(out, rel), "<nav class=\"main-menu\"", "</nav>", rel);
-    size_t n = count(menu, "aria-current");
+    size_t n = e2e_count(menu, "aria-current");
     if (!item) {
         cr_assert_eq(n, 0, "%s: no menu item should be active:\n%s", rel, menu);
         return;

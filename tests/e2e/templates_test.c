@@ -185,15 +185,6 @@ Test(templates, only_template_files_are_compiled)
     e2e_run_free(&r);
 }
 
-/* Occurrences of needle in s. */
-static size_t count(const char *s, const char *needle)
-{
-    size_t n = 0;
-    for (const char *p = s; (p = strstr(p, needle)); p += strlen(needle))
-        n++;
-    return n;
-}
-
 /* A page titled by its first "# heading" (no front matter title) shows
  * that title once: the theme prints it as the page's <h1> and the body
  * leaves the heading out, as Hugo and Zola themes expect of content.  The
@@ -214,17 +205,17 @@ Test(templates, title_from_first_heading_is_shown_once)
     build_ok(site, "2");
 
     char *about = e2e_own_file(e2e_fmt("%s/public/about/index.html", site), NULL);
-    cr_assert_eq(count(about, ">About this site</h1>"), 1, "%s", about);
+    cr_assert_eq(e2e_count(about, ">About this site</h1>"), 1, "%s", about);
     cr_assert(strstr(about, "<title>About this site"), "%s", about);
     cr_assert(strstr(about, "<h2 id=\"about-this-site\">About this site</h2>"), "%s", about);
     cr_assert(strstr(about, "href=\"#about-this-site\""), "%s", about);
     cr_assert_not(strstr(about, "about-this-site-1"), "%s", about);
 
     char *docs = e2e_own_file(e2e_fmt("%s/public/docs/index.html", site), NULL);
-    cr_assert_eq(count(docs, ">The docs</h1>"), 1, "%s", docs);
+    cr_assert_eq(e2e_count(docs, ">The docs</h1>"), 1, "%s", docs);
     char *same = e2e_own_file(e2e_fmt("%s/public/docs/same/index.html", site), NULL);
-    cr_assert_eq(count(same, ">Same Title</h1>"), 1, "%s", same);
+    cr_assert_eq(e2e_count(same, ">Same Title</h1>"), 1, "%s", same);
     char *other = e2e_own_file(e2e_fmt("%s/public/docs/other/index.html", site), NULL);
-    cr_assert_eq(count(other, ">Front Matter</h1>"), 1, "%s", other);
+    cr_assert_eq(e2e_count(other, ">Front Matter</h1>"), 1, "%s", other);
     cr_assert(strstr(other, "<h1 id=\"body-heading\">Body Heading</h1>"), "%s", other);
 }

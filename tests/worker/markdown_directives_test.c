@@ -13,40 +13,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <cmark-gfm.h>
-#include <cmark-gfm-core-extensions.h>
+#include "tests/worker/mdfix.h"
 
-#include "shared/arena.h"
-#include "worker/markdown.h"
-
-static bf_md_t *md;
-static bf_arena_t *arena;
-static bf_md_result_t r;
-
-static void setup(void)
-{
-    cr_assert_eq(bf_md_init(), 0);
-    md = bf_md_new();
-    arena = bf_arena_create(0);
-    cr_assert_not_null(md);
-}
-
-static void teardown(void)
-{
-    bf_md_free(md);
-    bf_arena_destroy(arena);
-}
-
-TestSuite(dir, .init = setup, .fini = teardown);
+TestSuite(dir, .init = mdfix_setup, .fini = mdfix_teardown);
 
 static const char *render_flags(const char *text, unsigned flags)
 {
-    bf_md_page_t in = {.body = text, .body_len = strlen(text), .body_line = 1,
-                       .source = "content/docs/page.md", .flags = flags,
-                       .extensions = BF_MD_EXT_ALL};
-    cr_assert_eq(bf_md_render(md, arena, &in, &r), 0);
-    cr_assert_eq(strlen(r.html), r.html_len);
-    return r.html;
+    return mdfix_render(text, flags, "content/docs/page.md", 1, NULL);
 }
 
 static const char *render(const char *text)
@@ -54,27 +27,19 @@ static const char *render(const char *text)
     return render_flags(text, 0);
 }
 
-/* cmark-gfm's own HTML of text, all extensions (what plain mode gives). */
-static char *cmark_html(const char *text)
-{
-    cmark_gfm_core_extensions_ensure_registered();
-    cmark_parser *p = cmark_parser_new(CMARK_OPT_FOOTNOTES);
-    const char *names[] = {"table", "strikethrough", "autolink", "tagfilter", "tasklist"};
-    for (int i = 0; i < 5; i++)
-        cmark_parser_attach_syntax_extension(p, cmark_find_syntax_extension(names[i]));
-    cmark_parser_feed(p, text, strlen(text));
-    cmark_node *doc = cmark_parser_finish(p);
-    char *html = cmark_render_html(doc, CMARK_OPT_FOOTNOTES, cmark_parser_get_syntax_extensions(p));
-    cmark_node_free(doc);
-    cmark_parser_free(p);
-    return html;
-}
-
 static void plain_is_cmark(const char *text)
 {
-    char *want = cmark_html(text);
+    char *want = mdfix_cmark_html(text, BF_MD_EXT_ALL, 0);
     cr_assert_str_eq(render_flags(text, BF_MD_PLAIN), want);
     free(want);
+}
+
+/* The result has exactly one diagnostic, of this kind and line. */
+static void one_diag(bf_md_diag_kind_t kind, uint32_t line)
+{
+    cr_assert_eq(r.n_diags, 1);
+    cr_assert_eq(r.diags[0].kind, kind);
+    cr_assert_eq(r.diags[0].line, line);
 }
 
 #define ADMON(kind, title) "<div class=\"admonition " kind "\">\n<p class=\"admonition-title\">" \
@@ -370,24 +335,18 @@ Test(dir, tab_item_outside_a_tab_set)
 {
     cr_assert_str_eq(render("intro\n\n:::{tab-item} Lone\ncontent\n:::\n"),
                      "<p>intro</p>\n<p>content</p>\n");
-    cr_assert_eq(r.n_diags, 1);
-    cr_assert_eq(r.diags[0].kind, BF_MD_DIAG_MISNESTED);
-    cr_assert_eq(r.diags[0].line, 3);
+    one_diag(BF_MD_DIAG_MISNESTED, 3);
     cr_assert_str_eq(r.diags[0].message,
                      "tab-item outside a tab-set (put it between ::::{tab-set} and ::::)");
     /* inside another directive is outside a tab-set too */
     render(":::::{note}\n:::{tab-item} X\ny\n:::\n:::::\n");
-    cr_assert_eq(r.n_diags, 1);
-    cr_assert_eq(r.diags[0].kind, BF_MD_DIAG_MISNESTED);
-    cr_assert_eq(r.diags[0].line, 2);
+    one_diag(BF_MD_DIAG_MISNESTED, 2);
 }
 
 Test(dir, tab_set_holds_only_tab_items)
 {
     render("::::{tab-set}\n\nstray\n\n:::{tab-item} A\na\n:::\n::::\n");
-    cr_assert_eq(r.n_diags, 1);
-    cr_assert_eq(r.diags[0].kind, BF_MD_DIAG_MISNESTED);
-    cr_assert_eq(r.diags[0].line, 3);
+    one_diag(BF_MD_DIAG_MISNESTED, 3);
     cr_assert(strstr(r.diags[0].message, "paragraph"), "%s", r.diags[0].message);
     cr_assert(strstr(r.html, "<p>stray</p>"), "%s", r.html);
 }
@@ -398,9 +357,7 @@ Test(dir, tab_set_unclosed)
 {
     cr_assert_str_eq(render("x\n\n::::{tab-set}\n:::{tab-item} A\na\n:::\n:::{tab-item} B\nb\n:::\n"),
                      "<p>x</p>\n<p>::::{tab-set}</p>\n<p>a</p>\n<p>b</p>\n");
-    cr_assert_eq(r.n_diags, 1);
-    cr_assert_eq(r.diags[0].kind, BF_MD_DIAG_UNCLOSED_ADMONITION);
-    cr_assert_eq(r.diags[0].line, 3);
+    one_diag(BF_MD_DIAG_UNCLOSED_ADMONITION, 3);
     cr_assert_str_eq(r.diags[0].message,
                      "unclosed directive \"tab-set\" (end it with a line of 4 colons)");
 }
@@ -430,9 +387,7 @@ Test(dir, figure)
 Test(dir, figure_without_image)
 {
     cr_assert_str_eq(render(":::{figure}\ncaption\n:::\n"), "<p>caption</p>\n");
-    cr_assert_eq(r.n_diags, 1);
-    cr_assert_eq(r.diags[0].kind, BF_MD_DIAG_BAD_OPTION);
-    cr_assert_eq(r.diags[0].line, 1);
+    one_diag(BF_MD_DIAG_BAD_OPTION, 1);
 }
 
 Test(dir, dropdown)
@@ -457,9 +412,7 @@ Test(dir, options)
     cr_assert_str_eq(render("a\n\n:::{dropdown} D\n:open:\n:colour: red\nbody\n:::\n"),
                      "<p>a</p>\n<details class=\"dropdown\" open>\n<summary class=\"dropdown-title\">"
                      "D</summary>\n<p>body</p>\n</details>\n");
-    cr_assert_eq(r.n_diags, 1);
-    cr_assert_eq(r.diags[0].kind, BF_MD_DIAG_BAD_OPTION);
-    cr_assert_eq(r.diags[0].line, 5);
+    one_diag(BF_MD_DIAG_BAD_OPTION, 5);
     cr_assert_str_eq(r.diags[0].message,
                      "unknown option \"colour\" of \"dropdown\" (it takes: open class)");
     /* after content or a blank line, ":key:" is text */

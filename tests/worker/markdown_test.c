@@ -24,43 +24,27 @@
 #include "snapshot-format/reader.h"
 #include "snapshot-format/writer.h"
 #include "worker/markdown.h"
+#include "tests/worker/mdfix.h"
 #include "worker/md_link.h"
 
-static bf_md_t *md;
-static bf_arena_t *arena;
-static bf_md_result_t r;
 static bf_buf_t snap_img = BF_BUF_INIT;
 static bf_snap_t *snap;
 
-static void setup(void)
-{
-    cr_assert_eq(bf_md_init(), 0);
-    md = bf_md_new();
-    arena = bf_arena_create(0);
-    cr_assert_not_null(md);
-}
-
 static void teardown(void)
 {
-    bf_md_free(md);
-    bf_arena_destroy(arena);
+    mdfix_teardown();
     if (snap)
         bf_snap_close(snap);
     bf_buf_free(&snap_img);
 }
 
-TestSuite(md, .init = setup, .fini = teardown);
+TestSuite(md, .init = mdfix_setup, .fini = teardown);
 
 /* Renders text as a site page (all extensions, not plain). */
 static const char *render_as(const char *text, unsigned flags, const char *source,
                              uint32_t body_line)
 {
-    bf_md_page_t in = {.body = text, .body_len = strlen(text), .body_line = body_line,
-                       .source = source, .snap = snap, .flags = flags,
-                       .extensions = BF_MD_EXT_ALL};
-    cr_assert_eq(bf_md_render(md, arena, &in, &r), 0);
-    cr_assert_eq(strlen(r.html), r.html_len);
-    return r.html;
+    return mdfix_render(text, flags, source, body_line, snap);
 }
 
 static const char *render(const char *text)
