@@ -32,7 +32,9 @@
 #include "coordinator/scaffold.h"
 #include "shared/clock.h"
 #include "shared/fs.h"
+#include "shared/hash.h"
 #include "shared/log.h"
+#include "shared/pack.h"
 #include "shared/tmpl/env.h"
 #include "shared/tmpl/profile.h"
 #include "snapshot-format/dump.h"
@@ -430,6 +432,35 @@ static void clean_state(int state)
  * build is over; -1 when not taken).  It is written beside the old one
  * and validated before it replaces it: a snapshot that fails its own
  * check is never published.  0, or -1 logged. */
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The render pack after a build, failed or not (what the workers added is
+ * right whatever happened next): it keeps the entries of the pages that
+ * still have a source file (shared/pack.h). */
+static void commit_pack(bf_pack_t *pack, const bf_snap_t *snap)
+{
+    uint32_t n = bf_snap_count(snap, BF_SNAP_T_PAGES), k = 0;
+    uint64_t *live = malloc((n ? n : 1) * sizeof *live);
+    if (!live)
+        return; /* the pack stays as it was */
+    for (uint32_t i = 0; i < n; i++) {
+        const bf_snap_page_t *p = bf_snap_page(snap, i);
+        if (p->source.len)
+            live[k++] = bf_hash64(bf_snap_str(snap, p->source), p->source.len);
+    }
+    qsort(live, k, sizeof *live, cmp_u64);
+    size_t u = 0;
+    for (uint32_t i = 0; i < k; i++)
+        if (!u || live[u - 1] != live[i])
+            live[u++] = live[i];
+    bf_pack_commit(pack, live, u);
+    free(live);
+}
+
 /* The state directory, opened and locked (*state, *lock: -1 when not);
  * what a killed build left there goes.  0, or -1 logged. */
 static int take_state(bf_site_t *s, int *state, int *lock)
@@ -609,8 +640,11 @@ static int write_stats(FILE *f, const bf_farm_report_t *r, unsigned jobs,
     fprintf(f, "  \"peak_rss_kb\": {\"coordinator\": %ld, \"writer\": %llu, \"worker\": %llu},\n",
             self.ru_maxrss, (unsigned long long)r->writer_rss_kb,
             (unsigned long long)r->worker_rss_kb);
-    fprintf(f, "  \"pages_rendered\": %u,\n  \"pages_reused\": %u,\n",
-            r->pages - r->pages_reused, r->pages_reused);
+    fprintf(f, "  \"pages_rendered\": %u,\n  \"pages_reused\": %u,\n"
+               "  \"markdown_from_cache\": %u,\n",
+            r->pages - r->pages_reused, r->pages_reused, r->md_from_pack);
+    fprintf(f, "  \"content_files\": {\"parsed\": %llu, \"as_last_time\": %llu},\n",
+            (unsigned long long)r->files_parsed, (unsigned long long)r->files_unparsed);
     fprintf(f, "  \"outputs\": {\"written\": %llu, \"linked\": %llu, \"kept\": %llu, "
                "\"removed\": %llu, \"bytes_written\": %llu},\n",
             (unsigned long long)r->files_written, (unsigned long long)r->files_linked,
@@ -772,6 +806,9 @@ static int cmd_build(int argc, char **argv, const bf_farm_roles_t *roles, bool c
     bf_tmpl_profile_t *prof = NULL;
     bf_output_t out;
     bf_pagecache_t pc = {0};
+    bf_pack_t *pack = NULL;
+    bf_srccache_t srcs = {0};
+    uint64_t rep_files[2] = {0, 0}; /* content files parsed, as last time */
     bool refused;
     size_t bytes;
     int lock = -1, state = -1;
@@ -811,7 +848,18 @@ static int cmd_build(int argc, char **argv, const bf_farm_roles_t *roles, bool c
         bf_inputs_forget(state); /* until this build has published */
     }
     rc = BF_EXIT_CONTENT;
-    if (bf_site_read(s) < 0)
+    if (bf_srccache_load(&srcs, state, s->state_disp, b.no_cache) < 0) {
+        bf_log_error("out of memory while reading the site");
+        goto done;
+    }
+    s->srcs = &srcs;
+    int read = bf_site_read(s);
+    bf_srccache_save(&srcs, state); /* what was parsed is right, errors or not */
+    rep_files[0] = srcs.parsed;
+    rep_files[1] = srcs.reused;
+    bf_srccache_free(&srcs);
+    s->srcs = NULL;
+    if (read < 0)
         goto done;
     phase[0] = bf_clock_seconds() - t0;
     if ((rc = interrupted()))
@@ -833,6 +881,10 @@ static int cmd_build(int argc, char **argv, const bf_farm_roles_t *roles, bool c
                                     b.no_cache || fault.kind != BF_FAULT_NONE, self,
                                     zstd_level) < 0)
         goto done;
+    if (!check)
+        pack = bf_pack_open(state, "render", bf_arena_sprintf(s->arena, "%s/render",
+                                                               s->state_disp),
+                            b.no_cache);
     double tc = bf_clock_seconds();
     if (compile_templates(s, snap, &env) < 0) {
         rc = BF_EXIT_CONTENT;
@@ -856,9 +908,14 @@ static int cmd_build(int argc, char **argv, const bf_farm_roles_t *roles, bool c
         .katex = s->has_katex ? &s->katex : NULL,
         .pages = check ? NULL : &pc,
         .precompress = zstd_level,
+        .pack = pack, .self = self,
     };
     bf_farm_report_t rep;
     rc = bf_farm_run(&fo, roles, &rep);
+    rep.files_parsed = rep_files[0];
+    rep.files_unparsed = rep_files[1];
+    if (pack)
+        commit_pack(pack, snap);
     if (rep.math_pages && !s->has_katex && s->config.katex_dir && *s->config.katex_dir) {
         bf_log_warn("pages have math, but KaTeX is not in \"%s\": their TeX shows as text "
                     "(apt-get install libjs-katex, or set math.katex_dir)",
@@ -921,6 +978,8 @@ done:
         fclose(stats);
     bf_output_release(&out);
     bf_pagecache_free(&pc);
+    bf_pack_close(pack);
+    bf_srccache_free(&srcs);
     bf_tmpl_profile_free(prof);
     bf_tmpl_env_free(env);
     if (snap)

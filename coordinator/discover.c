@@ -259,6 +259,21 @@ static int load_page(walk_t *w, bf_page_t *p, const char *rel)
     const char *text = w->text.data ? w->text.data : "";
     p->source = rel;
     p->hash = bf_hash64(text, w->text.len);
+    bf_src_t src;
+    int got = s->srcs ? bf_srccache_get(s->srcs, s->arena, rel, p->hash, w->text.len, &src) : 0;
+    if (got < 0) {
+        bf_log_error("out of memory while reading the site");
+        return -1;
+    }
+    if (got == 1) { /* the same bytes as last time: parsed then */
+        p->fm_hash = src.fm_hash;
+        p->meta = src.meta;
+        p->body_line = src.body_line;
+        p->body_len = (size_t)src.body_len;
+        p->body_off = bf_snapw_body(s->snapw, text + w->text.len - p->body_len, p->body_len);
+        p->title = src.title;
+        return 0;
+    }
     bf_fm_t fm;
     if (bf_fm_parse(s->arena, disp, text, w->text.len, &w->lim, &fm) < 0 ||
         check_text(disp, text, w->text.len, (size_t)(fm.body - text)) < 0)
@@ -271,6 +286,12 @@ static int load_page(walk_t *w, bf_page_t *p, const char *rel)
      * draft leaves its bytes there, unreferenced: cheaper than a copy). */
     p->body_off = bf_snapw_body(s->snapw, fm.body, fm.body_len);
     p->title = title_from_body(s->arena, fm.body, fm.body_len);
+    if (s->srcs) { /* the front matter as parsed, before any cascade */
+        src = (bf_src_t){.hash = p->hash, .len = w->text.len, .fm_hash = p->fm_hash,
+                         .body_line = p->body_line, .body_len = p->body_len,
+                         .title = p->title, .meta = p->meta};
+        bf_srccache_add(s->srcs, rel, &src); /* out of memory: not kept, that is all */
+    }
     return 0;
 }
 

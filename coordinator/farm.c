@@ -246,7 +246,7 @@ static int setup(farm_t *f)
             .all_meta = o->pages ? o->pages->all_meta : (bf_digest_t){0, 0},
             .precompress = o->dry_run ? 0 : o->precompress,
             .lookup = o->output ? bf_output_lookup : NULL, .lookup_ctx = o->output,
-            .root_fd = o->root_fd,
+            .root_fd = o->root_fd, .pack = o->dry_run ? NULL : o->pack, .self = o->self,
             .profile = o->profile ? (bf_farm_profile_t *)(base + f->lay.profiles) + i : NULL,
             .broken_fd = f->broken_fd,
             .tmpl_env = o->tmpl_env,
@@ -626,6 +626,7 @@ int bf_farm_run(const bf_farm_opts_t *o, const bf_farm_roles_t *roles, bf_farm_r
     rep->files_removed = atomic_load(&f.ctl->files_removed);
     rep->bytes_written = atomic_load(&f.ctl->bytes_written);
     rep->pages_reused = atomic_load(&f.ctl->pages_reused);
+    rep->md_from_pack = atomic_load(&f.ctl->md_from_pack);
     rep->build_time_read = atomic_load(&f.ctl->build_time_read) != 0;
     for (unsigned i = 0; i < o->jobs; i++) {
         bf_ring_stats_t st;

@@ -67,6 +67,8 @@ typedef struct {
     const bf_pagecache_t *pages; /* pages reused from the last build; NULL:
                                  none (`check`) */
     unsigned precompress;     /* zstd level of FILE.zst outputs; 0: none */
+    const bf_pack_t *pack;    /* the render pack, or NULL (shared/pack.h) */
+    uint64_t self;            /* the binary's hash (bf_inputs_self) */
 } bf_farm_opts_t;
 
 typedef struct {
@@ -84,6 +86,9 @@ typedef struct {
                                  writer's, when it published */
     uint64_t bytes_written;
     uint32_t pages_reused;    /* of `pages`, not rendered (pagecache.h) */
+    uint32_t md_from_pack;    /* of the rest, markdown from the render pack */
+    uint64_t files_parsed;    /* set by the caller: content files parsed, */
+    uint64_t files_unparsed;  /* and taken as parsed last time (srccache.h) */
     bool build_time_read;     /* a template read site.build_time */
     uint64_t busy_ns[256];    /* per worker slot (first 256) */
     uint64_t slot_pages[256];

@@ -244,8 +244,8 @@ static int load(bf_pagecache_t *pc, int state_fd, bf_strmap_t *by_name)
         at = pad8(at + r.src_len + 1 + r.excerpt_len + 1);
         if (at > b->len || r.n_out > (b->len - at) / sizeof(out_t))
             goto out;
-        bf_pc_entry_t *e = bf_arena_zalloc(pc->arena, sizeof *e);
-        bf_manifest_entry_t *outs = bf_arena_calloc(pc->arena, r.n_out + 1, sizeof *outs);
+        bf_pc_entry_t *e = bf_arena_zalloc(pc->loaded, sizeof *e);
+        bf_manifest_entry_t *outs = bf_arena_calloc(pc->loaded, r.n_out + 1, sizeof *outs);
         if (!e || !outs)
             goto oom;
         size_t paths = at + (size_t)r.n_out * sizeof(out_t);
@@ -271,7 +271,7 @@ static int load(bf_pagecache_t *pc, int state_fd, bf_strmap_t *by_name)
         bool all = r.n_deps == 1 && deps[0] == BF_FARM_DEPS_ALL;
         for (uint32_t k = 0; k < r.n_deps && !all; k++)
             usable &= deps[k] < pc->n_pages;
-        if (usable && !bf_strmap_put(pc->arena, by_name, name, r.src_len, e))
+        if (usable && !bf_strmap_put(pc->loaded, by_name, name, r.src_len, e))
             goto oom;
     }
     rc = at == b->len ? 1 : -1;
@@ -301,6 +301,13 @@ static bool on_disk(const bf_output_t *o, const bf_manifest_entry_t *f)
         return true;
     return o->has_published && (e = bf_manifest_get(&o->published, f->path, f->len)) &&
            e->size == f->size && bf_digest_eq(e->digest, f->digest);
+}
+
+static void drop_loaded(bf_pagecache_t *pc)
+{
+    bf_buf_free(&pc->file);
+    bf_arena_destroy(pc->loaded);
+    pc->loaded = NULL;
 }
 
 int bf_pagecache_plan(bf_pagecache_t *pc, bf_site_t *s, const bf_snap_t *snap, int state_fd,
@@ -345,8 +352,15 @@ int bf_pagecache_plan(bf_pagecache_t *pc, bf_site_t *s, const bf_snap_t *snap, i
         }
     }
     bf_strmap_t by_name = {0};
-    if (no_cache || state_fd < 0 || !out || load(pc, state_fd, &by_name) <= 0)
+    if (no_cache || state_fd < 0 || !out)
         return 0;
+    if (!(pc->loaded = bf_arena_create(0)))
+        goto oom;
+    if (load(pc, state_fd, &by_name) <= 0) {
+        drop_loaded(pc);
+        return 0;
+    }
+    bool any = false;
     for (uint32_t id = 0; id < pc->n_pages; id++) {
         const bf_page_t *p = s->pages.items[id];
         const char *name = pc->names[id];
@@ -362,6 +376,7 @@ int bf_pagecache_plan(bf_pagecache_t *pc, bf_site_t *s, const bf_snap_t *snap, i
         if (!there)
             continue;
         if (e->list) { /* the worker decides, once the summaries are known */
+            any = true;
             pc->candidate[id] = e;
             pc->candidates[id] = (bf_farm_deps_ref_t){e->deps, e->n_deps, e->deps_digest};
             continue;
@@ -377,6 +392,11 @@ int bf_pagecache_plan(bf_pagecache_t *pc, bf_site_t *s, const bf_snap_t *snap, i
                                                  e->excerpt_len, e->excerpt};
         pc->n_reused++;
     }
+    /* Nothing to reuse (a template, the config or the site's shape
+     * changed): the file and its entries go before the farm forks, or
+     * every worker would carry them. */
+    if (!any && pc->n_reused == 0)
+        drop_loaded(pc);
     return 0;
 oom:
     bf_log_error("out of memory");
@@ -478,7 +498,7 @@ void bf_pagecache_forget(int state_fd)
 
 void bf_pagecache_free(bf_pagecache_t *pc)
 {
-    bf_buf_free(&pc->file);
+    drop_loaded(pc);
     bf_arena_destroy(pc->arena);
     memset(pc, 0, sizeof *pc);
 }

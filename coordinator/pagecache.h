@@ -90,6 +90,8 @@ typedef struct {
     bf_digest_t all_meta;         /* of all of them (BF_FARM_DEPS_ALL) */
     bf_buf_t file;                /* the cache file's payload, which the
                                      entries point into */
+    bf_arena_t *loaded;           /* the entries read from it (both freed
+                                     when none is used) */
     uint32_t n_reused;
 } bf_pagecache_t;
 

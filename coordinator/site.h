@@ -19,6 +19,7 @@
 
 #include "coordinator/assets.h"
 #include "coordinator/config.h"
+#include "coordinator/srccache.h"
 #include "shared/arena.h"
 #include "shared/date.h"
 #include "shared/value.h"
@@ -150,6 +151,8 @@ typedef struct {
     int64_t next_change;      /* the date of the first future page left
                                  out (INT64_MAX: none): from then on the
                                  site is another one */
+    bf_srccache_t *srcs;      /* what the last build parsed (srccache.h),
+                                 or NULL: every file is parsed */
 } bf_site_t;
 
 /* "site/content/a.md" for messages: rel prefixed by the site directory as

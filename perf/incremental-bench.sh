@@ -12,6 +12,11 @@
 #   nothing  nothing changed since
 #   body     one page's body edited (a line appended)
 #   title    one page's title edited
+#   config   the site's title edited: every page renders again (the
+#            templates run for every page), their markdown from the render
+#            pack (STATE/render)
+#   nopack   the same edit again with the render pack removed first: the
+#            markdown of every page is parsed again (what the pack saves)
 #
 # all with -j 2 (the same processes for every row).  RUNS rounds (default
 # 3); each row prints its median and min-max wall time and peak RSS of the
@@ -49,6 +54,11 @@ for r in $(seq 1 "$RUNS"); do
     one body
     sed -i "0,/^title: /s/^title: .*$/title: \"Edited title $r\"/" "$page"
     one title
+    sed -i "s/^title: .*$/title: \"Generated docs $r\"/" "$WORK/site/bengal.yaml"
+    one config
+    sed -i "s/^title: .*$/title: \"Generated docs $r again\"/" "$WORK/site/bengal.yaml"
+    rm -rf "$WORK/site/.bengal/render"
+    one nopack
     echo "round $r done" >&2
 done
 
@@ -58,7 +68,7 @@ stat_of() { # file column: median min max
 }
 clean_med=$(stat_of clean 1 | cut -d' ' -f1)
 printf '%-8s %22s %22s %8s\n' build "wall ms (median min-max)" "RSS KB (median min-max)" "/clean"
-for k in clean warm nothing body title; do
+for k in clean warm nothing body title config nopack; do
     set -- $(stat_of $k 1) $(stat_of $k 2)
     printf '%-8s %8s (%5s-%5s)    %8s (%6s-%6s) %7.1f%%\n' "$k" "$1" "$2" "$3" "$4" "$5" "$6" \
         "$(echo "$1 $clean_med" | awk '{print 100 * $1 / $2}')"

@@ -44,6 +44,7 @@
 #include <stdint.h>
 
 #include "shared/hash.h"
+#include "shared/pack.h"
 #include "shared/tmpl/profile.h"
 
 #define BF_FARM_MAGIC 0x4d524146u /* "FARM" */
@@ -89,6 +90,8 @@ typedef struct {
     _Atomic uint32_t build_time_read;       /* workers: a template read
                                                site.build_time: nothing of
                                                this build is reusable */
+    _Atomic uint32_t md_from_pack;          /* workers: pages whose markdown
+                                               came from the render pack */
 } bf_farm_ctl_t;
 _Static_assert(sizeof(bf_farm_ctl_t) == 192, "ctl size");
 
@@ -322,6 +325,9 @@ typedef struct {
     bf_farm_lookup_fn lookup;        /* unchanged FILE.zst to keep, not */
     const void *lookup_ctx;          /* compress again; NULL: none */
     int root_fd;                     /* the site: static/ to precompress */
+    const bf_pack_t *pack;           /* the render pack (markdown results
+                                        of earlier builds); NULL: none */
+    uint64_t self;                   /* the binary's hash (its keys) */
 } bf_farm_worker_args_t;
 
 /* Worker entry points handed to the coordinator by main.c (STYLE 3: the

@@ -8,6 +8,7 @@
  */
 #include "shared/value.h"
 
+#include <errno.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -178,4 +179,169 @@ const char *bf_value_kind_name(bf_val_kind_t k)
         return "map";
     }
     return "unknown";
+}
+
+/* ---- bytes (bf_value_save / bf_value_load) ----
+ *
+ * A value is u8 kind (0xff: NULL pointer), u32 line, u32 col, then: BOOL
+ * u8; INT i64; FLOAT f64; STRING u32 length + bytes; LIST u32 n + n
+ * values; MAP u32 n + n (u32 key length + key, value). */
+
+#define NO_VALUE 0xff
+#define MAX_DEPTH 64
+
+static int save_str(bf_buf_t *out, const char *s, size_t n)
+{
+    uint32_t k = (uint32_t)n;
+    if (n > UINT32_MAX) {
+        errno = EFBIG;
+        return -1;
+    }
+    return bf_buf_append(out, &k, 4) | bf_buf_append(out, s, n);
+}
+
+int bf_value_save(const bf_value_t *v, bf_buf_t *out)
+{
+    if (!v)
+        return bf_buf_putc(out, NO_VALUE);
+    uint32_t pos[2] = {v->line, v->col};
+    int rc = bf_buf_putc(out, (int)v->kind) | bf_buf_append(out, pos, sizeof pos);
+    switch (v->kind) {
+    case BF_VAL_NULL:
+        break;
+    case BF_VAL_BOOL:
+        rc |= bf_buf_putc(out, v->u.b);
+        break;
+    case BF_VAL_INT:
+        rc |= bf_buf_append(out, &v->u.i, 8);
+        break;
+    case BF_VAL_FLOAT:
+        rc |= bf_buf_append(out, &v->u.f, 8);
+        break;
+    case BF_VAL_STRING:
+        rc |= save_str(out, v->u.s.ptr, v->u.s.len);
+        break;
+    case BF_VAL_LIST:
+    case BF_VAL_MAP: {
+        uint32_t n = (uint32_t)v->u.c.n;
+        rc |= bf_buf_append(out, &n, 4);
+        for (size_t i = 0; i < v->u.c.n && rc == 0; i++) {
+            if (v->kind == BF_VAL_MAP)
+                rc |= save_str(out, v->u.c.keys[i], v->u.c.key_lens[i]);
+            rc |= bf_value_save(v->u.c.items[i], out);
+        }
+        break;
+    }
+    }
+    return rc ? -1 : 0;
+}
+
+typedef struct {
+    const unsigned char *p, *end;
+    bf_arena_t *a;
+    int err; /* errno to fail with, 0 while all is well */
+} vload_t;
+
+static bool take(vload_t *r, void *to, size_t n)
+{
+    if (r->err || (size_t)(r->end - r->p) < n) {
+        if (!r->err)
+            r->err = EILSEQ;
+        return false;
+    }
+    memcpy(to, r->p, n);
+    r->p += n;
+    return true;
+}
+
+static const char *take_str(vload_t *r, size_t *len)
+{
+    uint32_t n;
+    if (!take(r, &n, 4))
+        return NULL;
+    if ((size_t)(r->end - r->p) < n) {
+        r->err = EILSEQ;
+        return NULL;
+    }
+    char *s = bf_arena_strndup(r->a, (const char *)r->p, n);
+    if (!s)
+        r->err = ENOMEM;
+    r->p += n;
+    *len = n;
+    return s;
+}
+
+static bf_value_t *load_value(vload_t *r, unsigned depth)
+{
+    uint8_t kind;
+    uint32_t pos[2];
+    if (!take(r, &kind, 1) || kind == NO_VALUE)
+        return NULL;
+    if (kind > BF_VAL_MAP || depth > MAX_DEPTH || !take(r, pos, sizeof pos)) {
+        r->err = r->err ? r->err : EILSEQ;
+        return NULL;
+    }
+    bf_value_t *v = bf_value_new(r->a, (bf_val_kind_t)kind);
+    if (!v) {
+        r->err = ENOMEM;
+        return NULL;
+    }
+    v->line = pos[0];
+    v->col = pos[1];
+    uint8_t b;
+    uint32_t n;
+    switch (v->kind) {
+    case BF_VAL_NULL:
+        break;
+    case BF_VAL_BOOL:
+        if (take(r, &b, 1))
+            v->u.b = b != 0;
+        break;
+    case BF_VAL_INT:
+        take(r, &v->u.i, 8);
+        break;
+    case BF_VAL_FLOAT:
+        take(r, &v->u.f, 8);
+        break;
+    case BF_VAL_STRING:
+        v->u.s.ptr = take_str(r, &v->u.s.len);
+        break;
+    case BF_VAL_LIST:
+    case BF_VAL_MAP:
+        if (!take(r, &n, 4))
+            break;
+        if ((size_t)(r->end - r->p) < n) { /* every item takes a byte at least */
+            r->err = EILSEQ;
+            break;
+        }
+        for (uint32_t i = 0; i < n && !r->err; i++) {
+            const char *key = NULL;
+            size_t klen = 0;
+            if (v->kind == BF_VAL_MAP && !(key = take_str(r, &klen)))
+                break;
+            bf_value_t *item = load_value(r, depth + 1);
+            if (!item && !r->err)
+                r->err = EILSEQ; /* items are never NULL */
+            if (r->err)
+                break;
+            if ((v->kind == BF_VAL_MAP ? bf_value_map_put(r->a, v, key, klen, item)
+                                       : bf_value_list_push(r->a, v, item)) < 0)
+                r->err = ENOMEM;
+        }
+        break;
+    }
+    return r->err ? NULL : v;
+}
+
+int bf_value_load(bf_arena_t *a, const void *data, size_t n, size_t *used, bf_value_t **out)
+{
+    vload_t r = {.p = data, .end = (const unsigned char *)data + n, .a = a};
+    *out = load_value(&r, 0);
+    if (r.err) {
+        *out = NULL;
+        errno = r.err;
+        return -1;
+    }
+    *used = (size_t)(r.p - (const unsigned char *)data);
+    return 0;
 }

@@ -22,6 +22,7 @@
 #include <stdint.h>
 
 #include "shared/arena.h"
+#include "shared/buf.h"
 
 typedef enum {
     BF_VAL_NULL = 0,
@@ -72,6 +73,16 @@ bf_value_t *bf_value_path(const bf_value_t *m, const char *dotted);
 
 /* Deep copy into arena a (cascade copies inherited values). NULL on OOM. */
 bf_value_t *bf_value_copy(bf_arena_t *a, const bf_value_t *v);
+
+/* v (NULL allowed) as bytes appended to out, positions included: the
+ * discovery cache keeps parsed front matter so (coordinator/srccache.h).
+ * 0, or -1 on OOM. */
+int bf_value_save(const bf_value_t *v, bf_buf_t *out);
+/* Reads what bf_value_save wrote from data[0..n) into a (strings copied,
+ * NUL-terminated); *used gets the bytes read.  Every length and kind is
+ * checked and nesting is limited to 64: bytes that are not a value are -1
+ * with errno EILSEQ, never a crash; -1 with ENOMEM on OOM. */
+int bf_value_load(bf_arena_t *a, const void *data, size_t n, size_t *used, bf_value_t **out);
 
 /* Name of a kind for messages: "null", "bool", ..., "map". */
 const char *bf_value_kind_name(bf_val_kind_t k);

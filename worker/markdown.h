@@ -248,6 +248,25 @@ int bf_md_render(bf_md_t *md, bf_arena_t *arena, const bf_md_page_t *in,
 /* Counters since bf_md_new. */
 void bf_md_stats(const bf_md_t *md, bf_md_stats_t *out);
 
+/*
+ * Results kept between builds (the render pack, shared/pack.h).
+ *
+ * bf_md_result_save appends r as bytes to out, with deps[i] (a digest of
+ * what internal link i resolved to, 0 for nothing; NULL: all 0) beside
+ * each internal link.  bf_md_result_load reads such bytes back into out
+ * (everything in arena, html included) and points *deps at the digests
+ * (arena); every length, index and kind is checked, and bytes that are
+ * not a result are -1 (EILSEQ), never a crash.  0, or -1 (ENOMEM).
+ * bf_md_resolve is the page a link of kind XREF or MD resolves to against
+ * snap for a page at source, exactly as the render resolves it
+ * (BF_MD_NONE for none, and for any other kind); tmp is scratch.
+ */
+int bf_md_result_save(const bf_md_result_t *r, const uint64_t *deps, bf_buf_t *out);
+int bf_md_result_load(bf_arena_t *arena, const void *data, size_t n, bf_md_result_t *out,
+                      const uint64_t **deps);
+uint32_t bf_md_resolve(const bf_snap_t *snap, const char *source, const bf_md_link_t *l,
+                       bf_buf_t *tmp);
+
 /* Is d a broken cross-reference, link or anchor (an error under
  * --strict, listed at the end of a build)? */
 bool bf_md_diag_is_broken(const bf_md_diag_t *d);

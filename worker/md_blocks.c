@@ -353,8 +353,7 @@ void bf_md_link_target(bf_md_walk_t *w, const char *url, bool image)
         }
         if (r == 1 && !image) {
             kind = BF_MD_LINK_MD;
-            if (w->in->snap && w->tmp->data[0] != '\x01')
-                page = bf_snap_find_path(w->in->snap, w->tmp->data, w->tmp->len);
+            page = bf_md_md_page(w->in->snap, w->tmp);
             if (page == BF_MD_NONE && !w->plain)
                 bf_md_diag(w, BF_MD_DIAG_BROKEN_LINK, bf_md_line(w), url, n,
                            "link to \"%s\": no such page", url);

@@ -155,9 +155,8 @@ static void xref(bf_md_walk_t *w, const bf_md_xref_t *x)
             return;
         }
         a->line = bf_md_line(w);
-    } else if (snap) {
-        page = x->is_id ? bf_snap_find_ref_id(snap, x->path, x->path_len)
-                        : bf_md_find_page(snap, x->path, x->path_len, w->tmp);
+    } else {
+        page = bf_md_xref_page(snap, x, w->tmp);
     }
     bf_md_note_link(w, w->ilinks, BF_MD_LINK_XREF, x->target, x->target_len, x->frag,
                     x->frag_len, page);

@@ -234,3 +234,37 @@ uint32_t bf_md_find_page(const bf_snap_t *snap, const char *path, size_t n, bf_b
     drop_index(tmp, 0);
     return bf_snap_find_path(snap, tmp->data ? tmp->data : "", tmp->len);
 }
+
+uint32_t bf_md_xref_page(const bf_snap_t *snap, const bf_md_xref_t *x, bf_buf_t *tmp)
+{
+    if (!snap || (!x->is_id && x->path_len == 0))
+        return BF_SNAP_NONE;
+    return x->is_id ? bf_snap_find_ref_id(snap, x->path, x->path_len)
+                    : bf_md_find_page(snap, x->path, x->path_len, tmp);
+}
+
+uint32_t bf_md_md_page(const bf_snap_t *snap, const bf_buf_t *path)
+{
+    if (!snap || !path->data || path->data[0] == '\x01')
+        return BF_SNAP_NONE;
+    return bf_snap_find_path(snap, path->data, path->len);
+}
+
+uint32_t bf_md_resolve(const bf_snap_t *snap, const char *source, const bf_md_link_t *l,
+                       bf_buf_t *tmp)
+{
+    size_t n = strlen(l->target);
+    if (l->kind == BF_MD_LINK_XREF) {
+        bf_md_xref_t x;
+        return bf_md_xref_parse(l->target, n, &x) ? bf_md_xref_page(snap, &x, tmp)
+                                                  : BF_SNAP_NONE;
+    }
+    if (l->kind == BF_MD_LINK_MD) {
+        const char *frag;
+        size_t frag_len;
+        bf_buf_reset(tmp);
+        if (bf_md_link_md_path(source, l->target, n, tmp, &frag, &frag_len) == 1)
+            return bf_md_md_page(snap, tmp);
+    }
+    return BF_SNAP_NONE;
+}

@@ -54,4 +54,11 @@ bool bf_md_xref_parse(const char *s, size_t n, bf_md_xref_t *x);
  * tmp is scratch.  snap NULL: BF_SNAP_NONE. */
 uint32_t bf_md_find_page(const bf_snap_t *snap, const char *path, size_t n, bf_buf_t *tmp);
 
+/* The page a parsed cross-reference names (BF_SNAP_NONE for none, and for
+ * an anchor-only [[#x]]); tmp is scratch. */
+uint32_t bf_md_xref_page(const bf_snap_t *snap, const bf_md_xref_t *x, bf_buf_t *tmp);
+
+/* The page of a content path made by bf_md_link_md_path, or BF_SNAP_NONE. */
+uint32_t bf_md_md_page(const bf_snap_t *snap, const bf_buf_t *path);
+
 #endif

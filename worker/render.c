@@ -3,6 +3,7 @@
  */
 #include "worker/render.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include "shared/date.h"
 #include "shared/html.h"
 #include "shared/log.h"
+#include "shared/pack.h"
 #include "shared/strmap.h"
 #include "shared/tmpl/render.h"
 #include "worker/markdown.h"
@@ -45,6 +47,13 @@ struct bf_render {
         unsigned finishes;
     } frag_open[16];         /* fragments being rendered (nested) */
     unsigned n_frag_open;
+    /* The render pack (shared/pack.h): markdown results of earlier
+     * builds, read by their key; this process's new ones appended. */
+    const bf_pack_t *pack;
+    bf_pack_writer_t *packw;
+    uint64_t self;           /* the binary's hash: part of every key */
+    bf_buf_t packbuf, tmp;
+    uint64_t pack_hits;
 };
 
 typedef struct {
@@ -90,6 +99,9 @@ void bf_render_free(bf_render_t *r)
         bf_md_free(r->md);
         bf_tmpl_ctx_free(r->tctx);
         bf_tmpl_cache_free(r->cache);
+        bf_pack_writer_free(r->packw);
+        bf_buf_free(&r->packbuf);
+        bf_buf_free(&r->tmp);
         free(r);
     }
 }
@@ -465,6 +477,103 @@ static int with_template(bf_render_t *r, bf_arena_t *a, const bf_tmpl_t *t, uint
     return 1;
 }
 
+int bf_render_use_pack(bf_render_t *r, const bf_pack_t *pack, uint64_t self)
+{
+    r->pack = pack;
+    r->self = self;
+    return pack && !(r->packw = bf_pack_writer_new(pack)) ? -1 : 0;
+}
+
+uint64_t bf_render_pack_hits(const bf_render_t *r)
+{
+    return r->pack_hits;
+}
+
+/* What a page's markdown renders from, but for the pages its links
+ * resolve to (checked one by one, link_digest): its body, where it is,
+ * the options, the baseurl, its title (a leading heading that is the
+ * title is left out, bf_md_page_t.title), and this binary. */
+static bf_digest_t md_key(bf_render_t *r, const bf_md_page_t *in)
+{
+    bf_digest_t body = bf_hash128(in->body, in->body_len);
+    uint64_t nums[] = {r->self, body.lo, body.hi, in->body_line, in->flags, in->extensions,
+                       in->toc_min, in->toc_max, in->summary_len};
+    const bf_snap_str_t base = r->site->baseurl;
+    bf_buf_t *b = &r->tmp;
+    bf_buf_reset(b);
+    if (PUT(b, "md-pack-1") | bf_buf_append(b, nums, sizeof nums) |
+        bf_buf_append(b, in->summary ? in->summary : "", in->summary_len) |
+        bf_buf_append(b, S(r, base), base.len) | bf_buf_putc(b, 0) | bf_buf_puts(b, in->source) |
+        bf_buf_putc(b, 0) | bf_buf_puts(b, in->title ? in->title : ""))
+        return (bf_digest_t){0, 0}; /* out of memory: a key nothing has */
+    return bf_hash128(b->data, b->len);
+}
+
+/* What a link's HTML shows of the page it resolved to (its URL, and its
+ * title for a cross-reference without text); 0 for no page. */
+static uint64_t link_digest(bf_render_t *r, uint32_t page)
+{
+    if (page == BF_MD_NONE)
+        return 0;
+    const bf_snap_page_t *p = bf_snap_page(r->s, page);
+    bf_buf_t *b = &r->tmp;
+    bf_buf_reset(b);
+    if (bf_buf_append(b, S(r, p->url), p->url.len) | bf_buf_putc(b, 0) |
+        bf_buf_append(b, S(r, p->title), p->title.len))
+        return 1; /* out of memory: matches nothing stored */
+    return bf_hash64(b->data, b->len) | 2;
+}
+
+static bool resolves(const bf_md_link_t *l)
+{
+    return l->kind == BF_MD_LINK_XREF || l->kind == BF_MD_LINK_MD;
+}
+
+/* The page's markdown from the pack: 1 when its key is there and every
+ * link it resolved resolves to a page that shows the same now (the
+ * links' page ids are today's); 0 otherwise; -1 on OOM. */
+static int from_pack(bf_render_t *r, bf_arena_t *a, const bf_md_page_t *in, bf_digest_t key,
+                     bf_md_result_t *res)
+{
+    const uint64_t *deps;
+    bf_buf_reset(&r->packbuf);
+    int rc = bf_pack_get(r->pack, bf_hash64(in->source, strlen(in->source)), key, &r->packbuf);
+    if (rc <= 0)
+        return rc;
+    if (bf_md_result_load(a, r->packbuf.data, r->packbuf.len, res, &deps) < 0)
+        return errno == ENOMEM ? -1 : 0;
+    for (size_t i = 0; i < res->n_internal_links; i++) {
+        bf_md_link_t *l = &res->internal_links[i];
+        if (!resolves(l))
+            continue;
+        l->page = bf_md_resolve(r->s, in->source, l, &r->tmp);
+        if (link_digest(r, l->page) != deps[i])
+            return 0;
+    }
+    r->pack_hits++;
+    return 1;
+}
+
+/* A page's new markdown result into this process's segment of the pack
+ * (best effort: the pack is a cache). */
+static void to_pack(bf_render_t *r, bf_arena_t *a, const bf_md_page_t *in, bf_digest_t key,
+                    const bf_md_result_t *res)
+{
+    uint64_t *deps = res->n_internal_links
+                         ? bf_arena_alloc(a, res->n_internal_links * sizeof *deps)
+                         : NULL;
+    if (res->n_internal_links && !deps)
+        return;
+    for (size_t i = 0; i < res->n_internal_links; i++)
+        deps[i] = resolves(&res->internal_links[i])
+                      ? link_digest(r, res->internal_links[i].page)
+                      : 0;
+    bf_buf_reset(&r->packbuf);
+    if (bf_md_result_save(res, deps, &r->packbuf) == 0)
+        bf_pack_put(r->packw, bf_hash64(in->source, strlen(in->source)), key,
+                    r->packbuf.data, r->packbuf.len);
+}
+
 /* Pager `pager` of page id (1 for any page).  Pagers after the first
  * render the same markdown again, but its diagnostics, links and summary
  * were the first pager's business. */
@@ -488,8 +597,22 @@ static int render(bf_render_t *r, bf_arena_t *a, uint32_t id, uint32_t pager, bf
         .summary_len = p->summary.len,
         .title = S(r, p->title),
     };
-    if (bf_md_render(r->md, a, &in, &res) < 0)
-        return -1;
+    /* a page with a source file may have its markdown in the pack */
+    bf_digest_t key = {0, 0};
+    int hit = 0;
+    if (r->pack && in.source) {
+        key = md_key(r, &in);
+        if ((hit = from_pack(r, a, &in, key, &res)) < 0)
+            return -1;
+        if (hit && pager == 1 && r->ctl)
+            atomic_fetch_add_explicit(&r->ctl->md_from_pack, 1, memory_order_relaxed);
+    }
+    if (!hit) {
+        if (bf_md_render(r->md, a, &in, &res) < 0)
+            return -1;
+        if (r->packw && in.source && pager == 1)
+            to_pack(r, a, &in, key, &res);
+    }
     /* the page reads itself, and the pages its links resolved to (their
      * URLs and titles are in its HTML) */
     bf_farm_deps_note(r->deps, id);

@@ -26,6 +26,7 @@
 #include "shared/arena.h"
 #include "shared/buf.h"
 #include "shared/farm.h"
+#include "shared/pack.h"
 #include "shared/tmpl/profile.h"
 #include "snapshot-format/reader.h"
 
@@ -49,6 +50,14 @@ void bf_render_theme_override(bf_render_t *r, const char *name, const void *data
 /* Notes in deps every summary record a page reads (level 1: list pages),
  * from now on (bf_render_use_templates first); NULL: none. */
 void bf_render_track(bf_render_t *r, bf_farm_deps_t *deps);
+
+/* Takes the markdown of pages from the render pack when it is there
+ * (shared/pack.h; keyed by the page's body, options and self, the
+ * binary's hash, and checked against what its links resolve to now), and
+ * appends the pages rendered anew to this process's segment.  -1 on OOM. */
+int bf_render_use_pack(bf_render_t *r, const bf_pack_t *pack, uint64_t self);
+/* Pages whose markdown came from the pack so far. */
+uint64_t bf_render_pack_hits(const bf_render_t *r);
 
 /* Renders pages with templates of env (a compiled bf_tmpl_env_t, read
  * only; NULL: built-in layout only), counting into prof when not NULL.

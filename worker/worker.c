@@ -472,7 +472,8 @@ void bf_worker_main(const bf_farm_worker_args_t *a)
         bf_tmpl_profile_add(w.prof, a->profile->e,
                             atomic_load_explicit(&a->profile->n, memory_order_acquire));
     }
-    if (bf_render_use_templates(w.r, a->tmpl_env, w.prof) < 0)
+    if (bf_render_use_templates(w.r, a->tmpl_env, w.prof) < 0 ||
+        bf_render_use_pack(w.r, a->pack, a->self) < 0)
         die(1, "out of memory");
     if (a->candidates)
         bf_render_track(w.r, &w.deps);

@@ -672,6 +672,18 @@ Test(incremental, page_title_edited)
     step("the title of docs/guide/install.md edited back");
     edit(site, "content/docs/guide/install.md", "title: Installing it all", "title: Installing");
     rebuild_equals_clean(site, out, NULL);
+    /* syntax.md is titled by its leading "# Writing syntax", which its
+     * body leaves out; with another title the body shows it.  The body and
+     * its first line stay as they were, so the markdown kept from the last
+     * build (the render pack) must not serve */
+    step("a front matter title other than its first heading given to syntax.md");
+    edit(site, "content/syntax.md", "description: Alerts, admonitions, tabs, figures and dropdowns.",
+         "title: Syntax tour");
+    rebuild_equals_clean(site, out, NULL);
+    step("the title of syntax.md removed again (from its first heading)");
+    edit(site, "content/syntax.md", "title: Syntax tour",
+         "description: Alerts, admonitions, tabs, figures and dropdowns.");
+    rebuild_equals_clean(site, out, NULL);
 }
 
 Test(incremental, front_matter_edited)
@@ -1770,4 +1782,67 @@ Test(incremental, interrupted_rebuild)
         step(sig ? "the rebuild after SIGINT" : "the rebuild after SIGTERM");
         rebuild_equals_clean(site, out, NULL);
     }
+}
+
+/* ---- what a rebuild does not do again -------------------------------------- */
+
+/* The number after "key": in a --stats-json file, or -1. */
+static long stat_of(const char *stats, const char *key)
+{
+    char *json = e2e_read_file(stats, NULL);
+    long n = -1;
+    char *k = e2e_fmt("\"%s\": ", key);
+    const char *p = json ? strstr(json, k) : NULL;
+    if (p)
+        sscanf(p + strlen(k), "%ld", &n);
+    free(json);
+    return n;
+}
+
+/* A rebuild with --stats-json into stats, then the tree against a clean
+ * build (which writes no statistics). */
+static void rebuild_with_stats(const char *site, const char *out, const char *stats)
+{
+    const char *extra[] = {"--stats-json", stats, NULL};
+    build_ok(site, out, extra);
+    out_equals_clean(site, out, NULL);
+}
+
+Test(incremental, unchanged_files_not_parsed_and_markdown_not_rendered_again)
+{
+    char *out;
+    char *site = first_build("themed", &out, NULL);
+    char *stats = e2e_fmt("%s/../stats.json", site);
+    step("one page's body edited: that file alone is parsed");
+    edit(site, "content/docs/intro.md", "Example is a command-line tool", "Example is a small command-line tool");
+    rebuild_with_stats(site, out, stats);
+    long files = stat_of(stats, "as_last_time") + 1;
+    cr_assert_eq(stat_of(stats, "parsed"), 1, "[%s] %ld content files parsed", step_name,
+                 stat_of(stats, "parsed"));
+    cr_assert_gt(files, 3, "[%s] %ld content files", step_name, files);
+
+    step("a template edited: every page renders, no markdown is parsed again");
+    edit(site, "templates/base.html", "<footer>", "<footer class=\"edited\">");
+    rebuild_with_stats(site, out, stats);
+    cr_assert_eq(stat_of(stats, "parsed"), 0, "[%s] %ld files parsed", step_name,
+                 stat_of(stats, "parsed"));
+    long pages = stat_of(stats, "pages_rendered");
+    cr_assert_eq(stat_of(stats, "markdown_from_cache"), files,
+                 "[%s] markdown of %ld pages from the cache, %ld content files, %ld pages "
+                 "rendered", step_name, stat_of(stats, "markdown_from_cache"), files, pages);
+
+    step("the discovery cache and the render pack damaged: parsed and rendered again");
+    char *sources = e2e_fmt("%s/.bengal/sources", site);
+    size_t len = 0;
+    char *bytes = e2e_read_file(sources, &len);
+    cr_assert(bytes && len > 100, "[%s] no %s", step_name, sources);
+    bytes[len / 2] ^= 0x55;
+    e2e_write_file(sources, bytes, len);
+    free(bytes);
+    e2e_write_str(e2e_fmt("%s/.bengal/render/index", site), "not an index");
+    edit(site, "templates/base.html", "<footer class=\"edited\">", "<footer>");
+    rebuild_with_stats(site, out, stats);
+    cr_assert_eq(stat_of(stats, "parsed"), files, "[%s] %ld files parsed", step_name,
+                 stat_of(stats, "parsed"));
+    cr_assert_eq(stat_of(stats, "markdown_from_cache"), 0, "[%s]", step_name);
 }

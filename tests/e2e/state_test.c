@@ -4,7 +4,9 @@
  * the state elsewhere), that it may move or be shared, what a build does
  * with a cache file that is damaged or is not a file at all (one warning,
  * then what a clean build makes: shared/cachefile.h, coordinator/
- * manifest.h, pagecache.h, inputs.h), and `bengal-farm clean`.
+ * manifest.h, pagecache.h, inputs.h), the render pack (shared/pack.h:
+ * damaged, replaced by --no-cache, used after a config edit), and
+ * `bengal-farm clean`.
  *
  * "The output equals a clean build" is checked against a copy of the
  * site's sources (cp -a: same bytes, same times) with no state and no
@@ -152,18 +154,22 @@ static char *first_warning(const char *s)
     return NULL;
 }
 
-/* "pages_reused" of a --stats-json file, or -1. */
-static long pages_reused(const char *stats)
+/* The number after "key": in a --stats-json file, or -1. */
+static long stat_of(const char *stats, const char *key)
 {
     char *json = e2e_read_file(stats, NULL);
+    char *k = e2e_fmt("\"%s\":", key);
+    const char *p = json ? strstr(json, k) : NULL;
     long n = -1;
-    if (json) {
-        const char *p = strstr(json, "\"pages_reused\":");
-        if (p)
-            sscanf(p + 15, "%ld", &n);
-        free(json);
-    }
+    if (p)
+        sscanf(p + strlen(k), "%ld", &n);
+    free(json);
     return n;
+}
+
+static long pages_reused(const char *stats)
+{
+    return stat_of(stats, "pages_reused");
 }
 
 /* Every name under dir, with the type, size and times of what is not a
@@ -682,6 +688,261 @@ Test(state, corrupt_inputs) { damaged_table(3, true); }
 Test(state, corrupt_snapshot) { damaged_table(SNAPSHOT, true); }
 Test(state, corrupt_manifest_0_without_standby) { damaged_table(0, false); }
 Test(state, corrupt_manifest_1_without_standby) { damaged_table(1, false); }
+
+/* ---- the render pack (STATE/render: shared/pack.h) ----------------------- */
+
+/* A config edit no page's markdown sees: every page's key
+ * (coordinator/pagecache.h) changes, so every page is rendered again,
+ * its markdown from the render pack. */
+static void config_title(const char *site, const char *title)
+{
+    char path[PATH_MAX];
+    pf(path, sizeof path, "%s/bengal.yaml", site);
+    char *yaml = e2e_read_file(path, NULL);
+    cr_assert(yaml, "cannot read %s", path);
+    char *at = strstr(yaml, "\ntitle: ");
+    cr_assert(at, "the fixture's bengal.yaml has no title: line");
+    at++;
+    const char *rest = at + strcspn(at, "\n");
+    char *all = NULL;
+    cr_assert(asprintf(&all, "%.*stitle: %s%s", (int)(at - yaml), yaml, title, rest) > 0);
+    e2e_write_str(path, all);
+    free(all);
+    free(yaml);
+}
+
+/* Pages of site's last snapshot that have a source file: those whose
+ * markdown the render pack keeps. */
+static long sourced_pages(const char *site)
+{
+    char snap[PATH_MAX];
+    e2e_run_t r;
+    pf(snap, sizeof snap, "%s/.bengal/snapshot.bfs", site);
+    e2e_bf(&r, "snapshot", "dump", "--json", snap, NULL);
+    cr_assert_eq(r.status, 0, "snapshot dump %s: %s", snap, r.err);
+    long n = 0;
+    for (const char *p = r.out; (p = strstr(p, "\"source\":\"")) != NULL; p += 10)
+        n += p[10] != '"';
+    e2e_run_free(&r);
+    cr_assert_gt(n, 0, "no page with a source in %s", snap);
+    return n;
+}
+
+
+/* The seg.* names in dir, each followed by a space, sorted (malloc'd);
+ * the largest into biggest (if not NULL). */
+static char *segments(const char *dir, char *biggest, size_t size)
+{
+    char cmd[PATH_MAX + 128];
+    e2e_run_t r;
+    pf(cmd, sizeof cmd, "cd '%s' && ls -S | grep '^seg\\.' | head -n 1 && "
+       "ls | grep '^seg\\.' | LC_ALL=C sort | tr '\\n' ' '", dir);
+    e2e_runl(&r, "sh", "-c", cmd, NULL);
+    cr_assert_eq(r.status, 0, "no segment in %s: %s", dir, r.err);
+    char *nl = strchr(r.out, '\n');
+    cr_assert(nl, "no segment in %s", dir);
+    if (biggest)
+        pf(biggest, size, "%.*s", (int)(nl - r.out), r.out);
+    char *names = strdup(nl + 1);
+    cr_assert(names);
+    e2e_run_free(&r);
+    return names;
+}
+
+enum { PK_INDEX, PK_SEGMENT };
+enum { PK_TRUNCATED, PK_FLIPPED, PK_VERSION, PK_EMPTY, PK_DIRECTORY, N_PACK_DAMAGES };
+static const char *const pk_damage_names[] = {"truncated", "bytes flipped", "version 99",
+                                              "empty", "a directory"};
+
+/* Damages path (the index, or a segment: what) in way how. */
+static void pack_damage(const char *path, int what, int how)
+{
+    size_t len;
+    char *s = e2e_read_file(path, &len);
+    cr_assert(s && len > 40, "%s is too short to damage", path);
+    switch (how) {
+    case PK_TRUNCATED:
+        cr_assert_eq(truncate(path, (off_t)len / 2), 0, "%s", strerror(errno));
+        break;
+    case PK_FLIPPED:
+        for (size_t i = len / 2; i < len / 2 + 4; i++)
+            s[i] ^= 0x5a;
+        e2e_write_file(path, s, len);
+        break;
+    case PK_VERSION: /* the cache header's, or the segment header's */
+        s[what == PK_INDEX ? 8 : 4] = 99;
+        e2e_write_file(path, s, len);
+        break;
+    case PK_EMPTY:
+        e2e_write_file(path, "", 0);
+        break;
+    case PK_DIRECTORY: {
+        char inside[PATH_MAX];
+        cr_assert_eq(unlink(path), 0, "%s", strerror(errno));
+        cr_assert_eq(mkdir(path, 0755), 0, "%s", strerror(errno));
+        pf(inside, sizeof inside, "%s/inside.txt", path);
+        e2e_write_str(inside, "a file in a directory where the render pack has a file\n");
+        break;
+    }
+    }
+    free(s);
+}
+
+/* One row: the docs fixture built, its config edited (so that every page
+ * renders again, from the pack), what the pack has damaged, built: what
+ * a clean build makes, with at most one warning (exactly one, naming
+ * it, for the index).  Then edited and built once more: no warning, and
+ * the pack is whole again (every page's markdown from it). */
+static void pack_row(const char *base, int row, int what, int how)
+{
+    char site[PATH_MAX], render[PATH_MAX], path[PATH_MAX], stats[PATH_MAX], pub[PATH_MAX],
+        tag[32], cmd[3 * PATH_MAX], seg[NAME_MAX + 1];
+    const char *thing = what == PK_INDEX ? "render/index" : "a render segment";
+    const char *how_s = pk_damage_names[how];
+    pf(site, sizeof site, "%s/site%d", base, row);
+    pf(render, sizeof render, "%s/.bengal/render", site);
+    pf(stats, sizeof stats, "%s/stats%d.json", base, row);
+    pf(pub, sizeof pub, "%s/public", site);
+    pf(cmd, sizeof cmd, "cp -a '%s/tests/sites/docs' '%s' && rm -rf '%s/.bengal' '%s/public'",
+       e2e_top(), site, site, site);
+    sh(cmd);
+    build_quiet(site);
+    free(segments(render, seg, sizeof seg));
+    if (what == PK_INDEX)
+        pf(path, sizeof path, "%s/index", render);
+    else
+        pf(path, sizeof path, "%s/%s", render, seg);
+    config_title(site, "Edited before the damage");
+    pack_damage(path, what, how);
+
+    for (int pass = 0; pass < 2; pass++) {
+        pf(tag, sizeof tag, "pack%d-%d", row, pass);
+        char *ref = clean_tree(site, base, tag);
+        e2e_run_t r;
+        e2e_bf(&r, "-j", "2", "--stats-json", stats, site, NULL);
+        e2e_assert_no_crash(&r);
+        cr_assert_eq(r.status, 0, "%s %s, build %d: status %d:\n%s", thing, how_s, pass + 1,
+                     r.status, r.err);
+        unsigned w = warnings(r.err);
+        if (pass == 1) {
+            cr_expect_eq(w, 0, "%s %s: the build after the damaged one warns (%u):\n%s", thing,
+                         how_s, w, r.err);
+        } else if (what == PK_INDEX) {
+            char *line = first_warning(r.err);
+            cr_expect_eq(w, 1, "%s %s: %u warnings, expected one:\n%s", thing, how_s, w, r.err);
+            cr_expect(line && strstr(line, "render/index"),
+                      "%s %s: the warning does not name the index: %s", thing, how_s, line);
+            free(line);
+        } else {
+            cr_expect_leq(w, 1, "%s %s: %u warnings:\n%s", thing, how_s, w, r.err);
+        }
+        e2e_run_free(&r);
+        char *got = tree_of(pub);
+        cr_expect_str_eq(got, ref, "%s %s, build %d: the output is not a clean build's", thing,
+                         how_s, pass + 1);
+        free(got);
+        free(ref);
+        struct stat st;
+        cr_expect(!(lstat(path, &st) == 0 && S_ISDIR(st.st_mode)),
+                  "%s %s, build %d: still a directory in the render pack", thing, how_s,
+                  pass + 1);
+        if (pass == 0) { /* the damage was seen: those pages were rendered */
+            long from = stat_of(stats, "markdown_from_cache"), want = sourced_pages(site);
+            if (what == PK_INDEX)
+                cr_expect_eq(from, 0, "%s %s: %ld pages' markdown from a damaged index", thing,
+                             how_s, from);
+            else if (how != PK_VERSION) /* a segment's header is checked when adopted */
+                cr_expect_lt(from, want, "%s %s: every page's markdown from the pack", thing,
+                             how_s);
+        } else {
+            long from = stat_of(stats, "markdown_from_cache"), want = sourced_pages(site);
+            cr_expect_eq(from, want, "%s %s: after the damaged build, %ld pages' markdown from "
+                         "the pack, expected %ld (the pack was not made whole again)",
+                         thing, how_s, from, want);
+        }
+        config_title(site, "Edited after the damage");
+    }
+}
+
+/* The render pack's index damaged in every way, then its biggest
+ * segment: no build fails or warns more than once, none publishes what
+ * a clean build would not. */
+Test(state, damaged_render_pack)
+{
+    char *base = e2e_tmpdir();
+    int row = 0;
+    for (int how = 0; how < N_PACK_DAMAGES; how++)
+        pack_row(base, row++, PK_INDEX, how);
+    for (int how = 0; how < N_PACK_DAMAGES; how++)
+        pack_row(base, row++, PK_SEGMENT, how);
+}
+
+/* --no-cache starts the pack again: no segment of the build before it is
+ * left, and the pack it leaves is whole (a config edit then takes every
+ * page's markdown from it). */
+Test(state, no_cache_replaces_the_render_pack)
+{
+    char *site = e2e_site("docs");
+    char *render = e2e_fmt("%s/.bengal/render", site);
+    char *stats = e2e_fmt("%s/stats.json", e2e_tmpdir());
+    build_quiet(site);
+    config_title(site, "Second");
+    build_quiet(site); /* two builds' segments */
+    char *before = segments(render, NULL, 0);
+    e2e_run_t r;
+    e2e_bf(&r, "-q", "-j", "2", "--no-cache", site, NULL);
+    e2e_assert_no_crash(&r);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_expect_eq(warnings(r.err), 0, "%s", r.err);
+    e2e_run_free(&r);
+    char *after = segments(render, NULL, 0);
+    for (char *name = strtok(before, " "); name; name = strtok(NULL, " "))
+        cr_expect(!e2e_exists(e2e_fmt("%s/%s", render, name)),
+                  "%s of the build before --no-cache was left (before: %s; now: %s)", name,
+                  before, after);
+    free(before);
+    free(after);
+    config_title(site, "Third");
+    e2e_bf(&r, "-q", "-j", "2", "--stats-json", stats, site, NULL);
+    e2e_assert_no_crash(&r);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    e2e_run_free(&r);
+    long from = stat_of(stats, "markdown_from_cache"), want = sourced_pages(site);
+    cr_assert_eq(from, want, "after --no-cache and a config edit: %ld pages' markdown from the "
+                 "pack, expected %ld\n%s", from, want, e2e_own_file(stats, NULL));
+    char *ref = clean_tree(site, e2e_tmpdir(), "ref");
+    char *got = tree_of(e2e_fmt("%s/public", site));
+    cr_assert_str_eq(got, ref, "the output is not a clean build's");
+    free(got);
+    free(ref);
+}
+
+/* A config edit no page's markdown sees: every page is rendered again,
+ * and every page with a source file takes its markdown from the pack;
+ * the output is a clean build's. */
+Test(state, config_edit_takes_markdown_from_the_pack)
+{
+    char *site = e2e_site("docs");
+    char *stats = e2e_fmt("%s/stats.json", e2e_tmpdir());
+    build_quiet(site);
+    config_title(site, "Example Docs, edited");
+    e2e_run_t r;
+    e2e_bf(&r, "-q", "-j", "2", "--stats-json", stats, site, NULL);
+    e2e_assert_no_crash(&r);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    e2e_run_free(&r);
+    char *json = e2e_own_file(stats, NULL);
+    long from = stat_of(stats, "markdown_from_cache"), want = sourced_pages(site), reused = pages_reused(stats);
+    cr_assert_eq(reused, 0, "a config edit reused pages: the test edits the wrong thing\n%s",
+                 json);
+    cr_assert_eq(from, want, "markdown_from_cache %ld, pages with a source %ld\n%s", from, want,
+                 json);
+    char *ref = clean_tree(site, e2e_tmpdir(), "ref");
+    char *got = tree_of(e2e_fmt("%s/public", site));
+    cr_assert_str_eq(got, ref, "the output is not a clean build's");
+    free(got);
+    free(ref);
+}
 
 /* ---- clean --------------------------------------------------------------- */
 

@@ -170,3 +170,113 @@ Test(value, kind_names)
     cr_assert_str_eq(bf_value_kind_name(BF_VAL_LIST), "list");
     cr_assert_str_eq(bf_value_kind_name(BF_VAL_MAP), "map");
 }
+
+/* Two trees equal in kind, position and content. */
+static void assert_same(const bf_value_t *a, const bf_value_t *b)
+{
+    cr_assert((a == NULL) == (b == NULL));
+    if (!a)
+        return;
+    cr_assert_eq(a->kind, b->kind);
+    cr_assert_eq(a->line, b->line);
+    cr_assert_eq(a->col, b->col);
+    switch (a->kind) {
+    case BF_VAL_NULL:
+        break;
+    case BF_VAL_BOOL:
+        cr_assert_eq(a->u.b, b->u.b);
+        break;
+    case BF_VAL_INT:
+        cr_assert_eq(a->u.i, b->u.i);
+        break;
+    case BF_VAL_FLOAT:
+        cr_assert_eq(memcmp(&a->u.f, &b->u.f, sizeof a->u.f), 0);
+        break;
+    case BF_VAL_STRING:
+        cr_assert_eq(a->u.s.len, b->u.s.len);
+        cr_assert_eq(memcmp(a->u.s.ptr, b->u.s.ptr, a->u.s.len), 0);
+        cr_assert_eq(b->u.s.ptr[b->u.s.len], '\0');
+        break;
+    case BF_VAL_LIST:
+    case BF_VAL_MAP:
+        cr_assert_eq(a->u.c.n, b->u.c.n);
+        for (size_t i = 0; i < a->u.c.n; i++) {
+            if (a->kind == BF_VAL_MAP) {
+                cr_assert_eq(a->u.c.key_lens[i], b->u.c.key_lens[i]);
+                cr_assert_eq(memcmp(a->u.c.keys[i], b->u.c.keys[i], a->u.c.key_lens[i]), 0);
+            }
+            assert_same(a->u.c.items[i], b->u.c.items[i]);
+        }
+        break;
+    }
+}
+
+static bf_value_t *sample(void)
+{
+    bf_value_t *m = bf_value_new(A, BF_VAL_MAP), *l = bf_value_new(A, BF_VAL_LIST);
+    bf_value_t *t = bf_value_string(A, "Hello\0world", 11), *f = bf_value_new(A, BF_VAL_FLOAT);
+    bf_value_t *b = bf_value_new(A, BF_VAL_BOOL), *n = bf_value_new(A, BF_VAL_NULL);
+    t->line = 2;
+    t->col = 8;
+    f->u.f = -0.25;
+    b->u.b = true;
+    bf_value_list_push(A, l, int_v(-7));
+    bf_value_list_push(A, l, bf_value_new(A, BF_VAL_MAP)); /* empty map */
+    bf_value_map_put(A, m, "title", 5, t);
+    bf_value_map_put(A, m, "tags", 4, l);
+    bf_value_map_put(A, m, "ratio", 5, f);
+    bf_value_map_put(A, m, "draft", 5, b);
+    bf_value_map_put(A, m, "k\0ey", 4, n);
+    m->line = 1;
+    m->col = 1;
+    return m;
+}
+
+Test(value, saved_and_loaded_with_positions)
+{
+    bf_value_t *m = sample(), *back;
+    bf_buf_t b = BF_BUF_INIT;
+    size_t used;
+    cr_assert_eq(bf_value_save(m, &b), 0);
+    cr_assert_eq(bf_value_save(NULL, &b), 0); /* a second value after it */
+    size_t first = b.len - 1;
+    cr_assert_eq(bf_value_load(A, b.data, b.len, &used, &back), 0);
+    cr_assert_eq(used, first);
+    assert_same(m, back);
+    cr_assert_eq(bf_value_load(A, b.data + first, 1, &used, &back), 0);
+    cr_assert_null(back);
+    cr_assert_eq(used, 1);
+    bf_buf_free(&b);
+}
+
+Test(value, damaged_bytes_are_refused_not_trusted)
+{
+    bf_buf_t b = BF_BUF_INIT;
+    bf_value_t *back;
+    size_t used;
+    cr_assert_eq(bf_value_save(sample(), &b), 0);
+    for (size_t n = 0; n < b.len; n++) /* every truncation */
+        cr_assert_eq(bf_value_load(A, b.data, n, &used, &back), -1, "prefix of %zu bytes", n);
+    for (size_t i = 0; i < b.len; i++) { /* every byte changed: no crash (ASan) */
+        for (int x = 1; x < 256; x <<= 1) {
+            b.data[i] ^= (char)x;
+            if (bf_value_load(A, b.data, b.len, &used, &back) == 0)
+                cr_assert_leq(used, b.len);
+            b.data[i] ^= (char)x;
+        }
+    }
+    /* a huge count with nothing behind it */
+    unsigned char list[] = {BF_VAL_LIST, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0x7f};
+    cr_assert_eq(bf_value_load(A, list, sizeof list, &used, &back), -1);
+    /* nesting deeper than the limit */
+    bf_buf_t deep = BF_BUF_INIT;
+    for (int i = 0; i < 100; i++) {
+        unsigned char one[] = {BF_VAL_LIST, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0};
+        bf_buf_append(&deep, one, sizeof one);
+    }
+    bf_buf_putc(&deep, BF_VAL_NULL);
+    bf_buf_append(&deep, "\0\0\0\0\0\0\0\0", 8);
+    cr_assert_eq(bf_value_load(A, deep.data, deep.len, &used, &back), -1);
+    bf_buf_free(&deep);
+    bf_buf_free(&b);
+}
