@@ -165,6 +165,7 @@ typedef enum {
     BF_MD_DIAG_UNCLOSED_ADMONITION, /* a MyST directive without its closing fence */
     BF_MD_DIAG_MISNESTED,       /* a tab-item outside a tab-set, other blocks in one */
     BF_MD_DIAG_BAD_OPTION,      /* an unknown :option:, a figure without its image */
+    BF_MD_DIAG_KINDS            /* how many kinds there are */
 } bf_md_diag_kind_t;
 
 typedef struct {
