@@ -27,6 +27,7 @@
 #include "shared/fs.h"
 #include "shared/hash.h"
 #include "shared/log.h"
+#include "shared/mdtitle.h"
 #include "shared/utf8.h"
 
 #define MAX_DIR_DEPTH 128
@@ -207,39 +208,9 @@ static bool ends_with(const char *s, const char *suffix)
 /* Title from the body's first ATX "# heading" outside code fences. */
 static const char *title_from_body(bf_arena_t *a, const char *b, size_t n)
 {
-    char fence = 0;
-    for (size_t i = 0; i < n;) {
-        size_t e = i;
-        while (e < n && b[e] != '\n')
-            e++;
-        size_t j = i, ind = 0;
-        while (j < e && b[j] == ' ' && ind < 4)
-            j++, ind++;
-        if (ind < 4 && e - j >= 3 && (b[j] == '`' || b[j] == '~') && b[j + 1] == b[j] &&
-            b[j + 2] == b[j]) {
-            if (!fence)
-                fence = b[j];
-            else if (fence == b[j])
-                fence = 0;
-        } else if (!fence && ind < 4 && j + 1 < e && b[j] == '#' &&
-                   (b[j + 1] == ' ' || b[j + 1] == '\t')) {
-            size_t ts = j + 2, te = e;
-            while (te > ts && (b[te - 1] == '\r' || b[te - 1] == ' ' || b[te - 1] == '\t'))
-                te--;
-            size_t k = te;
-            while (k > ts && b[k - 1] == '#')
-                k--;
-            if (k < te && (k == ts || b[k - 1] == ' ')) /* closing #s */
-                for (te = k; te > ts && b[te - 1] == ' ';)
-                    te--;
-            while (ts < te && b[ts] == ' ')
-                ts++;
-            if (te > ts)
-                return bf_arena_strndup(a, b + ts, te - ts);
-        }
-        i = e + 1;
-    }
-    return NULL;
+    size_t len;
+    const char *t = bf_mdtitle_find(b, n, &len, NULL);
+    return t ? bf_arena_strndup(a, t, len) : NULL;
 }
 
 /* A content file must be UTF-8 without NUL bytes: the title may come from

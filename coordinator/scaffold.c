@@ -185,10 +185,21 @@ static const char guides_index_md[] =
     "\n"
     "Walkthroughs that build on [[docs/getting-started]].\n";
 
+/* Shown in the first page, and its markdown in a dropdown below it. */
+#define STARTER_TABS                                                                       \
+    "::::{tab-set}\n"                                                                       \
+    ":::{tab-item} Linux\n"                                                                 \
+    "Tabs with the same label switch together on the whole page.\n"                         \
+    ":::\n"                                                                                 \
+    ":::{tab-item} macOS\n"                                                                 \
+    "Each tab holds any markdown.\n"                                                        \
+    ":::\n"                                                                                 \
+    "::::\n"
+
 static const char first_page_md[] =
     "---\n"
     "title: Write your first page\n"
-    "description: Headings, links, notes and tags in a page.\n"
+    "description: Headings, links, notes, tabs and tags in a page.\n"
     "date: 2024-02-01\n"
     "weight: 1\n"
     "tags: [basics, writing]\n"
@@ -207,6 +218,26 @@ static const char first_page_md[] =
     ":::{note} Broken links\n"
     "A link to a page that does not exist is a warning, and an error with\n"
     "`--strict`.\n"
+    ":::\n"
+    "\n"
+    "## Notes, tabs and collapsible parts\n"
+    "\n"
+    "Blocks written for GitHub, MkDocs or MyST work here as they are:\n"
+    "\n"
+    "> [!TIP]\n"
+    "> A quote that starts with `[!NOTE]`, `[!TIP]`, `[!IMPORTANT]`,\n"
+    "> `[!WARNING]` or `[!CAUTION]` on a line of its own is shown as a note.\n"
+    "\n"
+    "!!! example \"MkDocs style\"\n"
+    "    The body is indented by four spaces; `???` instead of `!!!` makes\n"
+    "    it collapsible.\n"
+    "\n"
+    STARTER_TABS
+    "\n"
+    ":::{dropdown} How were these tabs written?\n"
+    "````markdown\n"
+    STARTER_TABS
+    "````\n"
     ":::\n"
     "\n"
     "## Tag the page\n"

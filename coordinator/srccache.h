@@ -28,7 +28,8 @@
 #include "shared/strmap.h"
 #include "shared/value.h"
 
-#define BF_SRCCACHE_VERSION 1
+/* 2: the title scan (shared/mdtitle.h) drops a heading's {#custom-id} */
+#define BF_SRCCACHE_VERSION 2
 
 typedef struct {
     bf_arena_t *arena;     /* the map */

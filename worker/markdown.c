@@ -26,7 +26,9 @@
 
 #include "shared/ctx.h"
 #include "shared/log.h"
+#include "shared/mdtitle.h"
 #include "worker/md_admon.h"
+#include "worker/md_mkdocs.h"
 #include "worker/md_render.h"
 
 /* Filled once by bf_md_init before fork, read-only afterwards. */
@@ -249,7 +251,8 @@ int bf_md_init(void)
         return -1;
     }
     bf_md_g.admonition = bf_md_admon_new(&bf_md_g.t_admon);
-    if (!bf_md_g.admonition) {
+    bf_md_g.mkdocs = bf_md_g.admonition ? bf_md_mkdocs_new() : NULL;
+    if (!bf_md_g.mkdocs) {
         bf_log_error("out of memory");
         return -1;
     }
@@ -459,12 +462,14 @@ static cmark_node *parse(bf_md_t *md, const bf_md_page_t *in)
     int opts = CMARK_OPT_DEFAULT | ((e & BF_MD_EXT_FOOTNOTES) ? CMARK_OPT_FOOTNOTES : 0);
 
     cmark_parser *p = cmark_parser_new_with_mem(opts, &bf_md_cm_mem);
-    /* Admonitions first: extensions are offered a line in attach order
+    /* Directives first: extensions are offered a line in attach order
      * and the table extension claims every line that follows a paragraph
      * (it returns the paragraph when the line is no delimiter row), so a
      * fence after a paragraph would never reach us. */
-    if (!(in->flags & BF_MD_PLAIN))
+    if (!(in->flags & BF_MD_PLAIN)) {
         cmark_parser_attach_syntax_extension(p, t->admonition);
+        cmark_parser_attach_syntax_extension(p, t->mkdocs);
+    }
     /* then the order of cmark-gfm's own tests and CLI */
     if (e & BF_MD_EXT_TABLE)
         cmark_parser_attach_syntax_extension(p, t->table);
@@ -480,6 +485,20 @@ static cmark_node *parse(bf_md_t *md, const bf_md_page_t *in)
     cmark_node *doc = cmark_parser_finish(p);
     md->stats.parses++;
     return doc;
+}
+
+/* Leaves the body's leading title heading out (bf_md_page_t.title): it is
+ * unlinked before the walk, so nothing of it is written or counted. */
+static void drop_title(cmark_node *doc, const bf_md_page_t *in)
+{
+    size_t len;
+    bool leading = false;
+    const char *t = bf_mdtitle_find(in->body ? in->body : "", in->body_len, &len, &leading);
+    cmark_node *h = cmark_node_first_child(doc);
+    if (t && leading && strlen(in->title) == len && memcmp(t, in->title, len) == 0 && h &&
+        cmark_node_get_type(h) == CMARK_NODE_HEADING && cmark_node_get_heading_level(h) == 1 &&
+        !h->as.heading.setext)
+        cmark_node_free(h);
 }
 
 int bf_md_render(bf_md_t *md, bf_arena_t *arena, const bf_md_page_t *in,
@@ -531,6 +550,8 @@ int bf_md_render(bf_md_t *md, bf_arena_t *arena, const bf_md_page_t *in,
     memset(md->cm.free, 0, sizeof(md->cm.free));
     bf_md_cm = &md->cm;
     cmark_node *doc = parse(md, in);
+    if (in->title && !w.plain)
+        drop_title(doc, in);
     md->stats.walks++;
     if (bf_md_walk(&w, doc) == 0) {
         results(&w, md);

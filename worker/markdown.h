@@ -9,12 +9,15 @@
  * How a page is rendered (bf_md_render):
  *   1. one cmark-gfm parse of the body with the extensions table,
  *      strikethrough, autolink, tagfilter, tasklist, footnotes, and the
- *      admonition block extension of this module (:::{note} ... :::);
+ *      two block extensions of this module: MyST directives (:::{note},
+ *      tab-set, tab-item, figure, dropdown; md_admon.h) and MkDocs
+ *      admonitions (!!! note, ??? note; md_mkdocs.h);
  *   2. one walk of the tree that writes the HTML (our own renderer, which
  *      gives byte-for-byte the output of cmark_render_html in plain mode)
  *      and, in the same visit of each node, heading ids, the TOC,
- *      cross-references, link rewriting, word count, excerpt, flags and
- *      link lists.  Nothing is done by rewriting the produced HTML.
+ *      cross-references, link rewriting, GitHub alerts (> [!NOTE]),
+ *      word count, excerpt, flags and link lists.  Nothing is done by
+ *      rewriting the produced HTML (md_directive.h: the markup).
  *   bf_md_stats() counts parses, walks and visited nodes so that tests can
  *   prove the "one parse, one walk" property.
  *
@@ -39,7 +42,8 @@
  * memory inside cmark-gfm is logged and exits the process with status 1
  * (STYLE 6: fatal in a worker; the coordinator retries the wave).
  * Problems in the content (a cross-reference that does not resolve, a link
- * to a missing .md file, an unknown or unclosed admonition) are not errors
+ * to a missing .md file, an unknown or unclosed directive, a misnested
+ * tab-item, an unknown directive option) are not errors
  * of the call: they are returned as diagnostics (bf_md_diag_t) with a
  * source line; bf_md_log_diags() prints them.
  */
@@ -111,6 +115,15 @@ typedef struct {
      * <!--more--> marker; NULL/0 when absent. */
     const char *summary;
     size_t summary_len;
+    /* The page's title, which its template prints (<h1>{{ page.title }}).
+     * When the body begins with the heading the title is ("# Title" with
+     * only blank lines before it, and the text bf_mdtitle_find gives
+     * equal to title: the title was taken from it, or the front matter
+     * repeats it), that heading is left out: it is not written, takes no
+     * id and has no TOC entry, so the page shows its title once and the
+     * ids and TOC describe what is on it.  NULL, or plain mode: every
+     * heading is written. */
+    const char *title;
 } bf_md_page_t;
 
 /* One TOC entry.  The items are in document order; the tree is given by
@@ -149,7 +162,10 @@ typedef enum {
     BF_MD_DIAG_BROKEN_LINK,     /* link to a .md file that is no page */
     BF_MD_DIAG_BROKEN_ANCHOR,   /* [[#x]] and no heading has id x */
     BF_MD_DIAG_UNKNOWN_DIRECTIVE, /* :::{foo} */
-    BF_MD_DIAG_UNCLOSED_ADMONITION,
+    BF_MD_DIAG_UNCLOSED_ADMONITION, /* a MyST directive without its closing fence */
+    BF_MD_DIAG_MISNESTED,       /* a tab-item outside a tab-set, other blocks in one */
+    BF_MD_DIAG_BAD_OPTION,      /* an unknown :option:, a figure without its image */
+    BF_MD_DIAG_KINDS            /* how many kinds there are */
 } bf_md_diag_kind_t;
 
 typedef struct {
@@ -181,7 +197,8 @@ typedef struct {
     size_t toc_html_len;
     bf_md_toc_item_t *toc;
     size_t n_toc;
-    const char *title;      /* text of the first level-1 heading, or NULL */
+    const char *title;      /* text of the first level-1 heading written
+                               (not a title heading left out), or NULL */
     size_t word_count;      /* words of text, code and titles; not markup */
     uint32_t reading_time;  /* minutes at BF_MD_WPM, at least 1 */
     /* Excerpt as HTML: the content before <!--more-->; else the summary

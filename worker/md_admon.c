@@ -1,15 +1,16 @@
 /*
- * worker/md_admon.c - the admonition block extension (see md_admon.h).
+ * worker/md_admon.c - the MyST directive block extension (see
+ * md_admon.h).
  *
  * cmark-gfm asks an open block extension two things for every line:
  * match_block ("does this line continue the block?", asked from the
  * outermost open container inwards) and, when no core block starts there,
- * try_opening_block.  An admonition continues on every line (blank ones
+ * try_opening_block.  A directive continues on every line (blank ones
  * too) until its closing fence; on that line match_block consumes the
  * rest of the line and marks the block closed, so the next line no longer
  * matches and cmark closes the block then.  Consuming the line matters: a
  * fence line left unconsumed would be taken as a lazy continuation of the
- * paragraph inside.
+ * paragraph inside.  Option lines are consumed the same way.
  *
  * The "open" state of nested blocks is read from cmark's internal node
  * flags (CMARK_NODE__OPEN): the public API does not expose it, and we need
@@ -23,10 +24,23 @@
 
 #include "worker/md_render.h"
 
+/* Admonition kinds: MyST's (docutils') and bengal's.  GitHub's alert
+ * kinds (note, tip, important, warning, caution) are among them. */
 static const char *const kinds[][2] = {
     {"note", "Note"},       {"tip", "Tip"},         {"warning", "Warning"},
     {"danger", "Danger"},   {"important", "Important"}, {"info", "Info"},
-    {"example", "Example"}, {"seealso", "See also"},
+    {"example", "Example"}, {"seealso", "See also"}, {"caution", "Caution"},
+    {"attention", "Attention"}, {"error", "Error"}, {"hint", "Hint"},
+};
+
+static const struct {
+    const char *name;
+    bf_md_dir_t dir;
+} directives[] = {
+    {"tab-set", BF_MD_DIR_TAB_SET},
+    {"tab-item", BF_MD_DIR_TAB_ITEM},
+    {"figure", BF_MD_DIR_FIGURE},
+    {"dropdown", BF_MD_DIR_DROPDOWN},
 };
 
 const char *bf_md_admon_default_title(const char *name, size_t len)
@@ -37,9 +51,19 @@ const char *bf_md_admon_default_title(const char *name, size_t len)
     return NULL;
 }
 
-const bf_md_admon_t *bf_md_admon_get(cmark_node *node)
+static bf_md_dir_t directive_of(const char *name, size_t len)
 {
-    return (const bf_md_admon_t *)cmark_node_get_user_data(node);
+    if (bf_md_admon_default_title(name, len))
+        return BF_MD_DIR_ADMONITION;
+    for (size_t i = 0; i < sizeof(directives) / sizeof(directives[0]); i++)
+        if (strlen(directives[i].name) == len && memcmp(directives[i].name, name, len) == 0)
+            return directives[i].dir;
+    return BF_MD_DIR_UNKNOWN;
+}
+
+bf_md_admon_t *bf_md_admon_get(cmark_node *node)
+{
+    return (bf_md_admon_t *)cmark_node_get_user_data(node);
 }
 
 static bool is_name_char(unsigned char c)
@@ -48,8 +72,12 @@ static bool is_name_char(unsigned char c)
            c == '-' || c == '_';
 }
 
-/* Length of the line without its end-of-line bytes. */
-static int line_end(const unsigned char *input, int len)
+static bool is_blank(unsigned char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+int bf_md_admon_line_end(const unsigned char *input, int len)
 {
     while (len > 0 && (input[len - 1] == '\n' || input[len - 1] == '\r'))
         len--;
@@ -63,17 +91,18 @@ static uint32_t closing_fence(const unsigned char *input, int off, int end)
     while (i < end && input[i] == ':')
         i++;
     uint32_t n = (uint32_t)(i - off);
-    while (i < end && (input[i] == ' ' || input[i] == '\t'))
+    while (i < end && is_blank(input[i]))
         i++;
     return (n >= 3 && i == end) ? n : 0;
 }
 
-/* Admonitions nest at most this deep; a deeper fence is text.  Without a
- * limit, n nested fences cost n^2 (every line is matched against every
- * open admonition), as cmark-gfm limits list nesting for the same reason. */
+/* Directives nest at most this deep; a deeper opening line is text.
+ * Without a limit, n nested blocks cost n^2 (every line is matched against
+ * every open directive), as cmark-gfm limits list nesting for the same
+ * reason. */
 #define ADMON_MAX_DEPTH 16
 
-static bool too_deep(cmark_node *parent)
+bool bf_md_admon_too_deep(cmark_node *parent)
 {
     cmark_node_type t = bf_md_types()->t_admon;
     int depth = 0;
@@ -83,13 +112,37 @@ static bool too_deep(cmark_node *parent)
     return false;
 }
 
+cmark_node *bf_md_admon_add(cmark_syntax_extension *ext, cmark_parser *parser,
+                            cmark_node *parent, const unsigned char *input, int off, int end,
+                            bf_md_syntax_t syn)
+{
+    cmark_node *node = cmark_parser_add_child(parser, parent, bf_md_types()->t_admon, off + 1);
+    if (!node)
+        return NULL;
+    cmark_node_set_syntax_extension(node, ext);
+    cmark_mem *mem = cmark_node_mem(node);
+    bf_md_admon_t *st = mem->calloc(1, sizeof(*st));
+    char *copy = mem->calloc(1, (size_t)(end - off) + 1);
+    memcpy(copy, input + off, (size_t)(end - off));
+    st->syntax = (uint8_t)syn;
+    st->line = (uint32_t)cmark_parser_get_line_number(parser);
+    st->fence = copy;
+    st->fence_len = (size_t)(end - off);
+    st->opts_tail = &st->opts;
+    cmark_node_set_user_data(node, st);
+    /* the opening line is ours: nothing else may start on it */
+    cmark_parser_advance_offset(parser, (const char *)input,
+                                end - cmark_parser_get_offset(parser), 0);
+    return node;
+}
+
 static cmark_node *try_open(cmark_syntax_extension *ext, int indented, cmark_parser *parser,
                             cmark_node *parent, unsigned char *input, int len)
 {
     if (indented)
         return NULL;
     int off = cmark_parser_get_first_nonspace(parser);
-    int end = line_end(input, len);
+    int end = bf_md_admon_line_end(input, len);
     int i = off;
     while (i < end && input[i] == ':')
         i++;
@@ -102,44 +155,32 @@ static cmark_node *try_open(cmark_syntax_extension *ext, int indented, cmark_par
     if (i == name || i >= end || input[i] != '}')
         return NULL;
     int name_end = i++;
-    if (i < end && input[i] != ' ' && input[i] != '\t')
+    if (i < end && !is_blank(input[i]))
         return NULL;
-    while (i < end && (input[i] == ' ' || input[i] == '\t'))
+    while (i < end && is_blank(input[i]))
         i++;
-    if (too_deep(parent))
+    if (bf_md_admon_too_deep(parent))
         return NULL;
     int title_end = end;
-    while (title_end > i && (input[title_end - 1] == ' ' || input[title_end - 1] == '\t'))
+    while (title_end > i && is_blank(input[title_end - 1]))
         title_end--;
 
-    cmark_node *node = cmark_parser_add_child(parser, parent, bf_md_types()->t_admon,
-                                              off + 1);
+    cmark_node *node = bf_md_admon_add(ext, parser, parent, input, off, end, BF_MD_SYN_MYST);
     if (!node)
         return NULL;
-    cmark_node_set_syntax_extension(node, ext);
-    cmark_mem *mem = cmark_node_mem(node);
-    bf_md_admon_t *st = mem->calloc(1, sizeof(*st));
-    char *copy = mem->calloc(1, (size_t)(end - off) + 1);
-    memcpy(copy, input + off, (size_t)(end - off));
+    bf_md_admon_t *st = bf_md_admon_get(node);
     st->colons = (uint32_t)colons;
-    st->line = (uint32_t)cmark_parser_get_line_number(parser);
-    st->fence = copy;
-    st->fence_len = (size_t)(end - off);
-    st->name = copy + (name - off);
+    st->name = st->fence + (name - off);
     st->name_len = (size_t)(name_end - name);
-    st->title = copy + (i - off);
+    st->title = st->fence + (i - off);
     st->title_len = (size_t)(title_end - i);
-    st->known = bf_md_admon_default_title(st->name, st->name_len) != NULL;
-    cmark_node_set_user_data(node, st);
-    /* the fence line is ours: nothing else may start on it */
-    cmark_parser_advance_offset(parser, (const char *)input,
-                                end - cmark_parser_get_offset(parser), 0);
+    st->dir = (uint8_t)directive_of(st->name, st->name_len);
     return node;
 }
 
 /* True when a line that closes a fence of k colons belongs to a block
  * open inside container: an open fenced code block or HTML block, or an
- * open inner admonition that the fence also closes. */
+ * open inner MyST directive that the fence also closes. */
 static bool inner_takes(cmark_node *container, uint32_t k)
 {
     const bf_md_types_t *t = bf_md_types();
@@ -150,23 +191,63 @@ static bool inner_takes(cmark_node *container, uint32_t k)
             return true;
         if (type == t->t_admon) {
             const bf_md_admon_t *st = bf_md_admon_get(n);
-            if (!st->closed && st->colons <= k)
+            if (st->syntax == BF_MD_SYN_MYST && !st->closed && st->colons <= k)
                 return true;
         }
     }
     return false;
 }
 
+/* An option line ":key: value" at input[off..end): kept in st (allocated
+ * with the node's memory) and consumed.  False when the line is none. */
+static bool option(cmark_parser *parser, cmark_node *container, bf_md_admon_t *st,
+                   const unsigned char *input, int off, int end)
+{
+    int i = off + 1;
+    if (off >= end || input[off] != ':')
+        return false;
+    while (i < end && is_name_char(input[i]))
+        i++;
+    if (i == off + 1 || i >= end || input[i] != ':' || (i + 1 < end && !is_blank(input[i + 1])))
+        return false;
+    int key = off + 1, key_end = i++;
+    while (i < end && is_blank(input[i]))
+        i++;
+    int vend = end;
+    while (vend > i && is_blank(input[vend - 1]))
+        vend--;
+    cmark_mem *mem = cmark_node_mem(container);
+    bf_md_opt_t *o = mem->calloc(1, sizeof(*o));
+    char *copy = mem->calloc(1, (size_t)(end - off) + 1);
+    memcpy(copy, input + off, (size_t)(end - off));
+    o->key = copy + (key - off);
+    o->key_len = (size_t)(key_end - key);
+    o->value = copy + (i - off);
+    o->value_len = (size_t)(vend - i);
+    o->line = (uint32_t)cmark_parser_get_line_number(parser);
+    *st->opts_tail = o;
+    st->opts_tail = &o->next;
+    cmark_parser_advance_offset(parser, (const char *)input,
+                                end - cmark_parser_get_offset(parser), 0);
+    return true;
+}
+
 static int match(cmark_syntax_extension *ext, cmark_parser *parser, unsigned char *input,
                  int len, cmark_node *container)
 {
-    bf_md_admon_t *st = (bf_md_admon_t *)cmark_node_get_user_data(container);
+    bf_md_admon_t *st = bf_md_admon_get(container);
     if (st->closed)
         return 0;
+    int off = cmark_parser_get_first_nonspace(parser);
+    int end = bf_md_admon_line_end(input, len);
+    if (!st->opts_done) {
+        if (!container->first_child && cmark_parser_get_indent(parser) < 4 &&
+            option(parser, container, st, input, off, end))
+            return 1;
+        st->opts_done = true;
+    }
     if (cmark_parser_get_indent(parser) >= 4)
         return 1;
-    int off = cmark_parser_get_first_nonspace(parser);
-    int end = line_end(input, len);
     uint32_t k = closing_fence(input, off, end);
     if (k < st->colons || inner_takes(container, k))
         return 1;
@@ -176,6 +257,7 @@ static int match(cmark_syntax_extension *ext, cmark_parser *parser, unsigned cha
     return 1;
 }
 
+/* A directive may hold any block but a bare list item. */
 static int can_contain(cmark_syntax_extension *ext, cmark_node *node, cmark_node_type child)
 {
     return (child & CMARK_NODE_TYPE_MASK) == CMARK_NODE_TYPE_BLOCK && child != CMARK_NODE_ITEM;
@@ -186,15 +268,23 @@ static const char *type_string(cmark_syntax_extension *ext, cmark_node *node)
     return "admonition";
 }
 
-cmark_syntax_extension *bf_md_admon_new(cmark_node_type *type)
+cmark_syntax_extension *bf_md_admon_ext(const char *name, cmark_open_block_func open,
+                                        cmark_match_block_func matches)
 {
-    cmark_syntax_extension *ext = cmark_syntax_extension_new("bf-admonition");
+    cmark_syntax_extension *ext = cmark_syntax_extension_new(name);
     if (!ext)
         return NULL;
-    cmark_syntax_extension_set_open_block_func(ext, try_open);
-    cmark_syntax_extension_set_match_block_func(ext, match);
+    cmark_syntax_extension_set_open_block_func(ext, open);
+    cmark_syntax_extension_set_match_block_func(ext, matches);
     cmark_syntax_extension_set_can_contain_func(ext, can_contain);
     cmark_syntax_extension_set_get_type_string_func(ext, type_string);
-    *type = cmark_syntax_extension_add_node(0);
+    return ext;
+}
+
+cmark_syntax_extension *bf_md_admon_new(cmark_node_type *type)
+{
+    cmark_syntax_extension *ext = bf_md_admon_ext("bf-admonition", try_open, match);
+    if (ext)
+        *type = cmark_syntax_extension_add_node(0);
     return ext;
 }

@@ -1,7 +1,7 @@
 /*
  * worker/md_blocks.c - HTML and metadata of the nodes that need more than
  * a fixed tag: headings (ids, TOC), code blocks, raw HTML, links and
- * images, footnotes, admonitions and tables (see md_blocks.h).
+ * images, footnotes and tables (see md_blocks.h).
  *
  * Each function writes exactly what cmark-gfm 0.29.0.gfm.6 writes for the
  * node (src/html.c, extensions/table.c) unless the walk is not in plain
@@ -21,7 +21,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include "worker/md_admon.h"
 #include "worker/md_inline.h"
 #include "worker/md_link.h"
 
@@ -461,56 +460,6 @@ void bf_md_footnote_ref(bf_md_walk_t *w, cmark_node *node)
     bf_md_puts(w, "\" data-footnote-ref>");
     bf_md_escape_href(w, (const char *)node->as.literal.data, (size_t)node->as.literal.len);
     bf_md_puts(w, "</a></sup>");
-}
-
-/* ---- admonitions ---- */
-
-void bf_md_admon_enter(bf_md_walk_t *w, cmark_node *node)
-{
-    const bf_md_admon_t *st = bf_md_admon_get(node);
-    uint32_t line = w->line0 + st->line;
-
-    bf_md_word_break(w);
-    if (!st->closed) {
-        bf_md_diag(w, BF_MD_DIAG_UNCLOSED_ADMONITION, line, st->name, st->name_len,
-                   "unclosed admonition \"%.*s\" (end it with a line of %u colons)",
-                   (int)st->name_len, st->name, (unsigned)st->colons);
-        /* shown as written, so that the author sees what went wrong */
-        bf_md_cr(w);
-        bf_md_puts(w, "<p>");
-        bf_md_escape_html(w, st->fence, st->fence_len);
-        bf_md_puts(w, "</p>\n");
-        return;
-    }
-    if (!st->known) {
-        bf_md_diag(w, BF_MD_DIAG_UNKNOWN_DIRECTIVE, line, st->name, st->name_len,
-                   "unknown directive \"%.*s\" (admonitions are note, tip, warning, danger, "
-                   "important, info, example, seealso)",
-                   (int)st->name_len, st->name);
-        return;
-    }
-    bf_md_cr(w);
-    bf_md_puts(w, "<div class=\"admonition ");
-    bf_md_escape_html(w, st->name, st->name_len);
-    bf_md_puts(w, "\">\n<p class=\"admonition-title\">");
-    if (st->title_len) {
-        bf_md_escape_html(w, st->title, st->title_len);
-        bf_md_count_words(w, st->title, st->title_len);
-        bf_md_word_break(w);
-    } else {
-        bf_md_puts(w, bf_md_admon_default_title(st->name, st->name_len));
-    }
-    bf_md_puts(w, "</p>\n");
-}
-
-void bf_md_admon_exit(bf_md_walk_t *w, cmark_node *node)
-{
-    const bf_md_admon_t *st = bf_md_admon_get(node);
-    bf_md_word_break(w);
-    if (st->known && st->closed) {
-        bf_md_cr(w);
-        bf_md_puts(w, "</div>\n");
-    }
 }
 
 /* ---- tables (the table extension's html_render) ---- */

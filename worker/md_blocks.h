@@ -40,12 +40,6 @@ void bf_md_footnote_def(bf_md_walk_t *w, cmark_node *node, bool entering);
 void bf_md_footnote_ref(bf_md_walk_t *w, cmark_node *node);
 void bf_md_footnote_backref(bf_md_walk_t *w, cmark_node *def);
 
-/* An admonition: <div class="admonition KIND"> with its title; an unknown
- * kind renders only its content, an unclosed one its fence line as text
- * (both with a diagnostic). */
-void bf_md_admon_enter(bf_md_walk_t *w, cmark_node *node);
-void bf_md_admon_exit(bf_md_walk_t *w, cmark_node *node);
-
 /* Table, row or cell (type says which), as the table extension writes
  * them. */
 void bf_md_table(bf_md_walk_t *w, cmark_node *node, cmark_node_type type, bool entering);

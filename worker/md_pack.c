@@ -225,7 +225,7 @@ int bf_md_result_load(bf_arena_t *arena, const void *data, size_t n, bf_md_resul
         g->kind = get8(&r);
         g->target = get_cstr(&r);
         g->message = get_cstr(&r);
-        if (g->kind > BF_MD_DIAG_UNCLOSED_ADMONITION || !g->message)
+        if (g->kind >= BF_MD_DIAG_KINDS || !g->message)
             r.bad = 1;
     }
     if (!r.bad && !r.oom && (r.p != r.end || !out->html || !out->toc_html || !out->excerpt_html))

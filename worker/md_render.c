@@ -21,8 +21,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "worker/md_admon.h"
 #include "worker/md_blocks.h"
+#include "worker/md_directive.h"
 #include "worker/md_inline.h"
 
 /* ---- output ---- */
@@ -212,8 +212,8 @@ const char *bf_md_closers(bf_md_walk_t *w, cmark_node *node)
             c = "</li>";
         } else if (type == CMARK_NODE_LIST) {
             c = cmark_node_get_list_type(node) == CMARK_BULLET_LIST ? "</ul>" : "</ol>";
-        } else if (type == CMARK_NODE_BLOCK_QUOTE) {
-            c = "</blockquote>";
+        } else if (type == CMARK_NODE_BLOCK_QUOTE || type == t->t_admon) {
+            c = bf_md_directive_closer(node);
         } else if (type == CMARK_NODE_FOOTNOTE_DEFINITION) {
             c = "</li></ol></section>";
         } else if (type == t->t_strike) {
@@ -224,9 +224,6 @@ const char *bf_md_closers(bf_md_walk_t *w, cmark_node *node)
             c = w->in_table_header ? "</tr></thead>" : "</tr>";
         } else if (type == t->t_table) {
             c = w->need_closing_tbody ? "</tbody></table>" : "</table>";
-        } else if (type == t->t_admon) {
-            const bf_md_admon_t *st = bf_md_admon_get(node);
-            c = (st->known && st->closed) ? "</div>" : "";
         }
         if (bf_buf_puts(b, c) < 0)
             w->oom = 1;
@@ -329,13 +326,15 @@ static void render_enter(bf_md_walk_t *w, cmark_node *node, cmark_node_type type
         return;
     }
     if (type == t->t_admon) {
-        bf_md_admon_enter(w, node);
+        bf_md_directive_enter(w, node);
         return;
     }
     switch (type) {
     case CMARK_NODE_DOCUMENT:
         break;
     case CMARK_NODE_BLOCK_QUOTE:
+        if (!w->plain && bf_md_alert_enter(w, node))
+            break;
         bf_md_word_break(w);
         bf_md_cr(w);
         bf_md_puts(w, "<blockquote>\n");
@@ -456,14 +455,14 @@ static void render_exit(bf_md_walk_t *w, cmark_node *node, cmark_node_type type)
         return;
     }
     if (type == t->t_admon) {
-        bf_md_admon_exit(w, node);
+        bf_md_directive_exit(w, node);
         return;
     }
     switch (type) {
     case CMARK_NODE_BLOCK_QUOTE:
         bf_md_word_break(w);
         bf_md_cr(w);
-        bf_md_puts(w, "</blockquote>\n");
+        bf_md_puts(w, bf_md_is_alert(node) ? "</div>\n" : "</blockquote>\n");
         break;
     case CMARK_NODE_LIST:
         bf_md_puts(w, cmark_node_get_list_type(node) == CMARK_BULLET_LIST ? "</ul>\n"

@@ -5,14 +5,14 @@
  * Included only by worker/markdown.c and worker/md_*.c: it brings in
  * cmark-gfm's headers, including its internal node.h (installed by
  * libcmark-gfm-dev) for what the public API does not give: the footnote
- * numbering and labels (md_blocks.c) and a block's "open" flag
- * (md_admon.c).  bf_md_init refuses a library whose version differs from
+ * numbering and labels (md_blocks.c), a block's "open" flag
+ * (md_admon.c) and a paragraph's start line (md_directive.c).  bf_md_init refuses a library whose version differs from
  * these headers.
  *
  * The walk is split by concern: md_render.c (the walk, fixed tags, output
  * helpers), md_blocks.c (headings, code, raw HTML, links, footnotes,
- * admonitions, tables), md_inline.c (text: cross-references, words, math,
- * excerpt cut).
+ * tables), md_directive.c (directives and GitHub alerts), md_inline.c
+ * (text: cross-references, words, math, excerpt cut).
  *
  * bf_md_walk_t is the state of one page's render.  Its buffers and vectors
  * belong to the bf_md_t and are only borrowed; the walk never frees.
@@ -42,7 +42,8 @@
  * and read-only afterwards. */
 typedef struct {
     cmark_syntax_extension *table, *strikethrough, *autolink, *tagfilter, *tasklist;
-    cmark_syntax_extension *admonition;
+    cmark_syntax_extension *admonition, *mkdocs;
+    /* t_admon: every directive node, of both syntaxes (md_admon.h) */
     cmark_node_type t_table, t_row, t_cell, t_strike, t_admon;
 } bf_md_types_t;
 
@@ -87,6 +88,9 @@ typedef struct bf_md_walk {
     bool in_table_header, need_closing_tbody;
     unsigned cell_ix;
     cmark_node *plain_node;     /* image whose alt text is being written */
+
+    /* directives */
+    uint32_t tab_sets;          /* tab-sets written so far (their ids) */
 
     /* where we are */
     uint32_t line;              /* body-relative line of inline content */

@@ -491,7 +491,8 @@ uint64_t bf_render_pack_hits(const bf_render_t *r)
 
 /* What a page's markdown renders from, but for the pages its links
  * resolve to (checked one by one, link_digest): its body, where it is,
- * the options, the baseurl, and this binary. */
+ * the options, the baseurl, its title (a leading heading that is the
+ * title is left out, bf_md_page_t.title), and this binary. */
 static bf_digest_t md_key(bf_render_t *r, const bf_md_page_t *in)
 {
     bf_digest_t body = bf_hash128(in->body, in->body_len);
@@ -502,7 +503,8 @@ static bf_digest_t md_key(bf_render_t *r, const bf_md_page_t *in)
     bf_buf_reset(b);
     if (PUT(b, "md-pack-1") | bf_buf_append(b, nums, sizeof nums) |
         bf_buf_append(b, in->summary ? in->summary : "", in->summary_len) |
-        bf_buf_append(b, S(r, base), base.len) | bf_buf_putc(b, 0) | bf_buf_puts(b, in->source))
+        bf_buf_append(b, S(r, base), base.len) | bf_buf_putc(b, 0) | bf_buf_puts(b, in->source) |
+        bf_buf_putc(b, 0) | bf_buf_puts(b, in->title ? in->title : ""))
         return (bf_digest_t){0, 0}; /* out of memory: a key nothing has */
     return bf_hash128(b->data, b->len);
 }
@@ -593,6 +595,7 @@ static int render(bf_render_t *r, bf_arena_t *a, uint32_t id, uint32_t pager, bf
         .toc_max = r->site->toc_max,
         .summary = p->summary.len ? S(r, p->summary) : NULL,
         .summary_len = p->summary.len,
+        .title = S(r, p->title),
     };
     /* a page with a source file may have its markdown in the pack */
     bf_digest_t key = {0, 0};

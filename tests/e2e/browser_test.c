@@ -6,7 +6,9 @@
  * the console shows no error, the search box, driven by ?q=, finds a
  * known page in index.json, so does the search page (/search/?q=), and
  * the not-found page loads and links to the search page.  With the
- * system's KaTeX, a page with math is typeset.  Skipped with a message where chromium or
+ * system's KaTeX, a page with math is typeset.  Tabs switch by CSS alone,
+ * the theme's script keeps tab-sets of the same labels in step, and the
+ * next page shows the tab chosen last.  Skipped with a message where chromium or
  * python3 is not installed (.ci/run installs both).
  */
 #include <arpa/inet.h>
@@ -20,6 +22,8 @@ TestSuite(browser, .fini = e2e_cleanup, .timeout = 120);
 
 static pid_t server;
 static int port;
+/* Chromium's profile for open_page: NULL, a fresh one for each page. */
+static const char *profile;
 
 static bool listening(int p)
 {
@@ -81,7 +85,7 @@ static void open_page(e2e_run_t *r, const char *path, const char *shot)
                             "--disable-sync", "--no-first-run", "--enable-logging=stderr",
                             "--v=0", "--virtual-time-budget=5000"};
     int n = 11;
-    argv[n++] = e2e_fmt("--user-data-dir=%s", e2e_tmpdir());
+    argv[n++] = e2e_fmt("--user-data-dir=%s", profile ? profile : e2e_tmpdir());
     if (shot) {
         argv[n++] = "--window-size=1280,900";
         argv[n++] = e2e_fmt("--screenshot=%s", shot);
@@ -181,5 +185,66 @@ Test(browser, math_is_typeset_with_katex)
               "inline math was not typeset; DOM:\n%.6000s", r.out);
     assert_clean_console(&r);
     e2e_run_free(&r);
+    stop_server();
+}
+
+/* A template that, once the page and its scripts have loaded, clicks the
+ * label given by the front matter's click (if any) and writes to <body>
+ * which tabs are checked and which panels are displayed ("1" / "0" each),
+ * for --dump-dom to show. */
+static const char tab_probe[] =
+    "{% extends \"page.html\" %}\n"
+    "{% block scripts %}{{ super() }}\n<script>\n"
+    "window.addEventListener(\"load\", function () {\n"
+    "  var d = document, click = \"{{ page.params.click ?? '' }}\";\n"
+    "  if (click) d.querySelector(\"label[for='\" + click + \"']\").click();\n"
+    "  function bits(sel, f) { return Array.prototype.map.call(d.querySelectorAll(sel), f)"
+    ".join(\"\"); }\n"
+    "  d.body.setAttribute(\"data-checked\", bits(\".tab-input\", function (i) "
+    "{ return i.checked ? 1 : 0; }));\n"
+    "  d.body.setAttribute(\"data-shown\", bits(\".tab-panel\", function (p) "
+    "{ return getComputedStyle(p).display === \"none\" ? 0 : 1; }));\n"
+    "});\n</script>\n{% endblock %}\n";
+
+#define TABS(a, b)                                                                         \
+    "::::{tab-set}\n:::{tab-item} " a "\nfirst\n:::\n:::{tab-item} " b "\nsecond\n:::\n::::\n"
+
+Test(browser, tabs_switch_in_step_and_are_remembered)
+{
+    char *site = starter_site();
+    e2e_run_t r;
+    cr_assert(mkdir(e2e_fmt("%s/templates", site), 0755) == 0);
+    e2e_write_str(e2e_fmt("%s/templates/tab-probe.html", site), tab_probe);
+    e2e_write_str(e2e_fmt("%s/content/docs/tabs.md", site),
+                  "---\ntitle: Tabs\ntemplate: tab-probe.html\nclick: tabs-1-2\n---\n"
+                  TABS("Linux", "macOS") "\nBetween.\n\n" TABS("Linux", "macOS")
+                  "\n" TABS("Python", "C"));
+    e2e_write_str(e2e_fmt("%s/content/docs/later.md", site),
+                  "---\ntitle: Later\ntemplate: tab-probe.html\n---\n" TABS("Linux", "macOS"));
+    build_and_serve(site);
+    profile = e2e_tmpdir(); /* the two pages share one: the choice is remembered */
+
+    /* no click: the first tabs, by CSS */
+    open_page(&r, "/docs/later/", NULL);
+    cr_assert(strstr(r.out, "data-checked=\"10\" data-shown=\"10\""), "DOM:\n%.6000s\n%s",
+              r.out, r.err);
+    assert_clean_console(&r);
+    e2e_run_free(&r);
+
+    /* macOS in the first set: the second set follows, the third (other
+     * labels) does not */
+    open_page(&r, "/docs/tabs/", NULL);
+    cr_assert(strstr(r.out, "data-checked=\"010110\" data-shown=\"010110\""),
+              "DOM:\n%.6000s\n%s", r.out, r.err);
+    assert_clean_console(&r);
+    e2e_run_free(&r);
+
+    /* the next page opens on macOS */
+    open_page(&r, "/docs/later/", NULL);
+    cr_assert(strstr(r.out, "data-checked=\"01\" data-shown=\"01\""), "DOM:\n%.6000s\n%s",
+              r.out, r.err);
+    assert_clean_console(&r);
+    e2e_run_free(&r);
+    profile = NULL;
     stop_server();
 }

@@ -16,10 +16,13 @@
  *     feature fails a test named after it even while the golden tree is
  *     being regenerated.
  *
- * The fixture (regular pages are the 11 listed in index.json):
+ * The fixture (regular pages are the 12 listed in index.json):
  *
  *   content/_index.md           home; [[docs/intro]]
  *   about.md                    `menu: main` (string form), weight 30
+ *   syntax.md                   titled by its first heading (shown once);
+ *                               GitHub alerts, MkDocs admonitions, MyST
+ *                               tab-set, figure and dropdown
  *   docs/                       intro.md (tags, category, relative .md link
  *                               to setup/index.md), setup/ (leaf bundle with
  *                               diagram.svg and notes.txt), guide/
@@ -257,14 +260,6 @@ static char *slice(const char *html, const char *start, const char *end, const c
     const char *b = strstr(a, end);
     cr_assert(b, "%s: no \"%s\" after \"%s\"", what, end, start);
     return e2e_fmt("%.*s", (int)(b + strlen(end) - a), a);
-}
-
-static size_t count(const char *s, const char *needle)
-{
-    size_t n = 0;
-    for (const char *p = s; (p = strstr(p, needle)); p++)
-        n++;
-    return n;
 }
 
 /* The href of every entry of the page lists (`<li><h3><a href="...">`) of
@@ -529,7 +524,7 @@ Test(golden, term_pages_list_the_tagged_pages)
 static void assert_active(const char *out, const char *rel, const char *item)
 {
     char *menu = slice(out_file(out, rel), "<nav class=\"main-menu\"", "</nav>", rel);
-    size_t n = count(menu, "aria-current");
+    size_t n = e2e_count(menu, "aria-current");
     if (!item) {
         cr_assert_eq(n, 0, "%s: no menu item should be active:\n%s", rel, menu);
         return;
@@ -643,6 +638,7 @@ static const char *const published[] = {
     "/pair/",
     "/pair/first/",
     "/pair/second/",
+    "/syntax/",
     "/tags/",
     "/tags/basics/",
     "/tags/cli/",
@@ -700,7 +696,7 @@ Test(golden, search_index_has_one_entry_per_regular_page)
                      "/about/\n/blog/post-1/\n/blog/post-2/\n/blog/post-3/\n"
                      "/docs/guide/advanced/tuning/\n/docs/guide/configure/\n"
                      "/docs/guide/install/\n/docs/intro/\n/docs/setup/\n"
-                     "/pair/first/\n/pair/second/\n",
+                     "/pair/first/\n/pair/second/\n/syntax/\n",
                      "index.json urls (sorted):\n%s", urls);
 }
 
@@ -717,6 +713,32 @@ Test(golden, search_index_tags_are_the_page_tags)
                      "/about/ \n/blog/post-1/ news\n/blog/post-2/ news\n/blog/post-3/ news\n"
                      "/docs/guide/advanced/tuning/ performance\n/docs/guide/configure/ cli\n"
                      "/docs/guide/install/ basics,cli\n/docs/intro/ basics,markdown\n"
-                     "/docs/setup/ basics\n/pair/first/ \n/pair/second/ \n",
+                     "/docs/setup/ basics\n/pair/first/ \n/pair/second/ \n/syntax/ \n",
                      "index.json url and tags:\n%s", tags);
+}
+
+/* syntax.md: titled by its first heading, which the page shows once (as
+ * the theme's <h1>); each block syntax writers bring from GitHub, MkDocs
+ * and MyST comes out as the theme's markup (the whole page is in the
+ * golden tree; these are the facts a regression would break first). */
+Test(golden, writing_syntax_page)
+{
+    char *out = build_fixture(NULL);
+    char *html = out_file(out, "syntax/index.html");
+    cr_assert(strstr(html, "<title>Writing syntax | Feature Tour</title>"), "%s", html);
+    cr_assert(strstr(html, "<h1>Writing syntax</h1>"), "%s", html);
+    cr_assert(!strstr(html, "id=\"writing-syntax\""), "the title heading is repeated");
+    cr_assert(strstr(html, "<div class=\"admonition caution\">\n<p class=\"admonition-title\">"
+                           "Caution</p>"), "%s", html);
+    cr_assert(strstr(html, "<blockquote>\n<p>[!NOTE] Not a title"), "%s", html);
+    cr_assert(strstr(html, "<div class=\"admonition abstract\">\n<p class=\"admonition-title\">"
+                           "Abstract</p>"), "%s", html);
+    cr_assert(strstr(html, "<details class=\"admonition warning\" open>"), "%s", html);
+    cr_assert(strstr(html, "<label class=\"tab-label\" for=\"tabs-1-1\" data-sync=\"linux\">"
+                           "Linux</label>"), "%s", html);
+    cr_assert(strstr(html, "<img src=\"/img/x.svg\" alt=\"The example image\" />"), "%s", html);
+    cr_assert(strstr(html, "<details class=\"dropdown\" open>"), "%s", html);
+    char *css = out_file(out, "_bengal/theme.css");
+    cr_assert(strstr(css, ".tab-input:checked + .tab-label + .tab-panel { display: block; }"));
+    cr_assert(strstr(css, ".admonition:is(.caution, .danger"));
 }

@@ -411,6 +411,16 @@ static inline bool e2e_match(const char *text, const char *pattern, int flags)
     return rc == 0;
 }
 
+/* Occurrences of needle in s (they may overlap). */
+static inline size_t e2e_count(const char *s, const char *needle)
+{
+    size_t n = 0;
+
+    for (const char *p = s; (p = strstr(p, needle)); p++)
+        n++;
+    return n;
+}
+
 /* Number of '\n'-terminated lines in s. */
 static inline size_t e2e_count_lines(const char *s)
 {

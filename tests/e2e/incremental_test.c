@@ -672,6 +672,18 @@ Test(incremental, page_title_edited)
     step("the title of docs/guide/install.md edited back");
     edit(site, "content/docs/guide/install.md", "title: Installing it all", "title: Installing");
     rebuild_equals_clean(site, out, NULL);
+    /* syntax.md is titled by its leading "# Writing syntax", which its
+     * body leaves out; with another title the body shows it.  The body and
+     * its first line stay as they were, so the markdown kept from the last
+     * build (the render pack) must not serve */
+    step("a front matter title other than its first heading given to syntax.md");
+    edit(site, "content/syntax.md", "description: Alerts, admonitions, tabs, figures and dropdowns.",
+         "title: Syntax tour");
+    rebuild_equals_clean(site, out, NULL);
+    step("the title of syntax.md removed again (from its first heading)");
+    edit(site, "content/syntax.md", "title: Syntax tour",
+         "description: Alerts, admonitions, tabs, figures and dropdowns.");
+    rebuild_equals_clean(site, out, NULL);
 }
 
 Test(incremental, front_matter_edited)

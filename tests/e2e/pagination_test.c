@@ -39,14 +39,6 @@ static char *build(const char *site)
     return err;
 }
 
-static size_t count(const char *s, const char *needle)
-{
-    size_t n = 0;
-    for (const char *p = s; (p = strstr(p, needle)); p++)
-        n++;
-    return n;
-}
-
 Test(pagination, no_pages_one_empty_pager)
 {
     char *site = make_site(0, NULL);
@@ -63,7 +55,7 @@ Test(pagination, exactly_per_page_no_second_pager)
     char *site = make_site(2, NULL);
     cr_assert_str_eq(build(site), "");
     char *list = e2e_out_file(site, "docs/index.html");
-    cr_assert_eq(count(list, "<li><h3><a href=\"/docs/p"), 2, "%s", list);
+    cr_assert_eq(e2e_count(list, "<li><h3><a href=\"/docs/p"), 2, "%s", list);
     cr_assert(strstr(list, "<a href=\"/docs/p1/\">Page 1</a>"), "%s", list);
     cr_assert(strstr(list, "<a href=\"/docs/p2/\">Page 2</a>"), "%s", list);
     cr_assert(!strstr(list, "aria-label=\"pagination\""), "%s", list);
@@ -77,7 +69,7 @@ Test(pagination, one_more_than_per_page_two_pagers)
     cr_assert_str_eq(build(site), "");
 
     char *first = e2e_out_file(site, "docs/index.html");
-    cr_assert_eq(count(first, "<li><h3><a href=\"/docs/p"), 2, "%s", first);
+    cr_assert_eq(e2e_count(first, "<li><h3><a href=\"/docs/p"), 2, "%s", first);
     cr_assert(strstr(first, "<a href=\"/docs/p1/\">Page 1</a>"), "%s", first);
     cr_assert(strstr(first, "<a href=\"/docs/p2/\">Page 2</a>"), "%s", first);
     cr_assert(strstr(first, "<nav class=\"pagination\" aria-label=\"pagination\">\n"
@@ -88,7 +80,7 @@ Test(pagination, one_more_than_per_page_two_pagers)
     cr_assert(!strstr(first, "<a rel=\"prev\""), "%s", first);
 
     char *second = e2e_out_file(site, "docs/page/2/index.html");
-    cr_assert_eq(count(second, "<li><h3><a href=\"/docs/p"), 1, "%s", second);
+    cr_assert_eq(e2e_count(second, "<li><h3><a href=\"/docs/p"), 1, "%s", second);
     cr_assert(strstr(second, "<li><h3><a href=\"/docs/p3/\">Page 3</a></h3>"), "%s", second);
     cr_assert(strstr(second, "<h1>Docs</h1>"), "%s", second);
     cr_assert(strstr(second, "<nav class=\"pagination\" aria-label=\"pagination\">\n"

@@ -184,3 +184,38 @@ Test(templates, only_template_files_are_compiled)
     cr_assert(!memchr(r.err, 0xff, r.err_len), "the bytes were printed:\n%s", r.err);
     e2e_run_free(&r);
 }
+
+/* A page titled by its first "# heading" (no front matter title) shows
+ * that title once: the theme prints it as the page's <h1> and the body
+ * leaves the heading out, as Hugo and Zola themes expect of content.  The
+ * ids and the TOC are those of what is on the page.  A front matter title
+ * that repeats the heading is the same case; another title keeps both. */
+Test(templates, title_from_first_heading_is_shown_once)
+{
+    char *site = e2e_tmpdir();
+    cr_assert(mkdir(e2e_fmt("%s/content", site), 0755) == 0);
+    cr_assert(mkdir(e2e_fmt("%s/content/docs", site), 0755) == 0);
+    e2e_write_str(e2e_fmt("%s/content/about.md", site),
+                  "# About this site\n\nText.\n\n## About this site\n\n## More\n");
+    e2e_write_str(e2e_fmt("%s/content/docs/_index.md", site), "# The docs\n\nRead on.\n");
+    e2e_write_str(e2e_fmt("%s/content/docs/same.md", site),
+                  "---\ntitle: Same Title\n---\n# Same Title\n\nx\n");
+    e2e_write_str(e2e_fmt("%s/content/docs/other.md", site),
+                  "---\ntitle: Front Matter\n---\n# Body Heading\n\ny\n");
+    build_ok(site, "2");
+
+    char *about = e2e_own_file(e2e_fmt("%s/public/about/index.html", site), NULL);
+    cr_assert_eq(e2e_count(about, ">About this site</h1>"), 1, "%s", about);
+    cr_assert(strstr(about, "<title>About this site"), "%s", about);
+    cr_assert(strstr(about, "<h2 id=\"about-this-site\">About this site</h2>"), "%s", about);
+    cr_assert(strstr(about, "href=\"#about-this-site\""), "%s", about);
+    cr_assert_not(strstr(about, "about-this-site-1"), "%s", about);
+
+    char *docs = e2e_own_file(e2e_fmt("%s/public/docs/index.html", site), NULL);
+    cr_assert_eq(e2e_count(docs, ">The docs</h1>"), 1, "%s", docs);
+    char *same = e2e_own_file(e2e_fmt("%s/public/docs/same/index.html", site), NULL);
+    cr_assert_eq(e2e_count(same, ">Same Title</h1>"), 1, "%s", same);
+    char *other = e2e_own_file(e2e_fmt("%s/public/docs/other/index.html", site), NULL);
+    cr_assert_eq(e2e_count(other, ">Front Matter</h1>"), 1, "%s", other);
+    cr_assert(strstr(other, "<h1 id=\"body-heading\">Body Heading</h1>"), "%s", other);
+}

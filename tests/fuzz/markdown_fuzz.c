@@ -7,9 +7,11 @@
  *     cmark_render_html on the same input and options (differential: any
  *     difference aborts);
  *   - in site mode against a small snapshot (cross-references, .md links,
- *     admonitions, ids, TOC, excerpt), where the invariants of the result
- *     are checked: lengths, NUL termination, TOC tree indexes, line
- *     numbers inside the page.
+ *     MyST directives and their options, MkDocs admonitions, GitHub
+ *     alerts, ids, TOC, excerpt; with bit 0x40 of the first byte, the
+ *     page titled by its first heading, so that a leading one is left
+ *     out), where the invariants of the result are checked: lengths, NUL
+ *     termination, TOC tree indexes, line numbers inside the page.
  *
  *     make fuzz && build/fuzz/markdown_fuzz -max_total_time=60 \
  *         -dict=tests/fuzz/markdown.dict tests/fuzz/corpus/markdown
@@ -25,6 +27,7 @@
 #include "shared/arena.h"
 #include "shared/buf.h"
 #include "shared/ctx.h"
+#include "shared/mdtitle.h"
 #include "shared/value.h"
 #include "snapshot-format/reader.h"
 #include "snapshot-format/writer.h"
@@ -177,6 +180,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     in.source = "content/docs/b/page.md";
     in.body_line = 1;
     bf_arena_reset(arena);
+    size_t title_len;
+    const char *title = (opt & 0x40) ? bf_mdtitle_find(text, len, &title_len, NULL) : NULL;
+    in.title = title ? bf_arena_strndup(arena, title, title_len) : NULL;
     if (bf_md_render(md, arena, &in, &r) < 0)
         abort();
     check_result(&r, lines);

@@ -95,7 +95,7 @@ static void check(const bf_md_result_t *r, const uint64_t *deps)
         sink += deps[i];
     CHECK(r->n_diags == 0 || r->diags != NULL);
     for (size_t i = 0; i < r->n_diags; i++) {
-        CHECK(r->diags[i].kind <= BF_MD_DIAG_UNCLOSED_ADMONITION);
+        CHECK(r->diags[i].kind < BF_MD_DIAG_KINDS);
         touch_c(r->diags[i].message);
         if (r->diags[i].target)
             touch_c(r->diags[i].target);

@@ -3,7 +3,8 @@
  * "markdown" command.
  *
  * Pathological inputs (cmark-gfm's own list plus what our additions scan:
- * brackets for cross-references, '$' for math, colons for admonitions)
+ * brackets for cross-references, '$' for math, colons for admonitions,
+ * MkDocs indentation and lazy lines, alert markers, tabs, options)
  * must finish; each test has a generous criterion timeout, so a quadratic
  * path shows up as a failure, not as a slow suite.  They run in site mode
  * (every addition on) and in plain mode.
@@ -139,6 +140,39 @@ Test(patho, dollars_backticks_colons)
     rep(":::{note}\n> ", 5000);
     rep("x\n", 1);
     rep(":::\n", 5000);
+    cr_assert_gt(render_both(), 0);
+}
+
+Test(patho, directives)
+{
+    /* MkDocs blocks each 4 columns deeper than the last (16 nest, the
+     * rest is text) */
+    for (int i = 0; i < 400; i++) {
+        rep("    ", (size_t)i);
+        rep("!!! note\n", 1);
+    }
+    cr_assert_gt(render_both(), 0);
+    rep("!!! note\n", 50000);
+    cr_assert_gt(render_both(), 0);
+    /* lazy lines after a paragraph deep in quotes inside a body */
+    rep("!!! note\n    ", 1);
+    rep("> ", 5000);
+    rep("x\n", 1);
+    rep("lazy\n", 50000);
+    cr_assert_gt(render_both(), 0);
+    rep("> [!NOTE]\n> x\n\n", 30000);
+    rep("> [!NOTE]\n", 30000);
+    cr_assert_gt(render_both(), 0);
+    rep("::::{tab-set}\n", 1);
+    rep(":::{tab-item} T\n:sync: s\nx\n:::\n", 30000);
+    rep("::::\n", 1);
+    cr_assert_gt(render_both(), 0);
+    rep(":::{figure} a.png\n", 1);
+    rep(":alt: a\n", 100000);
+    rep(":::\n", 1);
+    cr_assert_gt(render_both(), 0);
+    rep(":::{tab-item} x\n", 20000);
+    rep("???+ x\n\t", 20000);
     cr_assert_gt(render_both(), 0);
 }
 

@@ -41,6 +41,7 @@
 
 #include "shared/arena.h"
 #include "shared/buf.h"
+#include "tests/worker/mdfix.h"
 #include "worker/markdown.h"
 
 typedef struct {
@@ -86,7 +87,7 @@ static size_t parse_examples(const char *text, size_t len, unsigned file_exts,
     size_t n = 0, cap = 0;
     example_t *ex = NULL;
     int state = 0, lineno = 0;
-    bf_buf_t md = BF_BUF_INIT, html = BF_BUF_INIT;
+    bf_buf_t src = BF_BUF_INIT, html = BF_BUF_INIT;
     unsigned exts = 0;
     int start = 0;
     const char *p = text, *end = text + len;
@@ -104,19 +105,19 @@ static size_t parse_examples(const char *text, size_t len, unsigned file_exts,
             memcpy(names, p + 40, k);
             for (char *tok = strtok(names, " \n"); tok; tok = strtok(NULL, " \n"))
                 exts |= strcmp(tok, "disabled") == 0 ? BF_MD_EXT_TASKLIST : bf_md_ext_from_name(tok);
-            bf_buf_reset(&md);
+            bf_buf_reset(&src);
             bf_buf_reset(&html);
         } else if (state == 1 && ll >= 1 && p[0] == '.' && (ll == 1 || p[1] == '\n')) {
             state = 2;
         } else if (state == 1) {
-            put_line(&md, p, ll);
+            put_line(&src, p, ll);
         } else if (state == 2 && strncmp(p, FENCE, 32) == 0) {
             state = 0;
             if (n == cap) {
                 cap = cap ? cap * 2 : 256;
                 ex = realloc(ex, cap * sizeof(*ex));
             }
-            ex[n].md = strdup(md.data ? md.data : "");
+            ex[n].md = strdup(src.data ? src.data : "");
             ex[n].html = strdup(html.data ? html.data : "");
             ex[n].exts = exts;
             ex[n].line = start;
@@ -126,31 +127,10 @@ static size_t parse_examples(const char *text, size_t len, unsigned file_exts,
         }
         p += ll;
     }
-    bf_buf_free(&md);
+    bf_buf_free(&src);
     bf_buf_free(&html);
     *out = ex;
     return n;
-}
-
-/* cmark-gfm's own rendering, the way its spec tests run it. */
-static char *cmark_html(const char *md, unsigned exts)
-{
-    static const char *const names[] = {"table", "strikethrough", "autolink", "tagfilter",
-                                        "tasklist"};
-    static const unsigned bits[] = {BF_MD_EXT_TABLE, BF_MD_EXT_STRIKETHROUGH,
-                                    BF_MD_EXT_AUTOLINK, BF_MD_EXT_TAGFILTER,
-                                    BF_MD_EXT_TASKLIST};
-    int opts = CMARK_OPT_UNSAFE | ((exts & BF_MD_EXT_FOOTNOTES) ? CMARK_OPT_FOOTNOTES : 0);
-    cmark_parser *p = cmark_parser_new(opts);
-    for (int i = 0; i < 5; i++)
-        if (exts & bits[i])
-            cmark_parser_attach_syntax_extension(p, cmark_find_syntax_extension(names[i]));
-    cmark_parser_feed(p, md, strlen(md));
-    cmark_node *doc = cmark_parser_finish(p);
-    char *html = cmark_render_html(doc, opts, cmark_parser_get_syntax_extensions(p));
-    cmark_node_free(doc);
-    cmark_parser_free(p);
-    return html;
 }
 
 /* Runs one spec file; returns the number of examples, and the counts of
@@ -173,15 +153,13 @@ static size_t run_file(const char *name, unsigned file_exts, size_t *differ, siz
 
     example_t *ex;
     size_t n = parse_examples(text, len, file_exts, &ex);
-    bf_md_t *md = bf_md_new();
-    bf_arena_t *arena = bf_arena_create(0);
+    mdfix_setup();
     *differ = *cmark_fail = *ours_fail = 0;
     for (size_t i = 0; i < n; i++) {
         bf_md_page_t in = {.body = ex[i].md, .body_len = strlen(ex[i].md), .body_line = 1,
                            .flags = BF_MD_PLAIN | BF_MD_UNSAFE, .extensions = ex[i].exts};
-        bf_md_result_t r;
         cr_assert_eq(bf_md_render(md, arena, &in, &r), 0);
-        char *ref = cmark_html(ex[i].md, ex[i].exts);
+        char *ref = mdfix_cmark_html(ex[i].md, ex[i].exts, CMARK_OPT_UNSAFE);
         if (strlen(ref) != r.html_len || memcmp(ref, r.html, r.html_len) != 0) {
             if (++*differ <= 5)
                 fprintf(stderr, "%s:%d: differs from cmark_render_html\n--- cmark\n%s--- ours\n%.*s",
@@ -205,8 +183,7 @@ static size_t run_file(const char *name, unsigned file_exts, size_t *differ, siz
     }
     free(ex);
     free(text);
-    bf_md_free(md);
-    bf_arena_destroy(arena);
+    mdfix_teardown();
     fprintf(stderr, "%s: %zu examples, %zu differ from cmark-gfm, cmark-gfm fails %zu, "
                     "we fail %zu\n",
             name, n, *differ, *cmark_fail, *ours_fail);

@@ -24,43 +24,27 @@
 #include "snapshot-format/reader.h"
 #include "snapshot-format/writer.h"
 #include "worker/markdown.h"
+#include "tests/worker/mdfix.h"
 #include "worker/md_link.h"
 
-static bf_md_t *md;
-static bf_arena_t *arena;
-static bf_md_result_t r;
 static bf_buf_t snap_img = BF_BUF_INIT;
 static bf_snap_t *snap;
 
-static void setup(void)
-{
-    cr_assert_eq(bf_md_init(), 0);
-    md = bf_md_new();
-    arena = bf_arena_create(0);
-    cr_assert_not_null(md);
-}
-
 static void teardown(void)
 {
-    bf_md_free(md);
-    bf_arena_destroy(arena);
+    mdfix_teardown();
     if (snap)
         bf_snap_close(snap);
     bf_buf_free(&snap_img);
 }
 
-TestSuite(md, .init = setup, .fini = teardown);
+TestSuite(md, .init = mdfix_setup, .fini = teardown);
 
 /* Renders text as a site page (all extensions, not plain). */
 static const char *render_as(const char *text, unsigned flags, const char *source,
                              uint32_t body_line)
 {
-    bf_md_page_t in = {.body = text, .body_len = strlen(text), .body_line = body_line,
-                       .source = source, .snap = snap, .flags = flags,
-                       .extensions = BF_MD_EXT_ALL};
-    cr_assert_eq(bf_md_render(md, arena, &in, &r), 0);
-    cr_assert_eq(strlen(r.html), r.html_len);
-    return r.html;
+    return mdfix_render(text, flags, source, body_line, snap);
 }
 
 static const char *render(const char *text)
@@ -253,6 +237,54 @@ Test(md, toc_depth_and_text)
     cr_assert_eq(r.n_toc, 0);
     cr_assert_null(r.toc);
     cr_assert_null(r.title);
+}
+
+/* ---- the title heading (bf_md_page_t.title) ---- */
+
+static const char *render_titled(const char *text, const char *title, unsigned flags,
+                                 uint8_t toc_min)
+{
+    bf_md_page_t in = {.body = text, .body_len = strlen(text), .extensions = BF_MD_EXT_ALL,
+                       .title = title, .flags = flags, .toc_min = toc_min, .toc_max = 6};
+    cr_assert_eq(bf_md_render(md, arena, &in, &r), 0);
+    return r.html;
+}
+
+/* The heading the title came from is printed by the template: the body
+ * leaves it out, with its id and TOC entry, so a later heading of the same
+ * text gets the plain id and the TOC lists only what is on the page. */
+Test(md, title_heading_left_out)
+{
+    cr_assert_str_eq(render_titled("\n# About this site\n\nText.\n\n## About this site\n",
+                                   "About this site", 0, 1),
+                     "<p>Text.</p>\n<h2 id=\"about-this-site\">About this site</h2>\n");
+    cr_assert_eq(r.n_toc, 1);
+    cr_assert_str_eq(r.toc[0].id, "about-this-site");
+    cr_assert_eq(r.toc[0].depth, 0);
+    cr_assert_eq(r.word_count, 4);
+    cr_assert_null(r.title);
+    /* [[#id]] of the left-out heading is a broken anchor: nothing has it */
+    render_titled("# Install {#setup}\n\nSee [[#setup]].\n", "Install", 0, 0);
+    cr_assert_str_eq(r.html, "<p>See <a class=\"xref\" href=\"#setup\">setup</a>.</p>\n");
+    cr_assert_eq(r.n_diags, 1);
+    cr_assert_eq(r.diags[0].kind, BF_MD_DIAG_BROKEN_ANCHOR);
+}
+
+Test(md, title_heading_kept_otherwise)
+{
+    /* another title (the front matter's) */
+    cr_assert_str_eq(render_titled("# Heading\n", "Other", 0, 0), "<h1 id=\"heading\">Heading</h1>\n");
+    /* not the first block */
+    cr_assert_str_eq(render_titled("Intro.\n\n# T\n", "T", 0, 0),
+                     "<p>Intro.</p>\n<h1 id=\"t\">T</h1>\n");
+    /* a setext heading is no title heading */
+    cr_assert_str_eq(render_titled("T\n=\n", "T", 0, 0), "<h1 id=\"t\">T</h1>\n");
+    /* the text as written must be the title */
+    cr_assert_str_eq(render_titled("# The `x`\n", "The x", 0, 0),
+                     "<h1 id=\"the-x\">The <code>x</code></h1>\n");
+    /* plain mode is cmark-gfm's output, and no title: nothing left out */
+    cr_assert_str_eq(render_titled("# T\n", "T", BF_MD_PLAIN, 0), "<h1>T</h1>\n");
+    cr_assert_str_eq(render_titled("# T\n", NULL, 0, 0), "<h1 id=\"t\">T</h1>\n");
 }
 
 /* ---- cross-references ---- */

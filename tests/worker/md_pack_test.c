@@ -74,6 +74,15 @@ static const char page_body[] =
     "\n"
     "Inline math $x^2$ here.\n"
     "\n"
+    ":::{tab-item} Lone\n"
+    "A tab outside a tab-set.\n"
+    ":::\n"
+    "\n"
+    ":::{dropdown} More\n"
+    ":colour: red\n"
+    "Hidden.\n"
+    ":::\n"
+    "\n"
     "[^note]: The footnote text.\n";
 
 static void setup(void)
@@ -117,6 +126,12 @@ static void assert_page_is_rich(const bf_md_result_t *r)
     cr_assert_geq(r->n_external_links, 2);
     cr_assert_eq(r->n_images, 1);
     cr_assert_geq(r->n_diags, 1);
+    bool diag[BF_MD_DIAG_KINDS] = {false};
+    for (size_t i = 0; i < r->n_diags; i++)
+        diag[r->diags[i].kind] = true;
+    cr_assert(diag[BF_MD_DIAG_BROKEN_XREF] && diag[BF_MD_DIAG_MISNESTED] &&
+                  diag[BF_MD_DIAG_BAD_OPTION],
+              "the page lacks a kind of diagnostic");
     bool kinds[6] = {false};
     for (size_t i = 0; i < r->n_internal_links; i++)
         kinds[r->internal_links[i].kind] = true;
@@ -230,7 +245,7 @@ static void assert_sound(const bf_md_result_t *r, const uint64_t *deps)
                 sink += (unsigned)deps[i];
         }
     for (size_t i = 0; i < r->n_diags; i++) {
-        cr_assert_leq(r->diags[i].kind, BF_MD_DIAG_UNCLOSED_ADMONITION);
+        cr_assert_lt(r->diags[i].kind, BF_MD_DIAG_KINDS);
         cr_assert_not_null(r->diags[i].message);
         sink += bf_md_diag_is_broken(&r->diags[i]);
     }
@@ -493,7 +508,7 @@ Test(md_pack, hand_made_lies_are_rejected)
     cr_assert_eq(LOADS("link kind"), -1);
     lie_result(&b, 1, 2, BF_MD_NONE, "", 1, 0, NULL, 0, "m");
     cr_assert_eq(LOADS("link target NULL"), -1);
-    lie_result(&b, 1, 2, BF_MD_NONE, "", 1, 0, "t", BF_MD_DIAG_UNCLOSED_ADMONITION + 1, "m");
+    lie_result(&b, 1, 2, BF_MD_NONE, "", 1, 0, "t", BF_MD_DIAG_KINDS, "m");
     cr_assert_eq(LOADS("diag kind"), -1);
     lie_result(&b, 1, 2, BF_MD_NONE, "", 1, 0, "t", 0, NULL);
     cr_assert_eq(LOADS("diag message NULL"), -1);

@@ -1,7 +1,8 @@
 /* The embedded docs theme's script, published as /_bengal/theme.js:
    the navigation toggle, the top bar's search box over index.json, the
-   search page's results (search.html) and the not-found page's search
-   link (404.html).  Each part runs only where its elements are. */
+   search page's results (search.html), the not-found page's search
+   link (404.html) and the synchronised tabs.  Each part runs only where
+   its elements are. */
 (function () {
   var d = document;
   var btn = d.querySelector(".nav-toggle"), nav = d.getElementById("site-nav");
@@ -105,4 +106,33 @@
     a.href += "?q=" + encodeURIComponent(last);
     a.textContent = "Search for \u201c" + last + "\u201d";
   }
+})();
+
+/* Tabs (MyST tab-set, worker/md_directive.h): the radio buttons switch a
+   tab-set without this.  Choosing a tab here chooses the tab of the same
+   label (or :sync: key, the label's data-sync) in every tab-set of the
+   page, keeps the chosen tab where it was on the screen while the sets
+   above it change height, and is remembered for the next pages. */
+(function () {
+  var d = document, key = "bengal-tab";
+  if (!d.querySelector(".tab-set")) return;
+  function choose(sync) {
+    var inputs = d.querySelectorAll(".tab-set > .tab-input");
+    for (var i = 0; i < inputs.length; i++) {
+      var label = inputs[i].nextElementSibling;
+      if (label && label.getAttribute("data-sync") === sync) inputs[i].checked = true;
+    }
+  }
+  d.addEventListener("change", function (e) {
+    var t = e.target, label = t.nextElementSibling;
+    if (!t.classList.contains("tab-input") || !label) return;
+    var sync = label.getAttribute("data-sync"), top = label.getBoundingClientRect().top;
+    if (!sync) return;
+    choose(sync);
+    window.scrollBy(0, label.getBoundingClientRect().top - top);
+    try { localStorage.setItem(key, sync); } catch (err) { /* storage off: no memory */ }
+  });
+  var saved = null;
+  try { saved = localStorage.getItem(key); } catch (err) { /* storage off */ }
+  if (saved) choose(saved);
 })();
