@@ -304,7 +304,8 @@ static int run(const bf_build_opts_t *opts, bf_build_result_t *res)
     unsigned zstd_level = b.precompress || s->config.precompress ? s->config.precompress_level : 0;
     if (!check) {
         bf_inputs_scan(s->root_fd, s->config.katex_dir, &scan);
-        options = bf_inputs_options(self, o.drafts, o.future, o.strict, zstd_level, out.path);
+        options = bf_inputs_options(self, o.drafts, o.future, o.strict, zstd_level, out.path,
+                                    bf_config_digest(&s->config));
         if (!b.no_cache && fault.kind == BF_FAULT_NONE && bf_inputs_load(state, &last) == 1 &&
             unchanged(&last, &scan, options, &out, o.now)) {
             rc = nothing_changed(&last, &out, stats, t0, b.jobs);

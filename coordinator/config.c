@@ -35,7 +35,8 @@ typedef struct {
     const char *file; /* name in messages */
     const bf_yaml_keys_t *keys;
     bf_config_t *cfg;
-    bool bad; /* an error was logged */
+    bool bad;   /* an error was logged */
+    bool quiet; /* the merged tree: each file's problems were said already */
 } load_t;
 
 static const char *const top_keys[] = {"title",    "baseurl",    "language",   "build",
@@ -62,7 +63,8 @@ static void cfg_error(load_t *L, const bf_value_t *at, const char *fmt, ...)
     va_list ap;
 
     va_start(ap, fmt);
-    bf_log_vat(BF_LOG_ERROR, L->file, at ? at->line : 0, at ? at->col : 0, fmt, ap);
+    if (!L->quiet)
+        bf_log_vat(BF_LOG_ERROR, L->file, at ? at->line : 0, at ? at->col : 0, fmt, ap);
     va_end(ap);
     L->bad = true;
 }
@@ -135,7 +137,7 @@ static void check_keys(load_t *L, const bf_value_t *m, const char *prefix, const
         size_t best_d = 3;
         unsigned line, col;
 
-        if (in_list(known, k))
+        if (in_list(known, k) || L->quiet)
             continue;
         for (const char *const *p = known; *p; p++) {
             size_t d = edit_distance(k, *p);
@@ -607,7 +609,71 @@ out:
     bf_buf_free(&buf);
 }
 
-int bf_config_load(bf_arena_t *a, int root_fd, const char *site_dir, bf_config_t *out)
+/* over merged into base, in place: maps key by key, deeply; anything
+ * else (lists too) replaced.  -1 on OOM. */
+static int merge(bf_arena_t *a, bf_value_t *base, const bf_value_t *over)
+{
+    for (size_t i = 0; i < over->u.c.n; i++) {
+        const char *k = over->u.c.keys[i];
+        bf_value_t *v = over->u.c.items[i];
+        size_t j = 0;
+        while (j < base->u.c.n && strcmp(base->u.c.keys[j], k) != 0)
+            j++;
+        if (j == base->u.c.n) {
+            if (bf_value_map_put(a, base, k, over->u.c.key_lens[i], v) < 0)
+                return -1;
+        } else if (base->u.c.items[j]->kind == BF_VAL_MAP && v->kind == BF_VAL_MAP) {
+            bf_value_t *copy = bf_value_copy(a, base->u.c.items[j]);
+            if (!copy || merge(a, copy, v) < 0)
+                return -1;
+            base->u.c.items[j] = copy;
+        } else {
+            base->u.c.items[j] = v;
+        }
+    }
+    return 0;
+}
+
+/* One more config file over the tree *root: name is read beneath the
+ * site (rel) or as given (an absolute or cwd-relative --config path,
+ * rel NULL); its own problems are reported against it.  Missing and
+ * optional (bengal.ENV.yaml): nothing. */
+static void layer(load_t *L, int root_fd, const char *rel, const char *disp, bool optional,
+                  bf_value_t **root)
+{
+    bf_config_t scratch;
+    bf_value_t *tree = NULL;
+    load_t F = {.a = L->a, .file = disp, .cfg = &scratch};
+    if (rel && optional && !file_exists(root_fd, rel))
+        return;
+    set_defaults(&scratch);
+    if (rel) {
+        read_config(&F, root_fd, rel, &tree);
+    } else {
+        bf_buf_t buf = BF_BUF_INIT;
+        bf_yaml_keys_t *keys = NULL;
+        if (bf_fs_read_file(disp, CONFIG_MAX_BYTES, &buf) < 0)
+            cfg_error(&F, NULL, "cannot read the config file: %s", strerror(errno));
+        else if (bf_yaml_parse_keys(F.a, disp, buf.data ? buf.data : "", buf.len, 1, NULL, &tree,
+                                    &keys) < 0)
+            F.bad = true, tree = NULL;
+        F.keys = keys;
+        bf_buf_free(&buf);
+    }
+    if (tree && tree->kind == BF_VAL_MAP) {
+        load_tree(&F, tree); /* checked on its own: its positions, its name */
+        if (!*root)
+            *root = tree;
+        else if (merge(L->a, *root, tree) < 0)
+            oom(L);
+    } else if (tree && tree->kind != BF_VAL_NULL) {
+        cfg_error(&F, tree, "the config must be a map of keys, not %s", a_kind(tree->kind));
+    }
+    L->bad |= F.bad;
+}
+
+int bf_config_load(bf_arena_t *a, int root_fd, const char *site_dir,
+                   const bf_config_layers_t *layers, bf_config_t *out)
 {
     load_t L = {.a = a, .cfg = out};
     char *yaml = site_path(a, site_dir, "bengal.yaml");
@@ -633,18 +699,51 @@ int bf_config_load(bf_arena_t *a, int root_fd, const char *site_dir, bf_config_t
                   yaml, yml);
         L.bad = true;
     } else if (has_yaml || has_yml) {
-        L.file = out->file = has_yaml ? yaml : yml;
-        read_config(&L, root_fd, has_yaml ? "bengal.yaml" : "bengal.yml", &root);
+        out->file = has_yaml ? yaml : yml;
+        layer(&L, root_fd, has_yaml ? "bengal.yaml" : "bengal.yml", out->file, false, &root);
     }
-    if (root && root->kind == BF_VAL_MAP) {
+    /* bengal.ENV.yaml, then each --config file, over it */
+    const char *env = layers && layers->environment ? layers->environment : NULL;
+    out->environment = env ? env : "production";
+    if (env && (!*env || strchr(env, '/') || strchr(env, '.'))) {
+        bf_log_error("environment \"%s\" is not a name (letters, digits, - and _)", env);
+        L.bad = true;
+    } else if (env) {
+        const char *rel = bf_arena_sprintf(a, "bengal.%s.yaml", env);
+        if (!rel)
+            oom(&L);
+        else
+            layer(&L, root_fd, rel, site_path(a, site_dir, rel), true, &root);
+    }
+    for (size_t i = 0; layers && i < layers->n_files; i++)
+        layer(&L, root_fd, NULL, layers->files[i], false, &root);
+    /* the merged tree gives the values; its problems were said per file */
+    L.quiet = true;
+    L.file = out->file;
+    if (root) {
         out->root = root;
         load_tree(&L, root);
-    } else if (root && root->kind != BF_VAL_NULL) {
-        cfg_error(&L, root, "the config must be a map of keys, not %s", a_kind(root->kind));
     }
     if (!out->root && !(out->root = bf_value_new(a, BF_VAL_MAP)))
         oom(&L);
+    if (layers && layers->baseurl) {
+        out->baseurl = layers->baseurl;
+        strip_slashes(&L, &out->baseurl);
+    }
     if (!out->title && !(out->title = dir_title(a, site_dir)))
         oom(&L);
     return L.bad ? -1 : 0;
+}
+
+bf_digest_t bf_config_digest(const bf_config_t *c)
+{
+    bf_buf_t b = BF_BUF_INIT;
+    bf_digest_t d = {0, 0};
+    if (bf_value_save(c->root, &b) == 0 && bf_buf_printf(&b, "\n%s\n%s", c->environment,
+                                                         c->baseurl) == 0)
+        d = bf_hash128(b.data, b.len);
+    else
+        d.lo = 1; /* out of memory: a digest nothing matches */
+    bf_buf_free(&b);
+    return d;
 }

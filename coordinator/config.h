@@ -38,6 +38,7 @@
 #include <stddef.h>
 
 #include "shared/arena.h"
+#include "shared/hash.h"
 #include "shared/value.h"
 
 #define BF_CONFIG_MAX_TAXONOMIES 16
@@ -70,7 +71,19 @@ typedef struct {
     bf_value_t *params;  /* MAP, or NULL */
     const char *katex_dir; /* math.katex_dir: KaTeX to publish for math pages;
                               relative paths are relative to the site */
+    const char *environment; /* -e NAME [production] (site.environment) */
 } bf_config_t;
+
+/* What the command line puts over bengal.yaml: SITE/bengal.ENV.yaml, then
+ * each of files (paths as given), maps merged deeply (lists and other
+ * values replaced); then baseurl replaces the config's.  Each file's
+ * unknown keys and bad values are reported against that file. */
+typedef struct {
+    const char *environment;  /* NULL: production, no file merged */
+    const char *const *files;
+    size_t n_files;
+    const char *baseurl;      /* NULL: the config's */
+} bf_config_layers_t;
 
 /* root_fd: the site directory, open; the config files are looked up and
  * read beneath it (shared/fs.h: a bengal.yaml that is a symlink leaving
@@ -78,6 +91,12 @@ typedef struct {
  * user named it, for messages and the default title.  Logs every problem
  * found (warnings and all errors, not just the first) and returns -1 if
  * there was an error. */
-int bf_config_load(bf_arena_t *a, int root_fd, const char *site_dir, bf_config_t *out);
+int bf_config_load(bf_arena_t *a, int root_fd, const char *site_dir,
+                   const bf_config_layers_t *layers, bf_config_t *out);
+
+/* A digest of the config as loaded: the merged tree (every file and the
+ * environment's), the environment's name and the baseurl.  A build's
+ * caches are keyed by it, so --config, -e and --baseurl count as edits. */
+bf_digest_t bf_config_digest(const bf_config_t *c);
 
 #endif

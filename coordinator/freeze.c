@@ -213,6 +213,7 @@ static void add_site(bf_snapw_t *w, const bf_site_t *s)
     r.baseurl = bf_snapw_cstr(w, c->baseurl);
     r.language = bf_snapw_cstr(w, c->language);
     r.output_dir = bf_snapw_cstr(w, c->output_dir);
+    r.environment = bf_snapw_cstr(w, c->environment);
     r.flags = (c->pretty_urls ? BF_SNAP_SITE_PRETTY_URLS : 0) |
               (c->md_unsafe ? BF_SNAP_SITE_MD_UNSAFE : 0) |
               (c->anchor_links ? BF_SNAP_SITE_ANCHOR_LINKS : 0) |

@@ -165,12 +165,13 @@ uint64_t bf_inputs_self(void)
 }
 
 bf_digest_t bf_inputs_options(uint64_t self, bool drafts, bool future, bool strict,
-                              unsigned precompress, const char *output)
+                              unsigned precompress, const char *output, bf_digest_t config)
 {
     bf_buf_t b = BF_BUF_INIT;
     bf_digest_t d = {0, 0};
-    if (bf_buf_printf(&b, "%llx %d %d %d %u %s", (unsigned long long)self, drafts, future,
-                      strict, precompress, output) == 0)
+    if (bf_buf_printf(&b, "%llx %d %d %d %u %llx %llx %s", (unsigned long long)self, drafts,
+                      future, strict, precompress, (unsigned long long)config.lo,
+                      (unsigned long long)config.hi, output) == 0)
         d = bf_hash128(b.data, b.len);
     bf_buf_free(&b);
     return d;

@@ -60,9 +60,10 @@ void bf_inputs_scan(int root_fd, const char *katex_dir, bf_inputs_scan_t *out);
  * too). */
 uint64_t bf_inputs_self(void);
 
-/* The options part of the key; self: bf_inputs_self(). */
+/* The options part of the key; self: bf_inputs_self(); config:
+ * bf_config_digest() (the layers of the config, -e, --baseurl). */
 bf_digest_t bf_inputs_options(uint64_t self, bool drafts, bool future, bool strict,
-                              unsigned precompress, const char *output);
+                              unsigned precompress, const char *output, bf_digest_t config);
 
 /* 1 loaded; 0 none, or rejected (warned: the build reads the site). */
 int bf_inputs_load(int state_fd, bf_inputs_t *rec);

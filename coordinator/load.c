@@ -162,7 +162,9 @@ int bf_site_open(const bf_site_opts_t *opts, bf_site_t **out)
         bf_log_at(BF_LOG_ERROR, opts->site_dir, 0, 0, "cannot open site: %s", strerror(errno));
         goto fail;
     }
-    if (bf_config_load(s->arena, s->root_fd, opts->site_dir, &s->config) < 0)
+    bf_config_layers_t layers = {opts->environment, opts->configs, opts->n_configs,
+                                 opts->baseurl};
+    if (bf_config_load(s->arena, s->root_fd, opts->site_dir, &layers, &s->config) < 0)
         goto fail;
     *out = s;
     return 0;

@@ -113,6 +113,9 @@ static int site_key(bf_site_t *s, uint64_t self, unsigned precompress, bf_digest
     put_u64(h, (uint64_t)s->opts.drafts | (uint64_t)s->opts.future << 1 |
                    (uint64_t)s->opts.strict << 2 | (uint64_t)s->has_katex << 3 |
                    (uint64_t)precompress << 8);
+    bf_digest_t cfg = bf_config_digest(&s->config); /* -e, --config, --baseurl */
+    put_u64(h, cfg.lo);
+    put_u64(h, cfg.hi);
     bf_digest_t files = {0, 0};
     sum_files(s->root_fd, "", false, 0, &files, &scratch);
     sum_files(s->root_fd, "data", true, 0, &files, &scratch);

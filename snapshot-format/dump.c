@@ -219,6 +219,8 @@ static void text_site(dump_t *d)
     text_str(d, st->language);
     fputs(" output_dir=", o);
     text_str(d, st->output_dir);
+    fputs(" environment=", o);
+    text_str(d, st->environment);
     fputs("\n  flags=", o);
     text_flags(d, st->flags, site_flag_names, NAMES(site_flag_names));
     fprintf(o, " toc_depth=%u-%u per_page=%" PRIu32 " build_time=%" PRId64 "\n", st->toc_min,
@@ -548,6 +550,7 @@ static void json_site(dump_t *d)
     json_str(d, "baseurl", st->baseurl);
     json_str(d, "language", st->language);
     json_str(d, "output_dir", st->output_dir);
+    json_str(d, "environment", st->environment);
     json_flags(d, st->flags, site_flag_names, NAMES(site_flag_names));
     fprintf(o, ",\"toc_min\":%u,\"toc_max\":%u,\"per_page\":%" PRIu32, st->toc_min,
             st->toc_max, st->per_page);

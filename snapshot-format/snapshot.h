@@ -27,7 +27,7 @@
 #include <stdint.h>
 
 #define BF_SNAP_MAGIC "BFSNAP\r\n" /* 8 bytes; \r\n catches text-mode damage */
-#define BF_SNAP_VERSION 2u /* 2: page kinds 5 and 6 */
+#define BF_SNAP_VERSION 3u /* 2: page kinds 5 and 6; 3: site.environment */
 #define BF_SNAP_ENDIAN 0x01020304u /* reads back 0x04030201 on big-endian */
 #define BF_SNAP_NONE 0xffffffffu
 #define BF_SNAP_LEVELS 3 /* 0 pages, 1 lists, 2 aggregates (DESIGN §4) */
@@ -143,8 +143,9 @@ typedef struct {
     uint32_t level_waves[BF_SNAP_LEVELS + 1]; /* waves of level L are
                                  [level_waves[L], level_waves[L+1]) */
     int64_t build_time;        /* epoch seconds: "now" for --future */
+    bf_snap_str_t environment; /* -e NAME ("production" by default) */
 } bf_snap_site_t;
-_Static_assert(sizeof(bf_snap_site_t) == 112, "site size");
+_Static_assert(sizeof(bf_snap_site_t) == 120, "site size");
 
 typedef enum {
     BF_SNAP_PAGE = 0,     /* a regular page or leaf bundle */

@@ -539,7 +539,8 @@ static int check_site(vctx_t *v)
     at(v, "site", BF_SNAP_NONE);
     if (check_str(v, st->title, "title") < 0 || check_str(v, st->baseurl, "baseurl") < 0 ||
         check_str(v, st->language, "language") < 0 ||
-        check_str(v, st->output_dir, "output_dir") < 0)
+        check_str(v, st->output_dir, "output_dir") < 0 ||
+        check_str(v, st->environment, "environment") < 0)
         return -1;
     if (st->flags & ~known)
         return bad(v, "unknown flags 0x%x", st->flags & ~known);

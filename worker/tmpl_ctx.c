@@ -425,6 +425,8 @@ static int site_attr(bf_tmpl_rt_t *rt, bf_tv_t self, const bf_tmpl_name_t *name,
         return ret(out, bf_tv_str(c->base, c->base_len));
     if (IS(name, "language"))
         return ret(out, str(c, st->language));
+    if (IS(name, "environment"))
+        return ret(out, str(c, st->environment));
     if (IS(name, "params"))
         return ret(out, value(c, st->params));
     if (IS(name, "data"))

@@ -61,7 +61,7 @@ static bf_config_t load(const char *site_dir, int want_rc, const char *want_err)
     int fd = open(site_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     cr_assert(fd >= 0, "cannot open %s", site_dir);
     cap_start();
-    rc = bf_config_load(A, fd, site_dir, &c);
+    rc = bf_config_load(A, fd, site_dir, NULL, &c);
     err = cap_end();
     close(fd);
     cr_assert_str_eq(err, want_err);

@@ -66,7 +66,7 @@ Test(dump, text)
     char path[128];
     char *t = dump_to(bf_snap_dump_text, "dump.txt", path, sizeof path);
     has_line(t, "site title=\"Fixture \\\"site\\\"\" baseurl=\"https://example.org/base\" "
-                "language=\"en\" output_dir=\"public\"");
+                "language=\"en\" output_dir=\"public\" environment=\"production\"");
     has_line(t, "  flags=pretty_urls,out_sitemap,future toc_depth=2-4 per_page=10 "
                 "build_time=1700000000");
     has_line(t, "  by_path=[0 1 2 4 3 5 6 8 7]");
@@ -107,7 +107,8 @@ Test(dump, json)
 {
     char path[128];
     char *j = dump_to(bf_snap_dump_json, "dump.json", path, sizeof path);
-    cr_assert(strncmp(j, "{\n\"site\":{\"version\":2,", 21) == 0, "%.40s", j);
+    cr_assert(strncmp(j, "{\n\"site\":{\"version\":3,", 21) == 0, "%.40s", j);
+    cr_assert(strstr(j, "\"environment\":\"production\""), "%s", j);
     cr_assert(strstr(j, "\"title\":\"Fixture \\\"site\\\"\""));
     cr_assert(strstr(j, "\"tab\\tkey\":\"ctl\\u0001\\u001f end\\n\""), "control escapes");
     cr_assert(strstr(j, "\"inf\":null"), "Inf is null");

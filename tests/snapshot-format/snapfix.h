@@ -269,6 +269,7 @@ static inline bf_snapw_t *fix_full(fix_t *f)
     st->baseurl = fix_str(w, "https://example.org/base");
     st->language = fix_str(w, "en");
     st->output_dir = fix_str(w, "public");
+    st->environment = fix_str(w, "production");
     st->flags = BF_SNAP_SITE_PRETTY_URLS | BF_SNAP_SITE_OUT_SITEMAP | BF_SNAP_SITE_FUTURE;
     st->toc_min = 2;
     st->toc_max = 4;
