@@ -187,7 +187,8 @@ static const char usage_new[] =
 static const char usage_version[] =
     "usage: bengal-farm version\n"
     "\n"
-    "Prints the version of bengal-farm.\n";
+    "Prints the version of bengal-farm and the languages it highlights, with\n"
+    "the tree-sitter grammar (package and version) of each.\n";
 
 static int usage_error(const char *usage)
 {
@@ -401,7 +402,7 @@ static int cmd_build(int argc, char **argv, const bf_farm_roles_t *roles, bool c
     return bf_build_run(&b, &res);
 }
 
-static int cmd_version(int argc, char **argv)
+static int cmd_version(int argc, char **argv, const bf_farm_roles_t *roles)
 {
     int rc = only_help(argc, argv, usage_version);
     if (rc > 0)
@@ -409,6 +410,13 @@ static int cmd_version(int argc, char **argv)
     if (rc < 0)
         return usage_error(usage_version);
     printf("bengal-farm %s\n", BF_VERSION);
+    const char *name, *package;
+    size_t i = 0;
+    for (; roles && roles->language && (name = roles->language(i, &package)); i++)
+        printf("%s %-11s %s\n", i ? "             " : "highlighting:", name, package);
+    if (i == 0)
+        printf("highlighting: no grammar compiled in (built without them: code blocks are "
+               "plain)\n");
     return BF_EXIT_OK;
 }
 
@@ -524,9 +532,9 @@ int bf_cli_main(int argc, char **argv, const bf_farm_roles_t *roles)
         if (strcmp(cmd, "clean") == 0)
             return cmd_clean(argc - 1, argv + 1);
         if (strcmp(cmd, "version") == 0)
-            return cmd_version(argc - 1, argv + 1);
+            return cmd_version(argc - 1, argv + 1, roles);
         if (strcmp(cmd, "--version") == 0 && argc == 2)
-            return cmd_version(1, argv + 1);
+            return cmd_version(1, argv + 1, roles);
         if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0)
             return show_help(usage_main);
     }

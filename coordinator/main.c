@@ -15,6 +15,7 @@
 
 #include "coordinator/cli.h"
 #include "coordinator/yaml.h"
+#include "worker/highlight.h"
 #include "worker/md_cli.h"
 #include "worker/tmpl_cli.h"
 #include "worker/worker.h"
@@ -25,6 +26,6 @@ int main(int argc, char **argv)
         return bf_md_cli_main(argc - 1, argv + 1);
     if (argc >= 2 && strcmp(argv[1], "template") == 0)
         return bf_tmpl_cli_main(argc - 1, argv + 1, bf_yaml_load_file);
-    static const bf_farm_roles_t roles = {bf_worker_main};
+    static const bf_farm_roles_t roles = {bf_worker_main, bf_hl_language};
     return bf_cli_main(argc, argv, &roles);
 }
