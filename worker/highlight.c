@@ -44,6 +44,7 @@ static const struct {
     {"mjs", "javascript"},    {"cjs", "javascript"},    {"node", "javascript"},
     {"json", "json"},         {"jsonc", "json"},        {"lua", "lua"},
     {"make", "make"},         {"makefile", "make"},     {"mk", "make"},
+    {"markdown", "markdown"}, {"md", "markdown"},
     {"php", "php"},           {"python", "python"},     {"py", "python"},
     {"python3", "python"},    {"py3", "python"},        {"ruby", "ruby"},
     {"rb", "ruby"},           {"rust", "rust"},         {"rs", "rust"},
