@@ -6,8 +6,8 @@
  * One block: parse it (the language's parser, kept), run the query over
  * the tree (the one cursor, kept), keep the captures whose predicates
  * hold and that are highlights as spans [start, end) with their tag,
- * sort them by start (outer first), drop all but the last pattern's span
- * of one range, and write the text between span boundaries escaped.  A
+ * sort them by start (outer first), keep one span per range (the one of
+ * the pattern that wins, grammars/languages), and write the text between span boundaries escaped.  A
  * stack of open spans keeps the tags nested: a span is closed before its
  * parent, and one that would cross its parent's end (nodes of one tree
  * never do; a grammar's quirk might) is cut there.
@@ -74,7 +74,9 @@ typedef struct {
 typedef struct {
     uint32_t start, end;
     uint32_t capture;
-    uint32_t pattern;
+    uint32_t rank;          /* of one range, the highest rank wins: the
+                               pattern index, or its complement where the
+                               first pattern wins (bf_hl_grammar_t) */
 } span_t;
 
 typedef struct {
@@ -277,8 +279,8 @@ static int cmp_span(const void *pa, const void *pb)
         return a->start < b->start ? -1 : 1;
     if (a->end != b->end)
         return a->end > b->end ? -1 : 1; /* the outer first */
-    if (a->pattern != b->pattern)
-        return a->pattern > b->pattern ? -1 : 1; /* the later pattern first */
+    if (a->rank != b->rank)
+        return a->rank > b->rank ? -1 : 1; /* the winner first */
     return a->capture < b->capture ? -1 : a->capture > b->capture;
 }
 
@@ -297,8 +299,9 @@ static int push_span(bf_hl_t *hl, span_t s)
 }
 
 /* The spans of one parsed block into hl->spans, sorted, one per range. */
-static int collect(bf_hl_t *hl, const bf_hl_query_t *q, TSNode root, const char *code)
+static int collect(bf_hl_t *hl, const lang_t *l, TSNode root, const char *code)
 {
+    const bf_hl_query_t *q = l->query;
     TSQueryMatch m;
     hl->n_spans = 0;
     ts_query_cursor_exec(hl->cursor, bf_hl_query_ts(q), root);
@@ -309,7 +312,7 @@ static int collect(bf_hl_t *hl, const bf_hl_query_t *q, TSNode root, const char 
             size_t tl;
             span_t s = {ts_node_start_byte(m.captures[i].node),
                         ts_node_end_byte(m.captures[i].node), m.captures[i].index,
-                        m.pattern_index};
+                        l->g->first_wins ? ~(uint32_t)m.pattern_index : m.pattern_index};
             if (s.end > s.start && bf_hl_query_tag(q, s.capture, &tl) &&
                 push_span(hl, s) < 0)
                 return -1;
@@ -321,7 +324,7 @@ static int collect(bf_hl_t *hl, const bf_hl_query_t *q, TSNode root, const char 
     for (size_t i = 0; i < hl->n_spans; i++) {
         if (k && hl->spans[k - 1].start == hl->spans[i].start &&
             hl->spans[k - 1].end == hl->spans[i].end)
-            continue; /* the same range: the later pattern (sorted first) wins */
+            continue; /* the same range: the winner was sorted first */
         hl->spans[k++] = hl->spans[i];
     }
     hl->n_spans = k;
@@ -455,7 +458,7 @@ int bf_hl_render(bf_hl_t *hl, const char *lang, size_t lang_len, const char *cod
         ts_parser_reset(l->parser);
         return plain(code, len, lines, out);
     }
-    int rc = collect(hl, l->query, ts_tree_root_node(tree), code);
+    int rc = collect(hl, l, ts_tree_root_node(tree), code);
     ts_tree_delete(tree);
     if (rc < 0) {
         bf_log_error("out of memory");

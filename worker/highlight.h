@@ -17,8 +17,8 @@
  * "nospell", "conceal", "none") are not written.  Spans nest properly:
  * a capture inside another is a span inside the other's (the innermost
  * decides the colour), two captures of the same range give one span (the
- * query's later pattern wins, the convention the grammars' queries are
- * written for), and no two spans overlap.  Removing the tags and undoing
+ * query's last pattern wins, or its first for the grammars whose queries
+ * are written so: grammars/languages), and no two spans overlap.  Removing the tags and undoing
  * the escapes gives back the input byte for byte.  Injections (script
  * inside HTML) are not followed.
  *

@@ -22,6 +22,9 @@ typedef struct {
     const char *query;           /* highlights.scm (concatenated, NUL-ended) */
     size_t query_len;
     const char *package;         /* "tree-sitter-cpp 0.23.4" */
+    int first_wins;              /* 1: of the patterns that capture one node,
+                                    the first decides (the query's convention,
+                                    grammars/languages); 0: the last */
 } bf_hl_grammar_t;
 
 extern const bf_hl_grammar_t bf_hl_grammars[];
