@@ -123,6 +123,12 @@ Test(code, fence_garbage_is_ignored)
 
 /* ---- the block in a page -------------------------------------------------- */
 
+#define NEED_GRAMMARS()                                                                            \
+    do {                                                                                           \
+        if (!bf_hl_language(0, NULL))                                                              \
+            cr_skip_test("no grammar compiled in");                                                \
+    } while (0)
+
 static const char *render(const char *text, unsigned flags, bf_hl_t *h)
 {
     bf_md_result_t r;
@@ -134,8 +140,7 @@ static const char *render(const char *text, unsigned flags, bf_hl_t *h)
 
 Test(code, highlighted_block_in_a_page)
 {
-    if (!bf_hl_language(0, NULL))
-        cr_skip_test("no grammar compiled in");
+    NEED_GRAMMARS();
     cr_assert_str_eq(render("```c\nint x;\n```\n", 0, hl),
                      "<pre><code class=\"language-c\"><span class=\"hl-type\">int</span> "
                      "<span class=\"hl-variable\">x</span><span class=\"hl-delimiter\">;"
@@ -144,8 +149,7 @@ Test(code, highlighted_block_in_a_page)
 
 Test(code, title_lines_and_marks)
 {
-    if (!bf_hl_language(0, NULL))
-        cr_skip_test("no grammar compiled in");
+    NEED_GRAMMARS();
     cr_assert_str_eq(render("```c {2} title=\"a<b.c\" linenos\nint x;\nx = 1;\n```\n", 0, hl),
                      "<div class=\"code-block\"><div class=\"code-title\">a&lt;b.c</div>\n"
                      "<pre class=\"linenos\"><code class=\"language-c\">"
