@@ -7,10 +7,11 @@
  * the tree (the one cursor, kept), keep the captures whose predicates
  * hold and that are highlights as spans [start, end) with their tag,
  * sort them by start (outer first), keep one span per range (the one of
- * the pattern that wins, grammars/languages), and write the text between span boundaries escaped.  A
- * stack of open spans keeps the tags nested: a span is closed before its
- * parent, and one that would cross its parent's end (nodes of one tree
- * never do; a grammar's quirk might) is cut there.
+ * the pattern that wins, grammars/languages), and write the text between
+ * span boundaries escaped.  A stack of open spans keeps the tags nested:
+ * a span is closed before its parent, and one that would cross its
+ * parent's end (nodes of one tree never do; a grammar's quirk might) is
+ * cut there.
  */
 #include "worker/highlight.h"
 
@@ -28,38 +29,40 @@
 /* Matches in progress a cursor keeps before it drops the oldest. */
 #define MATCH_LIMIT 256
 
-/* The usual names of fences, to the languages of grammars/languages. */
+/* The languages of grammars/languages with the other names fences give
+ * them (separated by spaces). */
 static const struct {
-    const char *alias, *name;
-} aliases[] = {
-    {"bash", "bash"},         {"sh", "bash"},           {"shell", "bash"},
-    {"zsh", "bash"},          {"console", "bash"},      {"shell-session", "bash"},
-    {"c", "c"},               {"cpp", "cpp"},           {"c++", "cpp"},
-    {"cxx", "cpp"},           {"cc", "cpp"},            {"h", "cpp"},
-    {"hpp", "cpp"},           {"hxx", "cpp"},           {"c#", "csharp"},
-    {"cs", "csharp"},         {"csharp", "csharp"},     {"css", "css"},
-    {"go", "go"},             {"golang", "go"},         {"html", "html"},
-    {"htm", "html"},          {"xhtml", "html"},        {"java", "java"},
-    {"javascript", "javascript"}, {"js", "javascript"}, {"jsx", "javascript"},
-    {"mjs", "javascript"},    {"cjs", "javascript"},    {"node", "javascript"},
-    {"json", "json"},         {"jsonc", "json"},        {"lua", "lua"},
-    {"make", "make"},         {"makefile", "make"},     {"mk", "make"},
-    {"markdown", "markdown"}, {"md", "markdown"},
-    {"php", "php"},           {"python", "python"},     {"py", "python"},
-    {"python3", "python"},    {"py3", "python"},        {"ruby", "ruby"},
-    {"rb", "ruby"},           {"rust", "rust"},         {"rs", "rust"},
-    {"sql", "sql"},           {"mysql", "sql"},         {"postgresql", "sql"},
-    {"postgres", "sql"},      {"sqlite", "sql"},        {"toml", "toml"},
-    {"tsx", "tsx"},           {"typescript", "typescript"}, {"ts", "typescript"},
-    {"mts", "typescript"},    {"cts", "typescript"},    {"xml", "xml"},
-    {"svg", "xml"},           {"xsd", "xml"},           {"xsl", "xml"},
-    {"xslt", "xml"},          {"yaml", "yaml"},         {"yml", "yaml"},
+    const char *name, *aliases;
+} names[] = {
+    {"bash", "sh shell zsh console shell-session"},
+    {"c", ""},
+    {"cpp", "c++ cxx cc h hpp hxx"},
+    {"csharp", "c# cs"},
+    {"css", ""},
+    {"go", "golang"},
+    {"html", "htm xhtml"},
+    {"java", ""},
+    {"javascript", "js jsx mjs cjs node"},
+    {"json", "jsonc"},
+    {"lua", ""},
+    {"make", "makefile mk"},
+    {"markdown", "md"},
+    {"php", ""},
+    {"python", "py python3 py3"},
+    {"ruby", "rb"},
+    {"rust", "rs"},
+    {"sql", "mysql postgresql postgres sqlite"},
+    {"toml", ""},
+    {"tsx", ""},
+    {"typescript", "ts mts cts"},
+    {"xml", "svg xsd xsl xslt"},
+    {"yaml", "yml"},
 };
 
 /* Fences that say "not a language": plain, and not worth a warning. */
 static const char *const plain_names[] = {
-    "text", "txt", "plain", "plaintext", "none", "nohighlight", "no-highlight", "output",
-    "mermaid", "math",
+    "text",        "txt",          "plain",  "plaintext", "none",
+    "nohighlight", "no-highlight", "output", "mermaid",   "math",
 };
 
 /* A language's parser and query, made at its first block.  state: 0 not
@@ -74,9 +77,9 @@ typedef struct {
 typedef struct {
     uint32_t start, end;
     uint32_t capture;
-    uint32_t rank;          /* of one range, the highest rank wins: the
-                               pattern index, or its complement where the
-                               first pattern wins (bf_hl_grammar_t) */
+    uint32_t rank; /* of one range, the highest rank wins: the
+                      pattern index, or its complement where the
+                      first pattern wins (bf_hl_grammar_t) */
 } span_t;
 
 typedef struct {
@@ -85,12 +88,12 @@ typedef struct {
 } unknown_t;
 
 struct bf_hl {
-    lang_t *langs;          /* parallel to bf_hl_grammars */
+    lang_t *langs; /* parallel to bf_hl_grammars */
     size_t n_langs;
     TSQueryCursor *cursor;
-    span_t *spans;          /* one block's, reused */
+    span_t *spans; /* one block's, reused */
     size_t n_spans, cap_spans;
-    uint32_t *stack;        /* open spans (indexes into spans) */
+    uint32_t *stack; /* open spans (indexes into spans) */
     size_t cap_stack;
     unknown_t unknown[BF_HL_UNKNOWN_MAX];
     size_t n_unknown;
@@ -99,16 +102,16 @@ struct bf_hl {
 
 /* The state of one block being written. */
 typedef struct {
-    span_t *spans;          /* the block's, sorted (hl's buffer) */
-    uint32_t *stack;        /* open spans: indexes into spans */
+    span_t *spans;   /* the block's, sorted (hl's buffer) */
+    uint32_t *stack; /* open spans: indexes into spans */
     const bf_hl_query_t *q;
     const char *code;
     bf_buf_t *out;
     const bf_hl_lines_t *lines;
-    uint32_t pos;           /* code written up to here */
-    uint32_t line;          /* lines started */
-    bool at_line_start;     /* the next byte starts a line not yet opened */
-    size_t depth;           /* spans on the stack */
+    uint32_t pos;       /* code written up to here */
+    uint32_t line;      /* lines started */
+    bool at_line_start; /* the next byte starts a line not yet opened */
+    size_t depth;       /* spans on the stack */
     int rc;
 } emit_t;
 
@@ -119,11 +122,23 @@ static bool name_is(const char *lang, size_t len, const char *name)
     return strlen(name) == len && strncasecmp(lang, name, len) == 0;
 }
 
+/* Is lang one of the space-separated words of list? */
+static bool in_list(const char *lang, size_t len, const char *list)
+{
+    while (*list) {
+        size_t n = strcspn(list, " ");
+        if (n == len && strncasecmp(lang, list, n) == 0)
+            return true;
+        list += n + (list[n] == ' ');
+    }
+    return false;
+}
+
 const char *bf_hl_canonical(const char *lang, size_t lang_len)
 {
-    for (size_t i = 0; i < sizeof aliases / sizeof aliases[0]; i++)
-        if (name_is(lang, lang_len, aliases[i].alias))
-            return aliases[i].name;
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (name_is(lang, lang_len, names[i].name) || in_list(lang, lang_len, names[i].aliases))
+            return names[i].name;
     return NULL;
 }
 
@@ -313,8 +328,7 @@ static int collect(bf_hl_t *hl, const lang_t *l, TSNode root, const char *code)
             span_t s = {ts_node_start_byte(m.captures[i].node),
                         ts_node_end_byte(m.captures[i].node), m.captures[i].index,
                         l->g->first_wins ? ~(uint32_t)m.pattern_index : m.pattern_index};
-            if (s.end > s.start && bf_hl_query_tag(q, s.capture, &tl) &&
-                push_span(hl, s) < 0)
+            if (s.end > s.start && bf_hl_query_tag(q, s.capture, &tl) && push_span(hl, s) < 0)
                 return -1;
         }
     }
@@ -405,11 +419,16 @@ static void close_top(emit_t *e)
 }
 
 /* Writes code[0..len) with the n spans (q's tags) around their ranges. */
-static int emit(span_t *spans, size_t n, uint32_t *stack, const bf_hl_query_t *q,
-                const char *code, uint32_t len, const bf_hl_lines_t *lines, bf_buf_t *out)
+static int emit(span_t *spans, size_t n, uint32_t *stack, const bf_hl_query_t *q, const char *code,
+                uint32_t len, const bf_hl_lines_t *lines, bf_buf_t *out)
 {
-    emit_t e = {.spans = spans, .stack = stack, .q = q, .code = code, .out = out,
-                .lines = lines, .at_line_start = lines != NULL};
+    emit_t e = {.spans = spans,
+                .stack = stack,
+                .q = q,
+                .code = code,
+                .out = out,
+                .lines = lines,
+                .at_line_start = lines != NULL};
     for (size_t i = 0; i < n && e.rc == 0; i++) {
         span_t *s = &spans[i];
         while (e.depth && spans[stack[e.depth - 1]].end <= s->start)

@@ -17,14 +17,14 @@
 #include <stddef.h>
 
 typedef struct {
-    const char *name;            /* "cpp": the canonical language name */
+    const char *name;              /* "cpp": the canonical language name */
     const void *(*language)(void); /* returns its const TSLanguage * */
-    const char *query;           /* highlights.scm (concatenated, NUL-ended) */
+    const char *query;             /* highlights.scm (concatenated, NUL-ended) */
     size_t query_len;
-    const char *package;         /* "tree-sitter-cpp 0.23.4" */
-    int first_wins;              /* 1: of the patterns that capture one node,
-                                    the first decides (the query's convention,
-                                    grammars/languages); 0: the last */
+    const char *package; /* "tree-sitter-cpp 0.23.4" */
+    int first_wins;      /* 1: of the patterns that capture one node,
+                            the first decides (the query's convention,
+                            grammars/languages); 0: the last */
 } bf_hl_grammar_t;
 
 extern const bf_hl_grammar_t bf_hl_grammars[];

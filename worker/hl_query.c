@@ -24,11 +24,11 @@ enum { P_EQ, P_MATCH, P_ANY_OF };
 
 typedef struct {
     uint8_t op;
-    bool neg;           /* the not- form */
-    uint32_t cap;       /* capture whose text is tested */
-    uint32_t cap2;      /* P_EQ with a capture: its id, else NO_CAPTURE */
-    uint32_t s0, ns;    /* P_EQ with a string, P_ANY_OF: strs[s0 .. s0 + ns) */
-    uint32_t re;        /* P_MATCH: res[re] */
+    bool neg;        /* the not- form */
+    uint32_t cap;    /* capture whose text is tested */
+    uint32_t cap2;   /* P_EQ with a capture: its id, else NO_CAPTURE */
+    uint32_t s0, ns; /* P_EQ with a string, P_ANY_OF: strs[s0 .. s0 + ns) */
+    uint32_t re;     /* P_MATCH: res[re] */
 } pred_t;
 
 typedef struct {
@@ -39,9 +39,9 @@ typedef struct {
 struct bf_hl_query {
     TSQuery *ts;
     bf_arena_t *arena;
-    const char **tags;  /* per capture: start tag, or NULL */
+    const char **tags; /* per capture: start tag, or NULL */
     size_t *tag_len;
-    uint32_t *first;    /* per pattern + 1: its first predicate */
+    uint32_t *first; /* per pattern + 1: its first predicate */
     pred_t *preds;
     str_t *strs;
     regex_t *res;
@@ -53,8 +53,7 @@ struct bf_hl_query {
 /* Captures that are not highlights: scopes, injections, editor hints. */
 static bool not_a_highlight(const char *name, uint32_t len)
 {
-    static const char *const skip[] = {"local", "injection", "spell", "nospell", "conceal",
-                                       "none"};
+    static const char *const skip[] = {"local", "injection", "spell", "nospell", "conceal", "none"};
     if (len == 0 || name[0] == '_')
         return true;
     for (size_t i = 0; i < sizeof skip / sizeof skip[0]; i++) {
@@ -106,16 +105,26 @@ static int put(char *out, size_t cap, size_t *o, const char *s)
 static const char *escape_ere(char c, bool in_class, char buf[3])
 {
     switch (c) {
-    case 'd': return in_class ? "0-9" : "[0-9]";
-    case 'w': return in_class ? "A-Za-z0-9_" : "[A-Za-z0-9_]";
-    case 's': return in_class ? "[:space:]" : "[[:space:]]";
-    case 'D': return in_class ? NULL : "[^0-9]";
-    case 'W': return in_class ? NULL : "[^A-Za-z0-9_]";
-    case 'S': return in_class ? NULL : "[^[:space:]]";
-    case 'n': return "\n";
-    case 't': return "\t";
-    case 'b': return in_class ? NULL : "\\b"; /* glibc's extension */
-    default: break;
+    case 'd':
+        return in_class ? "0-9" : "[0-9]";
+    case 'w':
+        return in_class ? "A-Za-z0-9_" : "[A-Za-z0-9_]";
+    case 's':
+        return in_class ? "[:space:]" : "[[:space:]]";
+    case 'D':
+        return in_class ? NULL : "[^0-9]";
+    case 'W':
+        return in_class ? NULL : "[^A-Za-z0-9_]";
+    case 'S':
+        return in_class ? NULL : "[^[:space:]]";
+    case 'n':
+        return "\n";
+    case 't':
+        return "\t";
+    case 'b':
+        return in_class ? NULL : "\\b"; /* glibc's extension */
+    default:
+        break;
     }
     /* \p{..}, \x.., \u.., letters: no POSIX form */
     if (c == '\0' || !strchr(".*?+()|[]{}^$/\\-#&~:\"'<>=!,@%`;", c))
@@ -333,8 +342,7 @@ static bool capture_text(const TSQueryMatch *m, uint32_t id, const char *src, co
     return false;
 }
 
-static bool holds(const bf_hl_query_t *q, const pred_t *p, const TSQueryMatch *m,
-                  const char *src)
+static bool holds(const bf_hl_query_t *q, const pred_t *p, const TSQueryMatch *m, const char *src)
 {
     const char *s, *s2;
     uint32_t len, len2;
@@ -378,8 +386,8 @@ bool bf_hl_query_accept(const bf_hl_query_t *q, const TSQueryMatch *m, const cha
 /* ---- the query ---- */
 
 static const char *const query_errors[] = {
-    "no error", "syntax error", "unknown node type", "unknown field", "unknown capture",
-    "impossible pattern", "language error",
+    "no error",        "syntax error",       "unknown node type", "unknown field",
+    "unknown capture", "impossible pattern", "language error",
 };
 
 bf_hl_query_t *bf_hl_query_new(const TSLanguage *lang, const char *name, const char *src,

@@ -168,8 +168,8 @@ void bf_md_code_write(struct bf_md_walk *w, const bf_md_fence_t *f, const char *
     } else {
         bf_md_puts(w, "<code>");
     }
-    if (!w->oom && bf_hl_render(w->in->hl, f->lang, f->lang_len, lit, n,
-                                by_line ? &lines : NULL, w->html) < 0)
+    if (!w->oom &&
+        bf_hl_render(w->in->hl, f->lang, f->lang_len, lit, n, by_line ? &lines : NULL, w->html) < 0)
         w->oom = 1;
     bf_md_puts(w, "</code></pre>\n");
     if (f->title)

@@ -47,14 +47,14 @@
 #define BF_MD_FENCE_LINE_MAX 1000000u
 
 typedef struct {
-    const char *lang;       /* into the info string; may be empty */
+    const char *lang; /* into the info string; may be empty */
     size_t lang_len;
-    const char *title;      /* into the info string (not unescaped); NULL: none */
+    const char *title; /* into the info string (not unescaped); NULL: none */
     size_t title_len;
     bool linenos;
     uint32_t n_ranges;
     struct {
-        uint32_t from, to;  /* 1-based, from <= to */
+        uint32_t from, to; /* 1-based, from <= to */
     } ranges[BF_MD_FENCE_RANGES];
 } bf_md_fence_t;
 

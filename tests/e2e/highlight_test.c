@@ -83,12 +83,10 @@ Test(highlight, off_in_the_config)
 {
     char *site = make_site("markdown:\n  highlight: false\n");
     e2e_run_t r = build(site);
-    cr_assert(!strstr(r.err, "not highlighted"), "no warning when highlighting is off:\n%s",
-              r.err);
+    cr_assert(!strstr(r.err, "not highlighted"), "no warning when highlighting is off:\n%s", r.err);
     e2e_run_free(&r);
     char *p = e2e_out_file(site, "s1/p03/index.html");
-    cr_assert(strstr(p, "<pre><code class=\"language-python\">x = 3  # n\n</code></pre>"), "%s",
-              p);
+    cr_assert(strstr(p, "<pre><code class=\"language-python\">x = 3  # n\n</code></pre>"), "%s", p);
     /* fence options still work */
     char *b = e2e_out_file(site, "s2/b/index.html");
     cr_assert(strstr(b, "<pre class=\"linenos\"><code class=\"language-c\"><span class=\"line hl\">"

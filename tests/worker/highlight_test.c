@@ -49,8 +49,7 @@ static bool have(const char *lang)
     } while (0)
 
 /* Renders code as lang; returns the HTML (valid until the next call). */
-static const char *hl_as(const char *lang, const char *code, int *rc,
-                         const bf_hl_lines_t *lines)
+static const char *hl_as(const char *lang, const char *code, int *rc, const bf_hl_lines_t *lines)
 {
     bf_buf_reset(&out);
     int r = bf_hl_render(hl, lang, strlen(lang), code, strlen(code), lines, &out);
@@ -116,7 +115,7 @@ static void assert_round_trip(const char *lang, const char *code, const bf_hl_li
 
 /* html has <span class="hl-CLS">TEXT</span>. */
 #define assert_span(html, cls, text)                                                               \
-    cr_assert(strstr((html), "<span class=\"hl-" cls "\">" text "</span>"),                         \
+    cr_assert(strstr((html), "<span class=\"hl-" cls "\">" text "</span>"),                        \
               "no hl-%s span around \"%s\" in:\n%s", cls, text, (html))
 
 /* Lines wrapped in <L n> ... </L>. */
@@ -245,12 +244,12 @@ Test(hl, aliases)
     static const struct {
         const char *alias, *name;
     } cases[] = {
-        {"py", "python"},       {"Python", "python"}, {"c++", "cpp"},    {"CXX", "cpp"},
-        {"h", "cpp"},           {"hpp", "cpp"},       {"c#", "csharp"},  {"cs", "csharp"},
-        {"js", "javascript"},   {"jsx", "javascript"}, {"ts", "typescript"}, {"tsx", "tsx"},
-        {"sh", "bash"},         {"shell", "bash"},    {"zsh", "bash"},   {"console", "bash"},
-        {"jsonc", "json"},      {"yml", "yaml"},      {"toml", "toml"},  {"rs", "rust"},
-        {"golang", "go"},       {"java", "java"},     {"html", "html"},  {"css", "css"},
+        {"py", "python"},     {"Python", "python"},  {"c++", "cpp"},       {"CXX", "cpp"},
+        {"h", "cpp"},         {"hpp", "cpp"},        {"c#", "csharp"},     {"cs", "csharp"},
+        {"js", "javascript"}, {"jsx", "javascript"}, {"ts", "typescript"}, {"tsx", "tsx"},
+        {"sh", "bash"},       {"shell", "bash"},     {"zsh", "bash"},      {"console", "bash"},
+        {"jsonc", "json"},    {"yml", "yaml"},       {"toml", "toml"},     {"rs", "rust"},
+        {"golang", "go"},     {"java", "java"},      {"html", "html"},     {"css", "css"},
         {"md", "markdown"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -416,7 +415,7 @@ Test(hl, regex_translation)
         cr_assert_eq(icase, ok[i].icase, "%s", ok[i].in);
     }
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
-        cr_assert_eq(bf_hl_regex_to_ere(bad[i], strlen(bad[i]), ere, sizeof ere, &icase), -1,
-                     "%s", bad[i]);
+        cr_assert_eq(bf_hl_regex_to_ere(bad[i], strlen(bad[i]), ere, sizeof ere, &icase), -1, "%s",
+                     bad[i]);
     cr_assert_eq(bf_hl_regex_to_ere("abcdef", 6, ere, 4, &icase), -1, "too long for out");
 }

@@ -7,8 +7,8 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include <cmark-gfm.h>
 #include <cmark-gfm-core-extensions.h>
+#include <cmark-gfm.h>
 
 #include "shared/arena.h"
 #include "worker/highlight.h"
@@ -132,8 +132,11 @@ Test(code, fence_garbage_is_ignored)
 static const char *render(const char *text, unsigned flags, bf_hl_t *h)
 {
     bf_md_result_t r;
-    bf_md_page_t in = {.body = text, .body_len = strlen(text), .flags = flags,
-                       .extensions = flags & BF_MD_PLAIN ? 0 : BF_MD_EXT_ALL, .hl = h};
+    bf_md_page_t in = {.body = text,
+                       .body_len = strlen(text),
+                       .flags = flags,
+                       .extensions = flags & BF_MD_PLAIN ? 0 : BF_MD_EXT_ALL,
+                       .hl = h};
     cr_assert_eq(bf_md_render(md, arena, &in, &r), 0);
     return bf_arena_strndup(arena, r.html, r.html_len);
 }
@@ -208,8 +211,8 @@ Test(code, code_languages_of_the_page)
 {
     bf_md_result_t r;
     const char *text = "```js{4}\nx\n```\n\n```mermaid\ngraph\n```\n";
-    bf_md_page_t in = {.body = text, .body_len = strlen(text), .extensions = BF_MD_EXT_ALL,
-                       .hl = hl};
+    bf_md_page_t in = {
+        .body = text, .body_len = strlen(text), .extensions = BF_MD_EXT_ALL, .hl = hl};
     cr_assert_eq(bf_md_render(md, arena, &in, &r), 0);
     cr_assert_eq(r.n_code_langs, 2);
     cr_assert_str_eq(r.code_langs[0], "js");
