@@ -5,9 +5,10 @@
  * rest is the page.  Each input is rendered:
  *   - in plain mode, and compared byte for byte with cmark-gfm's own
  *     cmark_render_html on the same input and options (differential: any
- *     difference aborts);
+ *     difference aborts), a highlighter given (plain mode must ignore it);
  *   - in site mode against a small snapshot (cross-references, .md links,
- *     admonitions, ids, TOC, excerpt), where the invariants of the result
+ *     admonitions, ids, TOC, excerpt, highlighted code blocks with fence
+ *     options), where the invariants of the result
  *     are checked: lengths, NUL termination, TOC tree indexes, line
  *     numbers inside the page.
  *
@@ -33,6 +34,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static bf_md_t *md;
+static bf_hl_t *hl;
 static bf_arena_t *arena;
 static bf_snap_t *snap;
 static bf_buf_t img = BF_BUF_INIT;
@@ -89,6 +91,7 @@ static void init(void)
         abort();
     cmark_gfm_core_extensions_ensure_registered();
     md = bf_md_new();
+    hl = bf_hl_new();
     arena = bf_arena_create(0);
     build_snapshot();
 }
@@ -156,7 +159,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     bool unsafe = (opt & 2) != 0;
 
     bf_md_page_t in = {.body = text, .body_len = len, .body_line = 1,
-                       .flags = BF_MD_PLAIN | (unsafe ? BF_MD_UNSAFE : 0), .extensions = exts};
+                       .flags = BF_MD_PLAIN | (unsafe ? BF_MD_UNSAFE : 0), .extensions = exts,
+                       .hl = hl};
     bf_md_result_t r;
     bf_arena_reset(arena);
     if (bf_md_render(md, arena, &in, &r) < 0)
