@@ -49,7 +49,7 @@ static const char usage_main[] =
     "       bengal-farm clean [options] [SITE]\n"
     "       bengal-farm snapshot build [options] [SITE]\n"
     "       bengal-farm snapshot dump [--json] FILE\n"
-    "       bengal-farm markdown [--plain] [--unsafe] [-e EXT]... < FILE.md\n"
+    "       bengal-farm markdown [--plain] [--unsafe] [--highlight] [-e EXT]... < FILE.md\n"
     "       bengal-farm template render --templates DIR [--context FILE] NAME\n"
     "       bengal-farm version\n"
     "\n"

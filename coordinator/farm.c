@@ -305,25 +305,26 @@ static void page_source(const farm_t *f, uint32_t page, char *out, size_t cap)
 
 typedef struct {
     const char *name;
-    uint32_t blocks;
+    uint32_t pages;
 } lang_count_t;
 
 static int cmp_lang(const void *pa, const void *pb)
 {
     const lang_count_t *a = pa, *b = pb;
-    if (a->blocks != b->blocks)
-        return a->blocks > b->blocks ? -1 : 1;
+    if (a->pages != b->pages)
+        return a->pages > b->pages ? -1 : 1;
     return strcmp(a->name, b->name);
 }
 
 /* One warning for the whole build, from the workers' tables (every
- * worker has ended): the languages whose code blocks were written plain
- * for want of a grammar, most blocks first.  Returns 1 when it warned. */
+ * worker has ended): the languages of code blocks written plain for want
+ * of a grammar, with their numbers of pages, most first.  Returns 1 when
+ * it warned. */
 static unsigned warn_langs(const farm_t *f)
 {
     lang_count_t all[BF_FARM_LANGS_MAX * 4];
     size_t n = 0;
-    uint32_t blocks = 0, grammars = 1, dropped = 0;
+    uint32_t grammars = 1, dropped = 0;
     for (unsigned s = 0; s < f->o->jobs; s++) {
         const bf_farm_langs_t *t = f->args[s].langs;
         uint32_t k = atomic_load_explicit(&t->n, memory_order_acquire);
@@ -333,33 +334,31 @@ static unsigned warn_langs(const farm_t *f)
             size_t j = 0;
             while (j < n && strncmp(all[j].name, t->e[i].name, BF_FARM_LANG_NAME) != 0)
                 j++;
-            blocks += t->e[i].blocks;
-            if (j == n && n == sizeof all / sizeof all[0]) {
-                dropped += t->e[i].blocks;
-                continue;
-            }
-            if (j == n)
-                all[n++] = (lang_count_t){t->e[i].name, 0};
-            all[j].blocks += t->e[i].blocks;
+            if (j == n && n == sizeof all / sizeof all[0])
+                dropped += t->e[i].pages;
+            else if (j == n)
+                all[n++] = (lang_count_t){t->e[i].name, t->e[i].pages};
+            else
+                all[j].pages += t->e[i].pages;
         }
     }
-    if (!blocks)
+    if (!n)
         return 0;
     qsort(all, n, sizeof all[0], cmp_lang);
     char list[1024];
     size_t at = 0;
     for (size_t i = 0; i < n && at < sizeof list; i++)
-        at += (size_t)snprintf(list + at, sizeof list - at, "%s%.*s (%u)", i ? ", " : "",
-                               BF_FARM_LANG_NAME, all[i].name, all[i].blocks);
+        at += (size_t)snprintf(list + at, sizeof list - at, "%s%.*s (%u page%s)", i ? ", " : "",
+                               BF_FARM_LANG_NAME, all[i].name, all[i].pages,
+                               all[i].pages == 1 ? "" : "s");
     if (dropped && at < sizeof list)
         snprintf(list + at, sizeof list - at, ", others (%u)", dropped);
     if (grammars)
-        bf_log_warn("%u code block%s not highlighted: no grammar for their language: %s",
-                    blocks, blocks == 1 ? "" : "s", list);
+        bf_log_warn("code blocks written plain, no grammar for their language: %s", list);
     else
-        bf_log_warn("%u code block%s not highlighted: this bengal-farm was built without "
+        bf_log_warn("code blocks written plain: this bengal-farm was built without its "
                     "grammars (run make deps where npm can fetch them, then make): %s",
-                    blocks, blocks == 1 ? "" : "s", list);
+                    list);
     return 1;
 }
 

@@ -224,7 +224,7 @@ _Static_assert(sizeof(bf_farm_profile_t) == 64 + 136 * BF_FARM_PROFILE_MAX, "pro
 
 /*
  * The languages of code blocks a worker had no highlighting grammar for
- * (worker/highlight.h), with their numbers of blocks, one table per slot,
+ * (worker/highlight.h), with their numbers of pages, one table per slot,
  * like the profiles: written by the worker in the slot after each wave
  * (entries first, then n with release), and a replacement starts from
  * what its predecessor left; read by the coordinator once every worker
@@ -240,7 +240,7 @@ typedef struct {
     uint8_t pad[56];
     struct {
         char name[BF_FARM_LANG_NAME]; /* lowercase, NUL-terminated */
-        uint32_t blocks;
+        uint32_t pages;
     } e[BF_FARM_LANGS_MAX];
 } bf_farm_langs_t;
 _Static_assert(sizeof(bf_farm_langs_t) == 64 + 32 * BF_FARM_LANGS_MAX, "langs size");

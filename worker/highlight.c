@@ -84,7 +84,7 @@ typedef struct {
 
 typedef struct {
     char name[BF_HL_NAME_MAX + 1];
-    uint32_t blocks;
+    uint32_t pages;
 } unknown_t;
 
 struct bf_hl {
@@ -172,7 +172,7 @@ static unknown_t *unknown_find(bf_hl_t *hl, const char *name)
     return NULL;
 }
 
-void bf_hl_unknown_add(bf_hl_t *hl, const char *name, size_t name_len, uint32_t blocks)
+void bf_hl_unknown_add(bf_hl_t *hl, const char *name, size_t name_len, uint32_t pages)
 {
     char low[BF_HL_NAME_MAX + 1];
     size_t n = name_len < BF_HL_NAME_MAX ? name_len : BF_HL_NAME_MAX;
@@ -189,14 +189,14 @@ void bf_hl_unknown_add(bf_hl_t *hl, const char *name, size_t name_len, uint32_t 
         u = &hl->unknown[hl->n_unknown++];
         memcpy(u->name, low, strlen(low) + 1);
     }
-    u->blocks += blocks;
+    u->pages += pages;
 }
 
-const char *bf_hl_unknown(const bf_hl_t *hl, size_t i, uint32_t *blocks)
+const char *bf_hl_unknown(const bf_hl_t *hl, size_t i, uint32_t *pages)
 {
     if (i >= hl->n_unknown)
         return NULL;
-    *blocks = hl->unknown[i].blocks;
+    *pages = hl->unknown[i].pages;
     return hl->unknown[i].name;
 }
 
@@ -283,6 +283,12 @@ static lang_t *find(bf_hl_t *hl, const char *lang, size_t len)
         if (strcmp(hl->langs[i].g->name, name) == 0)
             return &hl->langs[i];
     return NULL;
+}
+
+void bf_hl_note(bf_hl_t *hl, const char *lang, size_t len)
+{
+    if (hl && !find(hl, lang, len) && !bf_hl_is_plain(lang, len))
+        bf_hl_unknown_add(hl, lang, len, 1);
 }
 
 /* ---- spans ---- */
@@ -466,7 +472,6 @@ int bf_hl_render(bf_hl_t *hl, const char *lang, size_t lang_len, const char *cod
     if (!l) {
         if (!hl || bf_hl_is_plain(lang, lang_len))
             return plain(code, len, lines, out);
-        bf_hl_unknown_add(hl, lang, lang_len, 1);
         return plain(code, len, lines, out) < 0 ? -1 : BF_HL_UNKNOWN;
     }
     /* tree-sitter counts bytes in uint32_t */

@@ -78,10 +78,9 @@ void bf_hl_free(bf_hl_t *hl);
  * lang_len) (a name or an alias, any case: "py", "C++"; see
  * bf_hl_canonical), each line wrapped by lines when not NULL.  Returns 0
  * when highlighted, BF_HL_UNKNOWN when no grammar has that name (the code
- * is written plain and the name counted, see bf_hl_unknown), 0 too when a
- * known language's block could not be highlighted (written plain), -1 on
- * out of memory.  hl NULL: the code is written plain (lines wrapped),
- * nothing is counted. */
+ * is written plain), 0 too when a known language's block could not be
+ * highlighted (written plain) or is not a language ("text"), -1 on out of
+ * memory.  hl NULL: the code is written plain (lines wrapped). */
 int bf_hl_render(bf_hl_t *hl, const char *lang, size_t lang_len, const char *code, size_t len,
                  const bf_hl_lines_t *lines, bf_buf_t *out);
 
@@ -98,15 +97,25 @@ bool bf_hl_is_plain(const char *lang, size_t lang_len);
  * version in *package when not NULL), NULL past the last. */
 const char *bf_hl_language(size_t i, const char **package);
 
-/* The languages bf_hl_render found no grammar for, in order of first
- * sight: the i-th (lowercase, cut at BF_HL_NAME_MAX bytes) with its
- * number of blocks in *blocks; NULL past the last. */
-const char *bf_hl_unknown(const bf_hl_t *hl, size_t i, uint32_t *blocks);
+/* The tally of languages without a grammar, for the build's one warning.
+ * A page is counted once per such language its code blocks use (the
+ * caller notes the page's languages, bf_md_result_t.code_langs, whether
+ * its markdown was rendered now or taken from a cache), so a count is a
+ * number of pages. */
 
-/* Adds blocks to the tally of an unknown language (a replacement worker
- * takes over its predecessor's counts).  The tally holds BF_HL_UNKNOWN_MAX
- * names; past that, new names are counted under "...". */
-void bf_hl_unknown_add(bf_hl_t *hl, const char *name, size_t name_len, uint32_t blocks);
+/* Counts lang[0..len) (a fence's language as written) once, unless a
+ * grammar has it or it is not a language (bf_hl_is_plain). */
+void bf_hl_note(bf_hl_t *hl, const char *lang, size_t len);
+
+/* The languages counted, in order of first sight: the i-th (lowercase,
+ * cut at BF_HL_NAME_MAX bytes) with its count in *pages; NULL past the
+ * last. */
+const char *bf_hl_unknown(const bf_hl_t *hl, size_t i, uint32_t *pages);
+
+/* Adds pages to the count of a language (a replacement worker takes over
+ * its predecessor's counts).  The tally holds BF_HL_UNKNOWN_MAX names;
+ * past that, new names are counted under "...". */
+void bf_hl_unknown_add(bf_hl_t *hl, const char *name, size_t name_len, uint32_t pages);
 
 /* Bytes of code highlighted (not written plain) since bf_hl_new. */
 uint64_t bf_hl_bytes(const bf_hl_t *hl);

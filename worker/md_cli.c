@@ -134,10 +134,12 @@ int bf_md_cli_main(int argc, char **argv)
         goto done;
     bf_md_log_diags(&out, in.source);
     const char *lang;
-    uint32_t blocks;
-    for (size_t i = 0; in.hl && (lang = bf_hl_unknown(in.hl, i, &blocks)); i++)
-        bf_log_at(BF_LOG_WARN, in.source, 0, 0, "%u code block%s in \"%s\" not highlighted: no "
-                  "grammar for it", blocks, blocks == 1 ? "" : "s", lang);
+    uint32_t n;
+    for (size_t i = 0; i < out.n_code_langs && !(in.flags & BF_MD_PLAIN); i++)
+        bf_hl_note(in.hl, out.code_langs[i], strlen(out.code_langs[i]));
+    for (size_t i = 0; in.hl && (lang = bf_hl_unknown(in.hl, i, &n)); i++)
+        bf_log_at(BF_LOG_WARN, in.source, 0, 0,
+                  "code in \"%s\" not highlighted: no grammar for that language", lang);
     if (write_all(1, out.html, out.html_len) < 0) {
         bf_log_error("markdown: cannot write stdout: %s", strerror(errno));
         goto done;

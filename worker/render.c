@@ -503,12 +503,13 @@ uint64_t bf_render_pack_hits(const bf_render_t *r)
 
 /* What a page's markdown renders from, but for the pages its links
  * resolve to (checked one by one, link_digest): its body, where it is,
- * the options, the baseurl, and this binary. */
+ * the options (highlighting among them), the baseurl, and this binary. */
 static bf_digest_t md_key(bf_render_t *r, const bf_md_page_t *in)
 {
     bf_digest_t body = bf_hash128(in->body, in->body_len);
-    uint64_t nums[] = {r->self, body.lo, body.hi, in->body_line, in->flags, in->extensions,
-                       in->toc_min, in->toc_max, in->summary_len};
+    uint64_t nums[] = {r->self,       body.lo,     body.hi,     in->body_line,
+                       in->flags,     in->extensions, in->toc_min, in->toc_max,
+                       in->summary_len, in->hl != NULL};
     const bf_snap_str_t base = r->site->baseurl;
     bf_buf_t *b = &r->tmp;
     bf_buf_reset(b);
@@ -635,6 +636,8 @@ static int render(bf_render_t *r, bf_arena_t *a, uint32_t id, uint32_t pager, bf
     if (pager == 1) {
         *errors += report_diags(r, id, &res, disp ? disp : in.source, warnings);
         *errors += check_links(r, a, id, &res, disp ? disp : in.source, warnings);
+        for (size_t i = 0; i < res.n_code_langs && r->hl; i++) /* the build's one warning */
+            bf_hl_note(r->hl, res.code_langs[i], strlen(res.code_langs[i]));
         if ((res.flags & BF_MD_HAS_MATH) && r->ctl) /* the writer publishes KaTeX */
             atomic_fetch_add_explicit(&r->ctl->math_pages, 1, memory_order_relaxed);
     }

@@ -280,12 +280,12 @@ static void save_langs(worker_t *w)
     bf_farm_langs_t *t = w->a->langs;
     bf_hl_t *hl = bf_render_highlighter(w->r);
     const char *name;
-    uint32_t i = 0, blocks;
+    uint32_t i = 0, pages;
     if (!t || !hl)
         return;
-    for (; i < BF_FARM_LANGS_MAX && (name = bf_hl_unknown(hl, i, &blocks)); i++) {
+    for (; i < BF_FARM_LANGS_MAX && (name = bf_hl_unknown(hl, i, &pages)); i++) {
         snprintf(t->e[i].name, sizeof t->e[i].name, "%s", name);
-        t->e[i].blocks = blocks;
+        t->e[i].pages = pages;
     }
     if (i == 0)
         return; /* nothing to say: the table's pages stay untouched */
@@ -305,7 +305,7 @@ static void load_langs(worker_t *w)
     uint32_t n = atomic_load_explicit(&t->n, memory_order_acquire);
     for (uint32_t i = 0; i < n && i < BF_FARM_LANGS_MAX; i++)
         bf_hl_unknown_add(hl, t->e[i].name, strnlen(t->e[i].name, sizeof t->e[i].name),
-                          t->e[i].blocks);
+                          t->e[i].pages);
 }
 
 /* Pagers 2.. of a list page, each pushed as it is rendered (pager 1 is the

@@ -1,8 +1,9 @@
 /*
  * tests/e2e/highlight_test.c - syntax highlighting in a real build: code
  * blocks come out highlighted by the workers, the languages without a
- * grammar make ONE warning for the whole build with their counts (the
- * workers are separate processes: their tallies meet in the coordinator),
+ * grammar make ONE warning for the whole build with their numbers of
+ * pages (the workers are separate processes: their tallies meet in the
+ * coordinator),
  * markdown.highlight: false turns it off, and `markdown --highlight` does
  * for one file what a build does.
  */
@@ -11,8 +12,8 @@
 TestSuite(highlight, .fini = e2e_cleanup, .timeout = 60);
 
 /* Sections of pages enough for both workers to render some (a wave is a
- * run of one section's pages): cobol three times and foo once in three
- * sections, python and c highlighted. */
+ * run of one section's pages): cobol on two pages (one with two blocks)
+ * and foo on one, in three sections; python and c highlighted. */
 static char *make_site(const char *config)
 {
     char *site = e2e_tmpdir();
@@ -54,13 +55,13 @@ Test(highlight, pages_highlighted_and_one_warning_for_the_build)
 {
     char *site = make_site("");
     e2e_run_t r = build(site);
-    cr_assert_eq(count(r.err, "not highlighted"), 1, "one warning expected:\n%s", r.err);
+    cr_assert_eq(count(r.err, "written plain"), 1, "one warning expected:\n%s", r.err);
     if (e2e_has_grammars())
-        cr_assert(strstr(r.err, "warning: 4 code blocks not highlighted: no grammar for their "
-                                "language: cobol (3), foo (1)\n"),
+        cr_assert(strstr(r.err, "warning: code blocks written plain, no grammar for their "
+                                "language: cobol (2 pages), foo (1 page)\n"),
                   "%s", r.err);
     else /* built offline: every language is counted, python first */
-        cr_assert(strstr(r.err, "built without grammars"), "%s", r.err);
+        cr_assert(strstr(r.err, "built without its grammars"), "%s", r.err);
     e2e_run_free(&r);
     if (!e2e_has_grammars())
         return;
@@ -77,6 +78,21 @@ Test(highlight, pages_highlighted_and_one_warning_for_the_build)
               "%s", b);
     cr_assert(strstr(b, "<pre><code class=\"language-text\">not a language\n</code></pre>"), "%s",
               b);
+}
+
+/* A rebuild that takes the pages' markdown from the render pack (a
+ * config edit: nothing is rendered again) still names the languages. */
+Test(highlight, warning_again_when_markdown_comes_from_the_pack)
+{
+    char *site = make_site("");
+    e2e_run_t r = build(site);
+    e2e_run_free(&r);
+    e2e_write_str(e2e_fmt("%s/bengal.yaml", site), "title: Code, renamed\n");
+    r = build(site);
+    cr_assert_eq(count(r.err, "written plain"), 1, "one warning expected:\n%s", r.err);
+    if (e2e_has_grammars())
+        cr_assert(strstr(r.err, "cobol (2 pages), foo (1 page)\n"), "%s", r.err);
+    e2e_run_free(&r);
 }
 
 Test(highlight, off_in_the_config)
@@ -106,8 +122,7 @@ Test(highlight, markdown_command)
     cr_assert_eq(r.status, 0, "%s", r.err);
     if (e2e_has_grammars())
         cr_assert(strstr(r.out, "<span class=\"hl-type\">int</span>"), "%s", r.out);
-    cr_assert(strstr(r.err, "<stdin>: warning: 1 code block in \"cobol\" not highlighted"), "%s",
-              r.err);
+    cr_assert(strstr(r.err, "<stdin>: warning: code in \"cobol\" not highlighted"), "%s", r.err);
     e2e_run_free(&r);
 
     /* --plain: cmark-gfm's output, nothing highlighted, nothing said */

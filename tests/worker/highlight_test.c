@@ -263,22 +263,35 @@ Test(hl, aliases)
     cr_assert(strstr(hl_as("PY", "def f(): pass\n", NULL, NULL), "hl-keyword"));
 }
 
-Test(hl, unknown_language_is_plain_and_counted)
+Test(hl, unknown_language_is_plain)
 {
     int rc;
     cr_assert_str_eq(hl_as("cobol", "x < \"y\" & 'z'\n", &rc, NULL),
                      "x &lt; &quot;y&quot; &amp; 'z'\n");
     cr_assert_eq(rc, BF_HL_UNKNOWN);
-    hl_as("COBOL", "x\n", &rc, NULL);
-    hl_as("fortran", "x\n", &rc, NULL);
-    cr_assert_eq(rc, BF_HL_UNKNOWN);
-    /* not languages: plain, never counted */
+    /* not languages: plain, not "unknown" */
     hl_as("text", "x\n", &rc, NULL);
     cr_assert_eq(rc, 0);
     hl_as("mermaid", "graph TD\n", &rc, NULL);
     cr_assert_eq(rc, 0);
     hl_as("", "x\n", &rc, NULL);
     cr_assert_eq(rc, 0);
+    uint32_t n;
+    cr_assert_null(bf_hl_unknown(hl, 0, &n), "rendering counts nothing: pages are noted");
+}
+
+/* A page's languages are noted once each: those without a grammar are
+ * counted (in any case, as one), the others and "not a language" not. */
+Test(hl, languages_noted_per_page)
+{
+    bf_hl_note(hl, "cobol", 5);
+    bf_hl_note(hl, "COBOL", 5);
+    bf_hl_note(hl, "fortran", 7);
+    bf_hl_note(hl, "text", 4);
+    bf_hl_note(hl, "mermaid", 7);
+    bf_hl_note(NULL, "cobol", 5);
+    if (have("python"))
+        bf_hl_note(hl, "py", 2);
     uint32_t n;
     cr_assert_str_eq(bf_hl_unknown(hl, 0, &n), "cobol");
     cr_assert_eq(n, 2);
