@@ -143,7 +143,10 @@ static const bf_cmd_spec_t new_spec = {
 };
 
 static const bf_cmd_spec_t version_spec = {
-    "version", "version", "Prints the version of bengal-farm.", NULL, 0, 0, "argument", NULL,
+    "version", "version",
+    "Prints the version of bengal-farm and the languages it highlights, with\n"
+    "the tree-sitter grammar (package and version) of each.",
+    NULL, 0, 0, "argument", NULL,
 };
 
 /* ---- options shared by the site commands ---- */
@@ -413,6 +416,13 @@ static int cmd_version(int argc, char **argv, const bf_cli_roles_t *roles)
     if (rc)
         return usage_status(rc);
     printf("bengal-farm %s\n", BF_VERSION);
+    const char *name, *package;
+    size_t i = 0;
+    for (; roles->farm.language && (name = roles->farm.language(i, &package)); i++)
+        printf("%s %-11s %s\n", i ? "             " : "highlighting:", name, package);
+    if (i == 0)
+        printf("highlighting: no grammar compiled in (built without them: code blocks are "
+               "plain)\n");
     return BF_EXIT_OK;
 }
 

@@ -46,7 +46,8 @@ static const char *const math_keys[] = {"katex_dir", NULL};
 static const char *const build_keys[] = {"output_dir",    "cache_dir", "pretty_urls",
                                          "max_file_size", "fsync",     "precompress",
                                          "precompress_level", NULL};
-static const char *const markdown_keys[] = {"unsafe", "toc_depth", "anchor_links", NULL};
+static const char *const markdown_keys[] = {"unsafe", "toc_depth", "anchor_links", "highlight",
+                                            NULL};
 static const char *const pagination_keys[] = {"per_page", NULL};
 static const char *const outputs_keys[] = {"sitemap", "rss", "search", "llms", "robots", NULL};
 static const char *const menu_item_keys[] = {"name",       "url",      "page", "weight",
@@ -496,6 +497,7 @@ static void load_tree(load_t *L, const bf_value_t *root)
     if ((md = section(L, root, "markdown", "markdown.", markdown_keys))) {
         get_bool(L, md, "unsafe", "markdown.unsafe", &c->md_unsafe);
         get_bool(L, md, "anchor_links", "markdown.anchor_links", &c->anchor_links);
+        get_bool(L, md, "highlight", "markdown.highlight", &c->highlight);
         load_toc_depth(L, md);
     }
     if ((pg = section(L, root, "pagination", "pagination.", pagination_keys)) &&
@@ -529,6 +531,7 @@ static void set_defaults(bf_config_t *c)
     c->cache_dir = ".bengal";
     c->precompress_level = 19;
     c->pretty_urls = true;
+    c->highlight = true;
     c->toc_min = 2;
     c->toc_max = 4;
     c->per_page = 10;

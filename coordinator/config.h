@@ -11,7 +11,7 @@
  * build.output_dir [public], build.pretty_urls [true], build.fsync [false],
  * build.max_file_size [16 MiB, bytes], markdown.unsafe [false],
  * markdown.toc_depth ["2-4", or a single "3"], markdown.anchor_links
- * [false], pagination.per_page [10, >= 1],
+ * [false], markdown.highlight [true], pagination.per_page [10, >= 1],
  * taxonomies [{tags: tags, categories: categories}: plural -> singular],
  * menus.<name> [list of {name, url | page, weight, identifier, children}],
  * outputs.{sitemap,rss,search,llms,robots} [true], params [{}],
@@ -57,6 +57,7 @@ typedef struct {
     const char *cache_dir;  /* build.cache_dir [.bengal]: the state directory,
                                inside the site (--cache-dir: anywhere) */
     bool pretty_urls, md_unsafe, anchor_links;
+    bool highlight;         /* markdown.highlight: code blocks highlighted */
     bool fsync;             /* build.fsync: sync the output before publishing */
     bool precompress;       /* build.precompress: zstd (FILE.zst beside text
                                outputs) */

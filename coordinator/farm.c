@@ -248,6 +248,7 @@ static int setup(farm_t *f)
             .lookup = o->output ? bf_output_lookup : NULL, .lookup_ctx = o->output,
             .root_fd = o->root_fd, .pack = o->dry_run ? NULL : o->pack, .self = o->self,
             .profile = o->profile ? (bf_farm_profile_t *)(base + f->lay.profiles) + i : NULL,
+            .langs = (bf_farm_langs_t *)(base + f->lay.langs) + i,
             .broken_fd = f->broken_fd,
             .tmpl_env = o->tmpl_env,
             .ring = &f->rings[i], .slot = i, .site_dir = o->site_dir, .fault = o->fault,
@@ -298,6 +299,67 @@ static void page_source(const farm_t *f, uint32_t page, char *out, size_t cap)
         snprintf(out, cap, "%s", rel);
     else
         snprintf(out, cap, "%s/%s", dir, rel);
+}
+
+/* ---- code languages without a grammar ------------------------------------ */
+
+typedef struct {
+    const char *name;
+    uint32_t pages;
+} lang_count_t;
+
+static int cmp_lang(const void *pa, const void *pb)
+{
+    const lang_count_t *a = pa, *b = pb;
+    if (a->pages != b->pages)
+        return a->pages > b->pages ? -1 : 1;
+    return strcmp(a->name, b->name);
+}
+
+/* One warning for the whole build, from the workers' tables (every
+ * worker has ended): the languages of code blocks written plain for want
+ * of a grammar, with their numbers of pages, most first.  Returns 1 when
+ * it warned. */
+static unsigned warn_langs(const farm_t *f)
+{
+    lang_count_t all[BF_FARM_LANGS_MAX * 4];
+    size_t n = 0;
+    uint32_t grammars = 1, dropped = 0;
+    for (unsigned s = 0; s < f->o->jobs; s++) {
+        const bf_farm_langs_t *t = f->args[s].langs;
+        uint32_t k = atomic_load_explicit(&t->n, memory_order_acquire);
+        if (k)
+            grammars = t->grammars;
+        for (uint32_t i = 0; i < k && i < BF_FARM_LANGS_MAX; i++) {
+            size_t j = 0;
+            while (j < n && strncmp(all[j].name, t->e[i].name, BF_FARM_LANG_NAME) != 0)
+                j++;
+            if (j == n && n == sizeof all / sizeof all[0])
+                dropped += t->e[i].pages;
+            else if (j == n)
+                all[n++] = (lang_count_t){t->e[i].name, t->e[i].pages};
+            else
+                all[j].pages += t->e[i].pages;
+        }
+    }
+    if (!n)
+        return 0;
+    qsort(all, n, sizeof all[0], cmp_lang);
+    char list[1024];
+    size_t at = 0;
+    for (size_t i = 0; i < n && at < sizeof list; i++)
+        at += (size_t)snprintf(list + at, sizeof list - at, "%s%.*s (%u page%s)", i ? ", " : "",
+                               BF_FARM_LANG_NAME, all[i].name, all[i].pages,
+                               all[i].pages == 1 ? "" : "s");
+    if (dropped && at < sizeof list)
+        snprintf(list + at, sizeof list - at, ", others (%u)", dropped);
+    if (grammars)
+        bf_log_warn("code blocks written plain, no grammar for their language: %s", list);
+    else
+        bf_log_warn("code blocks written plain: this bengal-farm was built without its "
+                    "grammars (run make deps where npm can fetch them, then make): %s",
+                    list);
+    return 1;
 }
 
 /* ---- the list of broken links and cross-references ----------------------- */
@@ -613,11 +675,12 @@ int bf_farm_run(const bf_farm_opts_t *o, const bf_farm_roles_t *roles, bf_farm_r
     if (o->progress)
         show_progress(&f, true);
     list_broken(&f);
+    unsigned lang_warned = rc == 0 || rc == 1 ? warn_langs(&f) : 0;
     if (rc == 0 && rep->skipped)
         rc = 1;
     rep->publish_seconds = bf_clock_seconds() - f.t_fork - rep->render_seconds;
     rep->pages = atomic_load(&f.ctl->pages_done);
-    rep->warnings = atomic_load(&f.ctl->warnings);
+    rep->warnings = atomic_load(&f.ctl->warnings) + lang_warned;
     rep->math_pages = atomic_load(&f.ctl->math_pages);
     rep->empty_waits = bf_ring_bell_empty_waits(f.bell);
     rep->files_written = atomic_load(&f.ctl->files_written);

@@ -224,7 +224,8 @@ static void add_site(bf_snapw_t *w, const bf_site_t *s)
               (c->out_robots ? BF_SNAP_SITE_OUT_ROBOTS : 0) |
               (s->opts.drafts ? BF_SNAP_SITE_DRAFTS : 0) |
               (s->opts.future ? BF_SNAP_SITE_FUTURE : 0) |
-              (s->has_katex ? BF_SNAP_SITE_KATEX : 0);
+              (s->has_katex ? BF_SNAP_SITE_KATEX : 0) |
+              (c->highlight ? BF_SNAP_SITE_HIGHLIGHT : 0);
     r.toc_min = (uint8_t)c->toc_min;
     r.toc_max = (uint8_t)c->toc_max;
     r.per_page = c->per_page;

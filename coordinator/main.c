@@ -15,6 +15,7 @@
 
 #include "coordinator/cli.h"
 #include "coordinator/yaml.h"
+#include "worker/highlight.h"
 #include "worker/md_cli.h"
 #include "worker/tmpl_cli.h"
 #include "worker/worker.h"
@@ -26,6 +27,7 @@ static int template_main(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-    static const bf_cli_roles_t roles = {{bf_worker_main}, bf_md_cli_main, template_main};
+    static const bf_cli_roles_t roles = {{bf_worker_main, bf_hl_language}, bf_md_cli_main,
+                                         template_main};
     return bf_cli_main(argc, argv, &roles);
 }

@@ -150,7 +150,7 @@ static const char configuration_md[] =
     "\n"
     "## Site\n"
     "\n"
-    "```yaml\n"
+    "```yaml title=\"bengal.yaml\" {2}\n"
     "title: My Docs\n"
     "baseurl: \"https://docs.example.org\"\n"
     "language: en\n"
@@ -174,6 +174,7 @@ static const char configuration_md[] =
     "|---|---|---|\n"
     "| `markdown.unsafe` | `false` | keep raw HTML in pages |\n"
     "| `markdown.anchor_links` | `false` | add a permalink to each heading |\n"
+    "| `markdown.highlight` | `true` | highlight code blocks when the site is built |\n"
     "| `markdown.toc_depth` | `\"2-4\"` | heading levels in the table of contents |\n";
 
 static const char guides_index_md[] =

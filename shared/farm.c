@@ -35,6 +35,7 @@ int bf_farm_layout(uint32_t n_slots, uint32_t n_waves, uint32_t n_pages,
         add(&at, n_pages, 64, &out->kills) < 0 ||
         add(&at, (size_t)n_pages * sizeof(bf_farm_summary_t), 64, &out->summaries) < 0 ||
         add(&at, (size_t)n_slots * sizeof(bf_farm_profile_t), 64, &out->profiles) < 0 ||
+        add(&at, (size_t)n_slots * sizeof(bf_farm_langs_t), 64, &out->langs) < 0 ||
         add(&at, sizeof(bf_ring_bell_t), 64, &out->bell) < 0 ||
         add(&at, (size_t)n_slots * out->ring_size, 4096, &out->rings) < 0)
         return -1;

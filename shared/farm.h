@@ -5,8 +5,8 @@
  * by bf_farm_layout():
  *
  *     ctl | slots[n_slots] | finished_waves[n_waves] | owners[n_waves] |
- *     kills[n_pages] | summaries[n_pages] | profiles[n_slots] | bell |
- *     rings[n_slots]
+ *     kills[n_pages] | summaries[n_pages] | profiles[n_slots] |
+ *     langs[n_slots] | bell | rings[n_slots]
  *
  * It is the only state the processes share besides the read-only snapshot.
  * Who writes what is named at each field; nobody else writes it.
@@ -223,6 +223,29 @@ typedef struct {
 _Static_assert(sizeof(bf_farm_profile_t) == 64 + 136 * BF_FARM_PROFILE_MAX, "profile size");
 
 /*
+ * The languages of code blocks a worker had no highlighting grammar for
+ * (worker/highlight.h), with their numbers of pages, one table per slot,
+ * like the profiles: written by the worker in the slot after each wave
+ * (entries first, then n with release), and a replacement starts from
+ * what its predecessor left; read by the coordinator once every worker
+ * has ended, which warns once for the whole build.  Names past the
+ * table's size are counted under "...".
+ */
+#define BF_FARM_LANGS_MAX 32
+#define BF_FARM_LANG_NAME 28
+typedef struct {
+    _Atomic uint32_t n;           /* worker: entries valid */
+    uint32_t grammars;            /* worker: languages compiled in (0: the
+                                     binary was built without grammars) */
+    uint8_t pad[56];
+    struct {
+        char name[BF_FARM_LANG_NAME]; /* lowercase, NUL-terminated */
+        uint32_t pages;
+    } e[BF_FARM_LANGS_MAX];
+} bf_farm_langs_t;
+_Static_assert(sizeof(bf_farm_langs_t) == 64 + 32 * BF_FARM_LANGS_MAX, "langs size");
+
+/*
  * Broken links and cross-references the workers find, which the
  * coordinator lists at the end of the build, sorted by file and line and
  * each once (a page rendered again after a worker died reports again).
@@ -245,7 +268,8 @@ _Static_assert(sizeof(bf_farm_broken_t) == 256, "broken entry size");
 #define BF_FARM_BROKEN_READY 0x4b4e5242u /* "BRNK" */
 
 typedef struct {
-    size_t slots, waves, owners, kills, summaries, profiles, bell, rings, ring_size, total;
+    size_t slots, waves, owners, kills, summaries, profiles, langs, bell, rings, ring_size,
+        total;
 } bf_farm_layout_t;
 
 struct bf_snap;   /* snapshot-format/reader.h: shared/ may not include it */
@@ -303,6 +327,7 @@ typedef struct {
     _Atomic uint8_t *kills;          /* coordinator: deaths per page */
     bf_farm_summary_t *summaries;
     bf_farm_profile_t *profile;      /* this slot's table; NULL: not profiling */
+    bf_farm_langs_t *langs;          /* this slot's unknown code languages */
     int broken_fd;                   /* memfd of broken-link records */
     const void *tmpl_env;            /* bf_tmpl_env_t * compiled before fork,
                                         read-only; NULL: built-in layout */
@@ -334,6 +359,9 @@ typedef struct {
  * coordinator does not include worker/). */
 typedef struct {
     void (*main)(const bf_farm_worker_args_t *a) __attribute__((noreturn));
+    /* The highlighting languages compiled in (worker/highlight.h): the
+     * i-th name and its package, NULL past the last (`version`). */
+    const char *(*language)(size_t i, const char **package);
 } bf_farm_roles_t;
 
 /* Offsets of the parts for n_slots workers, n_waves waves, n_pages pages, rings of

@@ -34,7 +34,7 @@ typedef struct {
 
 static const char *const site_flag_names[] = {
     "pretty_urls", "md_unsafe", "anchor_links", "out_sitemap", "out_rss",
-    "out_search", "out_llms", "out_robots", "drafts", "future", "katex",
+    "out_search", "out_llms", "out_robots", "drafts", "future", "katex", "highlight",
 };
 static const char *const page_flag_names[] = {
     "draft", "bundle", "date", "lastmod", "no_toc", "virtual",

@@ -124,6 +124,7 @@ enum {
     BF_SNAP_SITE_FUTURE = 1u << 9, /* built with --future */
     BF_SNAP_SITE_KATEX = 1u << 10, /* KaTeX found: published at
                                       BF_SNAP_KATEX_DIR for math pages */
+    BF_SNAP_SITE_HIGHLIGHT = 1u << 11, /* markdown.highlight */
 };
 
 typedef struct {

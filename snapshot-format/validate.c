@@ -535,7 +535,7 @@ static int check_date(vctx_t *v, int64_t t, int32_t tz, const char *field)
 static int check_site(vctx_t *v)
 {
     const bf_snap_site_t *st = SITE(v->lay);
-    const uint32_t known = (1u << 11) - 1; /* BF_SNAP_SITE_* */
+    const uint32_t known = (1u << 12) - 1; /* BF_SNAP_SITE_* */
     at(v, "site", BF_SNAP_NONE);
     if (check_str(v, st->title, "title") < 0 || check_str(v, st->baseurl, "baseurl") < 0 ||
         check_str(v, st->language, "language") < 0 ||

@@ -15,9 +15,11 @@
  *   2. one walk of the tree that writes the HTML (our own renderer, which
  *      gives byte-for-byte the output of cmark_render_html in plain mode)
  *      and, in the same visit of each node, heading ids, the TOC,
- *      cross-references, link rewriting, GitHub alerts (> [!NOTE]),
- *      word count, excerpt, flags and link lists.  Nothing is done by
- *      rewriting the produced HTML (md_directive.h: the markup).
+ *      cross-references, link rewriting, GitHub alerts (> [!NOTE]), code
+ *      blocks highlighted with the caller's highlighter (worker/highlight.h;
+ *      fence options in md_code.h), word count, excerpt, flags and link
+ *      lists.  Nothing is done by rewriting the produced HTML
+ *      (md_directive.h: the markup).
  *   bf_md_stats() counts parses, walks and visited nodes so that tests can
  *   prove the "one parse, one walk" property.
  *
@@ -57,6 +59,7 @@
 #include "shared/arena.h"
 #include "shared/buf.h"
 #include "snapshot-format/reader.h"
+#include "worker/highlight.h"
 
 /* "No such index" in the result arrays (same value as BF_SNAP_NONE). */
 #define BF_MD_NONE 0xffffffffu
@@ -82,8 +85,8 @@ enum {
      * (markdown.anchor_links). */
     BF_MD_ANCHOR_LINKS = 1u << 1,
     /* Exactly cmark-gfm's output: no heading ids, no cross-references, no
-     * admonitions, no link rewriting, <!--more--> left alone.  Metadata is
-     * still collected. */
+     * admonitions, no link rewriting, no highlighting or fence options,
+     * <!--more--> left alone.  Metadata is still collected. */
     BF_MD_PLAIN = 1u << 2,
 };
 
@@ -124,6 +127,10 @@ typedef struct {
      * ids and TOC describe what is on it.  NULL, or plain mode: every
      * heading is written. */
     const char *title;
+    /* Highlighter of fenced code blocks (markdown.highlight), kept by the
+     * caller across pages; NULL: code is not highlighted.  Not used in
+     * plain mode.  Fence options (lines, title) work either way. */
+    bf_hl_t *hl;
 } bf_md_page_t;
 
 /* One TOC entry.  The items are in document order; the tree is given by

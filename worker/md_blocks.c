@@ -21,6 +21,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "worker/md_code.h"
 #include "worker/md_inline.h"
 #include "worker/md_link.h"
 
@@ -158,6 +159,17 @@ static bool is_cmark_space(unsigned char c)
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
+/* The flags and the list of languages of the page. */
+static void note_lang(bf_md_walk_t *w, const char *lang, size_t n)
+{
+    if (n == 7 && memcmp(lang, "mermaid", 7) == 0)
+        w->out->flags |= BF_MD_HAS_MERMAID;
+    if (n == 4 && memcmp(lang, "math", 4) == 0)
+        w->out->flags |= BF_MD_HAS_MATH;
+    if (n)
+        add_lang(w, lang, n);
+}
+
 void bf_md_code_block(bf_md_walk_t *w, cmark_node *node)
 {
     const char *info = cmark_node_get_fence_info(node);
@@ -166,24 +178,28 @@ void bf_md_code_block(bf_md_walk_t *w, cmark_node *node)
     size_t lit_len = lit ? strlen(lit) : 0;
 
     bf_md_cr(w);
-    if (info_len == 0) {
-        bf_md_puts(w, "<pre><code>");
+    if (!w->plain && info_len) {
+        /* options, highlighting (md_code.h); the language is the first
+         * word without braces glued to it */
+        bf_md_fence_t fence;
+        bf_md_fence_parse(info, info_len, &fence);
+        note_lang(w, fence.lang, fence.lang_len);
+        bf_md_code_write(w, &fence, lit ? lit : "", lit_len);
     } else {
         size_t first = 0;
         while (first < info_len && !is_cmark_space((unsigned char)info[first]))
             first++;
-        bf_md_puts(w, "<pre><code class=\"language-");
-        bf_md_escape_html(w, info, first);
-        bf_md_puts(w, "\">");
-        if (first == 7 && memcmp(info, "mermaid", 7) == 0)
-            w->out->flags |= BF_MD_HAS_MERMAID;
-        if (first == 4 && memcmp(info, "math", 4) == 0)
-            w->out->flags |= BF_MD_HAS_MATH;
-        if (first)
-            add_lang(w, info, first);
+        note_lang(w, info, first);
+        if (info_len == 0) {
+            bf_md_puts(w, "<pre><code>");
+        } else {
+            bf_md_puts(w, "<pre><code class=\"language-");
+            bf_md_escape_html(w, info, first);
+            bf_md_puts(w, "\">");
+        }
+        bf_md_escape_html(w, lit, lit_len);
+        bf_md_puts(w, "</code></pre>\n");
     }
-    bf_md_escape_html(w, lit, lit_len);
-    bf_md_puts(w, "</code></pre>\n");
     w->out->flags |= BF_MD_HAS_CODE;
     bf_md_word_break(w);
     bf_md_count_words(w, lit, lit_len);

@@ -20,7 +20,8 @@
 void bf_md_heading_enter(bf_md_walk_t *w, cmark_node *node);
 void bf_md_heading_exit(bf_md_walk_t *w, cmark_node *node);
 
-/* A code block: class="language-X", flags, languages, words. */
+/* A code block: class="language-X", flags, languages, words; outside
+ * plain mode a fence's options and highlighting (md_code.h). */
 void bf_md_code_block(bf_md_walk_t *w, cmark_node *node);
 
 /* Raw HTML (omitted unless unsafe, tag-filtered); <!--more--> ends the

@@ -14,16 +14,19 @@
 #include "shared/arena.h"
 #include "shared/buf.h"
 #include "shared/log.h"
+#include "worker/highlight.h"
 #include "worker/markdown.h"
 
 /* Usage on fd (stdout for --help, stderr for a usage error). */
 static void usage_to(int fd)
 {
     static const char msg[] =
-        "usage: bengal-farm markdown [--plain] [--unsafe] [--anchor-links] [-e EXT]...\n"
+        "usage: bengal-farm markdown [--plain] [--unsafe] [--anchor-links] [--highlight]\n"
+        "                            [-e EXT]...\n"
         "  reads markdown on stdin and writes HTML on stdout\n"
         "  --plain         exactly cmark-gfm's output: no heading ids, cross-references,\n"
-        "                  admonitions or link rewriting\n"
+        "                  admonitions, fence options or link rewriting\n"
+        "  --highlight     highlight fenced code blocks (as a site build does)\n"
         "  --unsafe        keep raw HTML and dangerous URLs\n"
         "  --anchor-links  add a permalink anchor to each heading\n"
         "  -e EXT          enable an extension: table, strikethrough, autolink,\n"
@@ -71,7 +74,7 @@ int bf_md_cli_main(int argc, char **argv)
     bf_buf_t body = BF_BUF_INIT;
     bf_md_t *md = NULL;
     bf_arena_t *arena = NULL;
-    bool any_ext = false;
+    bool any_ext = false, highlight = false;
     int rc = 3;
 
     for (int i = 1; i < argc; i++) {
@@ -82,6 +85,8 @@ int bf_md_cli_main(int argc, char **argv)
             in.flags |= BF_MD_UNSAFE;
         } else if (strcmp(a, "--anchor-links") == 0) {
             in.flags |= BF_MD_ANCHOR_LINKS;
+        } else if (strcmp(a, "--highlight") == 0) {
+            highlight = true;
         } else if (strcmp(a, "-e") == 0 || strcmp(a, "--extension") == 0) {
             unsigned bit = i + 1 < argc ? bf_md_ext_from_name(argv[i + 1]) : 0;
             if (!bit) {
@@ -115,6 +120,8 @@ int bf_md_cli_main(int argc, char **argv)
     }
     md = bf_md_new();
     arena = bf_arena_create(0);
+    if (highlight && !(in.hl = bf_hl_new()))
+        goto done;
     if (!md || !arena) {
         bf_log_error("out of memory");
         goto done;
@@ -126,6 +133,13 @@ int bf_md_cli_main(int argc, char **argv)
     if (bf_md_render(md, arena, &in, &out) < 0)
         goto done;
     bf_md_log_diags(&out, in.source);
+    const char *lang;
+    uint32_t n;
+    for (size_t i = 0; i < out.n_code_langs && !(in.flags & BF_MD_PLAIN); i++)
+        bf_hl_note(in.hl, out.code_langs[i], strlen(out.code_langs[i]));
+    for (size_t i = 0; in.hl && (lang = bf_hl_unknown(in.hl, i, &n)); i++)
+        bf_log_at(BF_LOG_WARN, in.source, 0, 0,
+                  "code in \"%s\" not highlighted: no grammar for that language", lang);
     if (write_all(1, out.html, out.html_len) < 0) {
         bf_log_error("markdown: cannot write stdout: %s", strerror(errno));
         goto done;
@@ -133,6 +147,7 @@ int bf_md_cli_main(int argc, char **argv)
     rc = 0;
 done:
     bf_md_free(md);
+    bf_hl_free(in.hl);
     bf_arena_destroy(arena);
     bf_buf_free(&body);
     return rc;

@@ -25,6 +25,7 @@ struct bf_render {
     int broken_fd;           /* memfd of broken-link records; -1: log at once */
     bf_farm_ctl_t *ctl;      /* the farm's counters (math_pages), or NULL */
     bf_md_t *md;
+    bf_hl_t *hl;             /* markdown.highlight: the code highlighter */
     const char *base; /* baseurl without a trailing '/' */
     size_t base_len;
     const char *site_dir;
@@ -83,6 +84,11 @@ bf_render_t *bf_render_new(const bf_snap_t *snap, bf_farm_summary_t *summaries,
     r->sitemap_max = 50000;
     r->site_dir = site_dir && strcmp(site_dir, ".") != 0 ? site_dir : NULL;
     r->site = bf_snap_site(snap);
+    if ((r->site->flags & BF_SNAP_SITE_HIGHLIGHT) && !(r->hl = bf_hl_new())) {
+        bf_md_free(r->md);
+        free(r);
+        return NULL;
+    }
     r->sums = summaries;
     r->base = S(r, r->site->baseurl);
     r->base_len = r->site->baseurl.len;
@@ -97,6 +103,7 @@ void bf_render_free(bf_render_t *r)
         bf_arena_destroy(r->urls_arena);
         bf_arena_destroy(r->frag_arena);
         bf_md_free(r->md);
+        bf_hl_free(r->hl);
         bf_tmpl_ctx_free(r->tctx);
         bf_tmpl_cache_free(r->cache);
         bf_pack_writer_free(r->packw);
@@ -104,6 +111,11 @@ void bf_render_free(bf_render_t *r)
         bf_buf_free(&r->tmp);
         free(r);
     }
+}
+
+bf_hl_t *bf_render_highlighter(bf_render_t *r)
+{
+    return r->hl;
 }
 
 void bf_render_theme_override(bf_render_t *r, const char *name, const void *data, size_t len)
@@ -491,13 +503,15 @@ uint64_t bf_render_pack_hits(const bf_render_t *r)
 
 /* What a page's markdown renders from, but for the pages its links
  * resolve to (checked one by one, link_digest): its body, where it is,
- * the options, the baseurl, its title (a leading heading that is the
- * title is left out, bf_md_page_t.title), and this binary. */
+ * the options (highlighting among them), the baseurl, its title (a
+ * leading heading that is the title is left out, bf_md_page_t.title), and
+ * this binary. */
 static bf_digest_t md_key(bf_render_t *r, const bf_md_page_t *in)
 {
     bf_digest_t body = bf_hash128(in->body, in->body_len);
-    uint64_t nums[] = {r->self, body.lo, body.hi, in->body_line, in->flags, in->extensions,
-                       in->toc_min, in->toc_max, in->summary_len};
+    uint64_t nums[] = {r->self,       body.lo,     body.hi,     in->body_line,
+                       in->flags,     in->extensions, in->toc_min, in->toc_max,
+                       in->summary_len, in->hl != NULL};
     const bf_snap_str_t base = r->site->baseurl;
     bf_buf_t *b = &r->tmp;
     bf_buf_reset(b);
@@ -596,6 +610,7 @@ static int render(bf_render_t *r, bf_arena_t *a, uint32_t id, uint32_t pager, bf
         .summary = p->summary.len ? S(r, p->summary) : NULL,
         .summary_len = p->summary.len,
         .title = S(r, p->title),
+        .hl = r->hl,
     };
     /* a page with a source file may have its markdown in the pack */
     bf_digest_t key = {0, 0};
@@ -625,6 +640,8 @@ static int render(bf_render_t *r, bf_arena_t *a, uint32_t id, uint32_t pager, bf
     if (pager == 1) {
         *errors += report_diags(r, id, &res, disp ? disp : in.source, warnings);
         *errors += check_links(r, a, id, &res, disp ? disp : in.source, warnings);
+        for (size_t i = 0; i < res.n_code_langs && r->hl; i++) /* the build's one warning */
+            bf_hl_note(r->hl, res.code_langs[i], strlen(res.code_langs[i]));
         if ((res.flags & BF_MD_HAS_MATH) && r->ctl) /* the writer publishes KaTeX */
             atomic_fetch_add_explicit(&r->ctl->math_pages, 1, memory_order_relaxed);
     }

@@ -29,6 +29,7 @@
 #include "shared/pack.h"
 #include "shared/tmpl/profile.h"
 #include "snapshot-format/reader.h"
+#include "worker/highlight.h"
 
 typedef struct bf_render bf_render_t;
 
@@ -42,6 +43,11 @@ void bf_render_free(bf_render_t *r);
  * end of the build) instead of the log, and pages with math (any kind)
  * are counted in ctl->math_pages. */
 void bf_render_use_farm(bf_render_t *r, bf_farm_ctl_t *ctl, int broken_fd);
+
+/* The highlighter the pages' code blocks go through (the site's
+ * markdown.highlight), which tallies the languages it has no grammar
+ * for; NULL when highlighting is off. */
+bf_hl_t *bf_render_highlighter(bf_render_t *r);
 
 /* The site's own file replaces the theme's asset name (theme.css,
  * theme.js; bf_render_use_templates first): its hash versions the link. */

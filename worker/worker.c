@@ -33,6 +33,7 @@
 #include "shared/tmpl/profile.h"
 #include "shared/zstd.h"
 #include "snapshot-format/reader.h"
+#include "worker/highlight.h"
 #include "worker/markdown.h"
 #include "worker/render.h"
 
@@ -268,6 +269,45 @@ static void save_profile(worker_t *w)
     atomic_store_explicit(&sp->n, keep, memory_order_release);
 }
 
+/* The highlighter's tally of languages it had no grammar for, copied
+ * into the slot's shared table (all of it: the tally started from what
+ * the slot's predecessors left, see load_langs). */
+_Static_assert(BF_FARM_LANGS_MAX == BF_HL_UNKNOWN_MAX, "a slot's table holds the tally");
+_Static_assert(BF_FARM_LANG_NAME == BF_HL_NAME_MAX + 1, "and its names");
+
+static void save_langs(worker_t *w)
+{
+    bf_farm_langs_t *t = w->a->langs;
+    bf_hl_t *hl = bf_render_highlighter(w->r);
+    const char *name;
+    uint32_t i = 0, pages;
+    if (!t || !hl)
+        return;
+    for (; i < BF_FARM_LANGS_MAX && (name = bf_hl_unknown(hl, i, &pages)); i++) {
+        snprintf(t->e[i].name, sizeof t->e[i].name, "%s", name);
+        t->e[i].pages = pages;
+    }
+    if (i == 0)
+        return; /* nothing to say: the table's pages stay untouched */
+    uint32_t grammars = 0;
+    while (bf_hl_language(grammars, NULL))
+        grammars++;
+    t->grammars = grammars;
+    atomic_store_explicit(&t->n, i, memory_order_release);
+}
+
+static void load_langs(worker_t *w)
+{
+    const bf_farm_langs_t *t = w->a->langs;
+    bf_hl_t *hl = bf_render_highlighter(w->r);
+    if (!t || !hl)
+        return;
+    uint32_t n = atomic_load_explicit(&t->n, memory_order_acquire);
+    for (uint32_t i = 0; i < n && i < BF_FARM_LANGS_MAX; i++)
+        bf_hl_unknown_add(hl, t->e[i].name, strnlen(t->e[i].name, sizeof t->e[i].name),
+                          t->e[i].pages);
+}
+
 /* Pagers 2.. of a list page, each pushed as it is rendered (pager 1 is the
  * page itself).  1 when a template failed, as bf_render_page(). */
 static int push_pagers(worker_t *w, uint32_t id, uint32_t *warnings, uint32_t *errors)
@@ -368,6 +408,7 @@ static void render_wave(worker_t *w, uint32_t wave, uint32_t from)
     }
     atomic_fetch_add(&w->slot->busy_ns, bf_clock_ns() - t0);
     save_profile(w);
+    save_langs(w);
 }
 
 /* Counts a finished wave of level L; the one that ends the level moves
@@ -475,6 +516,7 @@ void bf_worker_main(const bf_farm_worker_args_t *a)
     if (bf_render_use_templates(w.r, a->tmpl_env, w.prof) < 0 ||
         bf_render_use_pack(w.r, a->pack, a->self) < 0)
         die(1, "out of memory");
+    load_langs(&w);
     if (a->candidates)
         bf_render_track(w.r, &w.deps);
     for (const bf_tmpl_embed_t *e = bf_tmpl_theme_assets; e->name; e++) {

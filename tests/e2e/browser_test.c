@@ -8,7 +8,9 @@
  * the not-found page loads and links to the search page.  With the
  * system's KaTeX, a page with math is typeset.  Tabs switch by CSS alone,
  * the theme's script keeps tab-sets of the same labels in step, and the
- * next page shows the tab chosen last.  Skipped with a message where chromium or
+ * next page shows the tab chosen last.  A highlighted code block gets the
+ * theme's copy button, which copies the code as written (no line
+ * numbers).  Skipped with a message where chromium or
  * python3 is not installed (.ci/run installs both).
  */
 #include <arpa/inet.h>
@@ -246,5 +248,41 @@ Test(browser, tabs_switch_in_step_and_are_remembered)
     assert_clean_console(&r);
     e2e_run_free(&r);
     profile = NULL;
+}
+
+/* The theme's script puts a copy button on each code block; a click hands
+ * the code's text to the clipboard: exactly the source, without the line
+ * numbers (CSS counters) or the marked line's wrapper.  The page's own
+ * script (markdown.unsafe; an onerror attribute, as tagfilter writes a
+ * <script> tag as text) stands in for the clipboard and clicks once the
+ * theme's script has run. */
+Test(browser, copy_button_copies_the_code)
+{
+    char *site = starter_site();
+    e2e_write_str(e2e_fmt("%s/bengal.yaml", site),
+                  e2e_fmt("%smarkdown:\n  unsafe: true\n",
+                          e2e_read_file(e2e_fmt("%s/bengal.yaml", site), NULL)));
+    e2e_write_str(e2e_fmt("%s/content/docs/copy.md", site),
+                  "---\ntitle: Copy\n---\n\n"
+                  "```python {2} title=\"a.py\" linenos\nimport os\nprint(\"<&>\")\n```\n\n"
+                  "<img src=\"data:image/png;base64,AAAA\" alt=\"\" onerror=\""
+                  "Object.defineProperty(navigator, 'clipboard', {value: {writeText: function (t) {"
+                  " document.body.setAttribute('data-copied', JSON.stringify(t));"
+                  " return Promise.resolve(); }}});"
+                  " setTimeout(function () { document.querySelector('.copy-code').click(); }, 100);"
+                  "\">\n");
+    build_and_serve(site);
+    e2e_run_t r;
+    open_page(&r, "/docs/copy/", NULL);
+    cr_assert(strstr(r.out, "<div class=\"code-wrap\"><pre class=\"linenos\">"),
+              "no wrapper around the block; DOM:\n%.6000s\nstderr:\n%s", r.out, r.err);
+    cr_assert(e2e_match(r.out, "</pre><button type=\"button\" class=\"copy-code[^\"]*\" "
+                               "aria-label=\"Copy the code\">", 0),
+              "no copy button; DOM:\n%.6000s", r.out);
+    cr_assert(strstr(r.out, "data-copied=\"&quot;import os\\nprint(\\&quot;&lt;&amp;&gt;"
+                            "\\&quot;)\\n&quot;\""),
+              "the copied text is not the code; DOM:\n%.6000s\nstderr:\n%s", r.out, r.err);
+    assert_clean_console(&r);
+    e2e_run_free(&r);
     stop_server();
 }

@@ -26,7 +26,9 @@
  *   docs/                       intro.md (tags, category, relative .md link
  *                               to setup/index.md), setup/ (leaf bundle with
  *                               diagram.svg and notes.txt), guide/
- *   docs/guide/                 install.md (alias /old/install/),
+ *   docs/guide/                 install.md (alias /old/install/; code
+ *                               blocks highlighted, one with fence
+ *                               options),
  *                               configure.md ([[docs/intro]], ../intro.md#...)
  *   docs/guide/advanced/        tuning.md (`menu: {main: {parent: Docs}}`)
  *   blog/                       3 posts: blog/page/2/ exists
@@ -475,6 +477,31 @@ Test(golden, alias_page_redirects)
     cr_assert(strstr(a, "<meta name=\"robots\" content=\"noindex\">"), "no noindex:\n%s", a);
     /* The page itself is still at its own URL. */
     cr_assert(strstr(out_file(out, "docs/guide/install/index.html"), "<h1>Installing</h1>"));
+}
+
+/* Code blocks are highlighted at build time (markdown.highlight is on by
+ * default), and fence options give a title, line numbers and marked
+ * lines; the class attribute is cmark-gfm's. */
+Test(golden, code_blocks_highlighted)
+{
+    char *out = build_fixture(NULL);
+    char *html = out_file(out, "docs/guide/install/index.html");
+
+    if (!e2e_has_grammars())
+        cr_skip_test("this bengal-farm was built without grammars");
+    cr_assert(strstr(html, "<pre><code class=\"language-sh\"><span class=\"hl-function\">make"
+                           "</span> <span class=\"hl-operator\">&amp;&amp;</span>"),
+              "the sh block is not highlighted:\n%s", html);
+    cr_assert(strstr(html,
+                     "<div class=\"code-block\"><div class=\"code-title\">setup.py</div>\n"
+                     "<pre class=\"linenos\"><code class=\"language-python\">"
+                     "<span class=\"line\"><span class=\"hl-keyword\">import</span> "
+                     "<span class=\"hl-variable\">os</span>\n</span>"
+                     "<span class=\"line hl\"><span class=\"hl-function-builtin\">print</span>"),
+              "the python block has no title, line numbers or marked line 2:\n%s", html);
+    cr_assert(strstr(html, "<span class=\"hl-comment\"># &quot;posix&quot; &amp; more</span>\n"
+                           "</span></code></pre>\n</div>\n"),
+              "the python block's end:\n%s", html);
 }
 
 Test(golden, static_files_copied_verbatim)

@@ -443,6 +443,18 @@ static inline bool e2e_have(const char *prog)
     return ok;
 }
 
+/* Whether the binary under test highlights code (it was built with the
+ * tree-sitter grammars: `version` lists them). */
+static inline bool e2e_has_grammars(void)
+{
+    e2e_run_t r;
+    e2e_runl(&r, e2e_bin(), "version", NULL);
+    bool ok = r.status == 0 && strstr(r.out, "highlighting: ") &&
+              !strstr(r.out, "highlighting: no grammar");
+    e2e_run_free(&r);
+    return ok;
+}
+
 /* The binary ended on its own (no signal, no timeout) and no sanitizer
  * reported anything: what every run must satisfy, whatever its input. */
 #define e2e_assert_no_crash(r)                                                                     \

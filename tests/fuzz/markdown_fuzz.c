@@ -5,13 +5,14 @@
  * rest is the page.  Each input is rendered:
  *   - in plain mode, and compared byte for byte with cmark-gfm's own
  *     cmark_render_html on the same input and options (differential: any
- *     difference aborts);
+ *     difference aborts), a highlighter given (plain mode must ignore it);
  *   - in site mode against a small snapshot (cross-references, .md links,
  *     MyST directives and their options, MkDocs admonitions, GitHub
- *     alerts, ids, TOC, excerpt; with bit 0x40 of the first byte, the
- *     page titled by its first heading, so that a leading one is left
- *     out), where the invariants of the result are checked: lengths, NUL
- *     termination, TOC tree indexes, line numbers inside the page.
+ *     alerts, ids, TOC, excerpt, highlighted code blocks with fence
+ *     options; with bit 0x40 of the first byte, the page titled by its
+ *     first heading, so that a leading one is left out), where the
+ *     invariants of the result are checked: lengths, NUL termination, TOC
+ *     tree indexes, line numbers inside the page.
  *
  *     make fuzz && build/fuzz/markdown_fuzz -max_total_time=60 \
  *         -dict=tests/fuzz/markdown.dict tests/fuzz/corpus/markdown
@@ -36,6 +37,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static bf_md_t *md;
+static bf_hl_t *hl;
 static bf_arena_t *arena;
 static bf_snap_t *snap;
 static bf_buf_t img = BF_BUF_INIT;
@@ -92,6 +94,7 @@ static void init(void)
         abort();
     cmark_gfm_core_extensions_ensure_registered();
     md = bf_md_new();
+    hl = bf_hl_new();
     arena = bf_arena_create(0);
     build_snapshot();
 }
@@ -159,7 +162,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     bool unsafe = (opt & 2) != 0;
 
     bf_md_page_t in = {.body = text, .body_len = len, .body_line = 1,
-                       .flags = BF_MD_PLAIN | (unsafe ? BF_MD_UNSAFE : 0), .extensions = exts};
+                       .flags = BF_MD_PLAIN | (unsafe ? BF_MD_UNSAFE : 0), .extensions = exts,
+                       .hl = hl};
     bf_md_result_t r;
     bf_arena_reset(arena);
     if (bf_md_render(md, arena, &in, &r) < 0)

@@ -1,8 +1,8 @@
 /* The embedded docs theme's script, published as /_bengal/theme.js:
    the navigation toggle, the top bar's search box over index.json, the
    search page's results (search.html), the not-found page's search
-   link (404.html) and the synchronised tabs.  Each part runs only where
-   its elements are. */
+   link (404.html), the synchronised tabs and the copy button of code
+   blocks.  Each part runs only where its elements are. */
 (function () {
   var d = document;
   var btn = d.querySelector(".nav-toggle"), nav = d.getElementById("site-nav");
@@ -135,4 +135,37 @@
   var saved = null;
   try { saved = localStorage.getItem(key); } catch (err) { /* storage off */ }
   if (saved) choose(saved);
+})();
+
+/* A copy button on every code block: copies the code's text, which is the
+   source as written (line numbers are CSS counters, not text). */
+(function () {
+  var d = document, pres = d.querySelectorAll("pre > code");
+  function copy(text) {
+    if (navigator.clipboard && window.isSecureContext)
+      return navigator.clipboard.writeText(text);
+    /* plain http: the old way, through a selection */
+    var t = d.createElement("textarea");
+    t.value = text; t.setAttribute("readonly", ""); t.style.position = "fixed";
+    t.style.opacity = "0"; d.body.appendChild(t); t.select();
+    var ok = d.execCommand("copy");
+    d.body.removeChild(t);
+    return ok ? Promise.resolve() : Promise.reject(new Error("copy refused"));
+  }
+  for (var i = 0; i < pres.length; i++) (function (code) {
+    var pre = code.parentNode, wrap = d.createElement("div"), b = d.createElement("button");
+    wrap.className = "code-wrap";
+    pre.parentNode.insertBefore(wrap, pre);
+    wrap.appendChild(pre);
+    b.type = "button"; b.className = "copy-code"; b.textContent = "Copy";
+    b.setAttribute("aria-label", "Copy the code");
+    b.addEventListener("click", function () {
+      copy(code.textContent).then(function () {
+        b.textContent = "Copied"; b.classList.add("copied");
+      }, function () { b.textContent = "Press Ctrl+C"; }).then(function () {
+        setTimeout(function () { b.textContent = "Copy"; b.classList.remove("copied"); }, 1500);
+      });
+    });
+    wrap.appendChild(b);
+  })(pres[i]);
 })();
