@@ -48,8 +48,8 @@
 
 /* What a directory's watch reports.  IN_MODIFY as well as IN_CLOSE_WRITE:
  * a long write keeps the burst open until it is done. */
-#define DIR_MASK                                                                           \
-    (IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_CLOSE_WRITE | IN_MODIFY |    \
+#define DIR_MASK                                                                                   \
+    (IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_CLOSE_WRITE | IN_MODIFY |            \
      IN_ATTRIB | IN_ONLYDIR | IN_EXCL_UNLINK)
 /* The site directory's own: and whether it went itself. */
 #define TOP_MASK (DIR_MASK | IN_DELETE_SELF | IN_MOVE_SELF)
@@ -63,7 +63,7 @@ static const char *const default_roots[] = {"content", "templates", "static", "d
 
 typedef struct {
     int wd;
-    unsigned pass; /* the walk that last reached it */
+    unsigned pass; /* the resync that last reached it */
     char *rel;     /* malloc'd; "" for the site directory */
 } ent_t;
 
@@ -94,7 +94,10 @@ struct bf_watch {
 
     ent_t *ents;
     size_t n_ents, cap_ents;
-    unsigned pass;
+    unsigned pass;  /* bumped by each resync */
+    bool resyncing; /* a known directory under a new name is renamed, not an alias */
+    size_t n_links; /* symlinks followed to a directory (then a file removed may
+                       have been one: forget() it) */
     defer_t *defer;
     size_t n_defer, cap_defer;
     uint64_t next_rescan;
@@ -122,8 +125,8 @@ static bool has_suffix(const char *s, size_t n, const char *suf)
 /* Hidden names and editors' scratch files (watch.h lists them). */
 static bool ignored_name(const char *name)
 {
-    static const char *const suffixes[] = {"~", ".swp", ".swo", ".swx", "___jb_tmp___",
-                                           "___jb_old___"};
+    static const char *const suffixes[] = {"~",    ".swp",         ".swo",
+                                           ".swx", "___jb_tmp___", "___jb_old___"};
     size_t n = strlen(name);
     if (n == 0 || name[0] == '.' || strcmp(name, "4913") == 0)
         return true;
@@ -284,14 +287,17 @@ static void drop(bf_watch_t *w, size_t i, bool rm)
     w->n_ents--;
 }
 
-/* Records wd as rel for this pass.  1 when this pass had reached it
- * already (an alias or a loop: do not walk it again), 0 when new or
- * updated, -1 out of memory (errno ENOMEM; the watch is removed). */
+/* Records wd as rel.  1 when it was known already: an alias, a loop, or
+ * a directory found twice (mkdir -p: by reading its parent, then by its
+ * IN_CREATE), not to be walked again; except in a resync, where the first
+ * time a pass reaches it it is renamed to rel (it may have moved while
+ * events were lost) and walked.  0 when new or renamed, -1 out of memory
+ * (errno ENOMEM; the watch is removed). */
 static int remember(bf_watch_t *w, int wd, const char *rel)
 {
     bool found;
     size_t i = find(w, wd, &found);
-    if (found && w->ents[i].pass == w->pass)
+    if (found && (!w->resyncing || w->ents[i].pass == w->pass))
         return 1;
     if (found) {
         char *copy = strcmp(w->ents[i].rel, rel) ? strdup(rel) : NULL;
@@ -370,15 +376,15 @@ static void each_child(bf_watch_t *w, int fd, const char *rel, child_fn *fn, voi
  * -1 when rel is gone or not a directory. */
 static int tree_digest(bf_watch_t *w, const char *rel, uint64_t *sum);
 
-static void digest_child(bf_watch_t *w, int dfd, const struct dirent *e, const char *path,
-                         int len, void *arg)
+static void digest_child(bf_watch_t *w, int dfd, const struct dirent *e, const char *path, int len,
+                         void *arg)
 {
     uint64_t *sum = arg;
     struct stat st;
     if (fstatat(dfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
         return;
     int64_t rec[6] = {(int64_t)st.st_ino, (int64_t)st.st_size, st.st_mtim.tv_sec,
-                      st.st_mtim.tv_nsec, st.st_ctim.tv_sec, st.st_ctim.tv_nsec};
+                      st.st_mtim.tv_nsec, st.st_ctim.tv_sec,   st.st_ctim.tv_nsec};
     *sum += bf_hash64_seed(rec, sizeof rec, bf_hash64(path, (size_t)len) ^ st.st_mode);
     if (S_ISDIR(st.st_mode))
         tree_digest(w, path, sum);
@@ -460,18 +466,20 @@ static int watch_or_defer(bf_watch_t *w, const char *rel, bool report)
     return -1;
 }
 
-static void watch_child(bf_watch_t *w, int dfd, const struct dirent *e, const char *path,
-                        int len, void *arg)
+static void watch_child(bf_watch_t *w, int dfd, const struct dirent *e, const char *path, int len,
+                        void *arg)
 {
     bool report = *(const bool *)arg;
-    if (e->d_type == DT_DIR || e->d_type == DT_LNK || e->d_type == DT_UNKNOWN)
+    if (e->d_type == DT_DIR || e->d_type == DT_UNKNOWN)
         watch_or_defer(w, path, report); /* -1: not a directory after all */
+    else if (e->d_type == DT_LNK && watch_or_defer(w, path, report) == 0)
+        w->n_links++;
     if (report)
         record(w, path, (size_t)len, CHG_CREATE, false);
 }
 
-/* Watches the directory rel and, unless this pass has reached it already,
- * every directory below it.  report: every name found below is a change
+/* Watches the directory rel and, unless it was watched already (see
+ * remember()), every directory below it.  report: every name found below is a change
  * (the directory just appeared: files may have been made in it before its
  * watch existed).  0, or -1 with errno: ENOSPC (the watch limit), ENOENT,
  * ENOTDIR, EXDEV (gone, not a directory, or leads out of the site), or
@@ -507,9 +515,11 @@ static int watch_tree(bf_watch_t *w, const char *rel, bool report)
 static void resync(bf_watch_t *w)
 {
     w->pass++;
+    w->resyncing = true;
     for (size_t i = 0; i < w->n_roots; i++)
         if (!excluded(w, w->roots[i]))
             watch_or_defer(w, w->roots[i], false);
+    w->resyncing = false;
     for (size_t i = w->n_ents; i-- > 0;)
         if (w->ents[i].rel[0] && w->ents[i].pass != w->pass)
             drop(w, i, true);
@@ -519,7 +529,6 @@ static void resync(bf_watch_t *w)
  * each is tried again for a watch. */
 static void rescan(bf_watch_t *w)
 {
-    w->pass++;
     for (size_t i = w->n_defer; i-- > 0;) {
         defer_t *d = &w->defer[i];
         uint64_t sum = 0;
@@ -555,9 +564,23 @@ static void dir_event(bf_watch_t *w, const char *path, size_t len, uint32_t mask
         record(w, path, len, CHG_REMOVE, false);
     } else if (mask & (IN_CREATE | IN_MOVED_TO)) {
         record(w, path, len, kind_of(mask), false);
-        w->pass++;
         watch_or_defer(w, path, true);
     }
+}
+
+/* Anything else at path: a file, or a symlink, which may lead to a
+ * directory inside the site (followed, as discovery follows it). */
+static void file_event(bf_watch_t *w, const char *path, size_t len, uint32_t mask)
+{
+    struct stat st;
+    chg_kind_t kind = kind_of(mask);
+    if (kind == CHG_REMOVE && w->n_links)
+        forget(w, path);
+    record(w, path, len, kind, false);
+    if ((mask & (IN_CREATE | IN_MOVED_TO)) &&
+        fstatat(w->root_fd, path, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode) &&
+        watch_or_defer(w, path, true) == 0)
+        w->n_links++;
 }
 
 static void handle(bf_watch_t *w, const struct inotify_event *ev)
@@ -589,17 +612,16 @@ static void handle(bf_watch_t *w, const struct inotify_event *ev)
     if (n < 0)
         return;
     bool dir = ev->mask & IN_ISDIR;
-    if (top && is_root(w, ev->name)) {
-        if (dir)
-            dir_event(w, path, (size_t)n, ev->mask);
-    } else if (top) {
-        if (!dir && strncmp(ev->name, "bengal.", 7) == 0)
-            record(w, path, (size_t)n, kind_of(ev->mask), true);
-    } else if (dir) {
+    if (top && is_root(w, ev->name))
+        dir_event(w, path, (size_t)n, ev->mask); /* a directory, or a symlink to one */
+    else if (top && !dir && strncmp(ev->name, "bengal.", 7) == 0)
+        record(w, path, (size_t)n, kind_of(ev->mask), true);
+    else if (top)
+        return; /* the output, the state directory, anything else */
+    else if (dir)
         dir_event(w, path, (size_t)n, ev->mask);
-    } else {
-        record(w, path, (size_t)n, kind_of(ev->mask), false);
-    }
+    else
+        file_event(w, path, (size_t)n, ev->mask);
 }
 
 /* Reads what is queued (at most MAX_READS times).  0, or -1 logged. */
@@ -698,9 +720,9 @@ bf_watch_t *bf_watch_open(int site_fd, const bf_watch_opts_t *opts)
     if (take_opts(w, opts ? opts : &none) < 0)
         goto fail;
     char buf[BF_PATH_MAX];
-    if (!(w->arena = bf_arena_create(0)) ||
-        (w->root_fd = fcntl(site_fd, F_DUPFD_CLOEXEC, 3)) < 0) {
-        bf_log_error("cannot watch \"%s\": %s", disp(w, "", buf), strerror(w->arena ? errno : ENOMEM));
+    if (!(w->arena = bf_arena_create(0)) || (w->root_fd = fcntl(site_fd, F_DUPFD_CLOEXEC, 3)) < 0) {
+        bf_log_error("cannot watch \"%s\": %s", disp(w, "", buf),
+                     strerror(w->arena ? errno : ENOMEM));
         goto fail;
     }
     if ((w->fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) < 0) {
@@ -745,8 +767,7 @@ static uint64_t earliest(uint64_t a, uint64_t b)
     return !a ? b : !b ? a : a < b ? a : b;
 }
 
-bf_watch_status_t bf_watch_wait(bf_watch_t *w, int timeout_ms, int intr_fd,
-                                bf_watch_changes_t *out)
+bf_watch_status_t bf_watch_wait(bf_watch_t *w, int timeout_ms, int intr_fd, bf_watch_changes_t *out)
 {
     if (w->delivered)
         reset_burst(w);

@@ -105,8 +105,7 @@ static char *list(const bf_watch_changes_t *ch)
     static char buf[8192];
     buf[0] = '\0';
     for (size_t i = 0; i < ch->n; i++)
-        snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "%s%s", i ? " " : "",
-                 ch->paths[i]);
+        snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "%s%s", i ? " " : "", ch->paths[i]);
     return buf;
 }
 
@@ -230,8 +229,8 @@ Test(watch, editor_saves_are_one_change_of_the_file)
     sh("chmod 644 content/a.md && rm content/a.md~");
     expect_exactly(w, (const char *[]){"content/a.md", NULL});
     /* truncate and write in place, then touch */
-    int fd = open(strcat(strcpy((char[256]){0}, site), "/content/docs/intro.md"),
-                  O_WRONLY | O_TRUNC);
+    int fd =
+        open(strcat(strcpy((char[256]){0}, site), "/content/docs/intro.md"), O_WRONLY | O_TRUNC);
     cr_assert_geq(fd, 0);
     cr_assert_eq(write(fd, "# I\n", 4), 4);
     cr_assert_eq(write(fd, "more\n", 5), 5);
@@ -348,15 +347,15 @@ Test(watch, directories_moved_in_out_and_renamed)
     char outside[128];
     snprintf(outside, sizeof outside, "%s-outside", site);
     char cmd[512];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s/sub' && echo x > '%s/sub/o.md'",
-             outside, outside, outside);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s/sub' && echo x > '%s/sub/o.md'", outside,
+             outside, outside);
     cr_assert_eq(system(cmd), 0);
     sh("mv '%s' content/moved", outside);
-    expect_exactly(w, (const char *[]){"content/moved", "content/moved/sub",
-                                       "content/moved/sub/o.md", NULL});
+    expect_exactly(
+        w, (const char *[]){"content/moved", "content/moved/sub", "content/moved/sub/o.md", NULL});
     sh("mv content/moved content/renamed");
-    expect_exactly(w, (const char *[]){"content/moved", "content/renamed",
-                                       "content/renamed/sub", "content/renamed/sub/o.md", NULL});
+    expect_exactly(w, (const char *[]){"content/moved", "content/renamed", "content/renamed/sub",
+                                       "content/renamed/sub/o.md", NULL});
     put("content/renamed/sub/o.md", "# O\n");
     expect_exactly(w, (const char *[]){"content/renamed/sub/o.md", NULL});
     sh("mv content/renamed '%s'", outside);
@@ -387,6 +386,32 @@ Test(watch, symlinks_inside_the_site_are_followed_outside_not)
     expect_quiet(w);
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", outside);
     (void)system(cmd);
+    bf_watch_free(w);
+}
+
+/* A symlink made later is followed too; one that loops back is watched
+ * once; removing the link stops the reports through it. */
+Test(watch, symlinks_made_later_and_loops)
+{
+    sh("mkdir shared && echo x > shared/s.md");
+    bf_watch_t *w = open_watch(&opts);
+    size_t n0, n, deferred;
+    bf_watch_counts(w, &n0, &deferred);
+    sh("ln -s ../shared content/shared && ln -s . content/loop");
+    expect_exactly(w,
+                   (const char *[]){"content/loop", "content/shared", "content/shared/s.md", NULL});
+    bf_watch_counts(w, &n, &deferred);
+    cr_expect_eq(n, n0 + 1, "shared is one more watch, the loop none");
+    put("shared/s.md", "# S\n");
+    expect_exactly(w, (const char *[]){"content/shared/s.md", NULL});
+    put("content/a.md", "# A\n");
+    expect_exactly(w, (const char *[]){"content/a.md", NULL});
+    sh("rm content/shared");
+    expect_exactly(w, (const char *[]){"content/shared", NULL});
+    bf_watch_counts(w, &n, &deferred);
+    cr_expect_eq(n, n0);
+    put("shared/s.md", "# S2\n");
+    expect_quiet(w);
     bf_watch_free(w);
 }
 
@@ -504,7 +529,8 @@ static int limit_child(const char *errpath)
     if (unshare(CLONE_NEWUSER) < 0)
         return 10;
     if (write_file("/proc/self/setgroups", "deny") < 0 ||
-        write_file("/proc/self/uid_map", map) < 0 || write_file("/proc/self/gid_map", "0 0 1") < 0 ||
+        write_file("/proc/self/uid_map", map) < 0 ||
+        write_file("/proc/self/gid_map", "0 0 1") < 0 ||
         write_file("/proc/sys/user/max_inotify_watches", "1") < 0)
         return 11;
     int efd = open(errpath, O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -560,8 +586,7 @@ Test(watch, watch_limit_warns_once_and_falls_back_to_rescans)
         err[fread(err, 1, sizeof err - 1, f)] = '\0';
         fclose(f);
     }
-    cr_assert_eq(WEXITSTATUS(status), 0, "failed at step %d; stderr: %s", WEXITSTATUS(status),
-                 err);
+    cr_assert_eq(WEXITSTATUS(status), 0, "failed at step %d; stderr: %s", WEXITSTATUS(status), err);
     int warnings = 0;
     for (const char *p = err; (p = strstr(p, "warning:")); p++)
         warnings++;
