@@ -262,19 +262,15 @@ static bool deliver(bf_watch_t *w, bf_watch_changes_t *out)
 
 /* ---- the table of watches ---- */
 
-/* Index of wd in ents, or where it would go (*found false). */
-static size_t find(const bf_watch_t *w, int wd, bool *found)
+static int cmp_wd(const void *key, const void *ent)
 {
-    size_t lo = 0, hi = w->n_ents;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (w->ents[mid].wd < wd)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    *found = lo < w->n_ents && w->ents[lo].wd == wd;
-    return lo;
+    int a = *(const int *)key, b = ((const ent_t *)ent)->wd;
+    return (a > b) - (a < b);
+}
+
+static ent_t *find(const bf_watch_t *w, int wd)
+{
+    return w->n_ents ? bsearch(&wd, w->ents, w->n_ents, sizeof *w->ents, cmp_wd) : NULL;
 }
 
 /* Drops the entry at i; rm: also remove the kernel's watch. */
@@ -295,16 +291,15 @@ static void drop(bf_watch_t *w, size_t i, bool rm)
  * (errno ENOMEM; the watch is removed). */
 static int remember(bf_watch_t *w, int wd, const char *rel)
 {
-    bool found;
-    size_t i = find(w, wd, &found);
-    if (found && (!w->resyncing || w->ents[i].pass == w->pass))
+    ent_t *e = find(w, wd);
+    if (e && (!w->resyncing || e->pass == w->pass))
         return 1;
-    if (found) {
-        char *copy = strcmp(w->ents[i].rel, rel) ? strdup(rel) : NULL;
-        w->ents[i].pass = w->pass;
+    if (e) {
+        char *copy = strcmp(e->rel, rel) ? strdup(rel) : NULL;
+        e->pass = w->pass;
         if (copy) { /* reached under another name now (out of memory: the old one stays) */
-            free(w->ents[i].rel);
-            w->ents[i].rel = copy;
+            free(e->rel);
+            e->rel = copy;
         }
         return 0;
     }
@@ -319,6 +314,9 @@ static int remember(bf_watch_t *w, int wd, const char *rel)
         w->ents = v;
         w->cap_ents = cap;
     }
+    size_t i = w->n_ents; /* wds grow: an append, but for a wrap-around */
+    while (i > 0 && w->ents[i - 1].wd > wd)
+        i--;
     memmove(&w->ents[i + 1], &w->ents[i], (w->n_ents - i) * sizeof *w->ents);
     w->ents[i] = (ent_t){.wd = wd, .pass = w->pass, .rel = copy};
     w->n_ents++;
@@ -585,19 +583,18 @@ static void file_event(bf_watch_t *w, const char *path, size_t len, uint32_t mas
 
 static void handle(bf_watch_t *w, const struct inotify_event *ev)
 {
-    bool found;
     if (ev->mask & IN_Q_OVERFLOW) {
         touch_burst(w);
         w->overflow = true;
         resync(w);
         return;
     }
-    size_t i = find(w, ev->wd, &found);
-    if (!found)
+    const ent_t *e = find(w, ev->wd);
+    if (!e)
         return; /* a watch we removed: its last events */
-    bool top = w->ents[i].rel[0] == '\0';
+    bool top = e->rel[0] == '\0';
     if (ev->mask & IN_IGNORED) {
-        drop(w, i, false);
+        drop(w, (size_t)(e - w->ents), false);
         return;
     }
     if (ev->mask & (IN_DELETE_SELF | IN_MOVE_SELF | IN_UNMOUNT)) {
@@ -608,7 +605,7 @@ static void handle(bf_watch_t *w, const struct inotify_event *ev)
         return;
     }
     char path[BF_PATH_MAX];
-    int n = ev->len ? child_path(w, w->ents[i].rel, ev->name, path) : -1;
+    int n = ev->len ? child_path(w, e->rel, ev->name, path) : -1;
     if (n < 0)
         return;
     bool dir = ev->mask & IN_ISDIR;
