@@ -83,8 +83,9 @@ typedef struct {
 } change_t;
 
 struct bf_watch {
-    int fd;      /* inotify, non-blocking */
-    int root_fd; /* our duplicate of the site's */
+    int fd;           /* inotify, non-blocking */
+    int root_fd;      /* our duplicate of the site's */
+    bf_arena_t *keep; /* the options, for the watcher's life */
     char **roots;
     size_t n_roots;
     char **exclude;
@@ -645,24 +646,14 @@ static int drain(bf_watch_t *w)
 
 /* ---- the API ---- */
 
-static char **copy_list(const char *const *v, size_t n)
+/* A copy of v[0..n) in a; NULL out of memory. */
+static char **copy_list(bf_arena_t *a, const char *const *v, size_t n)
 {
-    char **c = calloc(n + 1, sizeof *c);
+    char **c = bf_arena_calloc(a, n + 1, sizeof *c);
     for (size_t i = 0; c && i < n; i++)
-        if (!(c[i] = strdup(v[i]))) {
-            while (i-- > 0)
-                free(c[i]);
-            free(c);
+        if (!(c[i] = bf_arena_strdup(a, v[i])))
             return NULL;
-        }
     return c;
-}
-
-static void free_list(char **v, size_t n)
-{
-    for (size_t i = 0; v && i < n; i++)
-        free(v[i]);
-    free(v);
 }
 
 /* "./public/" -> "public": the output directory as a config may write
@@ -693,15 +684,16 @@ static int take_opts(bf_watch_t *w, const bf_watch_opts_t *o)
     w->max_delay_ns = (o->max_delay_ms ? o->max_delay_ms : BF_WATCH_MAX_DELAY_MS) * MS;
     w->n_roots = n_roots;
     w->n_exclude = o->n_exclude;
-    w->roots = copy_list(roots, n_roots);
-    w->exclude = copy_list(o->exclude, o->n_exclude);
-    for (size_t i = 0; w->exclude && i < w->n_exclude; i++)
-        tidy(w->exclude[i]);
-    w->site_dir = o->site_dir ? strdup(o->site_dir) : NULL;
-    if (!w->roots || !w->exclude || (o->site_dir && !w->site_dir)) {
+    w->arena = bf_arena_create(0);
+    if (!(w->keep = bf_arena_create(4096)) || !w->arena ||
+        !(w->roots = copy_list(w->keep, roots, n_roots)) ||
+        !(w->exclude = copy_list(w->keep, o->exclude, o->n_exclude)) ||
+        (o->site_dir && !(w->site_dir = bf_arena_strdup(w->keep, o->site_dir)))) {
         bf_log_error("cannot watch the site: %s", strerror(ENOMEM));
         return -1;
     }
+    for (size_t i = 0; i < w->n_exclude; i++)
+        tidy(w->exclude[i]);
     return 0;
 }
 
@@ -717,9 +709,8 @@ bf_watch_t *bf_watch_open(int site_fd, const bf_watch_opts_t *opts)
     if (take_opts(w, opts ? opts : &none) < 0)
         goto fail;
     char buf[BF_PATH_MAX];
-    if (!(w->arena = bf_arena_create(0)) || (w->root_fd = fcntl(site_fd, F_DUPFD_CLOEXEC, 3)) < 0) {
-        bf_log_error("cannot watch \"%s\": %s", disp(w, "", buf),
-                     strerror(w->arena ? errno : ENOMEM));
+    if ((w->root_fd = fcntl(site_fd, F_DUPFD_CLOEXEC, 3)) < 0) {
+        bf_log_error("cannot watch \"%s\": %s", disp(w, "", buf), strerror(errno));
         goto fail;
     }
     if ((w->fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) < 0) {
@@ -831,10 +822,7 @@ void bf_watch_free(bf_watch_t *w)
     for (size_t i = 0; i < w->n_defer; i++)
         free(w->defer[i].rel);
     free(w->defer);
-    free_list(w->roots, w->n_roots);
-    free_list(w->exclude, w->n_exclude);
-    free(w->site_dir);
-    if (w->arena)
-        bf_arena_destroy(w->arena);
+    bf_arena_destroy(w->keep);
+    bf_arena_destroy(w->arena);
     free(w);
 }

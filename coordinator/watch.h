@@ -71,9 +71,10 @@ typedef struct {
      * recursively; NULL: content, templates, static and data. */
     const char *const *roots;
     size_t n_roots;
-    /* Site-relative paths left out with everything below them: the
-     * output directory and the state directory when inside the site
-     * (whether or not they exist yet). */
+    /* Site-relative paths left out with everything below them, whether
+     * or not they exist yet: the output directory, its OUT.staging
+     * sibling and the state directory, when inside a root ("./x/" is
+     * read as "x"; a path outside the site is simply never met). */
     const char *const *exclude;
     size_t n_exclude;
     unsigned settle_ms;    /* 0: BF_WATCH_SETTLE_MS */
@@ -131,8 +132,9 @@ bf_watch_status_t bf_watch_wait(bf_watch_t *w, int timeout_ms, int intr_fd,
  * Never read it directly. */
 int bf_watch_fd(const bf_watch_t *w);
 
-/* Directories watched through inotify, and those left to the periodic
- * rescan by the watch limit (statistics, tests). */
+/* Directories watched through inotify (the site directory included), and
+ * those left to the periodic rescan by the watch limit (statistics,
+ * tests). */
 void bf_watch_counts(const bf_watch_t *w, size_t *watched, size_t *rescanned);
 
 /* Removes every watch and closes every descriptor; NULL is fine. */
