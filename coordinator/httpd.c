@@ -89,8 +89,11 @@ int bf_httpd_url_path(const char *url, size_t n, char *out, size_t cap, bool *di
 {
     size_t j = 0;
     bool slash = true; /* the last byte decoded was '/' (or none yet) */
-    if (cap > 0)
-        out[0] = '\0';
+    if (cap == 0) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    out[0] = '\0';
     if (n == 0 || url[0] != '/') {
         errno = EINVAL;
         return -1;
@@ -107,19 +110,22 @@ int bf_httpd_url_path(const char *url, size_t n, char *out, size_t cap, bool *di
             c = (char)(hi << 4 | lo);
             i += 2;
         }
-        if (c == '/' && slash)
-            continue; /* a leading or doubled '/' */
+        /* A '/' is written only once a component follows it: leading,
+         * doubled and trailing ones never reach out. */
+        bool sep = slash && j > 0;
         slash = c == '/';
-        if (j + 1 >= cap || j + 1 >= BF_PATH_MAX) {
+        if (slash)
+            continue;
+        if (j + sep + 1 >= cap || j + sep + 1 >= BF_PATH_MAX) {
             errno = ENAMETOOLONG;
             return -1;
         }
+        if (sep)
+            out[j++] = '/';
         out[j++] = c;
         out[j] = '\0';
     }
     *dir = slash;
-    if (j > 0 && out[j - 1] == '/')
-        out[--j] = '\0';
     /* The rule of every site-relative path: no NUL, backslash, ".", ".." */
     return j == 0 ? 0 : bf_path_check(out, j, NULL);
 }

@@ -120,7 +120,7 @@ void bf_httpd_stop(bf_httpd_t *h);
  *
  * Returns 0, or -1 with errno EINVAL (not starting with '/', a bad escape,
  * a NUL or a backslash, decoded or not, a "." or ".." component) or
- * ENAMETOOLONG (does not fit in cap, or BF_PATH_MAX).  out is then
+ * ENAMETOOLONG (does not fit in cap, or BF_PATH_MAX; cap 0).  out is then
  * unspecified but NUL-terminated when cap > 0.
  */
 int bf_httpd_url_path(const char *url, size_t n, char *out, size_t cap, bool *dir);
