@@ -21,8 +21,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <microhttpd.h>
-#include <netinet/in.h>
 #include <netdb.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -201,8 +201,9 @@ static int parse_http_date(const char *s, time_t *t)
     char mon[4];
     int end = 0;
     const char *comma = strchr(s, ',');
-    if (!comma || sscanf(comma + 1, " %2d %3s %4d %2d:%2d:%2d GMT%n", &tm.tm_mday, mon,
-                         &tm.tm_year, &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &end) != 6 ||
+    if (!comma ||
+        sscanf(comma + 1, " %2d %3s %4d %2d:%2d:%2d GMT%n", &tm.tm_mday, mon, &tm.tm_year,
+               &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &end) != 6 ||
         end == 0)
         return -1;
     tm.tm_mon = -1;
@@ -239,7 +240,8 @@ static bool etag_listed(const char *list, const char *etag)
 
 static bool not_modified(struct MHD_Connection *c, const char *etag, time_t mtime)
 {
-    const char *inm = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH);
+    const char *inm =
+        MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH);
     if (inm)
         return etag_listed(inm, etag);
     const char *ims =
@@ -248,12 +250,19 @@ static bool not_modified(struct MHD_Connection *c, const char *etag, time_t mtim
     return ims && parse_http_date(ims, &since) == 0 && mtime <= since;
 }
 
-/* Queues resp (NULL: out of memory, 500 without a body) and drops our
- * reference: MHD keeps its own until the response is sent. */
+static struct MHD_Response *text_response(const char *text);
+
+/* Queues resp and drops our reference: MHD keeps its own until the
+ * response is sent.  resp NULL (memory ran out, a file could not be
+ * read) is a 500, or a closed connection when even that cannot be made. */
 static enum MHD_Result queue(struct MHD_Connection *c, unsigned status, struct MHD_Response *resp)
 {
-    if (!resp)
-        return MHD_NO; /* MHD closes the connection */
+    if (!resp) {
+        status = MHD_HTTP_INTERNAL_SERVER_ERROR;
+        resp = text_response("500 internal server error\n");
+        if (!resp)
+            return MHD_NO;
+    }
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
     enum MHD_Result ret = MHD_queue_response(c, status, resp);
     MHD_destroy_response(resp);
@@ -449,9 +458,7 @@ static enum MHD_Result serve_path(req_t *r, const char *url, const char *path, b
         return not_found(r);
     }
     if (fd < 0)
-        return missing(errno) ? not_found(r)
-                              : reply_text(r->c, MHD_HTTP_INTERNAL_SERVER_ERROR,
-                                           "500 cannot open the file\n");
+        return missing(errno) ? not_found(r) : queue(r->c, MHD_HTTP_INTERNAL_SERVER_ERROR, NULL);
     if (!S_ISREG(st.st_mode)) {
         close(fd); /* a FIFO, a socket, a device */
         return not_found(r);
@@ -540,9 +547,9 @@ static enum MHD_Result serve_events(bf_httpd_t *h, struct MHD_Connection *c)
     pthread_mutex_unlock(&h->mu);
 
     struct MHD_Response *resp =
-        rc == 0 ? MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, stream_read, s,
-                                                    stream_free)
-                : NULL;
+        rc == 0
+            ? MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, stream_read, s, stream_free)
+            : NULL;
     if (!resp) {
         stream_free(s);
         return MHD_NO;
@@ -663,8 +670,7 @@ static char *absolute(const char *root)
     char cwd[BF_PATH_MAX];
     if (root[0] != '/' && !getcwd(cwd, sizeof cwd))
         return NULL;
-    if (bf_buf_printf(&b, "%s%s%s", root[0] == '/' ? "" : cwd, root[0] == '/' ? "" : "/", root) <
-        0)
+    if (bf_buf_printf(&b, "%s%s%s", root[0] == '/' ? "" : cwd, root[0] == '/' ? "" : "/", root) < 0)
         return NULL;
     return bf_buf_detach(&b, NULL);
 }
@@ -723,7 +729,10 @@ bf_httpd_t *bf_httpd_start(const bf_httpd_opts_t *opts)
     int err = errno;
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (!h->daemon) {
-        close(fd);
+        /* Some versions close a socket they were given when they fail,
+         * some do not; no other thread opens descriptors at start. */
+        if (fcntl(fd, F_GETFD) >= 0)
+            close(fd);
         bf_log_error("cannot start the server on port %u: %s", (unsigned)h->port,
                      strerror(err ? err : EINVAL));
         goto fail;
@@ -753,17 +762,23 @@ void bf_httpd_reload(bf_httpd_t *h)
     pthread_mutex_unlock(&h->mu);
 }
 
+/* Replaces the error (NULL: clears it) and wakes the streams; under mu. */
+static void change_error(bf_httpd_t *h, char *msg)
+{
+    free(h->error);
+    h->error = msg;
+    h->error_gen = ++h->gen;
+    h->snippet_time = time(NULL);
+    pthread_cond_broadcast(&h->cv);
+}
+
 int bf_httpd_set_error(bf_httpd_t *h, const char *msg)
 {
     char *copy = strdup(msg);
     if (!copy)
         return -1;
     pthread_mutex_lock(&h->mu);
-    free(h->error);
-    h->error = copy;
-    h->error_gen = ++h->gen;
-    h->snippet_time = time(NULL);
-    pthread_cond_broadcast(&h->cv);
+    change_error(h, copy);
     pthread_mutex_unlock(&h->mu);
     return 0;
 }
@@ -771,13 +786,8 @@ int bf_httpd_set_error(bf_httpd_t *h, const char *msg)
 void bf_httpd_clear_error(bf_httpd_t *h)
 {
     pthread_mutex_lock(&h->mu);
-    if (h->error) {
-        free(h->error);
-        h->error = NULL;
-        h->error_gen = ++h->gen;
-        h->snippet_time = time(NULL);
-        pthread_cond_broadcast(&h->cv);
-    }
+    if (h->error)
+        change_error(h, NULL);
     pthread_mutex_unlock(&h->mu);
 }
 

@@ -18,8 +18,9 @@
 
 #define OVERLAY_ID "__bengal-overlay"
 #define OVERLAY_OPEN                                                                               \
-    "<div class=\"bf-box\"><button type=\"button\" aria-label=\"Dismiss\" title=\"Dismiss (Esc)\" " \
-    "data-bengal-dismiss>&#215;</button><h2>bengal-farm: the rebuild failed</h2><pre>"
+    "<div class=\"bf-box\"><button type=\"button\" aria-label=\"Dismiss\" "                        \
+    "title=\"Dismiss (Esc)\" data-bengal-dismiss>&#215;</button>"                                  \
+    "<h2>bengal-farm: the rebuild failed</h2><pre>"
 #define OVERLAY_CLOSE "</pre><p>The page shows the last good build.</p></div>"
 
 /* Styles live in the script (one <style> it adds), so an injected overlay
@@ -34,7 +35,8 @@ static const char script[] =
     "  var ID = \"" OVERLAY_ID "\";\n"
     "  var CSS = \"#\" + ID + \"{position:fixed;inset:0;z-index:2147483647;overflow:auto;\" +\n"
     "    \"padding:2em;background:rgba(16,16,20,.88);color:#eee;\" +\n"
-    "    \"font:14px/1.5 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;text-align:left}\" +\n"
+    "    \"font:14px/1.5 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;\" +\n"
+    "    \"text-align:left}\" +\n"
     "    \"#\" + ID + \" .bf-box{max-width:62em;margin:0 auto;padding:1em 1.5em;\" +\n"
     "    \"background:#2a1518;border-left:6px solid #e5484d;border-radius:4px}\" +\n"
     "    \"#\" + ID + \" h2{margin:0 0 .75em;font:bold 16px/1.3 system-ui,sans-serif;\" +\n"

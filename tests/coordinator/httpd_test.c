@@ -73,11 +73,11 @@ Test(httpd, url_path_decodes_and_cleans)
 
 Test(httpd, url_path_refuses_what_leaves_or_is_malformed)
 {
-    const char *bad[] = {"",           "docs",          "http://h/x", "/..",       "/../x",
-                         "/a/../b",    "/a/..",         "/.",         "/a/./b",    "/%2e%2e/x",
-                         "/%2E%2E%2Fx", "/a/%2e%2e%2f..", "/..%2fx",   "/a%00.html", "/%00",
-                         "/a\\b",      "/a%5cb",        "/%5c..%5cx", "/bad%zz",   "/bad%2",
-                         "/bad%",      "/%%30"};
+    const char *bad[] = {
+        "",        "docs",       "http://h/x", "/..",       "/../x",       "/a/../b",
+        "/a/..",   "/.",         "/a/./b",     "/%2e%2e/x", "/%2E%2E%2Fx", "/a/%2e%2e%2f..",
+        "/..%2fx", "/a%00.html", "/%00",       "/a\\b",     "/a%5cb",      "/%5c..%5cx",
+        "/bad%zz", "/bad%2",     "/bad%",      "/%%30"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         path_bad(bad[i], strlen(bad[i]), EINVAL);
     path_bad("/a\0b", 4, EINVAL); /* a raw NUL, when the length says there is more */

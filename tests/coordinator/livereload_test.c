@@ -38,8 +38,7 @@ Test(livereload, insert_at_the_last_body_end_tag)
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const char *html = cases[i][0];
-        cr_assert_eq(bf_livereload_insert_at(html, strlen(html)), strlen(cases[i][1]), "%s",
-                     html);
+        cr_assert_eq(bf_livereload_insert_at(html, strlen(html)), strlen(cases[i][1]), "%s", html);
     }
 }
 

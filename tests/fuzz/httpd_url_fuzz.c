@@ -19,6 +19,7 @@
  *   make fuzz
  *   build/fuzz/httpd_url_fuzz -max_total_time=60 tests/fuzz/corpus/httpd_url
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -31,15 +32,14 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static int hexval(uint8_t c)
+/* The escape at u[i] ('%' and two hex digits) as a byte, or -1; by
+ * strtol, not by the decoder's own digit table. */
+static int escape_at(const uint8_t *u, size_t n, size_t i)
 {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
+    if (i + 2 >= n || !isxdigit(u[i + 1]) || !isxdigit(u[i + 2]))
+        return -1;
+    char hex[3] = {(char)u[i + 1], (char)u[i + 2], '\0'};
+    return (int)strtol(hex, NULL, 16);
 }
 
 /* The rule from the header, written again: 0 with the path (malloc'd) and
@@ -56,11 +56,12 @@ static int ref_decode(const uint8_t *u, size_t n, char **path, bool *dir, int *e
             d[dn++] = (char)u[i];
             continue;
         }
-        if (i + 2 >= n || hexval(u[i + 1]) < 0 || hexval(u[i + 2]) < 0) {
+        int byte = escape_at(u, n, i);
+        if (byte < 0) {
             free(d);
             return -1;
         }
-        d[dn++] = (char)(hexval(u[i + 1]) * 16 + hexval(u[i + 2]));
+        d[dn++] = (char)byte;
         i += 2;
     }
     /* Components: the empty ones dropped, the others kept as they are. */
