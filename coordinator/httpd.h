@@ -54,11 +54,15 @@
  * share with the caller (the event counter and the error message) is
  * behind one mutex; bf_httpd_reload(), bf_httpd_set_error() and
  * bf_httpd_clear_error() may be called from any thread, but start and stop
- * from one, with the server not used after stop.  Nothing here forks: the
- * build's workers are forked by the coordinator's thread while the server
- * threads run, and in a child only the forking thread exists, so a child
- * must not call anything here (it inherits the listening socket's
- * descriptor, close-on-exec, as it inherits the others).
+ * from one, with the server not used after stop.
+ *
+ * Forks.  The build forks its writer and workers while the server threads
+ * run.  A child has only the forking thread, so it must not call anything
+ * here.  It also inherits the server's sockets (close-on-exec does not
+ * help without an exec): a connection the server closes during a build
+ * is closed for the peer once the build's children have exited too.
+ * Every response but the event stream carries its Content-Length, so
+ * browsers do not wait for that close.
  *
  * Errors: bf_httpd_start() logs (with the address and the reason) and
  * returns NULL; the other calls cannot fail but for memory.
@@ -76,8 +80,9 @@ typedef struct {
     const char *root;      /* the directory to serve (need not exist yet); a
                             * relative path is taken from the working
                             * directory at start */
-    const char *bind;      /* address to listen on, numeric IPv4 or IPv6;
-                            * NULL: "127.0.0.1" (loopback unless told) */
+    const char *bind;      /* address to listen on, IPv4 or IPv6 (or a host
+                            * name: its first address that binds); NULL:
+                            * "127.0.0.1" (loopback unless told) */
     uint16_t port;         /* 0: the kernel picks (see bf_httpd_port) */
     unsigned heartbeat_ms; /* event-stream heartbeat; 0: 15000 */
 } bf_httpd_opts_t;
