@@ -32,8 +32,9 @@
  *   - Every text/html response (pages, index.html, 404.html) gets the
  *     live-reload snippet just before its last "</body" (at the end when
  *     there is none), with Content-Length and ETag to match; while an error
- *     is set the snippet carries the overlay with the message.  Files on
- *     disk are never changed, and no other response is touched.
+ *     is set the snippet carries the overlay with the message (a page over
+ *     64 MiB is sent as it is).  Files on disk are never changed, and no
+ *     other response is touched.
  *
  * Swaps.  The build publishes by renameat2(RENAME_EXCHANGE) of the output
  * with its staging directory, under the running server.  Each request opens
