@@ -256,7 +256,7 @@ fail:;
 }
 
 /* Appends what fd holds to out; closes fd, also on error. */
-static int read_fd(int fd, size_t max, bf_buf_t *out)
+int bf_fs_read_fd(int fd, size_t max, bf_buf_t *out)
 {
     size_t old_len = out->len;
     struct stat st;
@@ -311,13 +311,13 @@ fail:;
 int bf_fs_read_file(const char *path, size_t max, bf_buf_t *out)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
-    return fd < 0 ? -1 : read_fd(fd, max, out);
+    return fd < 0 ? -1 : bf_fs_read_fd(fd, max, out);
 }
 
 int bf_fs_read_file_at(int dirfd, const char *rel, size_t max, bf_buf_t *out)
 {
     int fd = bf_fs_open_beneath(dirfd, rel, O_RDONLY, 0);
-    return fd < 0 ? -1 : read_fd(fd, max, out);
+    return fd < 0 ? -1 : bf_fs_read_fd(fd, max, out);
 }
 
 /* Removes name (relative to parent) and, if it is a directory, everything

@@ -62,6 +62,9 @@ int bf_fs_write_atomic_iov(const char *path, const struct iovec *iov, size_t n, 
 /* Appends the whole file to out.  Files larger than max bytes fail with
  * EFBIG before anything is read (max 0: no limit). */
 int bf_fs_read_file(const char *path, size_t max, bf_buf_t *out);
+/* The same for a descriptor already open (read from where it stands);
+ * fd is closed, whatever happens. */
+int bf_fs_read_fd(int fd, size_t max, bf_buf_t *out);
 
 /* rm -rf, not following symlinks; a missing path is success. */
 int bf_fs_remove_tree(const char *path);
