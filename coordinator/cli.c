@@ -21,6 +21,7 @@
 #include "coordinator/load.h"
 #include "coordinator/output.h"
 #include "coordinator/scaffold.h"
+#include "coordinator/serve.h"
 #include "coordinator/state.h"
 #include "shared/clock.h"
 #include "shared/cmdline.h"
@@ -34,7 +35,8 @@
 /* Option ids: the short letter where there is one. */
 enum {
     O_CACHE_DIR = 256, O_STRICT, O_STATS_JSON, O_PROFILE, O_NO_PROGRESS, O_PAGE_TIMEOUT,
-    O_FORCE, O_FSYNC, O_NO_CACHE, O_PRECOMPRESS, O_JSON, O_BASEURL, O_CONFIG,
+    O_FORCE, O_FSYNC, O_NO_CACHE, O_PRECOMPRESS, O_JSON, O_BASEURL, O_CONFIG, O_BIND, O_PORT,
+    O_NO_DRAFTS,
 };
 
 #define OPT_JOBS {'j', "jobs", 'j', "N", "worker processes (default: the CPUs this process may\n" \
@@ -76,6 +78,16 @@ static const bf_opt_t build_opts[] = {
     OPT_QUIET, OPT_VERBOSE, {0},
 };
 
+static const bf_opt_t serve_opts[] = {
+    {O_BIND, "bind", 0, "ADDR", "address to listen on (default 127.0.0.1: this machine\n"
+                                "only; 0.0.0.0 for every interface)"},
+    {O_PORT, "port", 'p', "PORT", "port (default 1313; 0: any free port, printed)"},
+    {O_NO_DRAFTS, "no-drafts", 0, NULL, "leave drafts and future pages out (they are in by\n"
+                                        "default, as with hugo server)"},
+    OPT_OUTPUT, OPT_JOBS, OPT_CACHE_DIR, OPT_STRICT, OPT_ENV, OPT_CONFIG, OPT_BASEURL,
+    OPT_QUIET, OPT_VERBOSE, {0},
+};
+
 static const bf_opt_t check_opts[] = {
     OPT_JOBS, OPT_CACHE_DIR, OPT_DRAFTS, OPT_FUTURE, OPT_STRICT, OPT_ENV, OPT_CONFIG,
     OPT_BASEURL, OPT_TIMEOUT, OPT_QUIET, OPT_VERBOSE, {0},
@@ -108,6 +120,18 @@ static const bf_cmd_spec_t check_spec = {
     "references and links checked; and writes no output.  Exit status 1 when\n"
     "there are errors, 0 when there are only warnings (they are printed).",
     check_opts, 0, 1, "SITE directory", NULL,
+};
+
+static const bf_cmd_spec_t serve_spec = {
+    "serve", "serve [options] [SITE]",
+    "Builds the site in SITE (default: the current directory) into a preview\n"
+    "output of its own (SITE/.bengal-serve, not the published output), serves it on\n"
+    "http://127.0.0.1:1313/, and rebuilds when content/, templates/, static/,\n"
+    "data/ or the config change.  Open pages reload after a rebuild; a failed\n"
+    "rebuild keeps the last good site served and shows its errors over the\n"
+    "page and on the terminal.  Environment development by default.  Ctrl+C\n"
+    "stops it.",
+    serve_opts, 0, 1, "SITE directory", NULL,
 };
 
 static const bf_cmd_spec_t snapshot_build_spec = {
@@ -155,6 +179,7 @@ typedef struct {
     const bf_cmd_spec_t *spec;
     bf_build_opts_t *b;
     const char *configs[BF_SITE_MAX_CONFIGS];
+    bf_serve_opts_t *serve;   /* serve only */
 } site_args_t;
 
 static int number(const bf_cmd_spec_t *spec, int id, const char *arg, unsigned long lo,
@@ -205,6 +230,16 @@ static int on_site_opt(int id, const char *arg, void *ctx)
         return number(a->spec, id, arg, 0, 86400, "seconds from 0 to 86400", &b->page_timeout);
     case 'j':
         return number(a->spec, id, arg, 1, 1024, "a number of workers from 1 to 1024", &b->jobs);
+    case O_BIND: a->serve->bind = arg; break;
+    case O_NO_DRAFTS: o->drafts = o->future = false; break;
+    case O_PORT: {
+        unsigned port;
+        if (number(a->spec, id, arg, 0, 65535, "a port from 0 to 65535", &port) < 0)
+            return -1;
+        a->serve->port = (uint16_t)port;
+        a->serve->port_set = true;
+        break;
+    }
     }
     return 0;
 }
@@ -216,7 +251,8 @@ static int parse_site(const bf_cmd_spec_t *spec, int argc, char **argv, site_arg
                       bf_build_opts_t *b, const char *default_env)
 {
     int n;
-    *a = (site_args_t){.spec = spec, .b = b};
+    bf_serve_opts_t *serve = a->serve;
+    *a = (site_args_t){.spec = spec, .b = b, .serve = serve};
     b->page_timeout = DEFAULT_PAGE_TIMEOUT;
     int rc = bf_cmd_parse(spec, argc, argv, on_site_opt, a, &n);
     if (rc)
@@ -239,12 +275,23 @@ static int usage_status(int rc)
 static int cmd_build_or_check(int argc, char **argv, const bf_cli_roles_t *roles, bool check)
 {
     bf_build_opts_t b = {.check = check, .roles = &roles->farm};
-    site_args_t a;
+    site_args_t a = {0};
     bf_build_result_t res;
     int rc = parse_site(check ? &check_spec : &build_spec, argc, argv, &a, &b, "production");
     if (rc)
         return usage_status(rc);
     return bf_build_run(&b, &res);
+}
+
+static int cmd_serve(int argc, char **argv, const bf_cli_roles_t *roles)
+{
+    bf_serve_opts_t s = {.build = {.roles = &roles->farm}};
+    site_args_t a = {.serve = &s};
+    s.build.site.drafts = s.build.site.future = true;
+    int rc = parse_site(&serve_spec, argc, argv, &a, &s.build, "development");
+    if (rc)
+        return usage_status(rc);
+    return bf_serve_run(&s);
 }
 
 static int cmd_build(int argc, char **argv, const bf_cli_roles_t *roles)
@@ -270,7 +317,7 @@ static void human_size(size_t n, char *out, size_t cap)
 static int cmd_snapshot_build(int argc, char **argv, const bf_cli_roles_t *roles)
 {
     bf_build_opts_t b = {0};
-    site_args_t a;
+    site_args_t a = {0};
     int rc = parse_site(&snapshot_build_spec, argc, argv, &a, &b, "production");
     if (rc)
         return usage_status(rc);
@@ -340,7 +387,7 @@ static int cmd_snapshot_dump(int argc, char **argv, const bf_cli_roles_t *roles)
 static int cmd_clean(int argc, char **argv, const bf_cli_roles_t *roles)
 {
     bf_build_opts_t b = {0};
-    site_args_t a;
+    site_args_t a = {0};
     int rc = parse_site(&clean_spec, argc, argv, &a, &b, "production");
     if (rc)
         return usage_status(rc);
@@ -448,6 +495,7 @@ typedef struct {
 static const command_t commands[] = {
     {"build", "build the site in SITE (default: the current directory)", cmd_build},
     {"check", "everything a build checks, without writing output", cmd_check},
+    {"serve", "build, serve on http://127.0.0.1:1313/ and rebuild on changes", cmd_serve},
     {"new", "create a starter documentation site in SITE", cmd_new},
     {"clean", "remove the output and the state directory", cmd_clean},
     {"snapshot", "write (build) or print (dump) the snapshot of a site", cmd_snapshot},

@@ -178,15 +178,11 @@ int bf_serve_run(bf_serve_opts_t *o)
 {
     bf_site_opts_t *so = &o->build.site;
     char out[PATH_MAX], baseurl[300], rel[PATH_MAX], rel_staging[PATH_MAX + 8];
-    const char *state = so->cache_dir && *so->cache_dir ? so->cache_dir
-                                                         : getenv("BENGAL_CACHE_DIR");
     if (!o->build.output) {
-        /* never the site's published output: a preview has drafts and a
-         * localhost baseurl */
-        if (state && *state)
-            snprintf(out, sizeof out, "%s/serve", state);
-        else
-            snprintf(out, sizeof out, "%s/.bengal/serve", so->site_dir);
+        /* never the site's published output (a preview has drafts and a
+         * localhost baseurl), nor the state directory (a build refuses to
+         * publish into it) */
+        snprintf(out, sizeof out, "%s/.bengal-serve", so->site_dir);
         o->build.output = out;
     }
     bf_httpd_opts_t ho = {.root = o->build.output, .bind = o->bind,

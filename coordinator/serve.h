@@ -3,8 +3,8 @@
  *
  * The site is built (bf_build_run, environment "development" and drafts
  * and future pages unless told otherwise, the baseurl the server's own
- * http://HOST:PORT) into an output of its own, STATE/serve (never the
- * site's published output), and served by coordinator/httpd.h.  Then
+ * http://HOST:PORT) into an output of its own, SITE/.bengal-serve (never
+ * the site's published output), and served by coordinator/httpd.h.  Then
  * content/, templates/, static/, data/ and the config are watched
  * (coordinator/watch.h); each settled burst of changes rebuilds through
  * the same incremental build, and:
