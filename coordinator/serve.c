@@ -125,6 +125,7 @@ static bool build_once(serve_t *sv)
     bf_build_result_t res;
     bool teed = tee_start(&tee) == 0;
     int status = bf_build_run(&sv->o->build, &res);
+    fflush(stdout); /* the summary line, now, even into a pipe */
     if (teed)
         tee_stop(&tee);
     if (bf_ctx.stop_signal) {
