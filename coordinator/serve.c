@@ -235,7 +235,9 @@ int bf_serve_run(bf_serve_opts_t *o)
         ex[n_ex++] = rel;
         ex[n_ex++] = rel_staging;
     }
-    bf_watch_opts_t wo = {.exclude = ex, .n_exclude = n_ex, .site_dir = so->site_dir};
+    /* an editor's save is a burst of a few ms: 50 ms of quiet ends it */
+    bf_watch_opts_t wo = {.exclude = ex, .n_exclude = n_ex, .settle_ms = 50,
+                          .site_dir = so->site_dir};
     if (!(w = bf_watch_open(site_fd, &wo)))
         goto done;
     for (;;) {
