@@ -88,8 +88,10 @@ static void show_progress(farm_t *f, bool last)
     double el = bf_clock_seconds() - f->t_fork, rate = el > 0 ? done / el : 0;
     double eta = rate > 0 && done < total ? (total - done) / rate : 0;
     char line[160];
-    int n = snprintf(line, sizeof line, "\r%u/%u pages  %.0f pages/s  ETA %.1f s \033[K%s",
-                     done, total, rate, eta, last ? "\r\033[K" : "");
+    int n = done < total || last
+                ? snprintf(line, sizeof line, "\r%u/%u pages  %.0f pages/s  ETA %.1f s \033[K%s",
+                           done, total, rate, eta, last ? "\r\033[K" : "")
+                : snprintf(line, sizeof line, "\r%u pages rendered; publishing...\033[K", total);
     if (write(2, line, (size_t)n) < 0) { /* progress is best effort */ }
 }
 
@@ -660,6 +662,7 @@ int bf_farm_run(const bf_farm_opts_t *o, const bf_farm_roles_t *roles, bf_farm_r
     f.t_fork = bf_clock_seconds();
     if (o->progress || o->page_timeout)
         progress_timer(true);
+    bf_ctx.progress_line = o->progress; /* the children's messages clear it too */
     if (spawn_writer(&f) < 0) {
         stop_all(&f);
         goto out;
@@ -672,6 +675,7 @@ int bf_farm_run(const bf_farm_opts_t *o, const bf_farm_roles_t *roles, bf_farm_r
     }
     rc = supervise(&f);
     progress_timer(false);
+    bf_ctx.progress_line = false;
     if (o->progress)
         show_progress(&f, true);
     list_broken(&f);

@@ -39,6 +39,9 @@ typedef struct {
     size_t n_errors;
     volatile sig_atomic_t stop_signal; /* set by signal handlers only */
     volatile sig_atomic_t tick;        /* SIGALRM: time to show progress */
+    bool progress_line;      /* a progress line may be on the terminal:
+                                each message clears it first (set by the
+                                coordinator before fork, inherited) */
 } bf_ctx_t;
 
 extern bf_ctx_t bf_ctx;

@@ -100,9 +100,12 @@ void bf_log_vat(bf_log_level_t lvl, const char *file, unsigned line, unsigned co
     const size_t cap = sizeof buf - 1;
     size_t len = 0;
 
-    /* The prefix names the process; without a file it is the whole
-     * location ("bf-worker-2[77]: error: ..."), not followed by the name. */
-    if (bf_ctx.role != BF_ROLE_COORD || bf_ctx.log_level == BF_LOG_DEBUG) {
+    /* Every process words a message the same way ("file:line:col: error:
+     * ...", or "bengal-farm: error: ..." without a file); with -v the
+     * prefix names the process ("bf-worker-2[77]: error: ..."). */
+    if (bf_ctx.progress_line)
+        put(buf, cap, &len, "\r\033[K"); /* the progress line goes first */
+    if (bf_ctx.log_level == BF_LOG_DEBUG) {
         put_prefix(buf, cap, &len);
         if (file)
             put(buf, cap, &len, "%s", file);

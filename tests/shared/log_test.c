@@ -124,17 +124,36 @@ Test(log, quiet_still_prints_errors)
 
 Test(log, worker_and_writer_prefix)
 {
+    /* the same words from every process; -v names the process */
     bf_ctx_init(BF_ROLE_WORKER, 3);
     bf_ctx.pid = 1234;
     capture_t c;
     cap_start(&c);
     bf_log_at(BF_LOG_ERROR, "a.md", 1, 2, "bad");
+    bf_log_error("no file");
+    bf_ctx.log_level = BF_LOG_DEBUG;
+    bf_log_at(BF_LOG_ERROR, "a.md", 1, 2, "bad");
     bf_ctx_init(BF_ROLE_WRITER, 0);
     bf_ctx.pid = 77;
+    bf_ctx.log_level = BF_LOG_DEBUG;
     bf_log_info("wrote %d files", 5);
     char *s = cap_end(&c);
-    cr_assert_str_eq(s, "bf-worker-3[1234]: a.md:1:2: error: bad\n"
+    cr_assert_str_eq(s, "a.md:1:2: error: bad\n"
+                        "bengal-farm: error: no file\n"
+                        "bf-worker-3[1234]: a.md:1:2: error: bad\n"
                         "bf-writer[77]: wrote 5 files\n");
+    free(s);
+}
+
+Test(log, a_message_clears_the_progress_line_first)
+{
+    bf_ctx_init(BF_ROLE_WORKER, 1);
+    bf_ctx.progress_line = true;
+    capture_t c;
+    cap_start(&c);
+    bf_log_warn("careful");
+    char *s = cap_end(&c);
+    cr_assert_str_eq(s, "\r\033[Kbengal-farm: warning: careful\n");
     free(s);
 }
 
