@@ -13,27 +13,57 @@
 
 #include "shared/arena.h"
 #include "shared/buf.h"
+#include "shared/cmdline.h"
 #include "shared/log.h"
 #include "worker/highlight.h"
 #include "worker/markdown.h"
 
-/* Usage on fd (stdout for --help, stderr for a usage error). */
-static void usage_to(int fd)
+enum { O_PLAIN = 256, O_UNSAFE, O_ANCHORS, O_HIGHLIGHT };
+
+static const bf_opt_t opts[] = {
+    {O_PLAIN, "plain", 0, NULL, "exactly cmark-gfm's output: no heading ids, cross-\n"
+                                "references, admonitions, fence options or link rewriting"},
+    {O_HIGHLIGHT, "highlight", 0, NULL, "highlight fenced code blocks (as a site build does)"},
+    {O_UNSAFE, "unsafe", 0, NULL, "keep raw HTML and dangerous URLs"},
+    {O_ANCHORS, "anchor-links", 0, NULL, "add a permalink anchor to each heading"},
+    {'e', "extension", 'e', "EXT", "enable an extension: table, strikethrough, autolink,\n"
+                                   "tagfilter, tasklist, footnotes (default: none with\n"
+                                   "--plain, all otherwise)"},
+    {0},
+};
+
+static const bf_cmd_spec_t spec = {
+    "markdown", "markdown [--plain] [--unsafe] [--anchor-links] [--highlight] [-e EXT]... < FILE.md",
+    "Reads markdown on stdin and writes HTML on stdout, as a build renders a\n"
+    "page's body (without a site: cross-references and .md links resolve to\n"
+    "nothing).",
+    opts, 0, 0, "argument", NULL,
+};
+
+typedef struct {
+    bf_md_page_t *in;
+    bool any_ext, highlight;
+} args_t;
+
+static int on_opt(int id, const char *arg, void *ctx)
 {
-    static const char msg[] =
-        "usage: bengal-farm markdown [--plain] [--unsafe] [--anchor-links] [--highlight]\n"
-        "                            [-e EXT]...\n"
-        "  reads markdown on stdin and writes HTML on stdout\n"
-        "  --plain         exactly cmark-gfm's output: no heading ids, cross-references,\n"
-        "                  admonitions, fence options or link rewriting\n"
-        "  --highlight     highlight fenced code blocks (as a site build does)\n"
-        "  --unsafe        keep raw HTML and dangerous URLs\n"
-        "  --anchor-links  add a permalink anchor to each heading\n"
-        "  -e EXT          enable an extension: table, strikethrough, autolink,\n"
-        "                  tagfilter, tasklist, footnotes (default: none with --plain,\n"
-        "                  all otherwise)\n";
-    ssize_t r = write(fd, msg, sizeof(msg) - 1);
-    (void)r;
+    args_t *a = ctx;
+    switch (id) {
+    case O_PLAIN: a->in->flags |= BF_MD_PLAIN; break;
+    case O_UNSAFE: a->in->flags |= BF_MD_UNSAFE; break;
+    case O_ANCHORS: a->in->flags |= BF_MD_ANCHOR_LINKS; break;
+    case O_HIGHLIGHT: a->highlight = true; break;
+    case 'e': {
+        unsigned bit = bf_md_ext_from_name(arg);
+        if (!bit)
+            return bf_cmd_bad_value(&spec, id, arg, "table, strikethrough, autolink, "
+                                                    "tagfilter, tasklist or footnotes");
+        a->in->extensions |= bit;
+        a->any_ext = true;
+        break;
+    }
+    }
+    return 0;
 }
 
 static int read_all(int fd, bf_buf_t *b)
@@ -74,41 +104,13 @@ int bf_md_cli_main(int argc, char **argv)
     bf_buf_t body = BF_BUF_INIT;
     bf_md_t *md = NULL;
     bf_arena_t *arena = NULL;
-    bool any_ext = false, highlight = false;
-    int rc = 3;
+    int rc = 3, n_operands;
+    args_t a = {.in = &in};
+    int prc = bf_cmd_parse(&spec, argc, argv, on_opt, &a, &n_operands);
+    if (prc)
+        return prc > 0 ? 0 : 2;
+    bool any_ext = a.any_ext, highlight = a.highlight;
 
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (strcmp(a, "--plain") == 0) {
-            in.flags |= BF_MD_PLAIN;
-        } else if (strcmp(a, "--unsafe") == 0) {
-            in.flags |= BF_MD_UNSAFE;
-        } else if (strcmp(a, "--anchor-links") == 0) {
-            in.flags |= BF_MD_ANCHOR_LINKS;
-        } else if (strcmp(a, "--highlight") == 0) {
-            highlight = true;
-        } else if (strcmp(a, "-e") == 0 || strcmp(a, "--extension") == 0) {
-            unsigned bit = i + 1 < argc ? bf_md_ext_from_name(argv[i + 1]) : 0;
-            if (!bit) {
-                if (i + 1 < argc)
-                    bf_log_error("markdown: unknown extension \"%s\"", argv[i + 1]);
-                else
-                    bf_log_error("markdown: \"%s\" needs an extension name", a);
-                usage_to(2);
-                return 2;
-            }
-            in.extensions |= bit;
-            any_ext = true;
-            i++;
-        } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-            usage_to(1);
-            return 0;
-        } else {
-            bf_log_error("markdown: unknown option \"%s\"", a);
-            usage_to(2);
-            return 2;
-        }
-    }
     if (!any_ext && !(in.flags & BF_MD_PLAIN))
         in.extensions = BF_MD_EXT_ALL;
 
