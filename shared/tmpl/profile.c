@@ -7,6 +7,7 @@
  */
 #include "shared/tmpl/profile.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -155,12 +156,24 @@ void bf_tmpl_profile_print(const bf_tmpl_profile_t *p, FILE *f, size_t n)
         if (!m)
             continue;
         qsort(v, m, sizeof *v, by_cost);
-        fprintf(f, "%-10s %12s %12s %10s\n", kinds[k].title, "calls", "total ms", "us/call");
+        /* a kind whose time is not measured (no entry has any) shows its
+         * calls only, not columns of zeros */
+        bool timed = false;
+        for (size_t i = 0; i < m && !timed; i++)
+            timed = v[i]->ns > 0;
+        if (timed)
+            fprintf(f, "%-62s %10s %12s %10s\n", kinds[k].title, "calls", "total ms",
+                    "us/call");
+        else
+            fprintf(f, "%-62s %10s\n", kinds[k].title, "calls");
         for (size_t i = 0; i < m && i < n; i++) {
             double ms = (double)v[i]->ns / 1e6;
             double per = v[i]->calls ? (double)v[i]->ns / 1e3 / (double)v[i]->calls : 0;
-            fprintf(f, "  %-60s %10llu %12.3f %10.2f\n", v[i]->name,
-                    (unsigned long long)v[i]->calls, ms, per);
+            if (timed)
+                fprintf(f, "  %-60s %10llu %12.3f %10.2f\n", v[i]->name,
+                        (unsigned long long)v[i]->calls, ms, per);
+            else
+                fprintf(f, "  %-60s %10llu\n", v[i]->name, (unsigned long long)v[i]->calls);
         }
     }
     free(v);

@@ -664,3 +664,17 @@ Test(cli, help_for_every_command)
         cr_assert(strstr(r.out, opts[i]), "build --help has no %s:\n%s", opts[i], r.out);
     e2e_run_free(&r);
 }
+
+Test(cli, profile_templates_shows_only_what_it_measures)
+{
+    char *site = e2e_fmt("%s/site", e2e_tmpdir());
+    e2e_run_t r;
+    e2e_bf(&r, "new", site, NULL);
+    e2e_run_free(&r);
+    e2e_bf(&r, "-q", "--profile-templates", site, NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    /* templates are timed; filters are counted, not timed: no column of zeros */
+    cr_assert(e2e_match(r.err, "\ntemplates +calls +total ms +us/call\n", 0), "%s", r.err);
+    cr_assert(e2e_match(r.err, "\nfilters +calls\n", 0), "%s", r.err);
+    e2e_run_free(&r);
+}
