@@ -42,11 +42,14 @@ static const char config_yaml[] =
     "      page: guides\n"
     "      weight: 20\n"
     "\n"
-    "# Free-form values for templates (site.params).\n"
+    "# Values for templates (site.params); these are the ones the theme reads.\n"
     "params:\n"
     "  description: Documentation for my project.\n"
-    "  author: Your Name\n"
-    "  repo_url: https://example.com/your/project\n";
+    "  # The page footer's \"Edit this page\" link: repo.url/edit/BRANCH/FILE.\n"
+    "  show_edit_link: false\n"
+    "  repo: {url: \"https://example.com/your/project\", branch: main}\n"
+    "  # version: \"1.0\"        # shown in the footer\n"
+    "  # footer_links: [{name: Changelog, url: /changelog/}]\n";
 
 static const char home_md[] =
     "---\n"

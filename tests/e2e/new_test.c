@@ -147,3 +147,35 @@ Test(new, usage)
     cr_assert(e2e_match(r.out, "\n  new +create a starter documentation site", 0), "%s", r.out);
     e2e_run_free(&r);
 }
+
+/* The starter site sets only params its theme reads: every key under
+ * params: in its bengal.yaml (set or shown commented out) is read by a
+ * template of the embedded theme as site.params.KEY. */
+Test(new, starter_params_are_read_by_the_theme)
+{
+    char *site = e2e_fmt("%s/site", e2e_tmpdir());
+    e2e_run_t r;
+    e2e_bf(&r, "new", site, NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    e2e_run_free(&r);
+    char *cfg = e2e_own_file(e2e_fmt("%s/bengal.yaml", site), NULL);
+    const char *p = strstr(cfg, "\nparams:\n");
+    cr_assert(p, "%s", cfg);
+    int keys = 0;
+    for (p = strchr(p + 1, '\n') + 1; *p == ' ' || *p == '\n'; p = strchr(p, '\n') + 1) {
+        const char *k = p + 2;
+        if (*k == '#')
+            k += 2; /* an example left commented out */
+        size_t n = strspn(k, "abcdefghijklmnopqrstuvwxyz_");
+        if (p[0] == ' ' && p[1] == ' ' && n && k[n] == ':') {
+            char *key = e2e_fmt("params.%.*s", (int)n, k);
+            e2e_runl(&r, "grep", "-rqF", key, e2e_fmt("%s/worker/theme", e2e_top()), NULL);
+            cr_assert_eq(r.status, 0, "the starter sets %s, which no theme template reads", key);
+            e2e_run_free(&r);
+            keys++;
+        }
+        if (!strchr(p, '\n'))
+            break;
+    }
+    cr_assert_geq(keys, 3, "%s", cfg);
+}
