@@ -210,3 +210,28 @@ Test(serve, no_drafts_and_a_taken_port)
     cr_assert(strstr(r.err, "error"), "%s", r.err);
     e2e_run_free(&r);
 }
+
+/* The headless-Chromium test: a page open in the browser reloads itself
+ * after an edit and shows it (tests/e2e/cdp_reload.py drives Chromium
+ * through the DevTools protocol; a page that did not reload keeps its
+ * window, and the count of loads in sessionStorage stays 1). */
+Test(serve, an_open_page_reloads_after_an_edit, .timeout = 120)
+{
+    const char *chromium = e2e_have("chromium")           ? "chromium"
+                           : e2e_have("chromium-browser") ? "chromium-browser"
+                                                          : NULL;
+    if (!chromium || !e2e_have("python3"))
+        cr_skip_test("chromium or python3 is not installed (apt-get install chromium)");
+    char *site = e2e_fmt("%s/site", e2e_tmpdir());
+    e2e_run_t r;
+    e2e_bf(&r, "new", site, NULL);
+    e2e_run_free(&r);
+    char *page = e2e_fmt("%s/content/docs/probe.md", site);
+    e2e_write_str(page, "---\ntitle: Probe\n---\nOriginal words.\n");
+    int port = start_serve(site, NULL);
+    e2e_runl(&r, "python3", e2e_fmt("%s/tests/e2e/cdp_reload.py", e2e_top()), chromium,
+             e2e_fmt("http://127.0.0.1:%d/docs/probe/", port), page,
+             "---\ntitle: Probe\n---\nEdited words now.\n", NULL);
+    cr_assert_eq(r.status, 0, "%s\n%s", r.out, r.err);
+    e2e_run_free(&r);
+}
