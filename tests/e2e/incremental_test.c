@@ -1846,3 +1846,119 @@ Test(incremental, unchanged_files_not_parsed_and_markdown_not_rendered_again)
                  stat_of(stats, "parsed"));
     cr_assert_eq(stat_of(stats, "markdown_from_cache"), 0, "[%s]", step_name);
 }
+
+/* ---- included files ----------------------------------------------------- */
+
+/* The features fixture's docs/guide/install.md includes
+ * .shared/requirements.md, which includes .shared/platforms.md (line 8,
+ * fenced form). */
+#define INSTALL "docs/guide/install/index.html"
+
+/* out's file rel holds text. */
+static void out_has(const char *out, const char *rel, const char *text)
+{
+    char *html = e2e_read_file(e2e_fmt("%s/%s", out, rel), NULL);
+    cr_assert(html && strstr(html, text), "[%s] %s lacks \"%s\"", step_name, rel, text);
+    free(html);
+}
+
+/* A rebuild that must fail with exit 1 and want on stderr, leaving the
+ * published tree as it was. */
+static void rebuild_fails(const char *site, const char *out, const char *want)
+{
+    manifest_t *before = tree_manifest(out);
+    e2e_run_t r;
+    run_build(&r, site, out, NULL, NULL);
+    e2e_assert_no_crash(&r);
+    cr_assert_eq(r.status, 1, "[%s] exit %d:\n%s", step_name, r.status, r.err);
+    cr_assert(strstr(r.err, want), "[%s] stderr lacks \"%s\":\n%s", step_name, want, r.err);
+    e2e_run_free(&r);
+    manifest_t *now = tree_manifest(out);
+    assert_same_tree("a failed build changed the published tree", "tree before", out, before,
+                     "tree after", out, now);
+    manifest_free(now);
+    manifest_free(before);
+}
+
+Test(incremental, included_file_edited)
+{
+    char *out;
+    char *site = first_build("features", &out, NULL);
+    step("the file install.md includes edited");
+    edit(site, "content/.shared/requirements.md", "A C compiler and make",
+         "A C11 compiler and GNU make");
+    rebuild_equals_clean(site, out, NULL);
+    out_has(out, INSTALL, "A C11 compiler and GNU make");
+    step("the file that one includes edited (two levels down)");
+    edit(site, "content/.shared/platforms.md", "Linux and the BSDs", "Linux, macOS and the BSDs");
+    rebuild_equals_clean(site, out, NULL);
+    out_has(out, INSTALL, "Tested on Linux, macOS and the BSDs.");
+    step("the same edited again in place: same size, inode and times");
+    edit_same_stat(site, "content/.shared/platforms.md", "macOS", "MacOS");
+    rebuild_equals_clean(site, out, NULL);
+    out_has(out, INSTALL, "Tested on Linux, MacOS and the BSDs.");
+    step("a heading added to the included file (the page's TOC)");
+    edit(site, "content/.shared/requirements.md", "A C11", "#### Compiler\n\nA C11");
+    rebuild_equals_clean(site, out, NULL);
+    out_has(out, INSTALL, "<h4 id=\"compiler\">Compiler</h4>");
+    step("the include directive taken out of the page");
+    edit(site, "content/docs/guide/install.md", ":::{include} ../../.shared/requirements.md\n:::\n",
+         "");
+    rebuild_equals_clean(site, out, NULL);
+    step("and put back, as the fenced form");
+    edit(site, "content/docs/guide/install.md", "## From source\n",
+         "## From source\n\n```{include} ../../.shared/requirements.md\n```\n");
+    rebuild_equals_clean(site, out, NULL);
+    out_has(out, INSTALL, "<h4 id=\"compiler\">Compiler</h4>");
+}
+
+Test(incremental, included_file_removed_then_restored)
+{
+    char *out;
+    char *site = first_build("features", &out, NULL);
+    step("an included file removed: an error at its directive, the site stays");
+    rm(site, "content/.shared/platforms.md");
+    rebuild_fails(site, out,
+                  "content/.shared/requirements.md:8: error: cannot include \"platforms.md\" "
+                  "(content/.shared/platforms.md): no such file");
+    step("put back");
+    put(site, "content/.shared/platforms.md", "Tested on Linux and the BSDs, again.");
+    rebuild_equals_clean(site, out, NULL);
+    out_has(out, INSTALL, "Tested on Linux and the BSDs, again.");
+}
+
+Test(incremental, include_cycle)
+{
+    char *out;
+    char *site = first_build("features", &out, NULL);
+    step("platforms.md includes requirements.md back: a cycle, said where it closes");
+    put(site, "content/.shared/platforms.md", "Tested.\n\n:::{include} requirements.md\n:::\n");
+    rebuild_fails(site, out,
+                  "content/.shared/platforms.md:3: error: include cycle: "
+                  "content/.shared/requirements.md:8 includes content/.shared/platforms.md, "
+                  "content/.shared/platforms.md:3 includes content/.shared/requirements.md\n");
+    step("a page including itself");
+    put(site, "content/.shared/platforms.md", "Tested.");
+    edit(site, "content/about.md", "This page joins",
+         ":::{include} about.md\n:::\n\nThis page joins");
+    rebuild_fails(site, out, "content/about.md:");
+    rebuild_fails(site, out, "error: include cycle: content/about.md:");
+    step("the cycles broken");
+    edit(site, "content/about.md", ":::{include} about.md\n:::\n\n", "");
+    rebuild_equals_clean(site, out, NULL);
+}
+
+Test(incremental, included_file_edited_page_not_parsed_again)
+{
+    char *out;
+    char *site = first_build("features", &out, NULL);
+    char *stats = e2e_fmt("%s/../stats.json", site);
+    step("an included file edited: no page file parsed again, the page shows the edit");
+    edit(site, "content/.shared/platforms.md", "the BSDs", "the BSDs and Hurd");
+    rebuild_with_stats(site, out, stats);
+    cr_assert_eq(stat_of(stats, "parsed"), 0, "[%s]", step_name);
+    cr_assert_gt(stat_of(stats, "as_last_time"), 10, "[%s]", step_name);
+    /* the page, and index.json (its word count) */
+    cr_assert_eq(stat_of(stats, "written"), 2, "[%s]", step_name);
+    out_has(out, INSTALL, "the BSDs and Hurd");
+}
