@@ -566,7 +566,10 @@ static void feed_doc(feed_t *f, const char *text, size_t n, uint32_t line, const
         line += count_lines(text + e->off, e->len);
     }
     seg(f, line, source);
-    feed(f, text + pos, n - pos);
+    if (depth > 1)
+        feed(f, text + pos, n - pos);
+    else if (n > pos) /* the page's last piece: nothing follows to count for */
+        cmark_parser_feed(f->p, text + pos, n - pos);
 }
 
 static cmark_node *parse(bf_md_t *md, bf_md_walk_t *w, const bf_md_page_t *in)
