@@ -9,7 +9,7 @@
  * that reaches the parser (in a quote or list, or without a site) is
  * reported.
  *
- * The snapshot is made here: a few included files, whose include
+ * The snapshot is the smallest one of snapfix.h and a few included files, whose include
  * directives are found by the coordinator's own scan (shared/myst.h), as
  * the page's are for each render.
  */
@@ -18,8 +18,8 @@
 #include <string.h>
 
 #include "shared/myst.h"
-#include "shared/value.h"
 #include "snapshot-format/writer.h"
+#include "tests/snapshot-format/snapfix.h"
 #include "tests/worker/mdfix.h"
 
 #define PAGE "content/docs/page.md"
@@ -76,29 +76,7 @@ static size_t scan(const char *source, const char *text)
 static void setup(void)
 {
     mdfix_setup();
-    bf_snapw_t *w = bf_snapw_new();
-    bf_arena_t *a = bf_arena_create(0);
-    bf_snap_page_t home;
-    memset(&home, 0, sizeof home);
-    home.kind = BF_SNAP_HOME;
-    home.term = home.prev = home.next = home.params = BF_SNAP_NONE;
-    home.output = bf_snapw_cstr(w, "index.html");
-    home.title = bf_snapw_cstr(w, "Home");
-    bf_snap_range_t all = bf_snapw_ids(w, (uint32_t[]){0}, 1);
-    home.ancestors = all;
-    bf_snapw_add(w, BF_SNAP_T_PAGES, &home);
-    bf_snap_section_t root = {0, BF_SNAP_NONE, 0, 0, {0, 0}, {0, 0}, all, all, {0, 0}};
-    bf_snapw_add(w, BF_SNAP_T_SECTIONS, &root);
-    bf_snap_wave_t wave = {0, 0, bf_snapw_cstr(w, "page.html"), all};
-    bf_snapw_add(w, BF_SNAP_T_WAVES, &wave);
-    bf_snap_site_t st;
-    memset(&st, 0, sizeof st);
-    st.toc_min = 2, st.toc_max = 4, st.per_page = 10;
-    st.config = bf_snapw_value(w, bf_value_new(a, BF_VAL_MAP));
-    st.params = st.data = BF_SNAP_NONE;
-    st.pages = st.by_path = all;
-    st.level_waves[1] = st.level_waves[2] = st.level_waves[3] = 1;
-    bf_snapw_add(w, BF_SNAP_T_SITE, &st);
+    bf_snapw_t *w = fix_minimal();
     for (size_t i = 0; i < N_FRAGS; i++) {
         size_t n = scan(frags[i].source, frags[i].body);
         bf_snap_fragment_t f = {bf_snapw_cstr(w, frags[i].source),
@@ -110,7 +88,6 @@ static void setup(void)
     cr_assert_eq(bf_snapw_finish_mem(w, &img), 0);
     cr_assert_eq(bf_snap_from_mem(img.data, img.len, "inc", &snap), 0);
     bf_snapw_free(w);
-    bf_arena_destroy(a);
 }
 
 static void teardown(void)
@@ -147,6 +124,18 @@ static char *pasted(const char *text)
                        .source = PAGE, .snap = snap, .extensions = BF_MD_EXT_ALL};
     cr_assert_eq(bf_md_render(md, arena, &in, &r), 0);
     return strdup(r.html);
+}
+
+/* The result has one diagnostic: an include one at line (of source,
+ * NULL: the page), its message holding words. */
+static void one_include_diag(uint32_t line, const char *source, const char *words)
+{
+    cr_assert_eq(r.n_diags, 1);
+    cr_assert_eq(r.diags[0].kind, BF_MD_DIAG_INCLUDE);
+    cr_assert_eq(r.diags[0].line, line);
+    cr_assert(source ? r.diags[0].source && !strcmp(r.diags[0].source, source)
+                     : !r.diags[0].source, "source %s", r.diags[0].source);
+    cr_assert(strstr(r.diags[0].message, words), "%s", r.diags[0].message);
 }
 
 static const bf_md_diag_t *diag_about(const char *target)
@@ -260,11 +249,7 @@ Test(include, endless_nesting_stops_at_the_limit)
     for (const char *p = got; (p = strstr(p, "<p>Self</p>")); p++)
         selves++;
     cr_assert_eq(selves, BF_MYST_INCLUDE_DEPTH);
-    cr_assert_eq(r.n_diags, 1);
-    cr_assert_eq(r.diags[0].kind, BF_MD_DIAG_INCLUDE);
-    cr_assert(strstr(r.diags[0].message, "too deep"), "%s", r.diags[0].message);
-    cr_assert_str_eq(r.diags[0].source, "content/_snippets/self.md");
-    cr_assert_eq(r.diags[0].line, 3);
+    one_include_diag(3, "content/_snippets/self.md", "too deep");
 }
 
 Test(include, not_expanded_is_reported)
@@ -272,16 +257,11 @@ Test(include, not_expanded_is_reported)
     /* in a quote or a list: the scan does not take it, the parser does */
     cr_assert_str_eq(render("> :::{include} ../_snippets/b.md\n> :::\n"),
                      "<blockquote>\n</blockquote>\n");
-    cr_assert_eq(r.n_diags, 1);
-    cr_assert_eq(r.diags[0].kind, BF_MD_DIAG_INCLUDE);
-    cr_assert_eq(r.diags[0].line, 1);
-    cr_assert(strstr(r.diags[0].message, "must start its own line"), "%s", r.diags[0].message);
+    one_include_diag(1, NULL, "must start its own line");
     cr_assert_str_eq(render("1.  x\n\n    ```{include} ../_snippets/b.md\n    ```\n"),
                      "<ol>\n<li>\n<p>x</p>\n</li>\n</ol>\n");
-    cr_assert_eq(r.n_diags, 1);
-    cr_assert_eq(r.diags[0].line, 3);
+    one_include_diag(3, NULL, "must start its own line");
     /* no site to take the text from */
     mdfix_render(":::{include} b.md\n:::\n", 0, PAGE, 1, NULL);
-    cr_assert_eq(r.n_diags, 1);
-    cr_assert(strstr(r.diags[0].message, "when a site is built"), "%s", r.diags[0].message);
+    one_include_diag(1, NULL, "when a site is built");
 }
