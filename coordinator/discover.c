@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "coordinator/frontmatter.h"
+#include "coordinator/include.h"
 #include "shared/buf.h"
 #include "shared/fs.h"
 #include "shared/hash.h"
@@ -215,9 +216,8 @@ static const char *title_from_body(bf_arena_t *a, const char *b, size_t n)
 
 /* A content file must be UTF-8 without NUL bytes: the title may come from
  * its first heading, and every string of the snapshot is UTF-8 (FORMAT.md
- * 6).  The front matter's own messages are more precise, so it is left
- * to the YAML reader.  0, or -1 after an error at the first bad byte. */
-static int check_text(const char *disp, const char *text, size_t len, size_t from)
+ * 6).  The front matter is left to the YAML reader. */
+int bf_discover_check_text(const char *disp, const char *text, size_t len, size_t from)
 {
     size_t bad = from + bf_utf8_valid_prefix(text + from, len - from);
     const char *nul = memchr(text + from, '\0', bad - from);
@@ -241,7 +241,7 @@ static int check_text(const char *disp, const char *text, size_t len, size_t fro
 }
 
 /* Reads and parses one markdown file into p.  0, or -1 after an error. */
-static int load_page(walk_t *w, bf_page_t *p, const char *rel)
+static int read_page(walk_t *w, bf_page_t *p, const char *rel)
 {
     bf_site_t *s = w->s;
     const char *disp = bf_site_disp(s, rel);
@@ -276,7 +276,7 @@ static int load_page(walk_t *w, bf_page_t *p, const char *rel)
     }
     bf_fm_t fm;
     if (bf_fm_parse(s->arena, disp, text, w->text.len, &w->lim, &fm) < 0 ||
-        check_text(disp, text, w->text.len, (size_t)(fm.body - text)) < 0)
+        bf_discover_check_text(disp, text, w->text.len, (size_t)(fm.body - text)) < 0)
         return -1;
     p->fm_hash = bf_hash64(text, (size_t)(fm.body - text));
     p->meta = fm.meta;
@@ -293,6 +293,25 @@ static int load_page(walk_t *w, bf_page_t *p, const char *rel)
         bf_srccache_add(s->srcs, rel, &src); /* out of memory: not kept, that is all */
     }
     return 0;
+}
+
+/* read_page, then the page's include directives: found in its body
+ * every build, whether the file was parsed again or not (what it
+ * includes may have changed when it did not).  A page that fails is
+ * remembered, so that an include of it fails without a second message. */
+static int load_page(walk_t *w, bf_page_t *p, const char *rel)
+{
+    bf_site_t *s = w->s;
+    int rc = read_page(w, p, rel);
+    if (rc == 0) {
+        const char *text = w->text.data ? w->text.data : "";
+        rc = bf_include_scan(s, p, text + w->text.len - p->body_len);
+    }
+    if (rc == -2 || (rc < 0 && bf_include_failed(s, rel) < 0)) {
+        bf_log_error("out of memory while reading the site");
+        return -1;
+    }
+    return rc;
 }
 
 /* Every file below a bundle directory, as resources of its page. */
@@ -460,6 +479,8 @@ int bf_discover(bf_site_t *s)
     w->stack[0].ino = st.st_ino;
     w->depth = 1;
     rc = walk_section(w, s->root);
+    if (rc == 0)
+        bf_include_resolve(s); /* errors are counted; the pages stay (include.h) */
 done:
     if (w)
         bf_buf_free(&w->text);

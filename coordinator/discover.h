@@ -30,4 +30,10 @@ int bf_discover(bf_site_t *s);
 bf_page_t *bf_page_new(bf_site_t *s, bf_snap_kind_t kind, bf_section_t *sec);
 bf_section_t *bf_section_new(bf_site_t *s, bf_section_t *parent, const char *name);
 
+/* A content file must be UTF-8 without NUL bytes from byte `from` on (its
+ * body: the front matter's own messages are more precise).  0, or -1
+ * after an error at the first bad byte of text[0..len), reported against
+ * disp. */
+int bf_discover_check_text(const char *disp, const char *text, size_t len, size_t from);
+
 #endif

@@ -292,15 +292,20 @@ static bool published(const farm_t *f)
 }
 
 /* "site/content/x.md" of a page, for messages. */
-static void page_source(const farm_t *f, uint32_t page, char *out, size_t cap)
+/* rel (site-relative) as messages show it: beside the site directory. */
+static void site_path(const farm_t *f, const char *rel, char *out, size_t cap)
 {
-    const bf_snap_page_t *p = bf_snap_page(f->o->snap, page);
-    const char *rel = bf_snap_str(f->o->snap, p->source.len ? p->source : p->output);
     const char *dir = f->o->site_dir;
     if (!dir || strcmp(dir, ".") == 0)
         snprintf(out, cap, "%s", rel);
     else
         snprintf(out, cap, "%s/%s", dir, rel);
+}
+
+static void page_source(const farm_t *f, uint32_t page, char *out, size_t cap)
+{
+    const bf_snap_page_t *p = bf_snap_page(f->o->snap, page);
+    site_path(f, bf_snap_str(f->o->snap, p->source.len ? p->source : p->output), out, cap);
 }
 
 /* ---- code languages without a grammar ------------------------------------ */
@@ -402,7 +407,9 @@ static void list_broken(farm_t *f)
             munmap((void *)all, bytes);
         return;
     }
-    uint32_t n_pages = bf_snap_count(f->o->snap, BF_SNAP_T_PAGES);
+    const bf_snap_t *snap = f->o->snap;
+    uint32_t n_pages = bf_snap_count(snap, BF_SNAP_T_PAGES);
+    uint32_t n_frags = bf_snap_count(snap, BF_SNAP_T_FRAGMENTS);
     size_t k = 0;
     for (uint64_t i = 0; i < n; i++) {
         const bf_farm_broken_t *e = &all[i];
@@ -410,8 +417,9 @@ static void list_broken(farm_t *f)
          * rendered again, and reported again) */
         if (e->ready == BF_FARM_BROKEN_READY && e->page < n_pages &&
             memchr(e->message, '\0', sizeof e->message)) {
-            const bf_snap_page_t *p = bf_snap_page(f->o->snap, e->page);
-            refs[k++] = (broken_ref_t){e, bf_snap_str(f->o->snap, p->source)};
+            bf_snap_str_t src = e->fragment < n_frags ? bf_snap_fragment(snap, e->fragment)->source
+                                                      : bf_snap_page(snap, e->page)->source;
+            refs[k++] = (broken_ref_t){e, bf_snap_str(snap, src)};
         }
     }
     qsort(refs, k, sizeof *refs, cmp_broken);
@@ -424,7 +432,10 @@ static void list_broken(farm_t *f)
         if (!all_of_them && shown == BROKEN_LISTED)
             continue;
         char where[BF_PATH_MAX];
-        page_source(f, refs[i].e->page, where, sizeof where);
+        if (refs[i].e->fragment < n_frags)
+            site_path(f, refs[i].source, where, sizeof where);
+        else
+            page_source(f, refs[i].e->page, where, sizeof where);
         bf_log_at(refs[i].e->error ? BF_LOG_ERROR : BF_LOG_WARN, where, refs[i].e->line, 0,
                   "%s", refs[i].e->message);
         shown++;

@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "coordinator/include.h"
 #include "shared/fs.h"
 #include "shared/log.h"
 #include "snapshot-format/writer.h"
@@ -105,6 +106,8 @@ static void add_page(bf_snapw_t *w, const bf_page_t *p)
     r.aliases = strs_of(w, &p->aliases);
     r.resources = strs_of(w, &p->resources);
     r.params = bf_snapw_value(w, p->params);
+    r.includes = bf_include_freeze_page(w, p);
+    r.includes_hash = p->includes_hash;
     bf_snapw_add(w, BF_SNAP_T_PAGES, &r);
 }
 
@@ -248,6 +251,7 @@ int bf_freeze_site_at(const bf_site_t *s, int dirfd, const char *name, const cha
     bf_snapw_t *w = s->snapw;
     int rc = -1;
     add_site(w, s);
+    bf_include_freeze(s, w); /* fragment ids first: pages name them */
     for (size_t i = 0; i < s->pages.n; i++)
         add_page(w, s->pages.items[i]);
     for (size_t i = 0; i < s->sections.n; i++)

@@ -199,7 +199,7 @@ static const char *cache_name(bf_arena_t *a, const bf_page_t *p, bool list)
 static bf_digest_t page_key(bf_digest_t site, const char *name, const bf_page_t *p)
 {
     bf_digest_t k = site;
-    uint64_t h = bf_hash64_seed(name, strlen(name), p->hash);
+    uint64_t h = bf_hash64_seed(name, strlen(name), p->hash ^ p->includes_hash);
     k.lo ^= h;
     k.hi ^= bf_hash64_seed(&h, sizeof h, site.hi);
     return k;

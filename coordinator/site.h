@@ -30,6 +30,8 @@
 typedef struct bf_section bf_section_t;
 typedef struct bf_page bf_page_t;
 typedef struct bf_term bf_term_t;
+typedef struct bf_incdoc bf_incdoc_t;     /* coordinator/include.c */
+typedef struct bf_includes bf_includes_t; /* coordinator/include.c */
 
 struct bf_page {
     uint32_t id;             /* index in site->pages (snapshot page id) */
@@ -50,6 +52,8 @@ struct bf_page {
     uint64_t body_off;       /* in the snapshot's BODIES (s->snapw) */
     size_t body_len;
     unsigned body_line;
+    bf_incdoc_t *inc;        /* its include directives (include.h), or NULL */
+    uint64_t includes_hash;  /* of every file it includes; 0 for none */
     bf_value_t *meta;        /* front matter map (cascade applied) */
     bf_value_t *params;      /* meta minus the known keys */
     bf_vec_t aliases;        /* const char * URLs */
@@ -160,6 +164,8 @@ typedef struct {
                                  site is another one */
     bf_srccache_t *srcs;      /* what the last build parsed (srccache.h),
                                  or NULL: every file is parsed */
+    bf_includes_t *includes;  /* the include directives found (include.h),
+                                 or NULL: none */
 } bf_site_t;
 
 /* "site/content/a.md" for messages: rel prefixed by the site directory as

@@ -262,7 +262,9 @@ typedef struct {
     uint32_t line;           /* in the source file, 1-based; 0 unknown */
     uint8_t error;           /* 1: an error (--strict), 0: a warning */
     uint8_t pad[3];
-    char message[240];       /* NUL-terminated, without the location */
+    uint32_t fragment;       /* the included file (snapshot fragment id)
+                                the line is in; NONE: the page's own */
+    char message[236];       /* NUL-terminated, without the location */
 } bf_farm_broken_t;
 _Static_assert(sizeof(bf_farm_broken_t) == 256, "broken entry size");
 #define BF_FARM_BROKEN_READY 0x4b4e5242u /* "BRNK" */

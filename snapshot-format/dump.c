@@ -241,6 +241,15 @@ static void text_site(dump_t *d)
     text_value(d, "data", st->data, 2);
 }
 
+/* "  include off+len -> fragment N" per include directive of a body. */
+static void text_includes(dump_t *d, bf_snap_range_t r)
+{
+    const bf_snap_include_t *inc = bf_snap_includes(d->s, r);
+    for (uint32_t k = 0; k < r.count; k++)
+        fprintf(d->out, "  include %" PRIu32 "+%" PRIu32 " -> fragment %" PRIu32 "\n",
+                inc[k].off, inc[k].len, inc[k].fragment);
+}
+
 static void text_page(dump_t *d, uint32_t id)
 {
     const bf_snap_page_t *p = bf_snap_page(d->s, id);
@@ -265,6 +274,20 @@ static void text_page(dump_t *d, uint32_t id)
     fprintf(o, " weight=%" PRId32 "\n", p->weight);
     if (p->params != BF_SNAP_NONE)
         text_value(d, "params", p->params, 2);
+    text_includes(d, p->includes);
+}
+
+/* Included files, only when there are any (older dumps stay as they were). */
+static void text_fragments(dump_t *d)
+{
+    for (uint32_t i = 0; i < bf_snap_count(d->s, BF_SNAP_T_FRAGMENTS); i++) {
+        const bf_snap_fragment_t *f = bf_snap_fragment(d->s, i);
+        fprintf(d->out, "fragment %" PRIu32 " source=", i);
+        text_str(d, f->source);
+        fprintf(d->out, " body_len=%" PRIu32 " body_line=%" PRIu32 "\n", f->body_len,
+                f->body_line);
+        text_includes(d, f->includes);
+    }
 }
 
 static void text_sections(dump_t *d)
@@ -395,6 +418,7 @@ int bf_snap_dump_text(const bf_snap_t *s, FILE *out)
     if (text_menus(&d) < 0)
         return -1;
     text_waves(&d);
+    text_fragments(&d);
     return finish(out);
 }
 
@@ -570,6 +594,16 @@ static void json_site(dump_t *d)
     fputs("},\n", o);
 }
 
+static void json_includes(dump_t *d, bf_snap_range_t r)
+{
+    const bf_snap_include_t *inc = bf_snap_includes(d->s, r);
+    fputs(",\"includes\":[", d->out);
+    for (uint32_t k = 0; k < r.count; k++)
+        fprintf(d->out, "%s{\"off\":%" PRIu32 ",\"len\":%" PRIu32 ",\"fragment\":%" PRIu32 "}",
+                k ? "," : "", inc[k].off, inc[k].len, inc[k].fragment);
+    fputc(']', d->out);
+}
+
 static void json_page(dump_t *d, uint32_t id)
 {
     const bf_snap_page_t *p = bf_snap_page(d->s, id);
@@ -604,7 +638,19 @@ static void json_page(dump_t *d, uint32_t id)
     json_strs(d, "resources", p->resources);
     fputs(",\"params\":", o);
     json_value(d, p->params);
-    fputc('}', o);
+    json_includes(d, p->includes);
+    fprintf(o, ",\"includes_hash\":\"%016" PRIx64 "\"}", p->includes_hash);
+}
+
+static void json_fragment(dump_t *d, uint32_t id)
+{
+    const bf_snap_fragment_t *x = bf_snap_fragment(d->s, id);
+    fprintf(d->out, "{\"id\":%" PRIu32, id);
+    json_str(d, "source", x->source);
+    fprintf(d->out, ",\"body_off\":%" PRIu64 ",\"body_len\":%" PRIu32 ",\"body_line\":%" PRIu32,
+            x->body_off, x->body_len, x->body_line);
+    json_includes(d, x->includes);
+    fputc('}', d->out);
 }
 
 static void json_section(dump_t *d, uint32_t id)
@@ -702,7 +748,8 @@ int bf_snap_dump_json(const bf_snap_t *s, FILE *out)
     json_array(&d, "terms", BF_SNAP_T_TERMS, json_term, false);
     json_array(&d, "menus", BF_SNAP_T_MENUS, json_menu, false);
     json_array(&d, "menu_items", BF_SNAP_T_MENU_ITEMS, json_menu_item, false);
-    json_array(&d, "waves", BF_SNAP_T_WAVES, json_wave, true);
+    json_array(&d, "waves", BF_SNAP_T_WAVES, json_wave, false);
+    json_array(&d, "fragments", BF_SNAP_T_FRAGMENTS, json_fragment, true);
     fputs("}\n", out);
     return finish(out);
 }

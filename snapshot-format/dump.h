@@ -5,7 +5,9 @@
  * menus, waves and values (params, data).  The text form is for people and
  * stable enough to diff; the JSON form is one JSON object with the same
  * content (keys: site, pages, sections, taxonomies, terms, menus,
- * menu_items, waves), strings escaped per RFC 8259.
+ * menu_items, waves, fragments), strings escaped per RFC 8259.  Included
+ * files (fragments) and include directives are printed in the text form
+ * only when the site has some.
  */
 #ifndef BF_SNAPSHOT_FORMAT_DUMP_H
 #define BF_SNAPSHOT_FORMAT_DUMP_H

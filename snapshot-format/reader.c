@@ -144,6 +144,7 @@ ACCESSOR(bf_snap_term, bf_snap_term_t, BF_SNAP_T_TERMS)
 ACCESSOR(bf_snap_menu, bf_snap_menu_t, BF_SNAP_T_MENUS)
 ACCESSOR(bf_snap_menu_item, bf_snap_menu_item_t, BF_SNAP_T_MENU_ITEMS)
 ACCESSOR(bf_snap_wave, bf_snap_wave_t, BF_SNAP_T_WAVES)
+ACCESSOR(bf_snap_fragment, bf_snap_fragment_t, BF_SNAP_T_FRAGMENTS)
 ACCESSOR(bf_snap_value, bf_snap_value_t, BF_SNAP_T_VALUES)
 
 const char *bf_snap_str(const bf_snap_t *s, bf_snap_str_t r)
@@ -190,6 +191,16 @@ const char *bf_snap_kind_name(unsigned kind)
 const char *bf_snap_body(const bf_snap_t *s, const bf_snap_page_t *p)
 {
     return TAB(s, BF_SNAP_T_BODIES, char) + p->body_off;
+}
+
+const char *bf_snap_fragment_body(const bf_snap_t *s, const bf_snap_fragment_t *f)
+{
+    return TAB(s, BF_SNAP_T_BODIES, char) + f->body_off;
+}
+
+const bf_snap_include_t *bf_snap_includes(const bf_snap_t *s, bf_snap_range_t r)
+{
+    return TAB(s, BF_SNAP_T_INCLUDES, bf_snap_include_t) + r.off;
 }
 
 const uint32_t *bf_snap_ids(const bf_snap_t *s, bf_snap_range_t r)

@@ -44,6 +44,7 @@ const bf_snap_term_t *bf_snap_term(const bf_snap_t *s, uint32_t id);
 const bf_snap_menu_t *bf_snap_menu(const bf_snap_t *s, uint32_t id);
 const bf_snap_menu_item_t *bf_snap_menu_item(const bf_snap_t *s, uint32_t id);
 const bf_snap_wave_t *bf_snap_wave(const bf_snap_t *s, uint32_t id);
+const bf_snap_fragment_t *bf_snap_fragment(const bf_snap_t *s, uint32_t id);
 const bf_snap_value_t *bf_snap_value(const bf_snap_t *s, uint32_t idx);
 
 /* The id of the taxonomy named name ("tags"), or BF_SNAP_NONE. */
@@ -71,6 +72,10 @@ const char *bf_snap_body(const bf_snap_t *s, const bf_snap_page_t *p);
  * The length written (0 when it does not fit in cap bytes). */
 size_t bf_snap_resource_output(const bf_snap_t *s, const bf_snap_page_t *p, uint32_t k,
                                char *out, size_t cap);
+/* Markdown body of an included file (not NUL-terminated). */
+const char *bf_snap_fragment_body(const bf_snap_t *s, const bf_snap_fragment_t *f);
+/* The include directives of a range (a page's or fragment's includes). */
+const bf_snap_include_t *bf_snap_includes(const bf_snap_t *s, bf_snap_range_t r);
 const uint32_t *bf_snap_ids(const bf_snap_t *s, bf_snap_range_t r);
 const bf_snap_str_t *bf_snap_strs(const bf_snap_t *s, bf_snap_range_t r);
 

@@ -27,7 +27,8 @@
 #include <stdint.h>
 
 #define BF_SNAP_MAGIC "BFSNAP\r\n" /* 8 bytes; \r\n catches text-mode damage */
-#define BF_SNAP_VERSION 3u /* 2: page kinds 5 and 6; 3: site.environment */
+#define BF_SNAP_VERSION 3u /* 2: page kinds 5 and 6; 3: site.environment,
+                              includes and fragments */
 #define BF_SNAP_ENDIAN 0x01020304u /* reads back 0x04030201 on big-endian */
 #define BF_SNAP_NONE 0xffffffffu
 #define BF_SNAP_LEVELS 3 /* 0 pages, 1 lists, 2 aggregates (DESIGN §4) */
@@ -62,6 +63,8 @@ typedef enum {
     BF_SNAP_T_MENUS,       /* bf_snap_menu_t */
     BF_SNAP_T_MENU_ITEMS,  /* bf_snap_menu_item_t */
     BF_SNAP_T_WAVES,       /* bf_snap_wave_t, sorted by level */
+    BF_SNAP_T_INCLUDES,    /* bf_snap_include_t: include directives */
+    BF_SNAP_T_FRAGMENTS,   /* bf_snap_fragment_t: the files they include */
     BF_SNAP_T_COUNT
 } bf_snap_table_id_t;
 
@@ -203,8 +206,12 @@ typedef struct {
     uint32_t params;        /* value index of the front matter params map
                                (after cascade), or NONE */
     uint32_t pad2;          /* 0 */
+    bf_snap_range_t includes; /* INCLUDES: the body's include directives,
+                                 by offset; {0, 0} for none */
+    uint64_t includes_hash; /* XXH3-64 of every file the page includes,
+                               however deep, and where; 0 for none */
 } bf_snap_page_t;
-_Static_assert(sizeof(bf_snap_page_t) == 208, "page size");
+_Static_assert(sizeof(bf_snap_page_t) == 224, "page size");
 _Static_assert(offsetof(bf_snap_page_t, date) == 128, "page date offset");
 
 typedef struct {
@@ -261,5 +268,28 @@ typedef struct {
     bf_snap_range_t pages;  /* page ids in render order */
 } bf_snap_wave_t;
 _Static_assert(sizeof(bf_snap_wave_t) == 24, "wave size");
+
+/* An include directive (MyST {include}) in the body of a page or of a
+ * fragment: bytes [off, off + len) of that body (the directive's lines,
+ * line ends included) stand for the fragment's body, expanded the same
+ * way, when the markdown is rendered (worker/markdown.h).  A body's
+ * directives are in order of off and do not overlap. */
+typedef struct {
+    uint32_t off;           /* from the body's first byte: a line start */
+    uint32_t len;           /* > 0 */
+    uint32_t fragment;      /* fragment id */
+} bf_snap_include_t;
+_Static_assert(sizeof(bf_snap_include_t) == 12, "include size");
+
+/* A file that pages include (content/_snippets/note.md): its body, as a
+ * page's, is what follows its front matter. */
+typedef struct {
+    bf_snap_str_t source;   /* "content/_snippets/note.md", a valid path */
+    uint64_t body_off;      /* BODIES */
+    uint32_t body_len;
+    uint32_t body_line;     /* 1-based line of the body's first byte */
+    bf_snap_range_t includes; /* INCLUDES: its own include directives */
+} bf_snap_fragment_t;
+_Static_assert(sizeof(bf_snap_fragment_t) == 32, "fragment size");
 
 #endif

@@ -49,11 +49,13 @@ static const uint32_t elem_sizes[BF_SNAP_T_COUNT] = {
     1, 1, sizeof(uint32_t), sizeof(bf_snap_str_t), sizeof(bf_snap_value_t),
     sizeof(bf_snap_site_t), sizeof(bf_snap_page_t), sizeof(bf_snap_section_t),
     sizeof(bf_snap_taxonomy_t), sizeof(bf_snap_term_t), sizeof(bf_snap_menu_t),
-    sizeof(bf_snap_menu_item_t), sizeof(bf_snap_wave_t),
+    sizeof(bf_snap_menu_item_t), sizeof(bf_snap_wave_t), sizeof(bf_snap_include_t),
+    sizeof(bf_snap_fragment_t),
 };
 static const char *const table_names[BF_SNAP_T_COUNT] = {
     "STRINGS", "BODIES", "IDS", "STRREFS", "VALUES", "SITE", "PAGES",
-    "SECTIONS", "TAXONOMIES", "TERMS", "MENUS", "MENU_ITEMS", "WAVES",
+    "SECTIONS", "TAXONOMIES", "TERMS", "MENUS", "MENU_ITEMS", "WAVES", "INCLUDES",
+    "FRAGMENTS",
 };
 /* What an id indexes, for messages: "term 7 out of range (3 terms)". */
 static const char *const id_names[BF_SNAP_T_COUNT] = {
@@ -61,12 +63,15 @@ static const char *const id_names[BF_SNAP_T_COUNT] = {
     [BF_SNAP_T_SECTIONS] = "section", [BF_SNAP_T_TAXONOMIES] = "taxonomy",
     [BF_SNAP_T_TERMS] = "term", [BF_SNAP_T_MENUS] = "menu",
     [BF_SNAP_T_MENU_ITEMS] = "menu item", [BF_SNAP_T_WAVES] = "wave",
+    [BF_SNAP_T_FRAGMENTS] = "fragment",
 };
 
 /* Same layout as FORMAT.md documents; a change here is a version bump. */
 _Static_assert(offsetof(bf_snap_header_t, tables) == 48, "header tables");
 _Static_assert(offsetof(bf_snap_site_t, level_waves) == 88, "site level_waves");
 _Static_assert(offsetof(bf_snap_page_t, ancestors) == 168, "page ancestors");
+_Static_assert(offsetof(bf_snap_page_t, includes_hash) == 216, "page includes_hash");
+_Static_assert(offsetof(bf_snap_fragment_t, includes) == 24, "fragment includes");
 _Static_assert(offsetof(bf_snap_section_t, name) == 16, "section name");
 _Static_assert(offsetof(bf_snap_menu_item_t, children) == 40, "menu item children");
 
@@ -88,6 +93,7 @@ typedef struct {
     uint32_t n_nuls;
     mark_t marks[M_COUNT];
     unsigned char *seen; /* scratch for tree checks */
+    unsigned char *inc_seen; /* INCLUDES records claimed by a body */
 } vctx_t;
 
 static int bad(vctx_t *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -590,6 +596,47 @@ static int check_page_links(vctx_t *v, const bf_snap_page_t *p)
     return 0;
 }
 
+/* The include directives r of a body of body_len bytes: in bounds of
+ * INCLUDES, claimed by no other body (so that each is checked once and
+ * validation stays linear), in order of off without overlap, inside the
+ * body, each naming a fragment. */
+static int check_includes(vctx_t *v, bf_snap_range_t r, uint32_t body_len)
+{
+    uint32_t n = v->lay->n[BF_SNAP_T_INCLUDES];
+    const bf_snap_include_t *inc = TAB(v->lay, BF_SNAP_T_INCLUDES, bf_snap_include_t);
+    uint64_t end = 0;
+    if (r.off > n || r.count > n - r.off)
+        return bad(v, "includes out of bounds");
+    for (uint32_t i = r.off; i < r.off + r.count; i++) {
+        if (v->inc_seen[i])
+            return bad(v, "include %u is listed by two bodies", i);
+        v->inc_seen[i] = 1;
+        if (inc[i].len == 0 || inc[i].off < end || (uint64_t)inc[i].off + inc[i].len > body_len)
+            return bad(v, "include %u: its bytes are empty, out of order or outside the body",
+                       i);
+        end = (uint64_t)inc[i].off + inc[i].len;
+        if (check_id(v, inc[i].fragment, BF_SNAP_T_FRAGMENTS, false, "include") < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int check_fragments(vctx_t *v)
+{
+    const bf_snap_fragment_t *f = TAB(v->lay, BF_SNAP_T_FRAGMENTS, bf_snap_fragment_t);
+    uint32_t nb = v->lay->n[BF_SNAP_T_BODIES];
+    for (uint32_t i = 0; i < v->lay->n[BF_SNAP_T_FRAGMENTS]; i++) {
+        at(v, "fragment", i);
+        if (check_path(v, f[i].source, "source") < 0)
+            return -1;
+        if (f[i].body_off > nb || f[i].body_len > nb - f[i].body_off)
+            return bad(v, "body out of bounds");
+        if (check_includes(v, f[i].includes, f[i].body_len) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 static int check_page(vctx_t *v, const bf_snap_page_t *p)
 {
     const uint32_t known = (1u << 6) - 1; /* BF_SNAP_PF_* */
@@ -626,7 +673,8 @@ static int check_page(vctx_t *v, const bf_snap_page_t *p)
         check_ids(v, p->terms, BF_SNAP_T_TERMS, "terms") < 0 ||
         check_strs(v, p->aliases, false, "aliases") < 0 ||
         check_strs(v, p->resources, true, "resources") < 0 ||
-        check_map(v, p->params, true, "params") < 0)
+        check_map(v, p->params, true, "params") < 0 ||
+        check_includes(v, p->includes, p->body_len) < 0)
         return -1;
     return 0;
 }
@@ -817,13 +865,15 @@ static int check_records(vctx_t *v)
     const bf_snap_site_t *st = SITE(v->lay);
     if (check_site(v) < 0)
         return -1;
+    if (!(v->inc_seen = calloc((size_t)v->lay->n[BF_SNAP_T_INCLUDES] + 1, 1)))
+        return bad(v, "out of memory");
     for (uint32_t i = 0; i < v->lay->n[BF_SNAP_T_PAGES]; i++) {
         at(v, "page", i);
         if (check_page(v, &pages[i]) < 0)
             return -1;
     }
     if (check_sections(v) < 0 || check_taxonomies(v) < 0 || check_menus(v) < 0 ||
-        check_waves(v) < 0)
+        check_waves(v) < 0 || check_fragments(v) < 0)
         return -1;
     if (check_sorted(v, st->by_path, offsetof(bf_snap_page_t, path), "by_path") < 0 ||
         check_sorted(v, st->by_ref_id, offsetof(bf_snap_page_t, ref_id), "by_ref_id") < 0)
@@ -857,6 +907,7 @@ int bf_snap_validate(const unsigned char *base, size_t size, const char *name,
 out:
     free(v.nuls);
     free(v.seen);
+    free(v.inc_seen);
     marks_free(&v);
     return rc;
 }

@@ -50,6 +50,8 @@ static const uint32_t elem_sizes[BF_SNAP_T_COUNT] = {
     [BF_SNAP_T_MENUS] = sizeof(bf_snap_menu_t),
     [BF_SNAP_T_MENU_ITEMS] = sizeof(bf_snap_menu_item_t),
     [BF_SNAP_T_WAVES] = sizeof(bf_snap_wave_t),
+    [BF_SNAP_T_INCLUDES] = sizeof(bf_snap_include_t),
+    [BF_SNAP_T_FRAGMENTS] = sizeof(bf_snap_fragment_t),
 };
 
 typedef struct {
@@ -89,7 +91,8 @@ static void fail(bf_snapw_t *w, const char *fmt, ...)
 
 static const char *const table_names[BF_SNAP_T_COUNT] = {
     "strings", "bodies", "ids", "string lists", "values", "site", "pages",
-    "sections", "taxonomies", "terms", "menus", "menu items", "waves",
+    "sections", "taxonomies", "terms", "menus", "menu items", "waves", "includes",
+    "fragments",
 };
 
 /* Room for n more elements at the end of table t; NULL (and failed) when a
@@ -104,7 +107,7 @@ static void *tab_push(bf_snapw_t *w, bf_snap_table_id_t t, size_t n)
         return NULL;
     }
     bf_buf_t *b = &w->tab[t];
-    size_t bytes = n * elem_sizes[t]; /* n < 2^32, elem <= 208: no overflow */
+    size_t bytes = n * elem_sizes[t]; /* n < 2^32, elem <= 224: no overflow */
     if (bf_buf_grow(b, bytes) < 0) {
         fail(w, "out of memory");
         return NULL;
@@ -252,6 +255,11 @@ bf_snap_range_t bf_snapw_ids(bf_snapw_t *w, const uint32_t *ids, size_t n)
 bf_snap_range_t bf_snapw_strs(bf_snapw_t *w, const bf_snap_str_t *s, size_t n)
 {
     return push_range(w, BF_SNAP_T_STRREFS, s, n);
+}
+
+bf_snap_range_t bf_snapw_includes(bf_snapw_t *w, const bf_snap_include_t *inc, size_t n)
+{
+    return push_range(w, BF_SNAP_T_INCLUDES, inc, n);
 }
 
 static bf_snap_value_t *value_at(bf_snapw_t *w, uint32_t i)

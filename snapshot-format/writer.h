@@ -40,13 +40,15 @@ uint64_t bf_snapw_body(bf_snapw_t *w, const char *s, size_t len);
 /* Appends n ids to IDS / n strings to STRREFS; returns the range. */
 bf_snap_range_t bf_snapw_ids(bf_snapw_t *w, const uint32_t *ids, size_t n);
 bf_snap_range_t bf_snapw_strs(bf_snapw_t *w, const bf_snap_str_t *s, size_t n);
+/* Appends n include directives to INCLUDES; returns the range. */
+bf_snap_range_t bf_snapw_includes(bf_snapw_t *w, const bf_snap_include_t *inc, size_t n);
 
 /* Serialises a value tree; returns the index of its root in VALUES, or
  * BF_SNAP_NONE when v is NULL.  Breadth-first, iterative; a tree deeper
  * than BF_SNAP_MAX_DEPTH is a (sticky) error. */
 uint32_t bf_snapw_value(bf_snapw_t *w, const bf_value_t *v);
 
-/* Appends one record to a record table (SITE, PAGES ... WAVES); rec points
+/* Appends one record to a record table (SITE, PAGES ... FRAGMENTS); rec points
  * at a struct of that table's type.  Returns the new record's index. */
 uint32_t bf_snapw_add(bf_snapw_t *w, bf_snap_table_id_t t, const void *rec);
 /* The record at index i, for patching after it was added (e.g. prev/next);

@@ -27,6 +27,7 @@
 #include "shared/ctx.h"
 #include "shared/log.h"
 #include "shared/mdtitle.h"
+#include "shared/myst.h"
 #include "worker/md_admon.h"
 #include "worker/md_mkdocs.h"
 #include "worker/md_render.h"
@@ -173,7 +174,7 @@ struct bf_md {
     bf_md_cm_t cm;          /* cmark-gfm's memory, reset after each page */
     bf_buf_t html, run, heading, tmp;
     bf_md_ids_t ids;
-    bf_md_vec_t toc, ilinks, elinks, images, diags, langs, anchors;
+    bf_md_vec_t toc, ilinks, elinks, images, diags, langs, anchors, segs;
     bf_md_stats_t stats;
 };
 
@@ -283,8 +284,8 @@ void bf_md_free(bf_md_t *md)
     bf_buf_free(&md->heading);
     bf_buf_free(&md->tmp);
     bf_md_ids_free(&md->ids);
-    bf_md_vec_t *v[] = {&md->toc,   &md->ilinks, &md->elinks, &md->images,
-                        &md->diags, &md->langs,  &md->anchors};
+    bf_md_vec_t *v[] = {&md->toc,   &md->ilinks, &md->elinks,  &md->images,
+                        &md->diags, &md->langs,  &md->anchors, &md->segs};
     for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
         free(v[i]->p);
     free(md);
@@ -452,10 +453,126 @@ static void reset(bf_md_t *md)
     bf_buf_reset(&md->html);
     bf_md_ids_reset(&md->ids);
     md->toc.n = md->ilinks.n = md->elinks.n = md->images.n = 0;
-    md->diags.n = md->langs.n = md->anchors.n = 0;
+    md->diags.n = md->langs.n = md->anchors.n = md->segs.n = 0;
 }
 
-static cmark_node *parse(bf_md_t *md, const bf_md_page_t *in)
+/* ---- feeding the parser: include directives expanded ---- */
+
+/*
+ * The parser is fed the body in pieces: the text between include
+ * directives as it is, and for each directive a blank line, the included
+ * body (fed the same way, one level deeper) and a blank line, so that
+ * what comes before and after stays a block of its own.  Every piece
+ * starts a segment of the line map (bf_md_seg_t), so that cmark's line
+ * numbers, which count the text parsed, map back to a file and its line.
+ *
+ * Lines are counted as cmark counts them: "
+", "
+" and a lone "
+"
+ * end one; pieces are cut at line starts, so no "
+" is ever split.
+ * cmark remembers a "
+" that ended what it was fed and then skips a
+ * "
+" that starts the next feed; the blank lines fed here take that
+ * into account.
+ */
+typedef struct {
+    bf_md_walk_t *w;
+    cmark_parser *p;
+    uint32_t line;          /* the line the next byte fed starts (1-based) */
+    char last;              /* the last byte fed, '\n' at first */
+    size_t room;            /* bytes that may still be fed */
+} feed_t;
+
+static uint32_t count_lines(const char *s, size_t n)
+{
+    uint32_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        k += s[i] == '\n' || (s[i] == '\r' && (i + 1 == n || s[i + 1] != '\n'));
+    return k;
+}
+
+/* From the next line fed on, lines are those of source from line on. */
+static void seg(feed_t *f, uint32_t line, const char *source)
+{
+    bf_md_vec_t *v = f->w->segs;
+    bf_md_seg_t *s = v->n ? (bf_md_seg_t *)v->p + v->n - 1 : NULL;
+    if (!s || s->start != f->line)
+        s = bf_md_vec_push(v, sizeof *s);
+    if (!s) {
+        f->w->oom = 1;
+        return;
+    }
+    *s = (bf_md_seg_t){f->line, line, source};
+}
+
+/* Feeds s[0..n); the lines it ends. */
+static uint32_t feed(feed_t *f, const char *s, size_t n)
+{
+    if (n == 0)
+        return 0;
+    cmark_parser_feed(f->p, s, n);
+    f->last = s[n - 1];
+    uint32_t k = count_lines(s, n);
+    f->line += k;
+    return k;
+}
+
+/* Ends a last line fed without its end, then feeds a blank line. */
+static void blank_line(feed_t *f)
+{
+    if (f->last != '\n' && f->last != '\r')
+        feed(f, "\n", 1);
+    if (f->last == '\r')
+        cmark_parser_feed(f->p, "\n", 1); /* taken as the "\r"'s own: no line */
+    feed(f, "\n", 1);
+}
+
+/* Feeds the body text[0..n) of source (NULL: the page), whose first line
+ * is line of its file, with its include directives inc[0..n_inc) expanded
+ * (depth: of its includes, 1 for a page's). */
+static void feed_doc(feed_t *f, const char *text, size_t n, uint32_t line, const char *source,
+                     const bf_snap_include_t *inc, size_t n_inc, unsigned depth)
+{
+    const bf_snap_t *snap = f->w->in->snap;
+    size_t pos = 0;
+    for (size_t k = 0; k < n_inc; k++) {
+        const bf_snap_include_t *e = &inc[k];
+        if (e->off < pos || e->off > n || e->len > n - e->off)
+            continue; /* not in this body: a snapshot of another file */
+        seg(f, line, source);
+        line += feed(f, text + pos, e->off - pos);
+        pos = e->off + e->len;
+        const bf_snap_fragment_t *fr = bf_snap_fragment(snap, e->fragment);
+        const char *why = depth > BF_MYST_INCLUDE_DEPTH ? "includes nest too deep"
+                          : fr->body_len > f->room    ? "the page would be too large"
+                                                      : NULL;
+        seg(f, line, source);
+        if (why) {
+            const char *name = bf_snap_str(snap, fr->source);
+            bf_md_diag(f->w, BF_MD_DIAG_INCLUDE, f->line, name, strlen(name),
+                       "include of \"%s\" not expanded: %s", name, why);
+        } else {
+            f->room -= fr->body_len;
+            blank_line(f);
+            feed_doc(f, bf_snap_fragment_body(snap, fr), fr->body_len, fr->body_line,
+                     bf_snap_str(snap, fr->source), bf_snap_includes(snap, fr->includes),
+                     fr->includes.count, depth + 1);
+            seg(f, line, source);
+            blank_line(f);
+        }
+        line += count_lines(text + e->off, e->len);
+    }
+    seg(f, line, source);
+    if (depth > 1)
+        feed(f, text + pos, n - pos);
+    else if (n > pos) /* the page's last piece: nothing follows to count for */
+        cmark_parser_feed(f->p, text + pos, n - pos);
+}
+
+static cmark_node *parse(bf_md_t *md, bf_md_walk_t *w, const bf_md_page_t *in)
 {
     const bf_md_types_t *t = &bf_md_g;
     unsigned e = in->extensions;
@@ -481,7 +598,10 @@ static cmark_node *parse(bf_md_t *md, const bf_md_page_t *in)
         cmark_parser_attach_syntax_extension(p, t->tagfilter);
     if (e & BF_MD_EXT_TASKLIST)
         cmark_parser_attach_syntax_extension(p, t->tasklist);
-    cmark_parser_feed(p, in->body ? in->body : "", in->body_len);
+    feed_t f = {w, p, 1, '\n', BF_MD_MAX_BODY - in->body_len};
+    bool expand = !(in->flags & BF_MD_PLAIN) && in->snap && in->n_includes;
+    feed_doc(&f, in->body ? in->body : "", in->body_len, in->body_line ? in->body_line : 1, NULL,
+             in->includes, expand ? in->n_includes : 0, 1);
     cmark_node *doc = cmark_parser_finish(p);
     md->stats.parses++;
     return doc;
@@ -526,7 +646,7 @@ int bf_md_render(bf_md_t *md, bf_arena_t *arena, const bf_md_page_t *in,
     w.unsafe = (in->flags & BF_MD_UNSAFE) != 0;
     w.anchor_links = (in->flags & BF_MD_ANCHOR_LINKS) != 0;
     w.tagfilter = (in->extensions & BF_MD_EXT_TAGFILTER) != 0;
-    w.line0 = in->body_line ? in->body_line - 1 : 0;
+    w.segs = &md->segs;
     w.line = 1;
     w.toc_min = in->toc_min ? in->toc_min : 2;
     w.toc_max = in->toc_max ? in->toc_max : 4;
@@ -549,7 +669,7 @@ int bf_md_render(bf_md_t *md, bf_arena_t *arena, const bf_md_page_t *in,
     md->cm.cur = md->cm.end = md->cm.last = NULL;
     memset(md->cm.free, 0, sizeof(md->cm.free));
     bf_md_cm = &md->cm;
-    cmark_node *doc = parse(md, in);
+    cmark_node *doc = parse(md, &w, in);
     if (in->title && !w.plain)
         drop_title(doc, in);
     md->stats.walks++;
@@ -591,7 +711,8 @@ size_t bf_md_log_diags(const bf_md_result_t *r, const char *source)
         bool broken = bf_md_diag_is_broken(d);
         bf_log_level_t lvl = (broken && bf_ctx.strict) ? BF_LOG_ERROR : BF_LOG_WARN;
         errors += lvl == BF_LOG_ERROR;
-        bf_log_at(lvl, source ? source : "-", d->line, 0, "%s", d->message);
+        bf_log_at(lvl, d->source ? d->source : source ? source : "-", d->line, 0, "%s",
+                  d->message);
     }
     return errors;
 }

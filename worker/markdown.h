@@ -7,6 +7,14 @@
  * cmark type appears in this header.
  *
  * How a page is rendered (bf_md_render):
+ *   0. the body's include directives (MyST ":::{include} path", found and
+ *      resolved by the coordinator: coordinator/include.h) are expanded
+ *      as it is fed to the parser: each directive's lines are replaced by
+ *      a blank line, the included file's body (its own includes expanded
+ *      the same way) and a blank line, so the included markdown is parsed
+ *      as if it were written there, in the same single parse (its link
+ *      reference definitions and footnotes are the page's); relative
+ *      links in it are relative to the page, as in MyST;
  *   1. one cmark-gfm parse of the body with the extensions table,
  *      strikethrough, autolink, tagfilter, tasklist, footnotes, and the
  *      two block extensions of this module: MyST directives (:::{note},
@@ -37,7 +45,9 @@
  *     bf_md_render on the same bf_md_t or bf_md_free;
  *   - everything else (toc, toc_html, excerpt, arrays, their strings) is
  *     allocated in the caller's arena passed to bf_md_render and dies with
- *     it.  All strings are NUL-terminated UTF-8 (when the input was).
+ *     it, but the source of a link or diagnostic in an included file,
+ *     which is a string of the snapshot.  All strings are NUL-terminated
+ *     UTF-8 (when the input was).
  *
  * Errors: bf_md_render returns -1 only when memory runs out (the caller's
  * arena, or the reusable buffers); the message is logged.  Running out of
@@ -45,7 +55,8 @@
  * (STYLE 6: fatal in a worker; the coordinator retries the wave).
  * Problems in the content (a cross-reference that does not resolve, a link
  * to a missing .md file, an unknown or unclosed directive, a misnested
- * tab-item, an unknown directive option) are not errors
+ * tab-item, an unknown directive option, an include that could not be
+ * expanded) are not errors
  * of the call: they are returned as diagnostics (bf_md_diag_t) with a
  * source line; bf_md_log_diags() prints them.
  */
@@ -131,6 +142,15 @@ typedef struct {
      * caller across pages; NULL: code is not highlighted.  Not used in
      * plain mode.  Fence options (lines, title) work either way. */
     bf_hl_t *hl;
+    /* The body's include directives (the snapshot's records: in order,
+     * inside the body, naming fragments of snap), expanded before the
+     * parse (step 0 above); NULL/0, or no snap: none.  Not in plain
+     * mode, which stays exactly cmark-gfm's.  Includes nest
+     * BF_MYST_INCLUDE_DEPTH deep at most and the whole text stays under
+     * the body limit; past either, a directive is dropped with a
+     * diagnostic (the coordinator refuses such sites before). */
+    const bf_snap_include_t *includes;
+    size_t n_includes;
 } bf_md_page_t;
 
 /* One TOC entry.  The items are in document order; the tree is given by
@@ -162,6 +182,10 @@ typedef struct {
     uint32_t page;          /* page id when resolved, else BF_MD_NONE */
     uint32_t line;          /* line in the source file */
     uint8_t kind;           /* bf_md_link_kind_t */
+    /* The file the line is in when it is an included one (site-relative,
+     * "content/_snippets/x.md"), else NULL: the page.  Where the link is
+     * written only: it resolves against the page (bf_md_page_t.source). */
+    const char *source;
 } bf_md_link_t;
 
 typedef enum {
@@ -172,6 +196,7 @@ typedef enum {
     BF_MD_DIAG_UNCLOSED_ADMONITION, /* a MyST directive without its closing fence */
     BF_MD_DIAG_MISNESTED,       /* a tab-item outside a tab-set, other blocks in one */
     BF_MD_DIAG_BAD_OPTION,      /* an unknown :option:, a figure without its image */
+    BF_MD_DIAG_INCLUDE,         /* an include that is not expanded */
     BF_MD_DIAG_KINDS            /* how many kinds there are */
 } bf_md_diag_kind_t;
 
@@ -180,6 +205,7 @@ typedef struct {
     uint8_t kind;           /* bf_md_diag_kind_t */
     const char *target;     /* what was referenced or named */
     const char *message;    /* complete message, lowercase, no location */
+    const char *source;     /* as bf_md_link_t.source: NULL, the page */
 } bf_md_diag_t;
 
 /* Metadata flags (bf_md_result_t.flags). */
@@ -279,7 +305,8 @@ uint32_t bf_md_resolve(const bf_snap_t *snap, const char *source, const bf_md_li
  * --strict, listed at the end of a build)? */
 bool bf_md_diag_is_broken(const bf_md_diag_t *d);
 
-/* Logs each diagnostic of r as "source:line: warning: message"; broken
+/* Logs each diagnostic of r as "source:line: warning: message" (the
+ * diagnostic's own source when it is in an included file); broken
  * cross-references, links and anchors are errors when bf_ctx.strict is
  * set.  source NULL: "-".  Returns the number of errors logged. */
 size_t bf_md_log_diags(const bf_md_result_t *r, const char *source);

@@ -12,6 +12,9 @@
  * fence line left unconsumed would be taken as a lazy continuation of the
  * paragraph inside.  Option lines are consumed the same way.
  *
+ * The fences and option lines are recognised by shared/myst.h, which the
+ * coordinator's include scan uses too.
+ *
  * The "open" state of nested blocks is read from cmark's internal node
  * flags (CMARK_NODE__OPEN): the public API does not expose it, and we need
  * it to leave a ':::' inside an open code block alone.
@@ -22,6 +25,7 @@
 
 #include <cmark-gfm/node.h>
 
+#include "shared/myst.h"
 #include "worker/md_render.h"
 
 /* Admonition kinds: MyST's (docutils') and bengal's.  GitHub's alert
@@ -41,6 +45,7 @@ static const struct {
     {"tab-item", BF_MD_DIR_TAB_ITEM},
     {"figure", BF_MD_DIR_FIGURE},
     {"dropdown", BF_MD_DIR_DROPDOWN},
+    {"include", BF_MD_DIR_INCLUDE},
 };
 
 const char *bf_md_admon_default_title(const char *name, size_t len)
@@ -66,34 +71,11 @@ bf_md_admon_t *bf_md_admon_get(cmark_node *node)
     return (bf_md_admon_t *)cmark_node_get_user_data(node);
 }
 
-static bool is_name_char(unsigned char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '-' || c == '_';
-}
-
-static bool is_blank(unsigned char c)
-{
-    return c == ' ' || c == '\t';
-}
-
 int bf_md_admon_line_end(const unsigned char *input, int len)
 {
     while (len > 0 && (input[len - 1] == '\n' || input[len - 1] == '\r'))
         len--;
     return len;
-}
-
-/* Colons of a closing fence at input[off..end), or 0 if it is not one. */
-static uint32_t closing_fence(const unsigned char *input, int off, int end)
-{
-    int i = off;
-    while (i < end && input[i] == ':')
-        i++;
-    uint32_t n = (uint32_t)(i - off);
-    while (i < end && is_blank(input[i]))
-        i++;
-    return (n >= 3 && i == end) ? n : 0;
 }
 
 /* Directives nest at most this deep; a deeper opening line is text.
@@ -139,41 +121,23 @@ cmark_node *bf_md_admon_add(cmark_syntax_extension *ext, cmark_parser *parser,
 static cmark_node *try_open(cmark_syntax_extension *ext, int indented, cmark_parser *parser,
                             cmark_node *parent, unsigned char *input, int len)
 {
+    bf_myst_fence_t f;
     if (indented)
         return NULL;
     int off = cmark_parser_get_first_nonspace(parser);
     int end = bf_md_admon_line_end(input, len);
-    int i = off;
-    while (i < end && input[i] == ':')
-        i++;
-    int colons = i - off;
-    if (colons < 3 || i >= end || input[i] != '{')
+    if (!bf_myst_open((const char *)input + off, (size_t)(end - off), &f) ||
+        bf_md_admon_too_deep(parent))
         return NULL;
-    int name = ++i;
-    while (i < end && is_name_char(input[i]))
-        i++;
-    if (i == name || i >= end || input[i] != '}')
-        return NULL;
-    int name_end = i++;
-    if (i < end && !is_blank(input[i]))
-        return NULL;
-    while (i < end && is_blank(input[i]))
-        i++;
-    if (bf_md_admon_too_deep(parent))
-        return NULL;
-    int title_end = end;
-    while (title_end > i && is_blank(input[title_end - 1]))
-        title_end--;
-
     cmark_node *node = bf_md_admon_add(ext, parser, parent, input, off, end, BF_MD_SYN_MYST);
     if (!node)
         return NULL;
     bf_md_admon_t *st = bf_md_admon_get(node);
-    st->colons = (uint32_t)colons;
-    st->name = st->fence + (name - off);
-    st->name_len = (size_t)(name_end - name);
-    st->title = st->fence + (i - off);
-    st->title_len = (size_t)(title_end - i);
+    st->colons = f.colons;
+    st->name = st->fence + (f.name - (const char *)input - off);
+    st->name_len = f.name_len;
+    st->title = st->fence + (f.arg - (const char *)input - off);
+    st->title_len = f.arg_len;
     st->dir = (uint8_t)directive_of(st->name, st->name_len);
     return node;
 }
@@ -203,27 +167,18 @@ static bool inner_takes(cmark_node *container, uint32_t k)
 static bool option(cmark_parser *parser, cmark_node *container, bf_md_admon_t *st,
                    const unsigned char *input, int off, int end)
 {
-    int i = off + 1;
-    if (off >= end || input[off] != ':')
+    const char *line = (const char *)input + off, *key, *value;
+    size_t key_len, value_len;
+    if (!bf_myst_option(line, (size_t)(end - off), &key, &key_len, &value, &value_len))
         return false;
-    while (i < end && is_name_char(input[i]))
-        i++;
-    if (i == off + 1 || i >= end || input[i] != ':' || (i + 1 < end && !is_blank(input[i + 1])))
-        return false;
-    int key = off + 1, key_end = i++;
-    while (i < end && is_blank(input[i]))
-        i++;
-    int vend = end;
-    while (vend > i && is_blank(input[vend - 1]))
-        vend--;
     cmark_mem *mem = cmark_node_mem(container);
     bf_md_opt_t *o = mem->calloc(1, sizeof(*o));
     char *copy = mem->calloc(1, (size_t)(end - off) + 1);
-    memcpy(copy, input + off, (size_t)(end - off));
-    o->key = copy + (key - off);
-    o->key_len = (size_t)(key_end - key);
-    o->value = copy + (i - off);
-    o->value_len = (size_t)(vend - i);
+    memcpy(copy, line, (size_t)(end - off));
+    o->key = copy + (key - line);
+    o->key_len = key_len;
+    o->value = copy + (value - line);
+    o->value_len = value_len;
     o->line = (uint32_t)cmark_parser_get_line_number(parser);
     *st->opts_tail = o;
     st->opts_tail = &o->next;
@@ -248,7 +203,7 @@ static int match(cmark_syntax_extension *ext, cmark_parser *parser, unsigned cha
     }
     if (cmark_parser_get_indent(parser) >= 4)
         return 1;
-    uint32_t k = closing_fence(input, off, end);
+    uint32_t k = bf_myst_close((const char *)input + off, (size_t)(end - off));
     if (k < st->colons || inner_takes(container, k))
         return 1;
     st->closed = true;

@@ -27,7 +27,8 @@
  * renderer's business (md_directive.c), which reports unknown ones.
  *
  * Names: the admonition kinds (bf_md_admon_default_title), tab-set,
- * tab-item, figure and dropdown are known; any other name is kept as
+ * tab-item, figure, dropdown and include are known (an include reaches
+ * the parser only where it was not expanded, see markdown.h); any other name is kept as
  * BF_MD_DIR_UNKNOWN for the renderer to report.
  *
  * Why a block extension and not a pre-pass that splits the body: the page
@@ -65,6 +66,8 @@ typedef enum {
     BF_MD_DIR_TAB_ITEM,
     BF_MD_DIR_FIGURE,
     BF_MD_DIR_DROPDOWN,
+    BF_MD_DIR_INCLUDE,       /* one the coordinator did not expand (in a
+                                quote or list, or no site): reported */
 } bf_md_dir_t;
 
 /* One ":key: value" option line. */

@@ -21,7 +21,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "shared/myst.h"
 #include "worker/md_code.h"
+#include "worker/md_directive.h"
 #include "worker/md_inline.h"
 #include "worker/md_link.h"
 
@@ -176,7 +178,13 @@ void bf_md_code_block(bf_md_walk_t *w, cmark_node *node)
     const char *lit = cmark_node_get_literal(node);
     size_t info_len = info ? strlen(info) : 0;
     size_t lit_len = lit ? strlen(lit) : 0;
+    const char *inc;
+    size_t inc_len;
 
+    if (!w->plain && bf_myst_include_info(info, info_len, &inc, &inc_len)) {
+        bf_md_include_missed(w, (uint32_t)cmark_node_get_start_line(node), inc, inc_len);
+        return;
+    }
     bf_md_cr(w);
     if (!w->plain && info_len) {
         /* options, highlighting (md_code.h); the language is the first

@@ -19,10 +19,10 @@
 
 /* ---- helpers ---- */
 
-/* The page's source line of a directive. */
+/* The line of a directive (of the text parsed: bf_md_diag maps it). */
 static uint32_t line_of(const bf_md_walk_t *w, const bf_md_admon_t *st)
 {
-    return w->line0 + st->line;
+    return st->line;
 }
 
 static const bf_md_opt_t *opt_find(const bf_md_admon_t *st, const char *key)
@@ -46,7 +46,7 @@ static void opts_check(bf_md_walk_t *w, const bf_md_admon_t *st, const char *kno
             k += n + (k[n] == ' ');
         }
         if (!ok)
-            bf_md_diag(w, BF_MD_DIAG_BAD_OPTION, w->line0 + o->line, o->key, o->key_len,
+            bf_md_diag(w, BF_MD_DIAG_BAD_OPTION, o->line, o->key, o->key_len,
                        "unknown option \"%.*s\" of \"%.*s\" (it takes: %s)", (int)o->key_len,
                        o->key, (int)st->name_len, st->name, known);
     }
@@ -178,8 +178,7 @@ static void tab_set(bf_md_walk_t *w, cmark_node *node, bf_md_admon_t *st)
             cmark_node *at = c;
             while (at && cmark_node_get_start_line(at) <= 0)
                 at = cmark_node_previous(at);
-            uint32_t line = at ? w->line0 + (uint32_t)cmark_node_get_start_line(at)
-                               : line_of(w, st);
+            uint32_t line = at ? (uint32_t)cmark_node_get_start_line(at) : line_of(w, st);
             bf_md_diag(w, BF_MD_DIAG_MISNESTED, line, st->name, st->name_len,
                        "a tab-set holds only tab-item directives, not this %s",
                        cmark_node_get_type_string(c));
@@ -328,14 +327,14 @@ void bf_md_directive_enter(bf_md_walk_t *w, cmark_node *node)
         [BF_MD_DIR_FIGURE] = "alt class",
         [BF_MD_DIR_DROPDOWN] = "open class",
     };
-    if (st->dir != BF_MD_DIR_UNKNOWN)
+    if (st->dir != BF_MD_DIR_UNKNOWN && st->dir != BF_MD_DIR_INCLUDE)
         opts_check(w, st, takes[st->dir]);
     switch ((bf_md_dir_t)st->dir) {
     case BF_MD_DIR_UNKNOWN:
         bf_md_diag(w, BF_MD_DIAG_UNKNOWN_DIRECTIVE, line_of(w, st), st->name, st->name_len,
                    "unknown directive \"%.*s\" (admonitions are note, tip, warning, danger, "
                    "important, info, example, seealso, caution, attention, error, hint; "
-                   "other directives tab-set, tab-item, figure, dropdown)",
+                   "other directives tab-set, tab-item, figure, dropdown, include)",
                    (int)st->name_len, st->name);
         break;
     case BF_MD_DIR_ADMONITION:
@@ -353,6 +352,9 @@ void bf_md_directive_enter(bf_md_walk_t *w, cmark_node *node)
     case BF_MD_DIR_DROPDOWN:
         dropdown(w, st);
         break;
+    case BF_MD_DIR_INCLUDE:
+        bf_md_include_missed(w, st->line, st->title, st->title_len);
+        break;
     }
 }
 
@@ -365,6 +367,18 @@ void bf_md_directive_exit(bf_md_walk_t *w, cmark_node *node)
         bf_md_puts(w, st->close);
         bf_md_putc(w, '\n');
     }
+}
+
+void bf_md_include_missed(bf_md_walk_t *w, uint32_t line, const char *path, size_t n)
+{
+    if (w->in->snap)
+        bf_md_diag(w, BF_MD_DIAG_INCLUDE, line, path, n,
+                   "include of \"%.*s\" not expanded: an include must start its own line, "
+                   "outside block quotes and list items", (int)n, path);
+    else
+        bf_md_diag(w, BF_MD_DIAG_INCLUDE, line, path, n,
+                   "include of \"%.*s\" not expanded: includes are expanded when a site is "
+                   "built", (int)n, path);
 }
 
 const char *bf_md_directive_closer(cmark_node *node)

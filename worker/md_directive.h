@@ -57,6 +57,12 @@ bool bf_md_alert_enter(bf_md_walk_t *w, cmark_node *node);
  * "</div>".) */
 bool bf_md_is_alert(cmark_node *node);
 
+/* An include directive that reached the parser (":::{include} x" or a
+ * code block "```{include} x" inside a block quote or list item, or
+ * rendered without a site): a diagnostic at line (of the text parsed),
+ * and nothing written. */
+void bf_md_include_missed(bf_md_walk_t *w, uint32_t line, const char *path, size_t n);
+
 /* Tags that close what the ENTER of a directive or alert node wrote
  * ("" when it wrote nothing), for an excerpt cut inside it. */
 const char *bf_md_directive_closer(cmark_node *node);

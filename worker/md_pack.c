@@ -15,7 +15,7 @@
 #include "worker/markdown.h"
 
 #define MAGIC 0x524d4642u /* "BFMR" */
-#define VERSION 1u
+#define VERSION 2u /* 2: the source of links and diagnostics */
 #define NULL_STR 0xffffffffu
 
 static int put32(bf_buf_t *b, uint32_t v)
@@ -45,7 +45,8 @@ static int put_links(bf_buf_t *b, const bf_md_link_t *l, size_t n, const uint64_
     int rc = put32(b, (uint32_t)n);
     for (size_t i = 0; i < n && rc == 0; i++)
         rc = put_cstr(b, l[i].target) | put_cstr(b, l[i].fragment) | put32(b, l[i].line) |
-             bf_buf_putc(b, l[i].kind) | put64(b, deps ? deps[i] : 0);
+             bf_buf_putc(b, l[i].kind) | put64(b, deps ? deps[i] : 0) |
+             put_cstr(b, l[i].source);
     return rc;
 }
 
@@ -69,7 +70,8 @@ int bf_md_result_save(const bf_md_result_t *r, const uint64_t *deps, bf_buf_t *o
           put_links(out, r->images, r->n_images, NULL) | put32(out, (uint32_t)r->n_diags);
     for (size_t i = 0; i < r->n_diags && rc == 0; i++)
         rc = put32(out, r->diags[i].line) | bf_buf_putc(out, r->diags[i].kind) |
-             put_cstr(out, r->diags[i].target) | put_cstr(out, r->diags[i].message);
+             put_cstr(out, r->diags[i].target) | put_cstr(out, r->diags[i].message) |
+             put_cstr(out, r->diags[i].source);
     return rc ? -1 : 0;
 }
 
@@ -163,7 +165,7 @@ static bool index_ok(uint32_t i, size_t n)
 
 static bf_md_link_t *get_links(rd_t *r, size_t *n, uint64_t **deps)
 {
-    bf_md_link_t *l = get_array(r, n, sizeof *l, 4 + 4 + 4 + 1 + 8);
+    bf_md_link_t *l = get_array(r, n, sizeof *l, 4 + 4 + 4 + 1 + 8 + 4);
     if (deps && !(*deps = *n ? bf_arena_alloc(r->a, *n * sizeof **deps) : NULL) && *n)
         r->oom = 1;
     for (size_t i = 0; l && i < *n && !r->bad && !r->oom; i++) {
@@ -175,6 +177,7 @@ static bf_md_link_t *get_links(rd_t *r, size_t *n, uint64_t **deps)
         uint64_t d = get64(r);
         if (deps)
             (*deps)[i] = d;
+        l[i].source = get_cstr(r);
         if (!l[i].target || l[i].kind > BF_MD_LINK_EXTERNAL)
             r->bad = 1;
     }
@@ -218,13 +221,14 @@ int bf_md_result_load(bf_arena_t *arena, const void *data, size_t n, bf_md_resul
     out->internal_links = get_links(&r, &out->n_internal_links, &d);
     out->external_links = get_links(&r, &out->n_external_links, NULL);
     out->images = get_links(&r, &out->n_images, NULL);
-    out->diags = get_array(&r, &out->n_diags, sizeof *out->diags, 4 + 1 + 8);
+    out->diags = get_array(&r, &out->n_diags, sizeof *out->diags, 4 + 1 + 12);
     for (size_t i = 0; out->diags && i < out->n_diags && !r.bad && !r.oom; i++) {
         bf_md_diag_t *g = &out->diags[i];
         g->line = get32(&r);
         g->kind = get8(&r);
         g->target = get_cstr(&r);
         g->message = get_cstr(&r);
+        g->source = get_cstr(&r);
         if (g->kind >= BF_MD_DIAG_KINDS || !g->message)
             r.bad = 1;
     }

@@ -126,6 +126,25 @@ void *bf_md_vec_push(bf_md_vec_t *v, size_t elem)
     return e;
 }
 
+uint32_t bf_md_src_line(const bf_md_walk_t *w, uint32_t line, const char **source)
+{
+    const bf_md_seg_t *s = w->segs->p;
+    size_t lo = 0, hi = w->segs->n;
+    while (hi - lo > 1) { /* the last segment starting at or before line */
+        size_t mid = lo + (hi - lo) / 2;
+        if (s[mid].start <= line)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    if (!w->segs->n || line < s[lo].start) {
+        *source = NULL;
+        return line; /* no map: cannot happen once the parse has begun */
+    }
+    *source = s[lo].source;
+    return s[lo].line + (line - s[lo].start);
+}
+
 void bf_md_diag(bf_md_walk_t *w, bf_md_diag_kind_t kind, uint32_t line, const char *target,
                 size_t target_len, const char *fmt, ...)
 {
@@ -135,7 +154,7 @@ void bf_md_diag(bf_md_walk_t *w, bf_md_diag_kind_t kind, uint32_t line, const ch
         w->oom = 1;
         return;
     }
-    d->line = line;
+    d->line = bf_md_src_line(w, line, &d->source);
     d->kind = (uint8_t)kind;
     d->target = bf_arena_strndup(w->arena, target ? target : "", target ? target_len : 0);
     va_start(ap, fmt);
@@ -156,7 +175,7 @@ void bf_md_note_link(bf_md_walk_t *w, bf_md_vec_t *list, bf_md_link_kind_t kind,
     }
     l->kind = (uint8_t)kind;
     l->page = page;
-    l->line = bf_md_line(w);
+    l->line = bf_md_src_line(w, bf_md_line(w), &l->source);
     l->target = bf_arena_strndup(w->arena, target, len);
     l->fragment = frag ? bf_arena_strndup(w->arena, frag, frag_len) : NULL;
     if (!l->target || (frag && !l->fragment))

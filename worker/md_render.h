@@ -61,8 +61,18 @@ void *bf_md_vec_push(bf_md_vec_t *v, size_t elem);
 /* A same-page [[#anchor]] to check once every heading id is known. */
 typedef struct {
     const char *anchor; /* in the result arena */
-    uint32_t line;
+    uint32_t line;      /* of the text parsed (bf_md_src_line) */
 } bf_md_anchor_ref_t;
+
+/* Where the text parsed comes from: from cmark's line start on (to the
+ * next segment's), lines are those of source from line on.  The body
+ * with no include is one segment; each include adds its file's and the
+ * page's again after it (markdown.c). */
+typedef struct {
+    uint32_t start;     /* line of the text parsed, 1-based */
+    uint32_t line;      /* its line in source */
+    const char *source; /* NULL: the page; else an included file (snapshot) */
+} bf_md_seg_t;
 
 typedef struct bf_md_walk {
     /* the page */
@@ -70,7 +80,7 @@ typedef struct bf_md_walk {
     bf_md_result_t *out;
     bf_arena_t *arena;          /* results */
     bool plain, unsafe, tagfilter, anchor_links;
-    uint32_t line0;             /* body_line - 1 */
+    bf_md_vec_t *segs;          /* bf_md_seg_t, by start: the line map */
     const char *url_prefix;
     size_t url_prefix_len;
     uint8_t toc_min, toc_max;
@@ -93,7 +103,8 @@ typedef struct bf_md_walk {
     uint32_t tab_sets;          /* tab-sets written so far (their ids) */
 
     /* where we are */
-    uint32_t line;              /* body-relative line of inline content */
+    uint32_t line;              /* line of inline content in the text
+                                   parsed (cmark's count) */
     uint64_t nodes;             /* nodes entered */
 
     /* words */
@@ -158,7 +169,12 @@ void bf_md_escape_html(bf_md_walk_t *w, const char *s, size_t n);
  * %XX. */
 void bf_md_escape_href(bf_md_walk_t *w, const char *s, size_t n);
 
-/* Adds a diagnostic (message built with printf-style fmt in the arena). */
+/* The line in its file of line (of the text parsed, as cmark counts),
+ * and that file (*source: NULL for the page itself). */
+uint32_t bf_md_src_line(const bf_md_walk_t *w, uint32_t line, const char **source);
+
+/* Adds a diagnostic at line of the text parsed (mapped to its file and
+ * line), the message built with printf-style fmt in the arena. */
 void bf_md_diag(bf_md_walk_t *w, bf_md_diag_kind_t kind, uint32_t line, const char *target,
                 size_t target_len, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
@@ -176,10 +192,10 @@ static inline void bf_md_set_line(bf_md_walk_t *w, cmark_node *node)
         w->line = (uint32_t)l;
 }
 
-/* Source line (of the file) of the inline content being rendered. */
+/* Line (of the text parsed) of the inline content being rendered. */
 static inline uint32_t bf_md_line(const bf_md_walk_t *w)
 {
-    return w->line0 + w->line;
+    return w->line;
 }
 
 /* The walk: renders doc and fills the walk's metadata; each node is

@@ -355,12 +355,43 @@ static int url_set(bf_render_t *r)
  * --strict, else a warning.  It goes to the farm's broken file (shared/
  * farm.h), which the coordinator lists at the end of the build; it is
  * logged now only outside a farm or when the record cannot be written. */
-static void report_broken(bf_render_t *r, uint32_t id, const char *source, uint32_t line,
-                          const char *msg)
+/* The fragment id of an included file (FRAGMENTS is sorted by source),
+ * or NONE. */
+static uint32_t fragment_id(const bf_render_t *r, const char *source)
+{
+    uint32_t lo = 0, hi = bf_snap_count(r->s, BF_SNAP_T_FRAGMENTS);
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(S(r, bf_snap_fragment(r->s, mid)->source), source);
+        if (c == 0)
+            return mid;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return BF_SNAP_NONE;
+}
+
+/* How messages name where a diagnostic or link is: the page (disp), or
+ * the included file source (site-relative) it is in. */
+static const char *where(bf_render_t *r, bf_arena_t *a, const char *disp, const char *source)
+{
+    if (!source)
+        return disp;
+    const char *w = r->site_dir ? bf_arena_sprintf(a, "%s/%s", r->site_dir, source) : source;
+    return w ? w : source;
+}
+
+/* A broken link or reference at line of the page id, or of the included
+ * file source (NULL: the page's own); disp names the page. */
+static void report_broken(bf_render_t *r, bf_arena_t *a, uint32_t id, const char *disp,
+                          const char *source, uint32_t line, const char *msg)
 {
     if (r->ctl && r->broken_fd >= 0) {
         bf_farm_broken_t e = {.ready = BF_FARM_BROKEN_READY, .page = id, .line = line,
-                              .error = bf_ctx.strict};
+                              .error = bf_ctx.strict,
+                              .fragment = source ? fragment_id(r, source) : BF_SNAP_NONE};
         size_t n = strlen(msg);
         if (n < sizeof e.message) {
             memcpy(e.message, msg, n + 1);
@@ -372,27 +403,28 @@ static void report_broken(bf_render_t *r, uint32_t id, const char *source, uint3
         if (pwrite(r->broken_fd, &e, sizeof e, (off_t)(i * sizeof e)) == (ssize_t)sizeof e)
             return;
     }
-    bf_log_at(bf_ctx.strict ? BF_LOG_ERROR : BF_LOG_WARN, source ? source : "-", line, 0, "%s",
-              msg);
+    const char *w = where(r, a, disp, source);
+    bf_log_at(bf_ctx.strict ? BF_LOG_ERROR : BF_LOG_WARN, w ? w : "-", line, 0, "%s", msg);
 }
 
 /* Diagnostics of a page's markdown: broken references through
  * report_broken(), the rest (unknown directives...) warned at once.
  * Returns the errors; the rest are added to *warnings. */
-static uint32_t report_diags(bf_render_t *r, uint32_t id, const bf_md_result_t *res,
-                             const char *source, uint32_t *warnings)
+static uint32_t report_diags(bf_render_t *r, bf_arena_t *a, uint32_t id,
+                             const bf_md_result_t *res, const char *disp, uint32_t *warnings)
 {
     uint32_t errors = 0;
     for (size_t i = 0; i < res->n_diags; i++) {
         const bf_md_diag_t *d = &res->diags[i];
         if (bf_md_diag_is_broken(d)) {
-            report_broken(r, id, source, d->line, d->message);
+            report_broken(r, a, id, disp, d->source, d->line, d->message);
             if (bf_ctx.strict) {
                 errors++;
                 continue;
             }
         } else {
-            bf_log_at(BF_LOG_WARN, source ? source : "-", d->line, 0, "%s", d->message);
+            const char *w = where(r, a, disp, d->source);
+            bf_log_at(BF_LOG_WARN, w ? w : "-", d->line, 0, "%s", d->message);
         }
         (*warnings)++;
     }
@@ -431,7 +463,7 @@ static uint32_t check_links(bf_render_t *r, bf_arena_t *a, uint32_t id,
                                            l->target);
         if (!msg)
             return errors;
-        report_broken(r, id, source, l->line, msg);
+        report_broken(r, a, id, source, l->source, l->line, msg);
         if (bf_ctx.strict)
             errors++;
         else
@@ -506,16 +538,18 @@ uint64_t bf_render_pack_hits(const bf_render_t *r)
  * the options (highlighting among them), the baseurl, its title (a
  * leading heading that is the title is left out, bf_md_page_t.title), and
  * this binary. */
-static bf_digest_t md_key(bf_render_t *r, const bf_md_page_t *in)
+static bf_digest_t md_key(bf_render_t *r, const bf_md_page_t *in, uint64_t includes_hash)
 {
     bf_digest_t body = bf_hash128(in->body, in->body_len);
+    /* what the page includes: the digest of every file and where (the
+     * bytes fed to the parser are the body's and theirs) */
     uint64_t nums[] = {r->self,       body.lo,     body.hi,     in->body_line,
                        in->flags,     in->extensions, in->toc_min, in->toc_max,
-                       in->summary_len, in->hl != NULL};
+                       in->summary_len, in->hl != NULL, includes_hash};
     const bf_snap_str_t base = r->site->baseurl;
     bf_buf_t *b = &r->tmp;
     bf_buf_reset(b);
-    if (PUT(b, "md-pack-1") | bf_buf_append(b, nums, sizeof nums) |
+    if (PUT(b, "md-pack-2") | bf_buf_append(b, nums, sizeof nums) |
         bf_buf_append(b, in->summary ? in->summary : "", in->summary_len) |
         bf_buf_append(b, S(r, base), base.len) | bf_buf_putc(b, 0) | bf_buf_puts(b, in->source) |
         bf_buf_putc(b, 0) | bf_buf_puts(b, in->title ? in->title : ""))
@@ -611,12 +645,14 @@ static int render(bf_render_t *r, bf_arena_t *a, uint32_t id, uint32_t pager, bf
         .summary_len = p->summary.len,
         .title = S(r, p->title),
         .hl = r->hl,
+        .includes = bf_snap_includes(r->s, p->includes),
+        .n_includes = p->includes.count,
     };
     /* a page with a source file may have its markdown in the pack */
     bf_digest_t key = {0, 0};
     int hit = 0;
     if (r->pack && in.source) {
-        key = md_key(r, &in);
+        key = md_key(r, &in, p->includes_hash);
         if ((hit = from_pack(r, a, &in, key, &res)) < 0)
             return -1;
         if (hit && pager == 1 && r->ctl)
@@ -638,7 +674,7 @@ static int render(bf_render_t *r, bf_arena_t *a, uint32_t id, uint32_t pager, bf
                            ? bf_arena_sprintf(a, "%s/%s", r->site_dir, in.source)
                            : in.source;
     if (pager == 1) {
-        *errors += report_diags(r, id, &res, disp ? disp : in.source, warnings);
+        *errors += report_diags(r, a, id, &res, disp ? disp : in.source, warnings);
         *errors += check_links(r, a, id, &res, disp ? disp : in.source, warnings);
         for (size_t i = 0; i < res.n_code_langs && r->hl; i++) /* the build's one warning */
             bf_hl_note(r->hl, res.code_langs[i], strlen(res.code_langs[i]));

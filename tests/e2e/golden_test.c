@@ -28,7 +28,8 @@
  *                               diagram.svg and notes.txt), guide/
  *   docs/guide/                 install.md (alias /old/install/; code
  *                               blocks highlighted, one with fence
- *                               options),
+ *                               options; includes .shared/requirements.md,
+ *                               which includes platforms.md),
  *                               configure.md ([[docs/intro]], ../intro.md#...)
  *   docs/guide/advanced/        tuning.md (`menu: {main: {parent: Docs}}`)
  *   blog/                       3 posts: blog/page/2/ exists
@@ -36,6 +37,7 @@
  *   empty/                      0 pages (its one page is dated 2999)
  *   templates/partials/term.html  overrides the theme's partial by name and
  *                               prints site.data.team / site.data.project
+ *   .shared/                    included files (hidden: not pages)
  *   static/css/extra.css, static/img/x.svg
  *
  * Every page has a fixed date, and every build runs with SOURCE_DATE_EPOCH
@@ -768,4 +770,29 @@ Test(golden, writing_syntax_page)
     char *css = out_file(out, "_bengal/theme.css");
     cr_assert(strstr(css, ".tab-input:checked + .tab-label + .tab-panel { display: block; }"));
     cr_assert(strstr(css, ".admonition:is(.caution, .danger"));
+}
+
+Test(golden, includes_expanded_in_place)
+{
+    char *out = build_fixture(NULL);
+    char *html = out_file(out, "docs/guide/install/index.html");
+    /* requirements.md in place of its directive, front matter skipped, its
+     * heading with an id and in the TOC, its cross-reference resolved;
+     * platforms.md inside it (the fenced form) */
+    const char *want = "<h2 id=\"from-source\"";
+    char *at = strstr(html, want);
+    cr_assert(at, "%s", html);
+    at = strstr(at, "<h3 id=\"requirements\"");
+    cr_assert(at, "the included heading is not after \"From source\": %s", html);
+    cr_assert(strstr(at, "<p>A C compiler and make; <a class=\"xref\" href=\"/docs/intro/\""), "%s", html);
+    cr_assert(strstr(at, "<p>Tested on Linux and the BSDs.</p>"), "%s", html);
+    cr_assert(strstr(html, "href=\"#requirements\""), "not in the TOC: %s", html);
+    cr_assert(!strstr(html, "front matter of an included file"), "%s", html);
+    cr_assert(!strstr(html, "{include}"), "%s", html);
+    /* an include in a code block is code; included files are not pages */
+    char *syntax = out_file(out, "syntax/index.html");
+    cr_assert(strstr(syntax, ":::{include} ../.shared/requirements.md\n:::\n</code>"), "%s",
+              syntax);
+    cr_assert(!e2e_exists(e2e_fmt("%s/.shared", out)));
+    cr_assert(!e2e_exists(e2e_fmt("%s/shared", out)));
 }

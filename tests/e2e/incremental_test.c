@@ -1530,13 +1530,33 @@ Test(incremental, faults_during_a_rebuild)
     }
 }
 
+/* A rebuild (with BENGAL_FAULT=fault when not NULL) that must fail with
+ * exit 1 and want (when not NULL) on stderr, leaving the published tree
+ * as it was. */
+static void rebuild_fails(const char *site, const char *out, const char *fault,
+                          const char *want)
+{
+    manifest_t *before = tree_manifest(out);
+    e2e_run_t r;
+    run_build(&r, site, out, fault, NULL);
+    e2e_assert_no_crash(&r);
+    cr_assert_eq(r.status, 1, "[%s] exit %d:\n%s", step_name, r.status, r.err);
+    cr_assert(!want || strstr(r.err, want), "[%s] stderr lacks \"%s\":\n%s", step_name, want,
+              r.err);
+    e2e_run_free(&r);
+    manifest_t *now = tree_manifest(out);
+    assert_same_tree("a failed build changed the published tree", "tree before", out, before,
+                     "tree after", out, now);
+    manifest_free(now);
+    manifest_free(before);
+}
+
 /* Two failed rebuilds in a row, each with its own change, then one that
  * succeeds: both changes are in it. */
 Test(incremental, two_failed_rebuilds_then_one)
 {
     char *out;
     char *site = first_build("features", &out, NULL);
-    manifest_t *before = tree_manifest(out);
     const char *faults[] = {"writer-crash:files=2", "writer-enospc:files=1"};
     for (int i = 0; i < 2; i++) {
         step(i ? "second failed rebuild" : "first failed rebuild");
@@ -1544,17 +1564,8 @@ Test(incremental, two_failed_rebuilds_then_one)
             put(site, "content/pair/third.md", "---\ntitle: Third\n---\n\nThird.\n");
         else
             change_everything(site, 1);
-        e2e_run_t r;
-        run_build(&r, site, out, faults[i], NULL);
-        e2e_assert_no_crash(&r);
-        cr_assert_eq(r.status, 1, "[%s] exit %d:\n%s", step_name, r.status, r.err);
-        e2e_run_free(&r);
-        manifest_t *now = tree_manifest(out);
-        assert_same_tree("a failed build changed the published tree", "tree before", out, before,
-                         "tree after", out, now);
-        manifest_free(now);
+        rebuild_fails(site, out, faults[i], NULL);
     }
-    manifest_free(before);
     step("the rebuild after two failed ones");
     rebuild_equals_clean(site, out, NULL);
 }
@@ -1845,4 +1856,87 @@ Test(incremental, unchanged_files_not_parsed_and_markdown_not_rendered_again)
     cr_assert_eq(stat_of(stats, "parsed"), files, "[%s] %ld files parsed", step_name,
                  stat_of(stats, "parsed"));
     cr_assert_eq(stat_of(stats, "markdown_from_cache"), 0, "[%s]", step_name);
+}
+
+/* ---- included files ----------------------------------------------------- */
+
+/* The features fixture's docs/guide/install.md includes
+ * .shared/requirements.md, which includes .shared/platforms.md (line 8,
+ * fenced form). */
+#define INSTALL "docs/guide/install/index.html"
+
+/* out's file rel holds text. */
+static void out_has(const char *out, const char *rel, const char *text)
+{
+    char *html = e2e_read_file(e2e_fmt("%s/%s", out, rel), NULL);
+    cr_assert(html && strstr(html, text), "[%s] %s lacks \"%s\"", step_name, rel, text);
+    free(html);
+}
+
+Test(incremental, included_file_edited)
+{
+    char *out;
+    char *site = first_build("features", &out, NULL);
+    char *stats = e2e_fmt("%s/../stats.json", site);
+    step("the file install.md includes edited: no page file is parsed again");
+    edit(site, "content/.shared/requirements.md", "A C compiler and make",
+         "A C11 compiler and GNU make");
+    rebuild_with_stats(site, out, stats);
+    out_has(out, INSTALL, "A C11 compiler and GNU make");
+    cr_assert_eq(stat_of(stats, "parsed"), 0, "[%s]", step_name);
+    cr_assert_gt(stat_of(stats, "as_last_time"), 10, "[%s]", step_name);
+    /* the page, and index.json (its excerpt and word count) */
+    cr_assert_eq(stat_of(stats, "written"), 2, "[%s]", step_name);
+    step("the file that one includes edited (two levels down)");
+    edit(site, "content/.shared/platforms.md", "Linux and the BSDs", "Linux, macOS and the BSDs");
+    rebuild_equals_clean(site, out, NULL);
+    out_has(out, INSTALL, "Tested on Linux, macOS and the BSDs.");
+    step("the same edited again in place: same size, inode and times");
+    edit_same_stat(site, "content/.shared/platforms.md", "macOS", "MacOS");
+    rebuild_equals_clean(site, out, NULL);
+    out_has(out, INSTALL, "Tested on Linux, MacOS and the BSDs.");
+    step("a heading added to the included file (the page's TOC)");
+    edit(site, "content/.shared/requirements.md", "A C11", "#### Compiler\n\nA C11");
+    rebuild_equals_clean(site, out, NULL);
+    out_has(out, INSTALL, "<h4 id=\"compiler\">Compiler</h4>");
+    step("the include directive taken out of the page");
+    edit(site, "content/docs/guide/install.md", ":::{include} ../../.shared/requirements.md\n:::\n",
+         "");
+    rebuild_equals_clean(site, out, NULL);
+    step("and put back, as the fenced form");
+    edit(site, "content/docs/guide/install.md", "## From source\n",
+         "## From source\n\n```{include} ../../.shared/requirements.md\n```\n");
+    rebuild_equals_clean(site, out, NULL);
+    out_has(out, INSTALL, "<h4 id=\"compiler\">Compiler</h4>");
+}
+
+Test(incremental, included_file_removed_or_in_a_cycle)
+{
+    char *out;
+    char *site = first_build("features", &out, NULL);
+    step("an included file removed: an error at its directive, the site stays");
+    rm(site, "content/.shared/platforms.md");
+    rebuild_fails(site, out, NULL,
+                  "content/.shared/requirements.md:8: error: cannot include \"platforms.md\" "
+                  "(content/.shared/platforms.md): no such file");
+    step("put back");
+    put(site, "content/.shared/platforms.md", "Tested on Linux and the BSDs, again.");
+    rebuild_equals_clean(site, out, NULL);
+    out_has(out, INSTALL, "Tested on Linux and the BSDs, again.");
+    step("platforms.md includes requirements.md back: a cycle, said where it closes");
+    put(site, "content/.shared/platforms.md", "Tested.\n\n:::{include} requirements.md\n:::\n");
+    rebuild_fails(site, out, NULL,
+                  "content/.shared/platforms.md:3: error: include cycle: "
+                  "content/.shared/requirements.md:8 includes content/.shared/platforms.md, "
+                  "content/.shared/platforms.md:3 includes content/.shared/requirements.md\n");
+    step("a page including itself");
+    put(site, "content/.shared/platforms.md", "Tested.");
+    edit(site, "content/about.md", "This page joins",
+         ":::{include} about.md\n:::\n\nThis page joins");
+    rebuild_fails(site, out, NULL,
+                  "content/about.md:9: error: include cycle: content/about.md:9 includes "
+                  "content/about.md\n");
+    step("the cycles broken");
+    edit(site, "content/about.md", ":::{include} about.md\n:::\n\n", "");
+    rebuild_equals_clean(site, out, NULL);
 }

@@ -10,9 +10,12 @@
  *     MyST directives and their options, MkDocs admonitions, GitHub
  *     alerts, ids, TOC, excerpt, highlighted code blocks with fence
  *     options; with bit 0x40 of the first byte, the page titled by its
- *     first heading, so that a leading one is left out), where the
- *     invariants of the result are checked: lengths, NUL termination, TOC
- *     tree indexes, line numbers inside the page.
+ *     first heading, so that a leading one is left out; include
+ *     directives found by the coordinator's scan, shared/myst.h, naming
+ *     the snapshot's included files, which nest, include themselves, end
+ *     lines with CR or not at all), where the invariants of the result
+ *     are checked: lengths, NUL termination, TOC tree indexes, line
+ *     numbers inside the page or the included file they name.
  *
  *     make fuzz && build/fuzz/markdown_fuzz -max_total_time=60 \
  *         -dict=tests/fuzz/markdown.dict tests/fuzz/corpus/markdown
@@ -29,6 +32,7 @@
 #include "shared/buf.h"
 #include "shared/ctx.h"
 #include "shared/mdtitle.h"
+#include "shared/myst.h"
 #include "shared/value.h"
 #include "snapshot-format/reader.h"
 #include "snapshot-format/writer.h"
@@ -41,6 +45,20 @@ static bf_hl_t *hl;
 static bf_arena_t *arena;
 static bf_snap_t *snap;
 static bf_buf_t img = BF_BUF_INIT;
+
+/* Included files: one including another, one itself (cut at the depth
+ * limit), CR line ends, no final newline, an open code fence. */
+static const char *const frag_src[] = {"content/f/a.md", "content/f/b.md", "content/f/self.md",
+                                       "content/f/cr.md", "content/f/fence.md"};
+static const char *const frag_body[] = {
+    "# A\n\n[[docs/a]] [^1]\n\n:::{include} b.md\n:::\n\n[^1]: note\n",
+    "B [[nowhere]]\n:::{note}\nx",
+    "S [[#x]]\n\n```{include} self.md\n```\n",
+    "CR\r- [[gone]]\r\r    code\r",
+    "```\nopen fence [[no]]\n",
+};
+#define N_FRAGS 5
+#define FRAG_LINES 8 /* more than any fragment has */
 
 static void build_snapshot(void)
 {
@@ -80,6 +98,20 @@ static void build_snapshot(void)
     st.by_ref_id = bf_snapw_ids(w, (uint32_t[]){2}, 1);
     st.level_waves[1] = st.level_waves[2] = st.level_waves[3] = 1;
     bf_snapw_add(w, BF_SNAP_T_SITE, &st);
+    bf_snap_include_t inc_a = {(uint32_t)(strstr(frag_body[0], ":::{include}") - frag_body[0]),
+                               sizeof(":::{include} b.md\n:::\n") - 1, 1};
+    bf_snap_include_t inc_s = {(uint32_t)(strstr(frag_body[2], "```{include}") - frag_body[2]),
+                               sizeof("```{include} self.md\n```\n") - 1, 2};
+    for (int i = 0; i < N_FRAGS; i++) {
+        bf_snap_fragment_t f = {bf_snapw_cstr(w, frag_src[i]),
+                                bf_snapw_body(w, frag_body[i], strlen(frag_body[i])),
+                                (uint32_t)strlen(frag_body[i]), (uint32_t)i + 1, {0, 0}};
+        if (i == 0)
+            f.includes = bf_snapw_includes(w, &inc_a, 1);
+        if (i == 2)
+            f.includes = bf_snapw_includes(w, &inc_s, 1);
+        bf_snapw_add(w, BF_SNAP_T_FRAGMENTS, &f);
+    }
     if (bf_snapw_finish_mem(w, &img) < 0 || bf_snap_from_mem(img.data, img.len, "fuzz", &snap) < 0)
         abort();
     bf_snapw_free(w);
@@ -141,12 +173,33 @@ static void check_result(const bf_md_result_t *r, uint32_t max_line)
         CHECK(t->next_sibling == BF_MD_NONE || t->next_sibling > i, "toc next sibling");
     }
     for (size_t i = 0; i < r->n_diags; i++) {
-        CHECK(r->diags[i].message, "diagnostic message");
-        CHECK(r->diags[i].line >= 1 && r->diags[i].line <= max_line, "diagnostic line");
+        const bf_md_diag_t *d = &r->diags[i];
+        CHECK(d->message, "diagnostic message");
+        CHECK(d->line >= 1 && d->line <= (d->source ? FRAG_LINES : max_line), "diagnostic line");
     }
-    for (size_t i = 0; i < r->n_internal_links; i++)
-        CHECK(r->internal_links[i].line >= 1 && r->internal_links[i].line <= max_line,
-              "link line");
+    for (size_t i = 0; i < r->n_internal_links; i++) {
+        const bf_md_link_t *l = &r->internal_links[i];
+        CHECK(l->line >= 1 && l->line <= (l->source ? FRAG_LINES : max_line), "link line");
+    }
+}
+
+/* The include directives of the page, as the coordinator finds them:
+ * usable ones whose path names an included file. */
+static bf_snap_include_t incs[64];
+static size_t n_incs;
+
+static int on_include(void *ctx, const bf_myst_include_t *inc)
+{
+    char path[256];
+    const char *why;
+    if (inc->error || n_incs == 64 ||
+        bf_myst_include_path("content/docs/b/page.md", inc->path, inc->path_len, path,
+                             sizeof path, &why) < 0)
+        return 0;
+    for (uint32_t k = 0; k < N_FRAGS; k++)
+        if (strcmp(path, frag_src[k]) == 0)
+            incs[n_incs++] = (bf_snap_include_t){(uint32_t)inc->off, (uint32_t)inc->len, k};
+    return 0;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -181,6 +234,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         lines += text[i] == '\n' || (text[i] == '\r' && (i + 1 == len || text[i + 1] != '\n'));
     in.flags = (unsafe ? BF_MD_UNSAFE : 0) | ((opt & 0x80) ? BF_MD_ANCHOR_LINKS : 0);
     in.snap = snap;
+    n_incs = 0;
+    bf_myst_includes(text, len, on_include, NULL);
+    in.includes = incs;
+    in.n_includes = n_incs;
     in.source = "content/docs/b/page.md";
     in.body_line = 1;
     bf_arena_reset(arena);

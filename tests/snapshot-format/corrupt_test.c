@@ -92,9 +92,23 @@ static void walk(const bf_snap_t *s)
         const char *b = bf_snap_body(s, p);
         for (uint32_t k = 0; k < p->body_len; k++)
             sum += (unsigned char)b[k];
-        (void)sum;
         bf_snap_find_path(s, bf_snap_str(s, p->path), p->path.len);
         bf_snap_find_ref_id(s, bf_snap_str(s, p->ref_id), p->ref_id.len);
+        const bf_snap_include_t *inc = bf_snap_includes(s, p->includes);
+        for (uint32_t k = 0; k < p->includes.count; k++) /* what the worker reads */
+            sum += (unsigned char)b[inc[k].off + inc[k].len - 1] +
+                   bf_snap_fragment(s, inc[k].fragment)->body_len;
+    }
+    for (uint32_t i = 0; i < bf_snap_count(s, BF_SNAP_T_FRAGMENTS); i++) {
+        const bf_snap_fragment_t *f = bf_snap_fragment(s, i);
+        const char *b = bf_snap_fragment_body(s, f);
+        volatile size_t sum = strlen(bf_snap_str(s, f->source));
+        for (uint32_t k = 0; k < f->body_len; k++)
+            sum += (unsigned char)b[k];
+        const bf_snap_include_t *inc = bf_snap_includes(s, f->includes);
+        for (uint32_t k = 0; k < f->includes.count; k++)
+            sum += (unsigned char)b[inc[k].off] + bf_snap_fragment(s, inc[k].fragment)->body_len;
+        (void)sum;
     }
     bf_snap_value_get(s, bf_snap_site(s)->config, "title");
 }
@@ -334,6 +348,37 @@ Test(corrupt, ids_and_ranges)
     const bf_snap_site_t *st = rec(BF_SNAP_T_SITE, 0);
     p->params = st->config + 1; /* config's first child: a string */
     expect_bad("page 3: params is not a map");
+}
+
+Test(corrupt, includes)
+{
+    bf_snap_page_t *p = page(5);
+    bf_snap_include_t *inc = rec(BF_SNAP_T_INCLUDES, p->includes.off);
+    bf_snap_fragment_t *f = rec(BF_SNAP_T_FRAGMENTS, 0);
+    bf_snap_include_t good = *inc;
+    inc->fragment = 2;
+    expect_bad("page 5: include: fragment 2 out of range (2 in the snapshot)");
+    inc->fragment = 0;
+    inc->len = good.len + 1;
+    expect_bad("page 5: include 1: its bytes are empty, out of order or outside the body");
+    inc->len = 0;
+    expect_bad("page 5: include 1: its bytes are empty");
+    inc->len = good.len;
+    inc->off = UINT32_MAX;
+    expect_bad("page 5: include 1: its bytes");
+    *inc = good;
+    p->includes.count = 2;
+    expect_bad("page 5: includes out of bounds");
+    p->includes.count = 1;
+    bf_snap_fragment_t *f1 = rec(BF_SNAP_T_FRAGMENTS, 1);
+    f1->includes = f->includes; /* one directive, two bodies */
+    expect_bad("fragment 1: include 0 is listed by two bodies");
+    f1->includes = (bf_snap_range_t){0, 0};
+    f->body_len = count(BF_SNAP_T_BODIES);
+    expect_bad("fragment 0: body out of bounds");
+    f->body_len = 32;
+    f->source = (bf_snap_str_t){0, 0};
+    expect_bad("fragment 0: source \"\" is empty");
 }
 
 Test(corrupt, kinds_flags_pads)

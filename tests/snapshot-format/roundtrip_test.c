@@ -105,6 +105,9 @@ Test(roundtrip, every_record_equal)
         cr_assert_eq(memcmp(bf_snap_menu_item(s, i), &f.items[i], sizeof f.items[i]), 0);
     for (uint32_t i = 0; i < FIX_WAVES; i++)
         cr_assert_eq(memcmp(bf_snap_wave(s, i), &f.waves[i], sizeof f.waves[i]), 0);
+    cr_assert_eq(bf_snap_count(s, BF_SNAP_T_FRAGMENTS), FIX_FRAGMENTS);
+    for (uint32_t i = 0; i < FIX_FRAGMENTS; i++)
+        cr_assert_eq(memcmp(bf_snap_fragment(s, i), &f.fragments[i], sizeof f.fragments[i]), 0);
     bf_snap_close(s);
 }
 
@@ -160,7 +163,15 @@ Test(roundtrip, strings_bodies_lists)
     const bf_snap_page_t *p5 = bf_snap_page(s, 5);
     assert_str(s, p5->title, "Ünïcödé 日本語 🐍");
     assert_str(s, p5->path, "docs/ünïcode");
-    cr_assert_eq(memcmp(bf_snap_body(s, p5), "Ünïcode body ✓\n", p5->body_len), 0);
+    cr_assert_eq(memcmp(bf_snap_body(s, p5), "Ünïcode body ✓\n:::{include}", 31), 0);
+    const bf_snap_include_t *inc = bf_snap_includes(s, p5->includes);
+    cr_assert_eq(p5->includes.count, 1);
+    cr_assert_eq(inc[0].off, 19);
+    cr_assert_eq(inc[0].off + inc[0].len, p5->body_len);
+    const bf_snap_fragment_t *fa = bf_snap_fragment(s, inc[0].fragment);
+    assert_str(s, fa->source, "content/_snippets/a.md");
+    cr_assert_eq(memcmp(bf_snap_fragment_body(s, fa), "A snippet\n", 10), 0);
+    cr_assert_eq(bf_snap_includes(s, fa->includes)[0].fragment, 1);
     cr_assert_eq(p5->ancestors.off, p3->ancestors.off); /* the shared range */
 
     const bf_snap_page_t *p7 = bf_snap_page(s, 7);
@@ -350,6 +361,12 @@ Test(roundtrip, layout_matches_format_md)
     cr_assert_eq(offsetof(bf_snap_page_t, body_off), 152);
     cr_assert_eq(offsetof(bf_snap_page_t, ancestors), 168);
     cr_assert_eq(offsetof(bf_snap_page_t, params), 200);
+    cr_assert_eq(offsetof(bf_snap_page_t, includes), 208);
+    cr_assert_eq(offsetof(bf_snap_page_t, includes_hash), 216);
+    cr_assert_eq(offsetof(bf_snap_include_t, fragment), 8);
+    cr_assert_eq(offsetof(bf_snap_fragment_t, body_off), 8);
+    cr_assert_eq(offsetof(bf_snap_fragment_t, body_line), 20);
+    cr_assert_eq(offsetof(bf_snap_fragment_t, includes), 24);
     cr_assert_eq(offsetof(bf_snap_section_t, name), 16);
     cr_assert_eq(offsetof(bf_snap_section_t, subsections), 48);
     cr_assert_eq(offsetof(bf_snap_taxonomy_t, terms), 16);
@@ -367,7 +384,9 @@ Test(roundtrip, layout_matches_format_md)
         uint64_t end = h->tables[t - 1].offset + h->tables[t - 1].size;
         cr_assert_eq(h->tables[t].offset, (end + 7) & ~(uint64_t)7, "table %d", t);
     }
-    cr_assert_eq(h->tables[BF_SNAP_T_PAGES].elem_size, 208);
+    cr_assert_eq(h->tables[BF_SNAP_T_PAGES].elem_size, 224);
+    cr_assert_eq(h->tables[BF_SNAP_T_INCLUDES].elem_size, 12);
+    cr_assert_eq(h->tables[BF_SNAP_T_FRAGMENTS].elem_size, 32);
     cr_assert_eq(h->file_size, x.len);
     bf_buf_free(&x);
 }

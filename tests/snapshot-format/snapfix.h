@@ -6,7 +6,7 @@
  * taxonomy and term pages, three sections, two taxonomies' worth of terms,
  * two menus with nested items, waves on all three levels, value trees with
  * every kind nested, aliases, resources, a body with NUL bytes and non-ASCII
- * strings.  The records as written are kept in fix_t so that a test can
+ * strings, a page including a file that includes another.  The records as written are kept in fix_t so that a test can
  * compare what the reader returns with what went in, byte for byte.
  */
 #ifndef BF_TESTS_SNAPFIX_H
@@ -27,6 +27,7 @@
 #define FIX_TERMS 2
 #define FIX_ITEMS 4
 #define FIX_WAVES 4
+#define FIX_FRAGMENTS 2
 
 /* A body with NUL bytes in it (BODIES is bytes, not text). */
 static const char fix_nul_body[] = "# Setup\0with\0NULs\n";
@@ -41,6 +42,7 @@ typedef struct {
     bf_snap_menu_t menus[2];
     bf_snap_menu_item_t items[FIX_ITEMS];
     bf_snap_wave_t waves[FIX_WAVES];
+    bf_snap_fragment_t fragments[FIX_FRAGMENTS];
     uint32_t config, page3_params;
 } fix_t;
 
@@ -200,10 +202,22 @@ static inline bf_snapw_t *fix_full(fix_t *f)
     p[4].body_off = bf_snapw_body(w, fix_nul_body, FIX_NUL_BODY_LEN);
     p[4].body_len = FIX_NUL_BODY_LEN;
     p[4].body_line = 1;
-    const char *body5 = "Ünïcode body ✓\n";
+    const char *body5 = "Ünïcode body ✓\n:::{include} ../_snippets/a.md\n:::\n";
     p[5].body_off = bf_snapw_body(w, body5, strlen(body5));
     p[5].body_len = (uint32_t)strlen(body5);
     p[5].body_line = 3;
+    /* page 5 includes fragment 0 (its lines 2-3), which includes 1 */
+    const char *fa = "A snippet\n```{include} b.md\n```\n", *fb = "Leaf\n";
+    f->fragments[0] = (bf_snap_fragment_t){fix_str(w, "content/_snippets/a.md"),
+                                           bf_snapw_body(w, fa, strlen(fa)),
+                                           (uint32_t)strlen(fa), 2, {0, 0}};
+    f->fragments[1] = (bf_snap_fragment_t){fix_str(w, "content/_snippets/b.md"),
+                                           bf_snapw_body(w, fb, strlen(fb)),
+                                           (uint32_t)strlen(fb), 1, {0, 0}};
+    f->fragments[0].includes =
+        bf_snapw_includes(w, &(bf_snap_include_t){10, 22, 1}, 1);
+    p[5].includes = bf_snapw_includes(w, &(bf_snap_include_t){19, 35, 0}, 1);
+    p[5].includes_hash = UINT64_C(0x0123456789abcdef);
 
     p[1].ancestors = FIX_IDS(w, 0);
     p[2].ancestors = FIX_IDS(w, 0, 1);
@@ -304,6 +318,8 @@ static inline bf_snapw_t *fix_full(fix_t *f)
         bf_snapw_add(w, BF_SNAP_T_MENU_ITEMS, &it[i]);
     for (int i = 0; i < FIX_WAVES; i++)
         bf_snapw_add(w, BF_SNAP_T_WAVES, &wv[i]);
+    for (int i = 0; i < FIX_FRAGMENTS; i++)
+        bf_snapw_add(w, BF_SNAP_T_FRAGMENTS, &f->fragments[i]);
     bf_arena_destroy(a);
     return w;
 }

@@ -452,7 +452,7 @@ static void lie_result(bf_buf_t *b, uint32_t n_toc, uint8_t level, uint32_t pare
                        const char *html, uint32_t n_links, uint8_t kind, const char *target,
                        uint8_t diag_kind, const char *message)
 {
-    lie(b, 0x524d4642u, 1);
+    lie(b, 0x524d4642u, 2);
     put_s(b, html);
     put_s(b, "");           /* toc html */
     put32(b, n_toc);
@@ -478,6 +478,7 @@ static void lie_result(bf_buf_t *b, uint32_t n_toc, uint8_t level, uint32_t pare
         put32(b, 1);
         bf_buf_putc(b, kind);
         put64(b, 0);
+        put_s(b, NULL);     /* source: the page */
     }
     put32(b, 0);            /* external */
     put32(b, 0);            /* images */
@@ -486,6 +487,7 @@ static void lie_result(bf_buf_t *b, uint32_t n_toc, uint8_t level, uint32_t pare
     bf_buf_putc(b, diag_kind);
     put_s(b, "x");
     put_s(b, message);
+    put_s(b, "content/_snippets/x.md"); /* source: an included file */
 }
 
 Test(md_pack, hand_made_lies_are_rejected)
@@ -517,7 +519,7 @@ Test(md_pack, hand_made_lies_are_rejected)
     lie_result(&b, 0, 2, BF_MD_NONE, "", 0x40000000u, 0, "t", 0, "m");
     cr_assert_eq(LOADS("link count past the bytes"), -1);
     /* a string longer than the bytes */
-    lie(&b, 0x524d4642u, 1);
+    lie(&b, 0x524d4642u, 2);
     put32(&b, 0xfffffffeu);
     bf_buf_puts(&b, "short");
     cr_assert_eq(LOADS("string past the bytes"), -1);
@@ -526,7 +528,7 @@ Test(md_pack, hand_made_lies_are_rejected)
     b.data[0] ^= 1;
     cr_assert_eq(LOADS("magic"), -1);
     b.data[0] ^= 1;
-    b.data[4] = 2;
+    b.data[4] = 1; /* before links and diagnostics had a source */
     cr_assert_eq(LOADS("version"), -1);
 #undef LOADS
     (void)p;
