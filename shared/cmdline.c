@@ -86,6 +86,16 @@ static void keep_operand(char **argv, int *n_ops, int i)
     argv[++*n_ops] = a;
 }
 
+/* One option found: --help noted, any other handed to the callback. */
+static int take(const bf_opt_t *o, const char *val, bf_opt_fn on_opt, void *ctx, bool *help)
+{
+    if (o == &help_opt) {
+        *help = true;
+        return 0;
+    }
+    return on_opt(o->id, val, ctx);
+}
+
 int bf_cmd_parse(const bf_cmd_spec_t *spec, int argc, char **argv, bf_opt_fn on_opt, void *ctx,
                  int *n_operands)
 {
@@ -120,9 +130,7 @@ int bf_cmd_parse(const bf_cmd_spec_t *spec, int argc, char **argv, bf_opt_fn on_
                 see_help(spec);
                 return -1;
             }
-            if (o == &help_opt)
-                help = true;
-            else if (on_opt(o->id, val, ctx) < 0)
+            if (take(o, val, on_opt, ctx, &help) < 0)
                 return -1;
             continue;
         }
@@ -145,9 +153,7 @@ int bf_cmd_parse(const bf_cmd_spec_t *spec, int argc, char **argv, bf_opt_fn on_
                     return -1;
                 }
             }
-            if (o == &help_opt)
-                help = true;
-            else if (on_opt(o->id, val, ctx) < 0)
+            if (take(o, val, on_opt, ctx, &help) < 0)
                 return -1;
             if (val)
                 break;
