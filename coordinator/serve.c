@@ -149,15 +149,11 @@ static bool build_once(serve_t *sv)
     return true;
 }
 
-static int intr_fd = -1; /* the self-pipe's write end: the one global the
-                            signal handler needs (set once, before the
-                            handler is installed) */
-
 static void on_signal(int sig)
 {
     int e = errno;
     bf_ctx.stop_signal = sig;
-    if (intr_fd >= 0 && write(intr_fd, "x", 1) < 0) { /* the wait sees EINTR anyway */ }
+    if (bf_ctx.wake_fd >= 0 && write(bf_ctx.wake_fd, "x", 1) < 0) { /* EINTR wakes it too */ }
     errno = e;
 }
 
@@ -216,7 +212,7 @@ int bf_serve_run(bf_serve_opts_t *o)
         bf_log_error("cannot make a pipe: %s", strerror(errno));
         goto done;
     }
-    intr_fd = p[1];
+    bf_ctx.wake_fd = p[1];
     struct sigaction sa = {.sa_handler = on_signal};
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
@@ -260,7 +256,7 @@ done:
         printf("stopped\n");
     signal(SIGINT, SIG_DFL);
     signal(SIGTERM, SIG_DFL);
-    intr_fd = -1;
+    bf_ctx.wake_fd = -1;
     bf_watch_free(w);
     bf_httpd_stop(h);
     if (p[0] >= 0) {

@@ -13,6 +13,7 @@
 bf_ctx_t bf_ctx = {
     .role = BF_ROLE_COORD,
     .log_level = BF_LOG_INFO,
+    .wake_fd = -1,
 };
 
 void bf_ctx_init(bf_role_t role, int worker_index)
@@ -22,4 +23,5 @@ void bf_ctx_init(bf_role_t role, int worker_index)
     bf_ctx.pid = getpid();
     bf_ctx.n_warnings = 0;
     bf_ctx.n_errors = 0;
+    bf_ctx.wake_fd = -1; /* a child never writes to its parent's wake-up pipe */
 }

@@ -39,6 +39,8 @@ typedef struct {
     size_t n_errors;
     volatile sig_atomic_t stop_signal; /* set by signal handlers only */
     volatile sig_atomic_t tick;        /* SIGALRM: time to show progress */
+    int wake_fd;             /* a pipe's write end a signal handler writes
+                                to, to wake a poll (serve); -1: none */
     bool progress_line;      /* a progress line may be on the terminal:
                                 each message clears it first (set by the
                                 coordinator before fork, inherited) */
