@@ -261,7 +261,7 @@ Test(browser, copy_button_copies_the_code)
     char *site = starter_site();
     e2e_write_str(e2e_fmt("%s/bengal.yaml", site),
                   e2e_fmt("%smarkdown:\n  unsafe: true\n",
-                          e2e_read_file(e2e_fmt("%s/bengal.yaml", site), NULL)));
+                          e2e_own_file(e2e_fmt("%s/bengal.yaml", site), NULL)));
     e2e_write_str(e2e_fmt("%s/content/docs/copy.md", site),
                   "---\ntitle: Copy\n---\n\n"
                   "```python {2} title=\"a.py\" linenos\nimport os\nprint(\"<&>\")\n```\n\n"
