@@ -251,6 +251,8 @@ static int run(const bf_build_opts_t *opts, bf_build_result_t *res)
         b.jobs = j.jobs;
         bf_log_debug("%u workers: %s", j.jobs, j.why);
     }
+    if (!o.scouts)
+        o.scouts = bf_jobs_scouts(b.jobs);
     bf_fault_t fault;
     if (bf_farm_parse_fault(getenv("BENGAL_FAULT"), &fault) < 0) {
         bf_log_error("BENGAL_FAULT=\"%s\" is not a fault this build knows", getenv("BENGAL_FAULT"));

@@ -9,6 +9,7 @@
  * scaffold.h, the worker's markdown and template commands).
  */
 #include "coordinator/cli.h"
+#include "coordinator/jobs.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -324,6 +325,7 @@ static int cmd_snapshot_build(int argc, char **argv, const bf_cli_roles_t *roles
     bf_site_opts_t o = b.site;
     if (bf_build_time(&o.now) < 0)
         return BF_EXIT_USAGE;
+    o.scouts = bf_jobs_scouts(0);
     double t0 = bf_clock_seconds();
     bf_site_t *s;
     if (bf_site_load(&o, &s) < 0)

@@ -29,9 +29,16 @@
 #include "shared/hash.h"
 #include "shared/log.h"
 #include "shared/mdtitle.h"
+#include "shared/scout.h"
 #include "shared/utf8.h"
 
 #define MAX_DIR_DEPTH 128
+
+/* Files read ahead of the walk's thread: enough to keep every scout busy,
+ * few enough that their bytes are nothing beside the snapshot's. */
+#define SCOUT_WINDOW 256
+
+typedef struct found found_t;
 
 typedef struct {
     bf_site_t *s;
@@ -39,8 +46,10 @@ typedef struct {
     size_t root_len;
     struct { dev_t dev; ino_t ino; } stack[MAX_DIR_DEPTH];
     unsigned depth;
-    bf_buf_t text;              /* reused file buffer */
     bf_yaml_limits_t lim;
+    bf_vec_t loads;             /* load_t *: the page files, in walk order */
+    found_t *found;             /* a slot's file, as its scout found it */
+    bool trial;                 /* scouts read ahead (else the walk reads) */
 } walk_t;
 
 bf_page_t *bf_page_new(bf_site_t *s, bf_snap_kind_t kind, bf_section_t *sec)
@@ -225,6 +234,8 @@ int bf_discover_check_text(const char *disp, const char *text, size_t len, size_
         bad = (size_t)(nul - text);
     if (bad == len)
         return 0;
+    if (!disp)
+        return -1; /* a trial: the caller checks again to report it */
     uint32_t line = 1, col = 1;
     for (size_t i = 0; i < bad; i++) {
         if (text[i] == '\n') {
@@ -240,77 +251,176 @@ int bf_discover_check_text(const char *disp, const char *text, size_t len, size_
     return -1;
 }
 
-/* Reads and parses one markdown file into p.  0, or -1 after an error. */
-static int read_page(walk_t *w, bf_page_t *p, const char *rel)
+/* ---- reading pages: the scouts ---- */
+
+/* A page's file as read and parsed, by a scout thread (a trial, which
+ * reports nothing) or by the walk's thread (which reports). */
+struct found {
+    bf_buf_t text;
+    bool ok;               /* false: to be read again on the walk's thread,
+                              which says what is wrong */
+    bool cached;           /* src is the discovery cache's record rec */
+    bf_srccache_rec_t rec;
+    bf_src_t src;
+};
+
+/* Reads and parses rel into f, allocating in a; disp NULL: a trial (no
+ * message, nothing shared written: any thread).  0, or -1 (after an
+ * error when disp is set). */
+static int find(bf_site_t *s, bf_arena_t *a, const char *rel, const char *disp,
+                const bf_yaml_limits_t *lim, found_t *f)
 {
-    bf_site_t *s = w->s;
-    const char *disp = bf_site_disp(s, rel);
     size_t max = s->config.max_file_size;
-    bf_buf_reset(&w->text);
-    if (bf_fs_read_file_at(s->root_fd, rel, max, &w->text) < 0) {
-        if (errno == EFBIG)
+    f->ok = f->cached = false;
+    bf_buf_reset(&f->text);
+    if (bf_fs_read_file_at(s->root_fd, rel, max, &f->text) < 0) {
+        if (disp && errno == EFBIG)
             bf_log_at(BF_LOG_ERROR, disp, 0, 0,
                       "file is larger than the limit of %zu bytes "
                       "(raise build.max_file_size to allow it)", max);
-        else
+        else if (disp)
             bf_log_at(BF_LOG_ERROR, disp, 0, 0, "cannot read: %s", bf_fs_beneath_why(errno));
         return -1;
     }
-    const char *text = w->text.data ? w->text.data : "";
-    p->source = rel;
-    p->hash = bf_hash64(text, w->text.len);
-    bf_src_t src;
-    int got = s->srcs ? bf_srccache_get(s->srcs, s->arena, rel, p->hash, w->text.len, &src) : 0;
+    const char *text = f->text.data ? f->text.data : "";
+    size_t len = f->text.len;
+    uint64_t hash = bf_hash64(text, len);
+    int got = s->srcs ? bf_srccache_find(s->srcs, a, rel, hash, len, &f->src, &f->rec) : 0;
     if (got < 0) {
-        bf_log_error("out of memory while reading the site");
+        if (disp)
+            bf_log_error("out of memory while reading the site");
         return -1;
     }
-    if (got == 1) { /* the same bytes as last time: parsed then */
-        p->fm_hash = src.fm_hash;
-        p->meta = src.meta;
-        p->body_line = src.body_line;
-        p->body_len = (size_t)src.body_len;
-        p->body_off = bf_snapw_body(s->snapw, text + w->text.len - p->body_len, p->body_len);
-        p->title = src.title;
-        return 0;
+    if (got == 0) { /* not the same bytes as last time: parsed now */
+        bf_fm_t fm;
+        if (bf_fm_parse(a, disp, text, len, lim, &fm) < 0 ||
+            bf_discover_check_text(disp, text, len, (size_t)(fm.body - text)) < 0)
+            return -1;
+        f->src = (bf_src_t){.hash = hash, .len = len,
+                            .fm_hash = bf_hash64(text, (size_t)(fm.body - text)),
+                            .body_line = fm.body_line, .body_len = fm.body_len,
+                            .title = title_from_body(a, fm.body, fm.body_len), .meta = fm.meta};
     }
-    bf_fm_t fm;
-    if (bf_fm_parse(s->arena, disp, text, w->text.len, &w->lim, &fm) < 0 ||
-        bf_discover_check_text(disp, text, w->text.len, (size_t)(fm.body - text)) < 0)
-        return -1;
-    p->fm_hash = bf_hash64(text, (size_t)(fm.body - text));
-    p->meta = fm.meta;
-    p->body_line = fm.body_line;
-    p->body_len = fm.body_len;
+    f->cached = got == 1;
+    f->ok = true;
+    return 0;
+}
+
+/* What f found, into p, the snapshot's body table and the cache. */
+static void adopt(bf_site_t *s, bf_page_t *p, const found_t *f)
+{
+    const char *text = f->text.data ? f->text.data : "";
+    p->hash = f->src.hash;
+    p->fm_hash = f->src.fm_hash;
+    p->meta = f->src.meta;
+    p->body_line = f->src.body_line;
+    p->body_len = (size_t)f->src.body_len;
+    p->title = f->src.title;
     /* Straight into the snapshot's body table (a page dropped later as a
      * draft leaves its bytes there, unreferenced: cheaper than a copy). */
-    p->body_off = bf_snapw_body(s->snapw, fm.body, fm.body_len);
-    p->title = title_from_body(s->arena, fm.body, fm.body_len);
-    if (s->srcs) { /* the front matter as parsed, before any cascade */
-        src = (bf_src_t){.hash = p->hash, .len = w->text.len, .fm_hash = p->fm_hash,
-                         .body_line = p->body_line, .body_len = p->body_len,
-                         .title = p->title, .meta = p->meta};
-        bf_srccache_add(s->srcs, rel, &src); /* out of memory: not kept, that is all */
+    p->body_off = bf_snapw_body(s->snapw, text + f->text.len - p->body_len, p->body_len);
+    if (!s->srcs)
+        return;
+    /* out of memory: not kept, that is all */
+    if (f->cached)
+        bf_srccache_keep(s->srcs, f->rec);
+    else
+        bf_srccache_add(s->srcs, p->source, &f->src); /* the front matter before any cascade */
+}
+
+/* A page's file into p, from what a scout found in f, or read again here
+ * when it found nothing (or a problem: it is reported now); then its
+ * include directives, found in its body every build, whether the file was
+ * parsed again or not (what it includes may have changed when it did not).
+ * A page that fails is remembered, so that an include of it fails without
+ * a second message.  0; -1 after an error (the page is left out); -2 on
+ * OOM. */
+static int load_page(walk_t *w, bf_page_t *p, const char *rel, found_t *f)
+{
+    bf_site_t *s = w->s;
+    p->source = rel;
+    int rc = f->ok ? 0 : find(s, s->arena, rel, bf_site_disp(s, rel), &w->lim, f);
+    if (rc == 0) {
+        adopt(s, p, f);
+        const char *text = f->text.data ? f->text.data : "";
+        rc = bf_include_scan(s, p, text + f->text.len - p->body_len);
+    }
+    if (rc == -2 || (rc < 0 && bf_include_failed(s, rel) < 0)) {
+        bf_log_error("out of memory while reading the site");
+        return -2;
+    }
+    return rc;
+}
+
+/* A page file the walk found: read by the scouts once the walk is done. */
+typedef struct {
+    bf_page_t *p;
+    const char *rel;
+    bool in_regular; /* p was hung in its section's pages: taken out if it fails */
+} load_t;
+
+static int enqueue(walk_t *w, bf_page_t *p, const char *rel, bool in_regular)
+{
+    load_t *l = bf_arena_alloc(w->s->arena, sizeof *l);
+    if (!l)
+        return -1;
+    *l = (load_t){p, rel, in_regular};
+    return bf_vec_push(w->s->arena, &w->loads, l);
+}
+
+static void scout_work(void *arg, size_t job, unsigned thread, size_t slot)
+{
+    walk_t *w = arg;
+    const load_t *l = w->loads.items[job];
+    found_t *f = &w->found[slot];
+    if (w->trial)
+        find(w->s, w->s->scout_arena[thread], l->rel, NULL, &w->lim, f);
+    else
+        f->ok = false; /* one thread: load_page reads it */
+}
+
+static int scout_consume(void *arg, size_t job, size_t slot)
+{
+    walk_t *w = arg;
+    load_t *l = w->loads.items[job];
+    int rc = load_page(w, l->p, l->rel, &w->found[slot]);
+    if (rc == -2)
+        return -1;
+    if (rc == 0 && l->p->kind != BF_SNAP_PAGE) /* a section's _index.md */
+        l->p->flags &= (uint16_t)~BF_SNAP_PF_VIRTUAL;
+    if (rc < 0 && l->in_regular) { /* reported; left out (see visit_dir) */
+        bf_vec_t *v = &l->p->section->regular;
+        size_t k = 0;
+        for (size_t i = 0; i < v->n; i++)
+            if (v->items[i] != l->p)
+                v->items[k++] = v->items[i];
+        v->n = k;
     }
     return 0;
 }
 
-/* read_page, then the page's include directives: found in its body
- * every build, whether the file was parsed again or not (what it
- * includes may have changed when it did not).  A page that fails is
- * remembered, so that an include of it fails without a second message. */
-static int load_page(walk_t *w, bf_page_t *p, const char *rel)
+/* Reads every page the walk found, on s->opts.scouts threads.  0, or -1
+ * on OOM. */
+static int load_pages(walk_t *w)
 {
     bf_site_t *s = w->s;
-    int rc = read_page(w, p, rel);
-    if (rc == 0) {
-        const char *text = w->text.data ? w->text.data : "";
-        rc = bf_include_scan(s, p, text + w->text.len - p->body_len);
-    }
-    if (rc == -2 || (rc < 0 && bf_include_failed(s, rel) < 0)) {
-        bf_log_error("out of memory while reading the site");
+    unsigned threads = s->opts.scouts < BF_SCOUT_MAX_THREADS ? s->opts.scouts
+                                                             : BF_SCOUT_MAX_THREADS;
+    w->trial = threads > 1 && w->loads.n > 1;
+    for (unsigned i = 0; w->trial && i < threads; i++)
+        if (!s->scout_arena[i] && !(s->scout_arena[i] = bf_arena_create(1 << 20)))
+            return -1;
+    bf_scout_t sc = {.n = w->loads.n, .threads = w->trial ? threads : 1,
+                     .window = w->trial ? SCOUT_WINDOW : 1, .arg = w,
+                     .work = scout_work, .consume = scout_consume};
+    w->found = calloc(sc.window, sizeof *w->found);
+    if (!w->found)
         return -1;
-    }
+    int rc = bf_scout_run(&sc);
+    for (size_t i = 0; i < sc.window; i++)
+        bf_buf_free(&w->found[i].text);
+    free(w->found);
+    w->found = NULL;
     return rc;
 }
 
@@ -384,8 +494,10 @@ static int visit_dir(walk_t *w, bf_section_t *sec, const char *name, const char 
         struct stat lst;
         if (!p)
             return -1;
-        if (stat_entry(w, index_rel, DT_UNKNOWN, &lst) != 0 || load_page(w, p, index_rel) < 0)
+        if (stat_entry(w, index_rel, DT_UNKNOWN, &lst) != 0)
             return 0;
+        if (enqueue(w, p, index_rel, true) < 0)
+            return -1;
         p->flags |= BF_SNAP_PF_BUNDLE;
         p->stem = name;
         p->path = *sec->path ? bf_arena_sprintf(s->arena, "%s/%s", sec->path, name) : name;
@@ -424,14 +536,12 @@ static int walk_section(walk_t *w, bf_section_t *sec)
             if (visit_dir(w, sec, name, rel, &st) < 0)
                 return -1;
         } else if (strcmp(name, "_index.md") == 0) {
-            if (load_page(w, sec->index, rel) == 0)
-                sec->index->flags &= (uint16_t)~BF_SNAP_PF_VIRTUAL;
+            if (enqueue(w, sec->index, rel, false) < 0)
+                return -1;
         } else if (ends_with(name, ".md")) {
             bf_page_t *p = bf_page_new(s, BF_SNAP_PAGE, sec);
-            if (!p)
+            if (!p || enqueue(w, p, rel, true) < 0)
                 return -1;
-            if (load_page(w, p, rel) < 0)
-                continue; /* reported; left out (see visit_dir) */
             p->stem = stem_of(s->arena, name);
             p->path = *sec->path ? bf_arena_sprintf(s->arena, "%s/%s", sec->path, p->stem)
                                  : p->stem;
@@ -479,11 +589,11 @@ int bf_discover(bf_site_t *s)
     w->stack[0].ino = st.st_ino;
     w->depth = 1;
     rc = walk_section(w, s->root);
+    if (rc == 0 && (rc = load_pages(w)) < 0)
+        bf_log_error("out of memory while reading the site");
     if (rc == 0)
         bf_include_resolve(s); /* errors are counted; the pages stay (include.h) */
 done:
-    if (w)
-        bf_buf_free(&w->text);
     free(w);
     return rc;
 }

@@ -75,7 +75,8 @@ int bf_fm_parse(bf_arena_t *a, const char *file, const char *text, size_t len,
     block = pos;
     for (;;) {
         if (pos >= len) {
-            bf_log_at(BF_LOG_ERROR, file, 1, 1, "unterminated front matter: no closing \"---\"");
+            if (file)
+                bf_log_at(BF_LOG_ERROR, file, 1, 1, "unterminated front matter: no closing \"---\"");
             return -1;
         }
         l = line_len(text + pos, len - pos, &next);
@@ -89,7 +90,8 @@ int bf_fm_parse(bf_arena_t *a, const char *file, const char *text, size_t len,
     if (v->kind == BF_VAL_MAP) {
         out->meta = v->u.c.n > 0 ? v : NULL;
     } else if (v->kind != BF_VAL_NULL) {
-        bf_log_at(BF_LOG_ERROR, file, v->line, v->col, "front matter must be a map of keys, not %s",
+        if (file)
+            bf_log_at(BF_LOG_ERROR, file, v->line, v->col, "front matter must be a map of keys, not %s",
                   kind_noun(v->kind));
         return -1;
     }

@@ -12,7 +12,8 @@
  * be empty; anything else is an error ("front matter must be a map of
  * keys, not a list").
  *
- * Errors: logs one error (file:line:col) and returns -1.
+ * Errors: logs one error (file:line:col) and returns -1; with file NULL,
+ * a trial (yaml.h): returns -1 and logs nothing.
  */
 #ifndef BF_COORDINATOR_FRONTMATTER_H
 #define BF_COORDINATOR_FRONTMATTER_H

@@ -428,3 +428,11 @@ int bf_jobs_default(const char *root, bf_jobs_t *out)
     }
     return 0;
 }
+
+unsigned bf_jobs_scouts(unsigned jobs)
+{
+    bf_jobs_t j;
+    if (bf_jobs_default(NULL, &j) < 0)
+        return 1;
+    return jobs && jobs < j.jobs ? jobs : j.jobs;
+}

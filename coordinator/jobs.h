@@ -53,6 +53,13 @@ int bf_jobs_parse(const char *s, unsigned *out);
  * naming the value); 0 otherwise. */
 int bf_jobs_default(const char *root, bf_jobs_t *out);
 
+/* Discovery's threads (bf_site_opts_t.scouts) for a build of `jobs`
+ * workers (0: no workers): as many as there are CPUs to run them (-j32 on
+ * 2 cores does not make the front faster), no more than the workers (-j1
+ * asks for one process at a time).  1 when BENGAL_JOBS is invalid (the
+ * build reports that itself). */
+unsigned bf_jobs_scouts(unsigned jobs);
+
 /* The cgroup CPU limit alone: the quota rounded up (at least 1), or 0 for
  * none.  desc (may be NULL) receives e.g. "cpu.max 150000/100000" or
  * "cpu.cfs_quota_us 150000/100000" or "". */

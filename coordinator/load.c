@@ -134,6 +134,8 @@ static void site_destroy(bf_site_t *s)
         if (s->root_fd >= 0)
             close(s->root_fd);
         bf_snapw_free(s->snapw);
+        for (size_t i = 0; i < BF_SCOUT_MAX_THREADS; i++)
+            bf_arena_destroy(s->scout_arena[i]);
         bf_arena_destroy(s->arena);
         free(s);
     }

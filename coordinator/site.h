@@ -21,6 +21,7 @@
 #include "coordinator/config.h"
 #include "coordinator/srccache.h"
 #include "shared/arena.h"
+#include "shared/scout.h"
 #include "shared/date.h"
 #include "shared/value.h"
 #include "shared/vec.h"
@@ -131,10 +132,14 @@ typedef struct {
     bool drafts, future, strict;
     int64_t now;              /* SOURCE_DATE_EPOCH or time(NULL) */
     size_t wave_size;         /* largest wave of pages; 0: default 64 */
+    unsigned scouts;          /* threads that read and parse content files
+                                 (discover.c); 0 or 1: the walk's own */
 } bf_site_opts_t;
 
 typedef struct {
     bf_arena_t *arena;
+    bf_arena_t *scout_arena[BF_SCOUT_MAX_THREADS]; /* one a scout thread:
+                                 the front matter it parsed lives there */
     int root_fd;              /* the site directory, opened once by
                                  bf_site_load; every read of the site goes
                                  beneath it (shared/fs.h), so nothing is

@@ -107,8 +107,8 @@ void bf_srccache_free(bf_srccache_t *c)
     memset(c, 0, sizeof *c);
 }
 
-int bf_srccache_get(bf_srccache_t *c, bf_arena_t *a, const char *rel, uint64_t hash,
-                    uint64_t len, bf_src_t *out)
+int bf_srccache_find(const bf_srccache_t *c, bf_arena_t *a, const char *rel, uint64_t hash,
+                     uint64_t len, bf_src_t *out, bf_srccache_rec_t *rec)
 {
     size_t rl = strlen(rel);
     const rec_t *r = c->arena ? bf_strmap_get(&c->old, rel, rl) : NULL;
@@ -140,9 +140,25 @@ int bf_srccache_get(bf_srccache_t *c, bf_arena_t *a, const char *rel, uint64_t h
     out->fm_hash = f.fm_hash;
     out->body_len = f.body_len;
     out->body_line = f.body_line;
+    *rec = (bf_srccache_rec_t){r->p, r->n};
+    return 1;
+}
+
+int bf_srccache_keep(bf_srccache_t *c, bf_srccache_rec_t rec)
+{
     c->reused++;
     /* this build knows the file as the last one did */
-    return bf_buf_append(&c->now, r->p, r->n) < 0 ? -1 : 1;
+    return bf_buf_append(&c->now, rec.p, rec.n);
+}
+
+int bf_srccache_get(bf_srccache_t *c, bf_arena_t *a, const char *rel, uint64_t hash,
+                    uint64_t len, bf_src_t *out)
+{
+    bf_srccache_rec_t rec;
+    int got = bf_srccache_find(c, a, rel, hash, len, out, &rec);
+    if (got != 1)
+        return got;
+    return bf_srccache_keep(c, rec) < 0 ? -1 : 1;
 }
 
 int bf_srccache_add(bf_srccache_t *c, const char *rel, const bf_src_t *src)

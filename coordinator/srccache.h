@@ -54,8 +54,24 @@ typedef struct {
 int bf_srccache_load(bf_srccache_t *c, int state_fd, const char *disp, bool fresh);
 void bf_srccache_free(bf_srccache_t *c);
 
+/* A record of the last build's, as bf_srccache_find() found it. */
+typedef struct {
+    const void *p;
+    size_t n;
+} bf_srccache_rec_t;
+
 /* The last build's record of rel when the file is still hash/len: 1 with
- * *out filled (strings and meta in a), else 0; -1 on OOM. */
+ * *out filled (strings and meta in a) and *rec set, else 0; -1 on OOM.
+ * Reads c only: any number of threads may find at once (the scouts of
+ * discover.c), each into its own arena. */
+int bf_srccache_find(const bf_srccache_t *c, bf_arena_t *a, const char *rel, uint64_t hash,
+                     uint64_t len, bf_src_t *out, bf_srccache_rec_t *rec);
+
+/* Keeps a found record for the next build (and counts it reused); one
+ * thread at a time.  -1 on OOM. */
+int bf_srccache_keep(bf_srccache_t *c, bf_srccache_rec_t rec);
+
+/* bf_srccache_find, then bf_srccache_keep of what it found. */
 int bf_srccache_get(bf_srccache_t *c, bf_arena_t *a, const char *rel, uint64_t hash,
                     uint64_t len, bf_src_t *out);
 

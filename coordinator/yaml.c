@@ -95,6 +95,8 @@ static void err_at(const ctx_t *c, const yaml_mark_t *m, const char *fmt, ...)
 {
     va_list ap;
 
+    if (!c->file)
+        return; /* a trial parse (yaml.h) */
     va_start(ap, fmt);
     bf_log_vat(BF_LOG_ERROR, c->file, m ? mark_line(c, m) : 0, m ? mark_col(m) : 0, fmt, ap);
     va_end(ap);

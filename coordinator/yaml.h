@@ -43,8 +43,10 @@ typedef struct {
 #define BF_YAML_LIMITS_DEFAULT {64, 1000000}
 
 /* Parses text[0..len) (NUL bytes allowed in the input; they are an error)
- * into *out, allocated in a.  file names the text in messages.  lim may be
- * NULL for the defaults.  Returns 0, or -1 after logging one error. */
+ * into *out, allocated in a.  file names the text in messages; NULL makes
+ * a trial parse that logs nothing (the error is only returned: the caller
+ * parses again with a name to report it, see discover.c's scouts).  lim may
+ * be NULL for the defaults.  Returns 0, or -1 after logging one error. */
 /* Reads and parses a whole YAML (or JSON) file with the default limits;
  * NULL after logging (a file that cannot be read, or bad YAML).  Used by
  * `bengal-farm template render --context FILE`. */
