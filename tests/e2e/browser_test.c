@@ -10,7 +10,8 @@
  * the theme's script keeps tab-sets of the same labels in step, and the
  * next page shows the tab chosen last.  A highlighted code block gets the
  * theme's copy button, which copies the code as written (no line
- * numbers).  Skipped with a message where chromium or
+ * numbers).  The page and its code are light or dark as the system
+ * prefers.  Skipped with a message where chromium or
  * python3 is not installed (.ci/run installs both).
  */
 #include <arpa/inet.h>
@@ -26,6 +27,9 @@ static pid_t server;
 static int port;
 /* Chromium's profile for open_page: NULL, a fresh one for each page. */
 static const char *profile;
+/* The system's colour preference open_page gives Chromium: false, its
+ * default (light); true, dark (--force-dark-mode). */
+static bool prefer_dark;
 
 static bool listening(int p)
 {
@@ -88,6 +92,8 @@ static void open_page(e2e_run_t *r, const char *path, const char *shot)
                             "--v=0", "--virtual-time-budget=5000"};
     int n = 11;
     argv[n++] = e2e_fmt("--user-data-dir=%s", profile ? profile : e2e_tmpdir());
+    if (prefer_dark)
+        argv[n++] = "--force-dark-mode";
     if (shot) {
         argv[n++] = "--window-size=1280,900";
         argv[n++] = e2e_fmt("--screenshot=%s", shot);
@@ -282,6 +288,64 @@ Test(browser, copy_button_copies_the_code)
     cr_assert(strstr(r.out, "data-copied=\"&quot;import os\\nprint(\\&quot;&lt;&amp;&gt;"
                             "\\&quot;)\\n&quot;\""),
               "the copied text is not the code; DOM:\n%.6000s\nstderr:\n%s", r.out, r.err);
+    assert_clean_console(&r);
+    e2e_run_free(&r);
+    stop_server();
+}
+
+/* A template that, once the page has loaded, writes to <body> the colour
+ * scheme the system prefers, whether the page's background is light or
+ * dark, and whether the code block's first highlighted token is readable
+ * on the block's background (a WCAG contrast ratio of 4.5 or more; else
+ * "faint" and the ratio), whatever the palette's exact colours. */
+static const char colour_probe[] =
+    "{% extends \"page.html\" %}\n"
+    "{% block scripts %}{{ super() }}\n<script>\n"
+    "window.addEventListener(\"load\", function () {\n"
+    "  var d = document, pre = d.querySelector(\"pre\"),"
+    " token = d.querySelector(\"pre [class^='hl-']\");\n"
+    "  function luminance(c) {\n"
+    "    var v = c.match(/[0-9.]+/g).slice(0, 3).map(function (x) {\n"
+    "      x /= 255; return x <= 0.03928 ? x / 12.92 : Math.pow((x + 0.055) / 1.055, 2.4); });\n"
+    "    return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2];\n"
+    "  }\n"
+    "  var page = luminance(getComputedStyle(d.body).backgroundColor),"
+    " fg = luminance(getComputedStyle(token).color),"
+    " bg = luminance(getComputedStyle(pre).backgroundColor),"
+    " ratio = (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);\n"
+    "  d.body.setAttribute(\"data-scheme\", matchMedia(\"(prefers-color-scheme: dark)\").matches"
+    " ? \"dark\" : \"light\");\n"
+    "  d.body.setAttribute(\"data-page\", page < 0.18 ? \"dark\" : \"light\");\n"
+    "  d.body.setAttribute(\"data-code\", ratio >= 4.5 ? \"readable\" : \"faint \" +"
+    " ratio.toFixed(1));\n"
+    "});\n</script>\n{% endblock %}\n";
+
+Test(browser, colours_follow_the_system_light_or_dark_preference)
+{
+    if (!e2e_has_grammars())
+        cr_skip_test("built without grammars: no highlighted code");
+    char *site = starter_site();
+    cr_assert(mkdir(e2e_fmt("%s/templates", site), 0755) == 0);
+    e2e_write_str(e2e_fmt("%s/templates/colour-probe.html", site), colour_probe);
+    e2e_write_str(e2e_fmt("%s/content/docs/colours.md", site),
+                  "---\ntitle: Colours\ntemplate: colour-probe.html\n---\n\n"
+                  "```yaml\ntitle: My Docs\n```\n");
+    build_and_serve(site);
+    e2e_run_t r;
+
+    /* headless Chromium's default: the system prefers light */
+    open_page(&r, "/docs/colours/", NULL);
+    cr_assert(strstr(r.out, "data-scheme=\"light\" data-page=\"light\" data-code=\"readable\""),
+              "DOM:\n%.6000s\n%s", r.out, r.err);
+    assert_clean_console(&r);
+    e2e_run_free(&r);
+
+    /* the system prefers dark: the page and its code follow, no script involved */
+    prefer_dark = true;
+    open_page(&r, "/docs/colours/", NULL);
+    prefer_dark = false;
+    cr_assert(strstr(r.out, "data-scheme=\"dark\" data-page=\"dark\" data-code=\"readable\""),
+              "DOM:\n%.6000s\n%s", r.out, r.err);
     assert_clean_console(&r);
     e2e_run_free(&r);
     stop_server();
