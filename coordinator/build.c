@@ -29,6 +29,7 @@
 #include "shared/tmpl/env.h"
 #include "shared/tmpl/profile.h"
 #include "snapshot-format/reader.h"
+#include "worker/highlight.h"
 
 int bf_build_time(int64_t *now)
 {
@@ -234,6 +235,30 @@ static void commit_pack(bf_pack_t *pack, const bf_snap_t *snap)
     free(live);
 }
 
+/* A build rendering at least this many pages compiles the highlighting of
+ * the fence languages discovery saw once, before the farm forks; a smaller
+ * one (an edit under `serve`) leaves it to the workers, which compile only
+ * the languages of the pages they render. */
+#define HL_AHEAD_PAGES 256
+
+/* The highlighter the workers inherit, its queries compiled (NULL: none,
+ * each worker makes its own as needed). */
+static bf_hl_t *highlighter(const bf_site_t *s, uint32_t to_render)
+{
+    if (!s->config.highlight || to_render < HL_AHEAD_PAGES || !s->fence_langs.n)
+        return NULL;
+    bf_hl_t *hl = bf_hl_new();
+    if (hl && bf_hl_prepare(hl, (const char *const *)s->fence_langs.items, s->fence_langs.n,
+                            s->opts.scouts) < 0) {
+        bf_hl_free(hl);
+        hl = NULL;
+    }
+    if (hl)
+        bf_log_debug("highlighting compiled for %zu fence languages before the fork",
+                     s->fence_langs.n);
+    return hl; /* out of memory: the workers make their own */
+}
+
 /* The build; bf_build_run() around it keeps the signal handlers. */
 static int run(const bf_build_opts_t *opts, bf_build_result_t *res)
 {
@@ -274,6 +299,7 @@ static int run(const bf_build_opts_t *opts, bf_build_result_t *res)
     bf_tmpl_profile_t *prof = NULL;
     bf_output_t out;
     bf_pagecache_t pc = {0};
+    bf_hl_t *hl = NULL;
     bf_pack_t *pack = NULL;
     bf_srccache_t srcs = {0};
     uint64_t rep_files[2] = {0, 0}; /* content files parsed, as last time */
@@ -370,8 +396,9 @@ static int run(const bf_build_opts_t *opts, bf_build_result_t *res)
         bf_log_error("out of memory");
         goto done;
     }
+    hl = highlighter(s, check ? bf_snap_count(snap, BF_SNAP_T_PAGES) : pc.n_pages - pc.n_reused);
     bf_farm_opts_t fo = {
-        .snap = snap, .site_dir = o.site_dir, .root_fd = s->root_fd,
+        .hl = hl, .snap = snap, .site_dir = o.site_dir, .root_fd = s->root_fd,
         .output = check ? NULL : &out, .jobs = b.jobs,
         .ring_capacity = ring_capacity(b.jobs), .keep_going = b.keep_going, .fault = fault,
         .page_timeout = b.page_timeout, .fsync = b.fsync || s->config.fsync,
@@ -456,6 +483,7 @@ done:
     bf_srccache_free(&srcs);
     bf_tmpl_profile_free(prof);
     bf_tmpl_env_free(env);
+    bf_hl_free(hl);
     if (snap)
         bf_snap_close(snap);
     if (lock >= 0)

@@ -255,14 +255,56 @@ int bf_discover_check_text(const char *disp, const char *text, size_t len, size_
 
 /* A page's file as read and parsed, by a scout thread (a trial, which
  * reports nothing) or by the walk's thread (which reports). */
+#define FENCE_LANGS 8    /* fence languages kept a file */
+#define FENCE_LANG_MAX 32 /* bytes of one */
+
 struct found {
     bf_buf_t text;
+    struct {
+        const char *p;     /* in text */
+        size_t n;
+    } lang[FENCE_LANGS];
+    size_t n_langs;
     bool ok;               /* false: to be read again on the walk's thread,
                               which says what is wrong */
     bool cached;           /* src is the discovery cache's record rec */
     bf_srccache_rec_t rec;
     bf_src_t src;
 };
+
+/* The first word of the info string of each code fence in body[0..n)
+ * ("```python {1,3}": "python"), up to FENCE_LANGS different ones: the
+ * languages the coordinator compiles highlighting for before the farm
+ * forks (worker/highlight.h).  A guess by lines, not a parse: a line of
+ * backticks inside a code block counts, a fence in a quote does not;
+ * either way a query is compiled for nothing or by a worker, as before. */
+static void scan_fences(found_t *f, const char *b, size_t n)
+{
+    f->n_langs = 0;
+    for (size_t i = 0; i < n && f->n_langs < FENCE_LANGS;) {
+        const char *nl = memchr(b + i, '\n', n - i);
+        size_t end = nl ? (size_t)(nl - b) : n, j = i, k;
+        while (j < end && (b[j] == ' ' || b[j] == '\t'))
+            j++;
+        for (k = j; k < end && (b[k] == '`' || b[k] == '~') && b[k] == b[j]; k++)
+            ;
+        if (k - j >= 3) {
+            while (k < end && (b[k] == ' ' || b[k] == '\t'))
+                k++;
+            size_t w = k;
+            while (w < end && !strchr(" \t\r{`", b[w]))
+                w++;
+            bool seen = w == k || w - k > FENCE_LANG_MAX;
+            for (size_t x = 0; x < f->n_langs && !seen; x++)
+                seen = f->lang[x].n == w - k && memcmp(f->lang[x].p, b + k, w - k) == 0;
+            if (!seen) {
+                f->lang[f->n_langs].p = b + k;
+                f->lang[f->n_langs++].n = w - k;
+            }
+        }
+        i = end + 1;
+    }
+}
 
 /* Reads and parses rel into f, allocating in a; disp NULL: a trial (no
  * message, nothing shared written: any thread).  0, or -1 (after an
@@ -303,6 +345,7 @@ static int find(bf_site_t *s, bf_arena_t *a, const char *rel, const char *disp,
     }
     f->cached = got == 1;
     f->ok = true;
+    scan_fences(f, text + len - f->src.body_len, (size_t)f->src.body_len);
     return 0;
 }
 
@@ -319,6 +362,13 @@ static void adopt(bf_site_t *s, bf_page_t *p, const found_t *f)
     /* Straight into the snapshot's body table (a page dropped later as a
      * draft leaves its bytes there, unreferenced: cheaper than a copy). */
     p->body_off = bf_snapw_body(s->snapw, text + f->text.len - p->body_len, p->body_len);
+    for (size_t i = 0; i < f->n_langs; i++) { /* out of memory: not prepared */
+        if (bf_strmap_get(&s->fence_seen, f->lang[i].p, f->lang[i].n))
+            continue;
+        char *name = bf_arena_strndup(s->arena, f->lang[i].p, f->lang[i].n);
+        if (name && bf_strmap_put(s->arena, &s->fence_seen, name, f->lang[i].n, name) == name)
+            bf_vec_push(s->arena, &s->fence_langs, name);
+    }
     if (!s->srcs)
         return;
     /* out of memory: not kept, that is all */

@@ -252,7 +252,7 @@ static int setup(farm_t *f)
             .profile = o->profile ? (bf_farm_profile_t *)(base + f->lay.profiles) + i : NULL,
             .langs = (bf_farm_langs_t *)(base + f->lay.langs) + i,
             .broken_fd = f->broken_fd,
-            .tmpl_env = o->tmpl_env,
+            .tmpl_env = o->tmpl_env, .hl = o->hl,
             .ring = &f->rings[i], .slot = i, .site_dir = o->site_dir, .fault = o->fault,
         };
     }

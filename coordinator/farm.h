@@ -60,6 +60,9 @@ typedef struct {
     bf_fault_t fault;
     const void *tmpl_env;     /* bf_tmpl_env_t * compiled before the farm
                                  runs, or NULL: the built-in layout */
+    void *hl;                 /* bf_hl_t * with queries compiled before the
+                                 farm runs (each worker has its copy), or
+                                 NULL: each worker makes its own */
     bf_tmpl_profile_t *profile; /* not NULL: --profile-templates; the
                                  workers' tables are added into it */
     const bf_katex_t *katex;  /* published when a page has math; NULL:

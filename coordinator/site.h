@@ -22,6 +22,7 @@
 #include "coordinator/srccache.h"
 #include "shared/arena.h"
 #include "shared/scout.h"
+#include "shared/strmap.h"
 #include "shared/date.h"
 #include "shared/value.h"
 #include "shared/vec.h"
@@ -153,6 +154,9 @@ typedef struct {
     bf_vec_t sections;        /* bf_section_t *, depth-first order = id */
     bf_vec_t pages;           /* bf_page_t *, id order */
     bf_vec_t regular;         /* every regular page, sorted (site.pages) */
+    bf_vec_t fence_langs;     /* char *: the info words of the code fences
+                                 discovery saw, each once (discover.c) */
+    bf_strmap_t fence_seen;   /* of fence_langs */
     bf_taxonomy_t taxonomies[BF_CONFIG_MAX_TAXONOMIES];
     size_t n_taxonomies;
     bf_vec_t terms;           /* bf_term_t *, id order */

@@ -333,6 +333,9 @@ typedef struct {
     int broken_fd;                   /* memfd of broken-link records */
     const void *tmpl_env;            /* bf_tmpl_env_t * compiled before fork,
                                         read-only; NULL: built-in layout */
+    void *hl;                        /* bf_hl_t * prepared before fork (this
+                                        process's copy, its own to use and
+                                        free); NULL: make one */
     void *ring;                      /* bf_ring_t * of this worker's slot */
     unsigned slot;
     const char *site_dir;            /* for messages */

@@ -23,6 +23,7 @@
 
 #include "shared/html.h"
 #include "shared/log.h"
+#include "shared/scout.h"
 #include "worker/hl_grammars.h"
 #include "worker/hl_query.h"
 
@@ -244,9 +245,17 @@ void bf_hl_free(bf_hl_t *hl)
     free(hl);
 }
 
-/* The language's parser and query, made now if this is its first block.
- * NULL when it has none (logged once). */
-static lang_t *ready(bf_hl_t *hl, lang_t *l)
+/* A query the runtime compiled ahead (bf_hl_prepare), or not. */
+typedef struct {
+    bool done;
+    TSQuery *ts;
+    uint32_t off;
+    TSQueryError err;
+} compiled_t;
+
+/* The language's parser and query, made now if this is its first block
+ * (with c's query when c is done).  NULL when it has none (logged once). */
+static lang_t *ready_from(bf_hl_t *hl, lang_t *l, compiled_t *c)
 {
     if (l->state)
         return l->state > 0 ? l : NULL;
@@ -267,11 +276,21 @@ static lang_t *ready(bf_hl_t *hl, lang_t *l)
     if (!l->parser || !ts_parser_set_language(l->parser, ts))
         return NULL;
     ts_parser_set_timeout_micros(l->parser, BF_HL_PARSE_TIMEOUT_US);
-    l->query = bf_hl_query_new(ts, l->g->name, l->g->query, l->g->query_len);
+    if (c && c->done) {
+        l->query = bf_hl_query_adopt(c->ts, l->g->name, c->off, c->err);
+        c->ts = NULL;
+    } else {
+        l->query = bf_hl_query_new(ts, l->g->name, l->g->query, l->g->query_len);
+    }
     if (!l->query)
         return NULL;
     l->state = 1;
     return l;
+}
+
+static lang_t *ready(bf_hl_t *hl, lang_t *l)
+{
+    return ready_from(hl, l, NULL);
 }
 
 static lang_t *find(bf_hl_t *hl, const char *lang, size_t len)
@@ -283,6 +302,73 @@ static lang_t *find(bf_hl_t *hl, const char *lang, size_t len)
         if (strcmp(hl->langs[i].g->name, name) == 0)
             return &hl->langs[i];
     return NULL;
+}
+
+/* ---- compiling ahead ---- */
+
+typedef struct {
+    bf_hl_t *hl;
+    lang_t **todo;
+    compiled_t *c;
+} prepare_t;
+
+/* On any thread: the runtime's compile of one query, the slow part. */
+static void compile_query(void *arg, size_t job, unsigned thread, size_t slot)
+{
+    prepare_t *p = arg;
+    const bf_hl_grammar_t *g = p->todo[job]->g;
+    const TSLanguage *ts = g->language();
+    uint32_t v = ts_language_version(ts);
+    if (v < TREE_SITTER_MIN_COMPATIBLE_LANGUAGE_VERSION || v > TREE_SITTER_LANGUAGE_VERSION)
+        return; /* ready_from says so */
+    p->c[job].ts = ts_query_new(ts, g->query, (uint32_t)g->query_len, &p->c[job].off,
+                                &p->c[job].err);
+    p->c[job].done = true;
+}
+
+/* On the caller's thread, in order: the rest (it may log). */
+static int adopt_query(void *arg, size_t job, size_t slot)
+{
+    prepare_t *p = arg;
+    ready_from(p->hl, p->todo[job], &p->c[job]);
+    return 0;
+}
+
+size_t bf_hl_ready_count(const bf_hl_t *hl)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < hl->n_langs; i++)
+        n += hl->langs[i].state > 0;
+    return n;
+}
+
+int bf_hl_prepare(bf_hl_t *hl, const char *const *langs, size_t n, unsigned threads)
+{
+    prepare_t p = {hl, calloc(n + 1, sizeof *p.todo), calloc(n + 1, sizeof *p.c)};
+    size_t k = 0;
+    if (!p.todo || !p.c) {
+        free(p.todo);
+        free(p.c);
+        bf_log_error("out of memory");
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        lang_t *l = find(hl, langs[i], strlen(langs[i]));
+        bool dup = false;
+        for (size_t j = 0; l && j < k; j++)
+            dup |= p.todo[j] == l;
+        if (l && !l->state && !dup)
+            p.todo[k++] = l;
+    }
+    bf_scout_t sc = {.n = k, .threads = threads, .window = k ? k : 1, .arg = &p,
+                     .work = compile_query, .consume = adopt_query};
+    bf_scout_run(&sc);
+    for (size_t i = 0; i < k; i++)
+        if (p.c[i].ts) /* compiled, not adopted: cannot happen, but never leak */
+            ts_query_delete(p.c[i].ts);
+    free(p.todo);
+    free(p.c);
+    return 0;
 }
 
 void bf_hl_note(bf_hl_t *hl, const char *lang, size_t len)

@@ -72,6 +72,19 @@ typedef struct {
 
 /* NULL on out of memory (logged).  Makes no parser yet. */
 bf_hl_t *bf_hl_new(void);
+
+/* Makes the parsers and queries of the languages named in langs[0..n)
+ * (names or aliases; unknown ones are skipped) now, compiling the queries
+ * on up to `threads` threads: the coordinator does this once for the
+ * fence languages discovery saw, before the workers are forked, so that
+ * no worker compiles them again (tens of milliseconds a language).  A
+ * language not prepared is made at its first block, as always.  0, or -1
+ * on out of memory (logged). */
+int bf_hl_prepare(bf_hl_t *hl, const char *const *langs, size_t n, unsigned threads);
+
+/* Languages whose parser and query are made (by bf_hl_prepare or a
+ * block), for tests and -v. */
+size_t bf_hl_ready_count(const bf_hl_t *hl);
 void bf_hl_free(bf_hl_t *hl);
 
 /* Appends code[0..len) to out, highlighted as the language lang[0..

@@ -395,10 +395,19 @@ bf_hl_query_t *bf_hl_query_new(const TSLanguage *lang, const char *name, const c
 {
     uint32_t off = 0;
     TSQueryError err = TSQueryErrorNone;
+    TSQuery *ts = ts_query_new(lang, src, (uint32_t)len, &off, &err);
+    return bf_hl_query_adopt(ts, name, off, err);
+}
+
+bf_hl_query_t *bf_hl_query_adopt(TSQuery *ts, const char *name, uint32_t off, TSQueryError err)
+{
     bf_hl_query_t *q = calloc(1, sizeof *q);
-    if (!q || !(q->arena = bf_arena_create(16 * 1024)))
+    if (!q || !(q->arena = bf_arena_create(16 * 1024))) {
+        if (ts)
+            ts_query_delete(ts);
         goto oom;
-    q->ts = ts_query_new(lang, src, (uint32_t)len, &off, &err);
+    }
+    q->ts = ts;
     if (!q->ts) {
         unsigned e = (unsigned)err < sizeof query_errors / sizeof query_errors[0] ? err : 0;
         bf_log_warn("highlighting: the %s grammar's highlight query does not load "

@@ -32,6 +32,13 @@ typedef struct bf_hl_query bf_hl_query_t;
  * (logged). */
 bf_hl_query_t *bf_hl_query_new(const TSLanguage *lang, const char *name, const char *src,
                                size_t len);
+
+/* bf_hl_query_new's second half, for a query the runtime compiled already
+ * (ts, or NULL with the offset and error ts_query_new gave): the compile is
+ * the slow part and may run on any thread (bf_hl_prepare); this part logs.
+ * Takes ts. */
+bf_hl_query_t *bf_hl_query_adopt(TSQuery *ts, const char *name, uint32_t off, TSQueryError err);
+
 void bf_hl_query_free(bf_hl_query_t *q);
 
 const TSQuery *bf_hl_query_ts(const bf_hl_query_t *q);

@@ -97,6 +97,14 @@ bf_render_t *bf_render_new(const bf_snap_t *snap, bf_farm_summary_t *summaries,
     return r;
 }
 
+void bf_render_use_highlighter(bf_render_t *r, bf_hl_t *hl)
+{
+    if (!hl || !r->hl)
+        return;
+    bf_hl_free(r->hl);
+    r->hl = hl;
+}
+
 void bf_render_free(bf_render_t *r)
 {
     if (r) {

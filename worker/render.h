@@ -49,6 +49,11 @@ void bf_render_use_farm(bf_render_t *r, bf_farm_ctl_t *ctl, int broken_fd);
  * for; NULL when highlighting is off. */
 bf_hl_t *bf_render_highlighter(bf_render_t *r);
 
+/* Highlights with hl (prepared before the fork, worker/highlight.h), which
+ * r then owns, instead of its own; NULL: keeps its own.  Nothing when the
+ * site does not highlight. */
+void bf_render_use_highlighter(bf_render_t *r, bf_hl_t *hl);
+
 /* The site's own file replaces the theme's asset name (theme.css,
  * theme.js; bf_render_use_templates first): its hash versions the link. */
 void bf_render_theme_override(bf_render_t *r, const char *name, const void *data, size_t len);

@@ -501,8 +501,10 @@ void bf_worker_main(const bf_farm_worker_args_t *a)
     if (bf_md_init() < 0)
         die(1, "out of memory");
     w.r = bf_render_new(a->snap, a->summaries, a->site_dir);
-    if (w.r)
+    if (w.r) {
         bf_render_use_farm(w.r, a->ctl, a->broken_fd);
+        bf_render_use_highlighter(w.r, a->hl);
+    }
     w.arena = bf_arena_create(256 * 1024);
     if (!w.r || !w.arena)
         die(1, "out of memory");

@@ -56,8 +56,9 @@ static char *make_site(bool (*bad)(int), const char *(*bad_text)(int))
         else
             snprintf(text, sizeof text,
                      "---\ntitle: \"Page %d\"\ntags: [t%d, common]\nweight: %d\n"
-                     "params:\n  n: %d\n---\n\nText %d with `code`.\n",
-                     i, i % 9, i, i * 3, i);
+                     "params:\n  n: %d\n---\n\nText %d with `code`.\n\n"
+                     "```%s\nx = %d\n```\n",
+                     i, i % 9, i, i * 3, i, i % 3 ? "python" : "yaml {1}", i);
         e2e_write_str(path, text);
     }
     return site;
@@ -147,4 +148,22 @@ Test(discover_threads, bad_files_are_reported_alike_and_in_walk_order)
     cr_assert_eq(e2e_count(r1.err, "error: "), 6, "not one error per bad file:\n%s", r1.err);
     e2e_run_free(&r1);
     e2e_run_free(&r4);
+}
+
+/* The scouts also note the languages of the code fences, and a build of
+ * that many pages compiles their highlighting once, before the fork. */
+Test(discover_threads, fence_languages_are_compiled_before_the_fork)
+{
+    if (!e2e_has_grammars())
+        cr_skip_test("no grammars compiled in");
+    char *site = make_site(NULL, NULL);
+    e2e_run_t r;
+    e2e_bf(&r, "-v", "-j", "2", "--cache-dir", e2e_fmt("%s/st", e2e_tmpdir()), site, NULL);
+    e2e_assert_no_crash(&r);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strstr(r.err, "highlighting compiled for 2 fence languages before the fork"),
+              "no ahead compile of python and yaml:\n%s", r.err);
+    char *page = e2e_out_file(site, "s1/p001/index.html");
+    cr_assert(strstr(page, "hl-"), "page not highlighted:\n%s", page);
+    e2e_run_free(&r);
 }

@@ -432,3 +432,25 @@ Test(hl, regex_translation)
                      bad[i]);
     cr_assert_eq(bf_hl_regex_to_ere("abcdef", 6, ere, 4, &icase), -1, "too long for out");
 }
+
+/* The coordinator compiles the fence languages discovery saw before the
+ * fork: names and aliases each once, unknown ones skipped, on threads;
+ * a later block of a prepared language compiles nothing more, one of
+ * another language still compiles its own. */
+Test(hl, prepare_compiles_each_language_once_ahead)
+{
+    NEED("python");
+    NEED("yaml");
+    NEED("go");
+    const char *langs[] = {"python", "py", "YAML", "nosuch", "yml", "text"};
+    cr_assert_eq(bf_hl_ready_count(hl), 0);
+    cr_assert_eq(bf_hl_prepare(hl, langs, sizeof langs / sizeof *langs, 4), 0);
+    cr_assert_eq(bf_hl_ready_count(hl), 2, "%zu languages made", bf_hl_ready_count(hl));
+    const char *html = hl_as("py", "def f():\n    return 1\n", NULL, NULL);
+    cr_assert(strstr(html, "hl-keyword"), "not highlighted after prepare: %s", html);
+    cr_assert_eq(bf_hl_ready_count(hl), 2);
+    hl_as("go", "package main\n", NULL, NULL);
+    cr_assert_eq(bf_hl_ready_count(hl), 3);
+    cr_assert_eq(bf_hl_prepare(hl, langs, 2, 2), 0, "preparing again");
+    cr_assert_eq(bf_hl_ready_count(hl), 3);
+}
