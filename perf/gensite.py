@@ -187,6 +187,9 @@ def main(argv):
     ap.add_argument("--subsections", type=int, default=10)
     ap.add_argument("--pages", type=int, default=100, help="pages per subsection")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--page-bytes", type=int, default=4300,
+                    help="body size a page grows to (default 4300; short pages for "
+                         "the million-page site of perf/scale.sh)")
     a = ap.parse_args(argv)
     if min(a.sections, a.subsections, a.pages) < 1:
         ap.error("--sections, --subsections and --pages must be at least 1")
@@ -245,7 +248,8 @@ def main(argv):
                       "tags: [%s]\ndescription: %s\n---\n\n"
                       % (yaml_str(title), y, mo, d, rng.randint(1, 100), ", ".join(tags),
                          yaml_str(rng.choice(gen.sentences))))
-                write(os.path.join(ddir, "page-%03d.md" % (k + 1)), fm + gen.page_body())
+                write(os.path.join(ddir, "page-%03d.md" % (k + 1)),
+                      fm + gen.page_body(a.page_bytes))
     print("gensite: %d pages in %s" % (total, a.outdir))
     return 0
 
