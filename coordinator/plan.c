@@ -253,7 +253,7 @@ int bf_plan_site(bf_site_t *s)
     bf_strmap_t names = {0};
     if (scan_templates(s, &names, NULL, 0) < 0)
         return -1;
-    for (const bf_tmpl_embed_t *t = bf_tmpl_default_theme; t->name; t++)
+    for (const bf_tmpl_embed_t *t = s->opts.theme; t && t->name; t++)
         if (!bf_strmap_put(s->arena, &names, t->name, strlen(t->name), (void *)t->name))
             return -1;
     for (size_t i = 0; i < s->pages.n; i++) {
