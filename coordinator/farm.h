@@ -59,7 +59,7 @@ typedef struct {
     bool dry_run;             /* `check`: render everything, write nothing */
     bf_fault_t fault;
     const void *tmpl_env;     /* bf_tmpl_env_t * compiled before the farm
-                                 runs, or NULL: the built-in layout */
+                                 runs (never NULL) */
     bf_tmpl_profile_t *profile; /* not NULL: --profile-templates; the
                                  workers' tables are added into it */
     const bf_katex_t *katex;  /* published when a page has math; NULL:

@@ -226,9 +226,9 @@ static int plan_aggregates(bf_site_t *s)
     return 0;
 }
 
-/* A template named in front matter must exist: otherwise the page would
- * get the built-in layout without a word.  Names deeper than the scan
- * went are looked up as files. */
+/* A template named in front matter must exist: otherwise the page could
+ * not be rendered, and the build would find out only in a worker.  Names
+ * deeper than the scan went are looked up as files. */
 static void check_named(bf_site_t *s, const bf_strmap_t *names, const bf_page_t *p)
 {
     const char *t = p->template;

@@ -333,7 +333,8 @@ typedef struct {
     bf_farm_langs_t *langs;          /* this slot's unknown code languages */
     int broken_fd;                   /* memfd of broken-link records */
     const void *tmpl_env;            /* bf_tmpl_env_t * compiled before fork,
-                                        read-only; NULL: built-in layout */
+                                        read-only (the site's templates and
+                                        the theme's: never NULL) */
     void *ring;                      /* bf_ring_t * of this worker's slot */
     unsigned slot;
     const char *site_dir;            /* for messages */
