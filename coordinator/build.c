@@ -116,7 +116,8 @@ static size_t ring_capacity(unsigned jobs)
  * theme embedded in the binary.  Every error is reported (name:line:col,
  * with the source line) before -1 comes back; *env is then freed.
  */
-static int compile_templates(bf_site_t *s, const bf_snap_t *snap, bf_tmpl_env_t **env)
+static int compile_templates(bf_site_t *s, const bf_snap_t *snap, const bf_tmpl_embed_t *theme,
+                             bf_tmpl_env_t **env)
 {
     *env = bf_tmpl_env_new(NULL);
     if (!*env) {
@@ -125,7 +126,7 @@ static int compile_templates(bf_site_t *s, const bf_snap_t *snap, bf_tmpl_env_t 
     }
     if (bf_tmpl_env_add_dir_at(*env, s->root_fd, "templates", bf_site_disp(s, "templates")) < 0)
         goto fail;
-    if (bf_tmpl_env_add_embedded(*env, bf_tmpl_default_theme) < 0 ||
+    if ((theme && bf_tmpl_env_add_embedded(*env, theme, "<theme>") < 0) ||
         bf_tmpl_env_set_baseurl(*env, bf_snap_str(snap, bf_snap_site(snap)->baseurl)) < 0)
         goto fail;
     if (bf_tmpl_env_compile_all(*env) < 0 || bf_arena_failures(bf_tmpl_env_arena(*env))) {
@@ -264,6 +265,7 @@ static int run(const bf_build_opts_t *opts, bf_build_result_t *res)
 {
     bf_build_opts_t b = *opts;
     bf_site_opts_t o = b.site;
+    o.theme = b.roles->theme;
     const bool check = b.check;
     int rc;
     prctl(PR_SET_NAME, "bf-coord"); /* as ps and top show it, beside its children */
@@ -384,7 +386,7 @@ static int run(const bf_build_opts_t *opts, bf_build_result_t *res)
                                                                s->state_disp),
                             b.no_cache);
     double tc = bf_clock_seconds();
-    if (compile_templates(s, snap, &env) < 0) {
+    if (compile_templates(s, snap, o.theme, &env) < 0) {
         rc = BF_EXIT_CONTENT;
         goto done;
     }

@@ -326,6 +326,7 @@ static int cmd_snapshot_build(int argc, char **argv, const bf_cli_roles_t *roles
     if (bf_build_time(&o.now) < 0)
         return BF_EXIT_USAGE;
     o.scouts = bf_jobs_scouts(0);
+    o.theme = roles->farm.theme;
     double t0 = bf_clock_seconds();
     bf_site_t *s;
     if (bf_site_load(&o, &s) < 0)

@@ -171,7 +171,7 @@ static int spawn_writer(farm_t *f)
         .rings = f->rings, .n_rings = f->o->jobs, .ctl = f->ctl, .fault = f->o->fault,
         .snap = f->o->snap, .site_dir = f->o->site_dir, .root_fd = f->o->root_fd,
         .dry_run = f->o->dry_run,
-        .katex = f->o->katex,
+        .katex = f->o->katex, .theme_assets = f->roles->theme_assets,
     };
     pid_t parent = getpid();
     f->writer = fork();

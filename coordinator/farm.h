@@ -59,7 +59,7 @@ typedef struct {
     bool dry_run;             /* `check`: render everything, write nothing */
     bf_fault_t fault;
     const void *tmpl_env;     /* bf_tmpl_env_t * compiled before the farm
-                                 runs, or NULL: the built-in layout */
+                                 runs (never NULL) */
     void *hl;                 /* bf_hl_t * with queries compiled before the
                                  farm runs (each worker has its copy), or
                                  NULL: each worker makes its own */

@@ -7,9 +7,9 @@
  * that knows both, because the coordinator starts worker code in its
  * children and some commands (`bengal-farm markdown`, `template`) are
  * worker code run directly.  That spot is this file: it hands worker entry
- * points to the coordinator's command line (and the coordinator's YAML
- * loader to the template command); no other coordinator file includes
- * worker/.
+ * points and the embedded theme (worker/theme.h) to the coordinator's
+ * command line (and the coordinator's YAML loader to the template
+ * command); no other coordinator file includes worker/.
  */
 #include <string.h>
 
@@ -17,6 +17,7 @@
 #include "coordinator/yaml.h"
 #include "worker/highlight.h"
 #include "worker/md_cli.h"
+#include "worker/theme.h"
 #include "worker/tmpl_cli.h"
 #include "worker/worker.h"
 
@@ -27,7 +28,8 @@ static int template_main(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-    static const bf_cli_roles_t roles = {{bf_worker_main, bf_hl_language}, bf_md_cli_main,
-                                         template_main};
+    static const bf_cli_roles_t roles = {
+        {bf_worker_main, bf_hl_language, bf_theme_templates, bf_theme_assets}, bf_md_cli_main,
+        template_main};
     return bf_cli_main(argc, argv, &roles);
 }

@@ -29,7 +29,6 @@
 #include "shared/cachefile.h"
 #include "shared/fs.h"
 #include "shared/log.h"
-#include "shared/tmpl/env.h"
 
 #define KIND BF_CACHE_KIND('P', 'A', 'G', 'E')
 #define NAME "pages"
@@ -121,7 +120,7 @@ static int site_key(bf_site_t *s, uint64_t self, unsigned precompress, bf_digest
     sum_files(s->root_fd, "data", true, 0, &files, &scratch);
     sum_files(s->root_fd, "templates", true, 0, &files, &scratch);
     /* a site's own theme.css / theme.js: every page links it by its hash */
-    sum_files(s->root_fd, "static/" BF_TMPL_THEME_ASSETS_DIR, false, 0, &files, &scratch);
+    sum_files(s->root_fd, "static/" BF_SNAP_THEME_DIR, false, 0, &files, &scratch);
     bf_buf_free(&scratch);
     put_u64(h, files.lo);
     put_u64(h, files.hi);

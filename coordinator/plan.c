@@ -226,9 +226,9 @@ static int plan_aggregates(bf_site_t *s)
     return 0;
 }
 
-/* A template named in front matter must exist: otherwise the page would
- * get the built-in layout without a word.  Names deeper than the scan
- * went are looked up as files. */
+/* A template named in front matter must exist: otherwise the page could
+ * not be rendered, and the build would find out only in a worker.  Names
+ * deeper than the scan went are looked up as files. */
 static void check_named(bf_site_t *s, const bf_strmap_t *names, const bf_page_t *p)
 {
     const char *t = p->template;
@@ -253,7 +253,7 @@ int bf_plan_site(bf_site_t *s)
     bf_strmap_t names = {0};
     if (scan_templates(s, &names, NULL, 0) < 0)
         return -1;
-    for (const bf_tmpl_embed_t *t = bf_tmpl_default_theme; t->name; t++)
+    for (const bf_tmpl_embed_t *t = s->opts.theme; t && t->name; t++)
         if (!bf_strmap_put(s->arena, &names, t->name, strlen(t->name), (void *)t->name))
             return -1;
     for (size_t i = 0; i < s->pages.n; i++) {

@@ -23,6 +23,7 @@
 #include "shared/arena.h"
 #include "shared/scout.h"
 #include "shared/strmap.h"
+#include "shared/tmpl/env.h"
 #include "shared/date.h"
 #include "shared/value.h"
 #include "shared/vec.h"
@@ -135,6 +136,9 @@ typedef struct {
     size_t wave_size;         /* largest wave of pages; 0: default 64 */
     unsigned scouts;          /* threads that read and parse content files
                                  (discover.c); 0 or 1: the walk's own */
+    const bf_tmpl_embed_t *theme; /* the embedded theme's templates, which
+                                 planning chooses from after templates/
+                                 (bf_farm_roles_t.theme); NULL: none */
 } bf_site_opts_t;
 
 typedef struct {

@@ -535,8 +535,8 @@ static int copy_resources(writer_t *w)
  * collision.  0, or -1 logged. */
 static int write_theme_assets(writer_t *w)
 {
-    for (const bf_tmpl_embed_t *e = bf_tmpl_theme_assets; e->name; e++) {
-        const char *dst = bf_arena_sprintf(w->arena, "%s/%s", BF_TMPL_THEME_ASSETS_DIR, e->name);
+    for (const bf_tmpl_embed_t *e = w->a->theme_assets; e && e->name; e++) {
+        const char *dst = bf_arena_sprintf(w->arena, "%s/%s", BF_SNAP_THEME_DIR, e->name);
         const char *who = dst ? bf_arena_sprintf(w->arena, "the theme's %s", dst) : NULL;
         const char *had = NULL;
         if (!who)

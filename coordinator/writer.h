@@ -81,6 +81,9 @@ typedef struct {
     bool dry_run;             /* `check`: drain and validate, write nothing */
     const bf_katex_t *katex;  /* published to BF_SNAP_KATEX_DIR when a
                                  page has math (ctl->math_pages); NULL: none */
+    const bf_tmpl_embed_t *theme_assets; /* published to BF_SNAP_THEME_DIR
+                                 unless static/ has them (worker/theme.h,
+                                 by way of bf_farm_roles_t); NULL: none */
 } bf_writer_args_t;
 
 void bf_writer_main(const bf_writer_args_t *a) __attribute__((noreturn));

@@ -45,6 +45,7 @@
 
 #include "shared/hash.h"
 #include "shared/pack.h"
+#include "shared/tmpl/env.h"
 #include "shared/tmpl/profile.h"
 
 #define BF_FARM_MAGIC 0x4d524146u /* "FARM" */
@@ -332,7 +333,8 @@ typedef struct {
     bf_farm_langs_t *langs;          /* this slot's unknown code languages */
     int broken_fd;                   /* memfd of broken-link records */
     const void *tmpl_env;            /* bf_tmpl_env_t * compiled before fork,
-                                        read-only; NULL: built-in layout */
+                                        read-only (the site's templates and
+                                        the theme's: never NULL) */
     void *hl;                        /* bf_hl_t * prepared before fork (this
                                         process's copy, its own to use and
                                         free); NULL: make one */
@@ -367,6 +369,11 @@ typedef struct {
     /* The highlighting languages compiled in (worker/highlight.h): the
      * i-th name and its package, NULL past the last (`version`). */
     const char *(*language)(size_t i, const char **package);
+    /* The embedded theme (worker/theme.h): its templates, compiled after
+     * the site's and planned against, and its assets, published by the
+     * writer.  Tables ending with a NULL name. */
+    const bf_tmpl_embed_t *theme;
+    const bf_tmpl_embed_t *theme_assets;
 } bf_farm_roles_t;
 
 /* Offsets of the parts for n_slots workers, n_waves waves, n_pages pages, rings of

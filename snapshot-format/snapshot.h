@@ -36,6 +36,9 @@
 /* Where KaTeX is published (site flag KATEX): katex.min.css,
  * katex.min.js, auto-render.min.js and fonts/ below it. */
 #define BF_SNAP_KATEX_DIR "_bengal/katex"
+/* Where the embedded theme's assets are published (worker/theme.h:
+ * theme.css, theme.js), and where a site's static/ replaces them. */
+#define BF_SNAP_THEME_DIR "_bengal"
 #define BF_SNAP_MAX_DEPTH 256
 
 typedef struct {

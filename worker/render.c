@@ -33,7 +33,8 @@ struct bf_render {
     char part_path[32];      /* "sitemap-N.xml" of the part being rendered */
     bf_arena_t *urls_arena;  /* the URL set, built on first use */
     bf_strmap_t urls;        /* every page URL and alias */
-    const bf_tmpl_env_t *env; /* NULL: built-in layout only */
+    const bf_tmpl_env_t *env; /* the compiled templates (never NULL once
+                                 bf_render_use_templates ran) */
     bf_tmpl_ctx_t *tctx;     /* page, section, site for templates */
     bf_tmpl_cache_t *cache;  /* {% cache %} fragments, for the whole build */
     bf_tmpl_profile_t *prof; /* --profile-templates, or NULL */
@@ -199,8 +200,6 @@ int bf_render_use_templates(bf_render_t *r, const void *env, bf_tmpl_profile_t *
 {
     r->env = env;
     r->prof = prof;
-    if (!env)
-        return 0;
     if (!(r->tctx = bf_tmpl_ctx_new(r->s, r->sums)) || !(r->cache = bf_tmpl_cache_new(0)))
         return -1;
     if (r->ctl)
@@ -213,129 +212,9 @@ static int esc(bf_buf_t *out, const bf_render_t *r, bf_snap_str_t x)
     return bf_html_escape(out, S(r, x), x.len);
 }
 
-/* href of a page: its URL (site-absolute, no baseurl host). */
-static int page_link(bf_buf_t *out, const bf_render_t *r, uint32_t id, const char *cls)
-{
-    const bf_snap_page_t *p = bf_snap_page(r->s, id);
-    bf_farm_deps_note(r->deps, id);
-    int rc = PUT(out, "<a href=\"") | esc(out, r, p->url);
-    if (cls)
-        rc |= PUT(out, "\" class=\"") | bf_buf_puts(out, cls);
-    return rc | PUT(out, "\">") | esc(out, r, p->nav_title.len ? p->nav_title : p->title) |
-           PUT(out, "</a>");
-}
-
 static int abs_url(bf_buf_t *out, const bf_render_t *r, bf_snap_str_t url)
 {
     return bf_html_escape(out, r->base, r->base_len) | esc(out, r, url);
-}
-
-static int head(bf_buf_t *out, const bf_render_t *r, const bf_snap_page_t *p)
-{
-    int rc = PUT(out, "<!DOCTYPE html>\n<html lang=\"") | esc(out, r, r->site->language) |
-             PUT(out, "\">\n<head>\n<meta charset=\"utf-8\">\n"
-                      "<meta name=\"viewport\" content=\"width=device-width, "
-                      "initial-scale=1\">\n<title>");
-    if (p->kind != BF_SNAP_HOME)
-        rc |= esc(out, r, p->title) | PUT(out, " | ");
-    rc |= esc(out, r, r->site->title) | PUT(out, "</title>\n");
-    if (p->description.len)
-        rc |= PUT(out, "<meta name=\"description\" content=\"") | esc(out, r, p->description) |
-              PUT(out, "\">\n");
-    return rc | PUT(out, "<link rel=\"canonical\" href=\"") | abs_url(out, r, p->url) |
-           PUT(out, "\">\n</head>\n<body>\n");
-}
-
-static int breadcrumbs(bf_buf_t *out, const bf_render_t *r, const bf_snap_page_t *p)
-{
-    const uint32_t *anc = bf_snap_ids(r->s, p->ancestors);
-    if (!p->ancestors.count)
-        return 0;
-    int rc = PUT(out, "<nav class=\"breadcrumbs\" aria-label=\"breadcrumbs\">");
-    for (uint32_t i = 0; i < p->ancestors.count; i++)
-        rc |= page_link(out, r, bf_snap_section(r->s, anc[i])->page, NULL) | PUT(out, " / ");
-    return rc | PUT(out, "</nav>\n");
-}
-
-/* A list of pages with their excerpts (level 1 reads the summaries). */
-static int page_list(bf_buf_t *out, const bf_render_t *r, bf_snap_range_t pages)
-{
-    const uint32_t *ids = bf_snap_ids(r->s, pages);
-    int rc = PUT(out, "<ul class=\"pages\">\n");
-    for (uint32_t i = 0; i < pages.count; i++) {
-        const bf_farm_summary_t *sum = &r->sums[ids[i]];
-        bf_farm_deps_note(r->deps, ids[i]);
-        rc |= PUT(out, "<li>") | page_link(out, r, ids[i], NULL);
-        if (atomic_load_explicit(&sum->ready, memory_order_acquire) && sum->excerpt_len)
-            rc |= PUT(out, "\n<div class=\"excerpt\">") |
-                  bf_buf_append(out, sum->excerpt, sum->excerpt_len) | PUT(out, "</div>");
-        rc |= PUT(out, "</li>\n");
-    }
-    return rc | PUT(out, "</ul>\n");
-}
-
-/* <a [rel] href="pager k's URL">text</a> */
-static int pager_link(bf_buf_t *out, const bf_render_t *r, bf_arena_t *a, uint32_t id,
-                      uint32_t k, const char *rel, const char *text)
-{
-    const char *u = bf_tmpl_ctx_pager_url(a, r->s, id, k);
-    if (!u)
-        return -1;
-    int rc = PUT(out, "<a ");
-    if (rel)
-        rc |= PUT(out, "rel=\"") | bf_buf_puts(out, rel) | PUT(out, "\" ");
-    return rc | PUT(out, "href=\"") | bf_html_escape(out, u, strlen(u)) | PUT(out, "\">") |
-           bf_buf_puts(out, text) | PUT(out, "</a> ");
-}
-
-/* The built-in layout's pager nav: prev, the numbers (the current one not
- * a link), next. */
-static int pager_nav(bf_buf_t *out, const bf_render_t *r, bf_arena_t *a, uint32_t id,
-                     uint32_t n, uint32_t np)
-{
-    int rc = PUT(out, "<nav class=\"pagination\" aria-label=\"pagination\">");
-    if (n > 1)
-        rc |= pager_link(out, r, a, id, n - 1, "prev", "Previous");
-    for (uint32_t k = 1; k <= np; k++) {
-        char num[16];
-        snprintf(num, sizeof num, "%u", k);
-        rc |= k == n ? bf_buf_printf(out, "<span aria-current=\"page\">%u</span> ", k)
-                     : pager_link(out, r, a, id, k, NULL, num);
-    }
-    if (n < np)
-        rc |= pager_link(out, r, a, id, n + 1, "next", "Next");
-    return rc | PUT(out, "</nav>\n");
-}
-
-/* What list page p lists; for sections, the home page and terms, pager n
- * of it (per_page entries) with the pager nav when there are several. */
-static int list_of(bf_buf_t *out, const bf_render_t *r, bf_arena_t *a, uint32_t id, uint32_t n)
-{
-    const bf_snap_page_t *p = bf_snap_page(r->s, id);
-    switch (p->kind) {
-    case BF_SNAP_SECTION:
-    case BF_SNAP_HOME:
-    case BF_SNAP_TERM: {
-        bf_snap_range_t all = bf_tmpl_ctx_paged(r->s, id), part = all;
-        uint32_t np = bf_tmpl_ctx_pagers(r->s, id), per = r->site->per_page;
-        part.off += (n - 1) * per;
-        part.count = all.count - (n - 1) * per < per ? all.count - (n - 1) * per : per;
-        if (!all.count)
-            part = all;
-        return page_list(out, r, part) | (np > 1 ? pager_nav(out, r, a, id, n, np) : 0);
-    }
-    case BF_SNAP_TAXONOMY: {
-        const bf_snap_taxonomy_t *t = bf_snap_taxonomy(r->s, p->term);
-        const uint32_t *terms = bf_snap_ids(r->s, t->terms);
-        int rc = PUT(out, "<ul class=\"terms\">\n");
-        for (uint32_t i = 0; i < t->terms.count; i++)
-            rc |= PUT(out, "<li>") | page_link(out, r, bf_snap_term(r->s, terms[i])->page, NULL) |
-                  PUT(out, "</li>\n");
-        return rc | PUT(out, "</ul>\n");
-    }
-    default:
-        return 0;
-    }
 }
 
 /* The set of every URL the site publishes (pages and aliases), built once
@@ -693,26 +572,19 @@ static int render(bf_render_t *r, bf_arena_t *a, uint32_t id, uint32_t pager, bf
         keep_summary(r, id, &res, p);
 
     bf_buf_reset(out);
-    const bf_tmpl_t *t = r->env ? bf_tmpl_env_get(r->env, S(r, p->template), p->template.len)
-                                : NULL;
-    if (t)
-        return with_template(r, a, t, id, pager, &res, disp ? disp : in.source, out, errors);
-    int rc = head(out, r, p) | breadcrumbs(out, r, p) | PUT(out, "<main>\n<article>\n<h1>") |
-             esc(out, r, p->title) | PUT(out, "</h1>\n");
-    if (res.toc_html_len && !(p->flags & BF_SNAP_PF_NO_TOC))
-        rc |= PUT(out, "<nav class=\"toc\">\n") |
-              bf_buf_append(out, res.toc_html, res.toc_html_len) | PUT(out, "</nav>\n");
-    rc |= bf_buf_append(out, res.html, res.html_len) | PUT(out, "</article>\n") |
-          list_of(out, r, a, id, pager) | PUT(out, "</main>\n");
-    if (p->prev != BF_SNAP_NONE || p->next != BF_SNAP_NONE) {
-        rc |= PUT(out, "<nav class=\"prev-next\">");
-        if (p->prev != BF_SNAP_NONE)
-            rc |= page_link(out, r, p->prev, "prev");
-        if (p->next != BF_SNAP_NONE)
-            rc |= page_link(out, r, p->next, "next");
-        rc |= PUT(out, "</nav>\n");
+    const char *where = disp ? disp : in.source ? in.source : S(r, p->output);
+    const bf_tmpl_t *t = bf_tmpl_env_get(r->env, S(r, p->template), p->template.len);
+    if (!t) {
+        /* Planning chose a template of templates/ or of the theme, and the
+         * environment compiled them all; a file of templates/ without a
+         * template's extension was not compiled, though (env.h). */
+        bf_log_at(BF_LOG_ERROR, where, 0, 0,
+                  "page not written: its template \"%s\" was not compiled (a template's "
+                  "name ends in .html, .xml, .txt, .json, ...)", S(r, p->template));
+        (*errors)++;
+        return 1;
     }
-    return rc | PUT(out, "</body>\n</html>\n") ? -1 : 0;
+    return with_template(r, a, t, id, pager, &res, where, out, errors);
 }
 
 int bf_render_page(bf_render_t *r, bf_arena_t *a, uint32_t id, bf_buf_t *out,

@@ -1,14 +1,14 @@
 /*
  * worker/render.h - one page (or one aggregate) of the snapshot to bytes.
  *
- * A page whose template (chosen by the coordinator, page.template) is in
- * the template environment compiled before fork is rendered by it, with
- * `page`, `section` and `site` as variables (worker/tmpl_ctx.h) and the
- * markdown just rendered as page.content / page.toc.  Otherwise (a site
- * without that template) a small built-in HTML layout is used: title,
- * breadcrumbs, content, prev/next for pages; title, content and the list
- * of pages with excerpts for list pages.  Aggregates (level 2) are complete: sitemap.xml, rss.xml,
- * index.json (search index, DESIGN §2), llms.txt, robots.txt.
+ * A page is rendered by its template (chosen by the coordinator,
+ * page.template, from the site's templates/ or the embedded theme,
+ * worker/theme.h) of the environment compiled before fork, with `page`,
+ * `section` and `site` as variables (worker/tmpl_ctx.h) and the markdown
+ * just rendered as page.content / page.toc.  There is no layout besides
+ * the templates: the theme always provides one.  Aggregates (level 2) are
+ * complete: sitemap.xml, rss.xml, index.json (search index, DESIGN §2),
+ * llms.txt, robots.txt.
  *
  * A level-0 render also fills the page's summary record (excerpt, counts,
  * flags) in the shared table; list pages and aggregates read those
@@ -71,15 +71,16 @@ int bf_render_use_pack(bf_render_t *r, const bf_pack_t *pack, uint64_t self);
 uint64_t bf_render_pack_hits(const bf_render_t *r);
 
 /* Renders pages with templates of env (a compiled bf_tmpl_env_t, read
- * only; NULL: built-in layout only), counting into prof when not NULL.
- * Makes the worker's fragment cache.  -1 on out of memory. */
+ * only, not NULL; before any bf_render_page), counting into prof when not
+ * NULL.  Makes the worker's fragment cache.  -1 on out of memory. */
 int bf_render_use_templates(bf_render_t *r, const void *env, bf_tmpl_profile_t *prof);
 
 /* Renders page id into out (reset first).  Diagnostics of its markdown are
  * logged; their count is added to *warnings, and those that are errors
  * (under --strict) to *errors.  Returns 0, or 1 when the page's template
- * failed (reported with template, line and column, counted in *errors):
- * out then holds nothing to publish.  -1 on out of memory. */
+ * failed (reported with template, line and column, counted in *errors) or
+ * is not in the environment (reported, counted): out then holds nothing
+ * to publish.  -1 on out of memory. */
 int bf_render_page(bf_render_t *r, bf_arena_t *a, uint32_t id, bf_buf_t *out,
                    uint32_t *warnings, uint32_t *errors);
 

@@ -13,6 +13,7 @@
 #include "shared/log.h"
 #include "shared/tmpl/env.h"
 #include "shared/tmpl/render.h"
+#include "worker/theme.h"
 
 #define MAX_DIRS 16
 
@@ -123,7 +124,7 @@ int bf_tmpl_cli_main(int argc, char **argv, bf_tmpl_cli_loader_t load_context)
         if (bf_tmpl_env_add_dir(env, dirs[i]) < 0)
             goto done;
     }
-    if (theme && bf_tmpl_env_add_embedded(env, bf_tmpl_default_theme) < 0)
+    if (theme && bf_tmpl_env_add_embedded(env, bf_theme_templates, "<theme>") < 0)
         goto done;
     if (bf_tmpl_env_set_baseurl(env, baseurl) < 0)
         goto done;

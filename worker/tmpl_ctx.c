@@ -18,6 +18,7 @@
 #include "shared/hash.h"
 #include "shared/tmpl/env.h"
 #include "shared/tmpl/rt.h"
+#include "worker/theme.h"
 #include "worker/tmpl_ctx_impl.h"
 
 static int permalink(bf_tmpl_rt_t *rt, const bf_tmpl_ctx_t *c, bf_snap_str_t url, bf_tv_t *out)
@@ -443,7 +444,7 @@ static int site_attr(bf_tmpl_rt_t *rt, bf_tv_t self, const bf_tmpl_name_t *name,
         return ret(out, obj(c, K_PAGE, st->home_page));
     if (IS(name, "theme_css") || IS(name, "theme_js")) { /* the writer publishes them */
         bool css = IS(name, "theme_css");
-        char *h = bf_arena_sprintf(bf_tmpl_rt_arena(rt), "%.*s/" BF_TMPL_THEME_ASSETS_DIR
+        char *h = bf_arena_sprintf(bf_tmpl_rt_arena(rt), "%.*s/" BF_SNAP_THEME_DIR
                                    "/theme.%s?v=%08x", (int)c->base_path_len, c->base_path,
                                    css ? "css" : "js", css ? c->css_version : c->js_version);
         return h ? ret(out, bf_tv_str(h, strlen(h))) : bf_tmpl_rt_oom(rt);
@@ -535,7 +536,7 @@ static const bf_tmpl_class_t *const classes[K_COUNT] = {
  * binary's stylesheet is fetched again, not taken from a browser cache. */
 static uint32_t asset_version(const char *name)
 {
-    for (const bf_tmpl_embed_t *e = bf_tmpl_theme_assets; e->name; e++)
+    for (const bf_tmpl_embed_t *e = bf_theme_assets; e->name; e++)
         if (strcmp(e->name, name) == 0)
             return (uint32_t)bf_hash64(e->src, e->len);
     return 0;

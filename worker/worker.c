@@ -36,6 +36,7 @@
 #include "worker/highlight.h"
 #include "worker/markdown.h"
 #include "worker/render.h"
+#include "worker/theme.h"
 
 typedef struct {
     const bf_farm_worker_args_t *a;
@@ -187,10 +188,10 @@ static void zst_static(worker_t *w)
                 push_zst(w, BF_FARM_NONE, to, w->out.data ? w->out.data : "", w->out.len);
         }
     }
-    for (const bf_tmpl_embed_t *e = bf_tmpl_theme_assets; e->name; e++) {
+    for (const bf_tmpl_embed_t *e = bf_theme_assets; e->name; e++) {
         char path[BF_PATH_MAX], over[BF_PATH_MAX + 8];
         struct stat st;
-        snprintf(path, sizeof path, "%s/%s", BF_TMPL_THEME_ASSETS_DIR, e->name);
+        snprintf(path, sizeof path, "%s/%s", BF_SNAP_THEME_DIR, e->name);
         snprintf(over, sizeof over, "static/%s", path);
         if (bf_fs_stat_at(w->a->root_fd, over, &st) == 0)
             continue; /* the site's own replaces it: done above */
@@ -521,9 +522,9 @@ void bf_worker_main(const bf_farm_worker_args_t *a)
     load_langs(&w);
     if (a->candidates)
         bf_render_track(w.r, &w.deps);
-    for (const bf_tmpl_embed_t *e = bf_tmpl_theme_assets; e->name; e++) {
+    for (const bf_tmpl_embed_t *e = bf_theme_assets; e->name; e++) {
         char rel[BF_PATH_MAX];
-        snprintf(rel, sizeof rel, "static/%s/%s", BF_TMPL_THEME_ASSETS_DIR, e->name);
+        snprintf(rel, sizeof rel, "static/%s/%s", BF_SNAP_THEME_DIR, e->name);
         struct stat st;
         bf_buf_reset(&w.out);
         if (fstatat(a->root_fd, rel, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) &&

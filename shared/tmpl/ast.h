@@ -200,7 +200,8 @@ struct bf_tfn {
 struct bf_tmpl {
     const char *name;
     const char *file; /* in messages: the path read ("site/templates/x.html"),
-                         "<theme>/x.html" when embedded, else the name */
+                         "<theme>/x.html" when embedded (the display
+                         given to bf_tmpl_env_add_embedded), else the name */
     const char *src;
     size_t len;
     bf_tfn_t root;

@@ -55,13 +55,19 @@ typedef struct {
     const char *display; /* "site/templates", prefix of messages */
 } tdir_t;
 
+/* An embedded table and how messages name its templates. */
+typedef struct {
+    const bf_tmpl_embed_t *table;
+    const char *display; /* "<theme>": "<theme>/base.html" */
+} embeds_t;
+
 struct bf_tmpl_env {
     bf_arena_t *a;
     bf_tmpl_diag_t diag;
     bool keep_trailing_newline;
     tdir_t **dirs;
     size_t ndirs;
-    const bf_tmpl_embed_t **embeds;
+    embeds_t **embeds;
     size_t nembeds;
     bf_strmap_t strings; /* name -> source_t */
     bf_strmap_t tmpls;   /* name -> bf_tmpl_t */
@@ -203,9 +209,14 @@ static int tdir_path(const tdir_t *d, const char *name, bool disp, char *out, si
     return n < 0 || (size_t)n >= cap ? -1 : 0;
 }
 
-int bf_tmpl_env_add_embedded(bf_tmpl_env_t *env, const bf_tmpl_embed_t *table)
+int bf_tmpl_env_add_embedded(bf_tmpl_env_t *env, const bf_tmpl_embed_t *table,
+                             const char *display)
 {
-    return push_ptr(env->a, (void ***)&env->embeds, &env->nembeds, (void *)table);
+    embeds_t *e = bf_arena_alloc(env->a, sizeof *e);
+    if (!e || !(e->display = bf_arena_strdup(env->a, display ? display : "")))
+        return -1;
+    e->table = table;
+    return push_ptr(env->a, (void ***)&env->embeds, &env->nembeds, e);
 }
 
 int bf_tmpl_env_add_string(bf_tmpl_env_t *env, const char *name, const char *src, size_t len)
@@ -367,11 +378,13 @@ static int find_source(bf_tmpl_env_t *env, const char *name, source_t *out)
         return 1;
     }
     for (size_t i = 0; i < env->nembeds; i++) {
-        for (const bf_tmpl_embed_t *e = env->embeds[i]; e->name; e++) {
+        const char *display = env->embeds[i]->display;
+        for (const bf_tmpl_embed_t *e = env->embeds[i]->table; e->name; e++) {
             if (strcmp(e->name, name) == 0) {
                 out->src = e->src;
                 out->len = e->len;
-                out->file = bf_arena_sprintf(env->a, "<theme>/%s", name);
+                out->file = bf_arena_sprintf(env->a, "%s%s%s", display, *display ? "/" : "",
+                                             name);
                 return out->file ? 1 : -1;
             }
         }
@@ -619,7 +632,7 @@ int bf_tmpl_env_compile_all(bf_tmpl_env_t *env)
             return -1;
     }
     for (size_t i = 0; i < env->nembeds; i++) {
-        for (const bf_tmpl_embed_t *e = env->embeds[i]; e->name; e++) {
+        for (const bf_tmpl_embed_t *e = env->embeds[i]->table; e->name; e++) {
             if (add_name(env, &ns, e->name) < 0)
                 return -1;
         }

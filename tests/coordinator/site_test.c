@@ -15,6 +15,7 @@
 #include "shared/fs.h"
 #include "shared/log.h"
 #include "tests/capture.h"
+#include "worker/theme.h"
 
 static char site[64];
 
@@ -48,7 +49,7 @@ static void teardown(void)
 static bf_site_t *load(bool drafts, bool future)
 {
     bf_site_opts_t o = {.site_dir = site, .drafts = drafts, .future = future,
-                        .now = 1700000000};
+                        .now = 1700000000, .theme = bf_theme_templates};
     bf_site_t *s = NULL;
     cr_assert_eq(bf_site_load(&o, &s), 0, "site failed to load");
     return s;
@@ -251,7 +252,7 @@ Test(site, waves)
 /* Loads a site that must fail; returns what was reported (malloc'd). */
 static char *load_fails(void)
 {
-    bf_site_opts_t o = {.site_dir = site, .now = 1700000000};
+    bf_site_opts_t o = {.site_dir = site, .now = 1700000000, .theme = bf_theme_templates};
     bf_site_t *s = NULL;
     cap_start();
     int rc = bf_site_load(&o, &s);

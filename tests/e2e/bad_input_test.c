@@ -171,7 +171,7 @@ Test(bad, duplicate_url)
 }
 
 /* A template named in front matter that exists nowhere: an error at the
- * key, not a page silently laid out by the built-in layout. */
+ * key, found when the site is read, not by a worker rendering the page. */
 Test(bad, missing_template_in_front_matter)
 {
     char *site = e2e_tmpdir();

@@ -24,6 +24,7 @@
 #include "shared/ctx.h"
 #include "shared/fs.h"
 #include "snapshot-format/reader.h"
+#include "worker/theme.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -82,7 +83,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         p = sep ? sep + 7 : NULL;
     }
 
-    bf_site_opts_t o = {.site_dir = dir, .now = 1700000000};
+    bf_site_opts_t o = {.site_dir = dir, .now = 1700000000, .theme = bf_theme_templates};
     bf_site_t *s = NULL;
     size_t errors = bf_ctx.n_errors;
     if (bf_site_load(&o, &s) < 0) {

@@ -16,6 +16,7 @@
 #include "coordinator/freeze.h"
 #include "coordinator/load.h"
 #include "snapshot-format/reader.h"
+#include "worker/theme.h"
 
 static char docsnap_path[64];
 
@@ -29,7 +30,7 @@ static inline bf_snap_t *docsnap_open(char *dir)
     snprintf(site, sizeof site, "%s/tests/sites/docs", top);
     if (dir)
         strcpy(dir, site);
-    bf_site_opts_t o = {.site_dir = site, .now = 1700000000};
+    bf_site_opts_t o = {.site_dir = site, .now = 1700000000, .theme = bf_theme_templates};
     bf_site_t *s;
     cr_assert_eq(bf_site_load(&o, &s), 0);
     strcpy(docsnap_path, "/tmp/bf-docsnap-XXXXXX");
