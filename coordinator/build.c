@@ -29,7 +29,6 @@
 #include "shared/tmpl/env.h"
 #include "shared/tmpl/profile.h"
 #include "snapshot-format/reader.h"
-#include "worker/highlight.h"
 
 int bf_build_time(int64_t *now)
 {
@@ -244,16 +243,13 @@ static void commit_pack(bf_pack_t *pack, const bf_snap_t *snap)
 
 /* The highlighter the workers inherit, its queries compiled (NULL: none,
  * each worker makes its own as needed). */
-static bf_hl_t *highlighter(const bf_site_t *s, uint32_t to_render)
+static void *highlighter(const bf_farm_roles_t *roles, const bf_site_t *s, uint32_t to_render)
 {
-    if (!s->config.highlight || to_render < HL_AHEAD_PAGES || !s->fence_langs.n)
+    if (!s->config.highlight || to_render < HL_AHEAD_PAGES || !s->fence_langs.n ||
+        !roles->hl_prepare)
         return NULL;
-    bf_hl_t *hl = bf_hl_new();
-    if (hl && bf_hl_prepare(hl, (const char *const *)s->fence_langs.items, s->fence_langs.n,
-                            s->opts.scouts) < 0) {
-        bf_hl_free(hl);
-        hl = NULL;
-    }
+    void *hl = roles->hl_prepare((const char *const *)s->fence_langs.items, s->fence_langs.n,
+                                 s->opts.scouts);
     if (hl)
         bf_log_debug("highlighting compiled for %zu fence languages before the fork",
                      s->fence_langs.n);
@@ -301,7 +297,7 @@ static int run(const bf_build_opts_t *opts, bf_build_result_t *res)
     bf_tmpl_profile_t *prof = NULL;
     bf_output_t out;
     bf_pagecache_t pc = {0};
-    bf_hl_t *hl = NULL;
+    void *hl = NULL; /* bf_hl_t * (worker/highlight.h), through b.roles */
     bf_pack_t *pack = NULL;
     bf_srccache_t srcs = {0};
     uint64_t rep_files[2] = {0, 0}; /* content files parsed, as last time */
@@ -398,7 +394,7 @@ static int run(const bf_build_opts_t *opts, bf_build_result_t *res)
         bf_log_error("out of memory");
         goto done;
     }
-    hl = highlighter(s, check ? bf_snap_count(snap, BF_SNAP_T_PAGES) : pc.n_pages - pc.n_reused);
+    hl = highlighter(b.roles, s, check ? bf_snap_count(snap, BF_SNAP_T_PAGES) : pc.n_pages - pc.n_reused);
     bf_farm_opts_t fo = {
         .hl = hl, .snap = snap, .site_dir = o.site_dir, .root_fd = s->root_fd,
         .output = check ? NULL : &out, .jobs = b.jobs,
@@ -485,7 +481,8 @@ done:
     bf_srccache_free(&srcs);
     bf_tmpl_profile_free(prof);
     bf_tmpl_env_free(env);
-    bf_hl_free(hl);
+    if (hl)
+        b.roles->hl_free(hl);
     if (snap)
         bf_snap_close(snap);
     if (lock >= 0)

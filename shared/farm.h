@@ -374,6 +374,11 @@ typedef struct {
      * writer.  Tables ending with a NULL name. */
     const bf_tmpl_embed_t *theme;
     const bf_tmpl_embed_t *theme_assets;
+    /* A highlighter (worker/highlight.h) with the languages langs[0..n)
+     * compiled on up to `threads` threads, for the workers to inherit
+     * (bf_farm_worker_args_t.hl); NULL on out of memory.  hl_free frees it. */
+    void *(*hl_prepare)(const char *const *langs, size_t n, unsigned threads);
+    void (*hl_free)(void *hl);
 } bf_farm_roles_t;
 
 /* Offsets of the parts for n_slots workers, n_waves waves, n_pages pages, rings of
