@@ -11,7 +11,8 @@
  * next page shows the tab chosen last.  A highlighted code block gets the
  * theme's copy button, which copies the code as written (no line
  * numbers).  The page and its code are light or dark as the system
- * prefers.  Skipped with a message where chromium or
+ * prefers, or as the top bar's toggle chose (remembered, and applied
+ * before the first paint).  Skipped with a message where chromium or
  * python3 is not installed (.ci/run installs both).
  */
 #include <arpa/inet.h>
@@ -347,6 +348,79 @@ Test(browser, colours_follow_the_system_light_or_dark_preference)
     cr_assert(strstr(r.out, "data-scheme=\"dark\" data-page=\"dark\" data-code=\"readable\""),
               "DOM:\n%.6000s\n%s", r.out, r.err);
     assert_clean_console(&r);
+    e2e_run_free(&r);
+    stop_server();
+}
+
+/* A template that writes to <body> whether the page is light or dark: at
+ * the first paint (a script at the top of <body>, which runs once the
+ * stylesheet has applied and before the theme's deferred script),
+ * once loaded, and after a click on the top bar's colour scheme toggle
+ * when the address has ?click; and the data-theme attribute of <html>. */
+static const char scheme_probe[] =
+    "{% extends \"page.html\" %}\n"
+    "{% block header %}<script>\n"
+    "function bfShade() { var v = getComputedStyle(document.body).backgroundColor"
+    ".match(/[0-9.]+/g); return +v[0] + +v[1] + +v[2] < 384 ? \"dark\" : \"light\"; }\n"
+    "document.documentElement.setAttribute(\"data-first\", bfShade());\n"
+    "</script>{{ super() }}{% endblock %}\n"
+    "{% block scripts %}{{ super() }}\n<script>\n"
+    "window.addEventListener(\"load\", function () {\n"
+    "  var d = document, e = d.documentElement;\n"
+    "  if (location.search.indexOf(\"click\") >= 0) d.querySelector(\".theme-toggle\").click();\n"
+    "  d.body.setAttribute(\"data-probe\", \"first=\" + e.getAttribute(\"data-first\") +"
+    " \" now=\" + bfShade() + \" attr=\" + (e.getAttribute(\"data-theme\") || \"none\"));\n"
+    "});\n</script>\n{% endblock %}\n";
+
+/* The top bar's toggle: a click turns the page to the scheme the system
+ * does not prefer, the choice outlives a reload (and is applied before
+ * the first paint), it overrides the system's preference, and without a
+ * stored choice the system's is followed. */
+Test(browser, colour_scheme_toggle_is_remembered_and_system_default_first)
+{
+    char *site = starter_site();
+    e2e_run_t r;
+    cr_assert(mkdir(e2e_fmt("%s/templates", site), 0755) == 0);
+    e2e_write_str(e2e_fmt("%s/templates/scheme-probe.html", site), scheme_probe);
+    e2e_write_str(e2e_fmt("%s/content/docs/scheme.md", site),
+                  "---\ntitle: Scheme\ntemplate: scheme-probe.html\n---\n\nText.\n");
+    build_and_serve(site);
+    static const struct {
+        bool dark;         /* --force-dark-mode */
+        const char *path;
+        const char *want;
+    } steps[] = {
+        /* a fresh profile, the system prefers light */
+        {false, "/docs/scheme/", "first=light now=light attr=none"},
+        {false, "/docs/scheme/?click", "first=light now=dark attr=dark"},
+        {false, "/docs/scheme/", "first=dark now=dark attr=dark"},
+        /* the system now prefers dark: the stored choice still rules */
+        {true, "/docs/scheme/", "first=dark now=dark attr=dark"},
+        /* dark (the system's) made explicit, then back to the system */
+        {true, "/docs/scheme/?click", "first=dark now=dark attr=none"},
+        {false, "/docs/scheme/", "first=light now=light attr=none"},
+        {true, "/docs/scheme/?click", "first=dark now=light attr=light"},
+        {true, "/docs/scheme/", "first=light now=light attr=light"},
+    };
+    profile = e2e_tmpdir(); /* one profile: localStorage is kept between the steps */
+    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+        prefer_dark = steps[i].dark;
+        open_page(&r, steps[i].path, NULL);
+        cr_assert(strstr(r.out, e2e_fmt("data-probe=\"%s\"", steps[i].want)),
+                  "step %zu (%s, system %s): want %s; DOM:\n%.3000s\n%s", i, steps[i].path,
+                  steps[i].dark ? "dark" : "light", steps[i].want, r.out, r.err);
+        assert_clean_console(&r);
+        e2e_run_free(&r);
+    }
+    prefer_dark = false;
+    profile = NULL;
+
+    /* no stored choice (a fresh profile) and a dark system: dark */
+    prefer_dark = true;
+    open_page(&r, "/docs/scheme/", NULL);
+    prefer_dark = false;
+    cr_assert(strstr(r.out, "data-probe=\"first=dark now=dark attr=none\""), "DOM:\n%.3000s\n%s",
+              r.out, r.err);
     e2e_run_free(&r);
     stop_server();
 }
