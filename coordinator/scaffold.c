@@ -137,8 +137,9 @@ static const char getting_started_md[] =
     "\n"
     "## Next steps\n"
     "\n"
-    "Read [[docs/configuration]] for the settings in `bengal.yaml`, or follow\n"
-    "the guide [[guides/first-page]].\n";
+    "- [x] Build the site\n"
+    "- [ ] Read [[docs/configuration]] for the settings in `bengal.yaml`\n"
+    "- [ ] Follow the guide [[guides/first-page]]\n";
 
 static const char configuration_md[] =
     "---\n"

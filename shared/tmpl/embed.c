@@ -648,6 +648,13 @@ const bf_tmpl_embed_t bf_tmpl_theme_assets[] = {
         ".content img { max-width: 100%; height: auto; }\n"
         ".content blockquote { margin: 1rem 0; padding: 0.25rem 1rem; color: var(--fg-muted);\n"
         "  border-left: 4px solid var(--border); }\n"
+        "/* Task lists: cmark-gfm writes <li><input type=\"checkbox\" disabled> and\n"
+        "   no class, so the item is found by its leading checkbox.  No bullet; the\n"
+        "   box hangs where the bullet was, so the text lines up with other items. */\n"
+        ".content li:has(> input[type=\"checkbox\"]:first-child) { list-style: none; }\n"
+        ".content li > input[type=\"checkbox\"]:first-child { width: 1em; height: 1em;\n"
+        "  margin: 0 0.4em 0 -1.4em; vertical-align: -0.125em; }\n"
+        ".content li > input[type=\"checkbox\"]:first-child + p { display: inline; }\n"
         "code, pre { font-family: var(--mono); font-size: 0.9em; }\n"
         ":not(pre) > code { padding: 0.1em 0.35em; background: var(--code-bg); border-radius: 4px; }\n"
         "pre { overflow-x: auto; padding: 0.9rem 1rem; line-height: 1.45; background: var(--code-bg);\n"
@@ -827,7 +834,7 @@ const bf_tmpl_embed_t bf_tmpl_theme_assets[] = {
         "  .tab-panel { display: block; }\n"
         "  .layout, .layout.no-toc { display: block; }\n"
         "}\n",
-        21308},
+        21815},
     {"theme.js",
         "/* The embedded docs theme's script, published as /_bengal/theme.js:\n"
         "   the colour scheme toggle, the navigation toggle, the top bar's search box over index.json, the\n"

@@ -424,3 +424,55 @@ Test(browser, colour_scheme_toggle_is_remembered_and_system_default_first)
     e2e_run_free(&r);
     stop_server();
 }
+
+/* A template that writes to <body>, for the first item of each list of the
+ * page: its bullet (list-style-type) and, where it starts with a checkbox,
+ * whether the box hangs left of the item's text ("hang" or "inside") and
+ * sits on the text's line ("level" or the distance in pixels). */
+static const char list_probe[] =
+    "{% extends \"page.html\" %}\n"
+    "{% block scripts %}{{ super() }}\n<script>\n"
+    "window.addEventListener(\"load\", function () {\n"
+    "  var out = [];\n"
+    "  document.querySelectorAll(\".content ul > li:first-child\").forEach(function (li) {\n"
+    "    var s = getComputedStyle(li).listStyleType, box = li.querySelector(\"input\");\n"
+    "    if (box) {\n"
+    "      var b = box.getBoundingClientRect(), l = li.getBoundingClientRect(),\n"
+    "          r = document.createRange(), t = box.nextSibling;\n"
+    "      while (t && !/\\S/.test(t.textContent)) t = t.nextSibling;\n"
+    "      r.selectNodeContents(t); var tr = r.getClientRects()[0],\n"
+    "          dy = Math.abs((b.top + b.bottom) / 2 - (tr.top + tr.bottom) / 2);\n"
+    "      s += b.right <= l.left + 2 ? \" hang\" : \" inside\";\n"
+    "      s += dy <= 3 ? \" level\" : \" off \" + dy.toFixed(1);\n"
+    "    }\n"
+    "    out.push(s);\n"
+    "  });\n"
+    "  document.body.setAttribute(\"data-lists\", out.join(\", \"));\n"
+    "});\n</script>\n{% endblock %}\n";
+
+/* Task lists (GFM `- [ ] x`) have no bullets, their boxes hang where the
+ * bullet was and sit on the line of the text, tight or loose; other lists
+ * keep theirs.  The starter site's first page ends with one. */
+Test(browser, task_lists_have_no_bullets)
+{
+    char *site = starter_site();
+    e2e_run_t r;
+    cr_assert(mkdir(e2e_fmt("%s/templates", site), 0755) == 0);
+    e2e_write_str(e2e_fmt("%s/templates/list-probe.html", site), list_probe);
+    e2e_write_str(e2e_fmt("%s/content/docs/tasks.md", site),
+                  "---\ntitle: Tasks\ntemplate: list-probe.html\n---\n\n"
+                  "- plain\n- list\n\nText.\n\n- [ ] tight\n- [x] done\n\nText.\n\n"
+                  "- [ ] loose\n\n- [x] list\n");
+    build_and_serve(site);
+    open_page(&r, "/docs/tasks/", NULL);
+    cr_assert(strstr(r.out, "data-lists=\"disc, none hang level, none hang level\""),
+              "DOM:\n%.4000s\n%s", r.out, r.err);
+    assert_clean_console(&r);
+    e2e_run_free(&r);
+    open_page(&r, "/docs/getting-started/", NULL);
+    cr_assert(e2e_match(r.out, "<li><input type=\"checkbox\" checked=\"\" disabled=\"\"> "
+                               "Build the site</li>", 0),
+              "no task list in the starter site; DOM:\n%.6000s", r.out);
+    e2e_run_free(&r);
+    stop_server();
+}
