@@ -180,7 +180,15 @@ const bf_tmpl_embed_t bf_tmpl_default_theme[] = {
         "<a class=\"skip-link\" href=\"#content\">Skip to content</a>\n"
         "{% block header -%}\n"
         "<header class=\"site-header\">\n"
+        "{#- params.logo: an image beside the title (a site path, or a full URL);\n"
+        "    with params.logo_only the title is kept for screen readers only. -#}\n"
+        "{%- set logo = site.params.logo \?\? none %}\n"
+        "{%- if logo %}\n"
+        "<a class=\"site-title\" href=\"{{ site.home.href if site.home else '/' }}\"><img class=\"site-logo\" src=\"{{ logo | relative_url }}\" alt=\"\">\n"
+        "{%- if site.params.logo_only \?\? false %}<span class=\"visually-hidden\">{{ site.title }}</span>{% else %}{{ site.title }}{% endif %}</a>\n"
+        "{%- else %}\n"
         "<a class=\"site-title\" href=\"{{ site.home.href if site.home else '/' }}\">{{ site.title }}</a>\n"
+        "{%- endif %}\n"
         "<button class=\"nav-toggle\" type=\"button\" aria-controls=\"site-nav\" aria-expanded=\"false\">Menu</button>\n"
         "{%- if main_menu %}\n"
         "<nav class=\"main-menu\" aria-label=\"Main\">\n"
@@ -263,7 +271,7 @@ const bf_tmpl_embed_t bf_tmpl_default_theme[] = {
         "{%- endblock %}\n"
         "</body>\n"
         "</html>\n",
-        9823},
+        10322},
     {"home.html",
         "{#- The home page (see partials/home.html). -#}\n"
         "{% extends \"base.html\" %}\n"
@@ -568,6 +576,8 @@ const bf_tmpl_embed_t bf_tmpl_theme_assets[] = {
         "  border-bottom: 1px solid var(--border); }\n"
         ".site-title { font-weight: 700; font-size: 1.1rem; color: var(--fg); text-decoration: none;\n"
         "  white-space: nowrap; }\n"
+        ".site-title:has(.site-logo) { display: flex; align-items: center; gap: 0.55rem; }\n"
+        ".site-logo { display: block; height: 2rem; width: auto; max-width: 12rem; }\n"
         ".main-menu { margin-left: auto; }\n"
         ".main-menu > ul { display: flex; gap: 0.25rem; margin: 0; padding: 0; list-style: none; }\n"
         ".main-menu li { position: relative; }\n"
@@ -845,7 +855,7 @@ const bf_tmpl_embed_t bf_tmpl_theme_assets[] = {
         "  .tab-panel { display: block; }\n"
         "  .layout, .layout.no-toc { display: block; }\n"
         "}\n",
-        21815},
+        21973},
     {"theme.js",
         "/* The embedded docs theme's script, published as /_bengal/theme.js:\n"
         "   the colour scheme toggle, the navigation toggle, the top bar's search box over index.json, the\n"

@@ -89,3 +89,36 @@ Test(theme, main_menu_marks_the_section_of_the_page)
         cr_expect_str_eq(got, cases[i].want, "%s", cases[i].rel);
     }
 }
+
+/* params.logo: an image in the top bar before the title, its path under
+ * the base URL's path (given with or without a leading /; a full URL as
+ * it is); params.logo_only keeps the title for screen readers only; no
+ * logo, no image. */
+Test(theme, logo_in_the_top_bar)
+{
+    static const struct {
+        const char *params, *want;
+    } cases[] = {
+        {"  logo: img/logo.svg\n",
+         "<a class=\"site-title\" href=\"/proj/\"><img class=\"site-logo\" "
+         "src=\"/proj/img/logo.svg\" alt=\"\">Logo site</a>"},
+        {"  logo: /img/logo.svg\n  logo_only: true\n",
+         "<a class=\"site-title\" href=\"/proj/\"><img class=\"site-logo\" "
+         "src=\"/proj/img/logo.svg\" alt=\"\"><span class=\"visually-hidden\">Logo site</span></a>"},
+        {"  logo: https://cdn.example.org/l.png\n",
+         "<img class=\"site-logo\" src=\"https://cdn.example.org/l.png\" alt=\"\">Logo site</a>"},
+        {"  other: 1\n", "<a class=\"site-title\" href=\"/proj/\">Logo site</a>"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *site = e2e_tmpdir();
+        e2e_write_str(e2e_fmt("%s/bengal.yaml", site),
+                      e2e_fmt("title: Logo site\nbaseurl: https://x.github.io/proj/\nparams:\n%s",
+                              cases[i].params));
+        put(site, "_index.md", "Home.\n");
+        put(site, "docs/a.md", "---\ntitle: A\n---\nText.\n");
+        build(site);
+        char *html = e2e_out_file(site, "docs/a/index.html");
+        cr_expect(strstr(html, cases[i].want), "case %zu: want %s in\n%.2500s", i, cases[i].want,
+                  html);
+    }
+}
