@@ -122,3 +122,114 @@ Test(theme, logo_in_the_top_bar)
                   html);
     }
 }
+
+/* Checks one link of an output file: a full URL outside the site, a
+ * relative path or an #anchor pass; a site path must start with the base
+ * URL's path (or be the whole base URL) and name a file of the output.
+ * Appends a line describing a problem to bad (bf-style, capped). */
+static void check_link(const char *pub, const char *file, const char *u, char *bad, size_t cap)
+{
+    const char *base = "https://x.github.io/proj/", *path = "/proj/";
+    const char *rest = NULL;
+    char f[4096], line[8400];
+    if (strncmp(u, base, strlen(base)) == 0)
+        rest = u + strlen(base);
+    else if (strncmp(u, path, strlen(path)) == 0)
+        rest = u + strlen(path);
+    else if (u[0] != '/' || u[1] == '/')
+        return; /* relative, #anchor, another host */
+    if (!rest) {
+        snprintf(line, sizeof line, "%s: %s is not under %s\n", file, u, path);
+    } else {
+        int n = (int)strcspn(rest, "?#");
+        snprintf(f, sizeof f, "%s/%.*s%s", pub, n, rest,
+                 n == 0 || rest[n - 1] == '/' ? "index.html" : "");
+        if (e2e_exists(f))
+            return;
+        snprintf(line, sizeof line, "%s: %s names no file (%s)\n", file, u, f);
+    }
+    strncat(bad, line, cap - strlen(bad) - 1);
+}
+
+/* Every href, src, action and data-index of the .html files under dir,
+ * checked (see check_link); counts them in *links. */
+static void crawl(const char *pub, const char *dir, size_t *links, char *bad, size_t cap)
+{
+    static const char *const attrs[] = {" href=\"", " src=\"", " action=\"", " data-index=\""};
+    DIR *d = opendir(dir);
+    cr_assert(d, "cannot open %s", dir);
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        char p[2048], u[2048];
+        struct stat st;
+        if (e->d_name[0] == '.')
+            continue;
+        snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+        cr_assert(stat(p, &st) == 0);
+        if (S_ISDIR(st.st_mode)) {
+            crawl(pub, p, links, bad, cap);
+            continue;
+        }
+        size_t n = strlen(p);
+        if (n < 5 || strcmp(p + n - 5, ".html") != 0)
+            continue;
+        char *html = e2e_read_file(p, NULL);
+        cr_assert(html, "cannot read %s", p);
+        for (size_t a = 0; a < sizeof attrs / sizeof attrs[0]; a++)
+            for (char *at = strstr(html, attrs[a]); at; at = strstr(at + 1, attrs[a])) {
+                char *v = at + strlen(attrs[a]);
+                snprintf(u, sizeof u, "%.*s", (int)strcspn(v, "\""), v);
+                check_link(pub, p + strlen(pub) + 1, u, bad, cap);
+                (*links)++;
+            }
+        free(html);
+    }
+    closedir(d);
+}
+
+/* The starter site served under a path (baseurl https://x.github.io/proj/)
+ * with content that links and embeds by site paths (/docs/x/, /logo.svg),
+ * by .md paths, [[xrefs]] and anchors: every link of every page (theme,
+ * content, 404 page, search page) points under /proj/ at a file that
+ * exists, and so do the URLs of index.json. */
+Test(theme, site_under_a_path_links_under_it_everywhere)
+{
+    char *site = e2e_fmt("%s/site", e2e_tmpdir());
+    e2e_run_t r;
+    e2e_bf(&r, "new", site, NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    e2e_run_free(&r);
+    char *conf = e2e_own_file(e2e_fmt("%s/bengal.yaml", site), NULL);
+    char *q = strstr(conf, "baseurl: \"\"");
+    cr_assert(q, "%s", conf);
+    e2e_write_str(e2e_fmt("%s/bengal.yaml", site),
+                  e2e_fmt("%.*sbaseurl: \"https://x.github.io/proj/\"%s", (int)(q - conf), conf,
+                          q + strlen("baseurl: \"\"")));
+    put(site, "docs/links.md",
+        "---\ntitle: Links\n---\n\n[Configuration](/docs/configuration/), "
+        "[a part](/guides/first-page/#tag-the-page), [home](/), ![logo](/logo.svg), "
+        "[search](/search/?q=tabs), [md](configuration.md), [[guides/publishing]], "
+        "[here](#links), [out](https://example.org/x), [rel](../guides/).\n");
+    build(site);
+    char *pub = e2e_fmt("%s/public", site);
+    size_t links = 0;
+    static char bad[16384];
+    crawl(pub, pub, &links, bad, sizeof bad);
+    cr_assert(!*bad, "%s(%zu links checked)", bad, links);
+    cr_assert_gt(links, 300);
+    cr_assert(strstr(e2e_out_file(site, "docs/links/index.html"),
+                     "<a href=\"/proj/docs/configuration/\">Configuration</a>"));
+
+    char *index = e2e_out_file(site, "index.json");
+    size_t urls = 0;
+    for (char *u = strstr(index, "\"url\":\""); u; u = strstr(u + 1, "\"url\":\"")) {
+        char *v = u + strlen("\"url\":\"");
+        char url[1024];
+        snprintf(url, sizeof url, "%.*s", (int)strcspn(v, "\""), v);
+        cr_expect(strncmp(url, "/proj/", 6) == 0, "index.json url %s", url);
+        check_link(pub, "index.json", url, bad, sizeof bad);
+        urls++;
+    }
+    cr_assert_eq(urls, 5, "%s", index);
+    cr_assert(!*bad, "%s", bad);
+}
