@@ -12,7 +12,8 @@
  * theme's copy button, which copies the code as written (no line
  * numbers).  The page and its code are light or dark as the system
  * prefers, or as the top bar's toggle chose (remembered, and applied
- * before the first paint).  Skipped with a message where chromium or
+ * before the first paint).  Task lists have no bullets.  Under a base
+ * path (/proj/) search finds and links pages there.  Skipped with a message where chromium or
  * python3 is not installed (.ci/run installs both).
  */
 #include <arpa/inet.h>
@@ -473,6 +474,49 @@ Test(browser, task_lists_have_no_bullets)
     cr_assert(e2e_match(r.out, "<li><input type=\"checkbox\" checked=\"\" disabled=\"\"> "
                                "Build the site</li>", 0),
               "no task list in the starter site; DOM:\n%.6000s", r.out);
+    e2e_run_free(&r);
+    stop_server();
+}
+
+/* The starter site with baseurl https://x.github.io/proj/, served under
+ * /proj/: the top bar's search and the search page fetch index.json from
+ * there and link their results there, and the not-found page links the
+ * search page there. */
+Test(browser, search_works_under_a_base_path)
+{
+    char *site = starter_site();
+    char *conf = e2e_own_file(e2e_fmt("%s/bengal.yaml", site), NULL);
+    char *q = strstr(conf, "baseurl: \"\"");
+    cr_assert(q, "%s", conf);
+    e2e_write_str(e2e_fmt("%s/bengal.yaml", site),
+                  e2e_fmt("%.*sbaseurl: \"https://x.github.io/proj/\"%s", (int)(q - conf), conf,
+                          q + strlen("baseurl: \"\"")));
+    e2e_run_t r;
+    e2e_bf(&r, "-q", site, NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    e2e_run_free(&r);
+    char *root = e2e_tmpdir();
+    cr_assert(symlink(e2e_fmt("%s/public", site), e2e_fmt("%s/proj", root)) == 0);
+    serve(root);
+
+    open_page(&r, "/proj/docs/getting-started/?q=publish", NULL);
+    cr_assert(e2e_match(r.out, "id=\"search-results\"[^>]*>.*<a href=\"/proj/guides/publishing/\">"
+                               "Publish the site", 0),
+              "search did not find the page; DOM:\n%.4000s\nstderr:\n%s", r.out, r.err);
+    assert_clean_console(&r);
+    e2e_run_free(&r);
+
+    open_page(&r, "/proj/search/?q=publish+site", NULL);
+    cr_assert(e2e_match(r.out, "id=\"search-page-results\"[^>]*><li>"
+                               "<a href=\"/proj/guides/publishing/\">Publish the site</a>", 0),
+              "the search page did not find the page; DOM:\n%.6000s\nstderr:\n%s", r.out, r.err);
+    assert_clean_console(&r);
+    e2e_run_free(&r);
+
+    open_page(&r, "/proj/404.html", NULL);
+    cr_assert(e2e_match(r.out, "<a id=\"not-found-search\" href=\"/proj/search/\">", 0),
+              "DOM:\n%.6000s", r.out);
+    assert_clean_console(&r);
     e2e_run_free(&r);
     stop_server();
 }
