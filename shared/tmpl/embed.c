@@ -129,9 +129,10 @@ const bf_tmpl_embed_t bf_tmpl_default_theme[] = {
         "<link rel=\"stylesheet\" href=\"{{ site.theme_css }}\">\n"
         "{#- Math and diagrams: scripts only on the pages that have them, never from\n"
         "    another host.  KaTeX is published with the site when it is installed\n"
-        "    (site.katex); mermaid comes from the site (params.mermaid_js, e.g. a\n"
+        "    (site.katex), also on a list page whose listed summaries have math\n"
+        "    (partials/lists.html); mermaid comes from the site (params.mermaid_js, e.g. a\n"
         "    file in static/).  Without them the TeX or diagram source stays as text. -#}\n"
-        "{%- if page.has_math and site.katex %}\n"
+        "{%- if site.katex and (page.has_math or (paginator and paginator.pages | selectattr(\"has_math\") | list)) %}\n"
         "{% block math -%}\n"
         "<link rel=\"stylesheet\" href=\"{{ site.katex }}katex.min.css\">\n"
         "<script defer src=\"{{ site.katex }}katex.min.js\"></script>\n"
@@ -139,6 +140,9 @@ const bf_tmpl_embed_t bf_tmpl_default_theme[] = {
         "<script>\n"
         "document.addEventListener(\"DOMContentLoaded\", function () {\n"
         "  if (!window.katex || !window.renderMathInElement) return;\n"
+        "  document.querySelectorAll(\"span.math[data-tex]\").forEach(function (s) {\n"
+        "    katex.render(s.getAttribute(\"data-tex\"), s, {throwOnError: false});\n"
+        "  });\n"
         "  document.querySelectorAll(\"pre > code.language-math\").forEach(function (c) {\n"
         "    var d = document.createElement(\"div\");\n"
         "    d.className = \"math-display\";\n"
@@ -271,7 +275,7 @@ const bf_tmpl_embed_t bf_tmpl_default_theme[] = {
         "{%- endblock %}\n"
         "</body>\n"
         "</html>\n",
-        10322},
+        10623},
     {"home.html",
         "{#- The home page (see partials/home.html). -#}\n"
         "{% extends \"base.html\" %}\n"
@@ -339,21 +343,27 @@ const bf_tmpl_embed_t bf_tmpl_default_theme[] = {
         "{%- endif %}\n"
         "{%- if listed %}\n"
         "<h2>More</h2>\n"
-        "{{ page_list(listed) }}\n"
+        "{{ page_list(listed, site.katex) }}\n"
         "{%- endif %}\n"
         "{{- pager_nav(paginator) }}\n"
         "</article>\n",
-        688},
+        700},
     {"partials/lists.html",
         "{#- Macros shared by the list templates. -#}\n"
         "\n"
-        "{#- Pages with their description, or the start of their summary. -#}\n"
-        "{%- macro page_list(pages) -%}\n"
+        "{#- Pages with their description, or the start of their summary: as text,\n"
+        "    or as HTML where its math can be typeset (the summary's inline math is\n"
+        "    <span class=\"math\" data-tex>, which base.html's math block renders;\n"
+        "    as text it reads as an ellipsis).  katex: site.katex (macros imported\n"
+        "    by a template do not see its variables). -#}\n"
+        "{%- macro page_list(pages, katex=none) -%}\n"
         "<ul class=\"page-list\">\n"
         "{%- for p in pages %}\n"
         "<li><h3><a href=\"{{ p.href }}\">{{ p.title }}</a></h3>\n"
         "{%- if p.description %}\n"
         "<p>{{ p.description }}</p>\n"
+        "{%- elif p.summary and p.has_math and katex %}\n"
+        "<div class=\"summary\">{{ p.summary }}</div>\n"
         "{%- elif p.summary %}\n"
         "<p>{{ p.summary | striptags | truncate(200) }}</p>\n"
         "{%- endif %}</li>\n"
@@ -404,7 +414,7 @@ const bf_tmpl_embed_t bf_tmpl_default_theme[] = {
         "</nav>\n"
         "{%- endif %}\n"
         "{%- endmacro %}\n",
-        1637},
+        2014},
     {"partials/meta.html",
         "{#- Date, last change and reading time of the current page. -#}\n"
         "{%- if page.date or page.reading_time %}\n"
@@ -455,11 +465,11 @@ const bf_tmpl_embed_t bf_tmpl_default_theme[] = {
         "{%- endif %}\n"
         "{%- if listed %}\n"
         "<h2>Pages</h2>\n"
-        "{{ page_list(listed) }}\n"
+        "{{ page_list(listed, site.katex) }}\n"
         "{%- endif %}\n"
         "{{- pager_nav(paginator) }}\n"
         "</article>\n",
-        737},
+        749},
     {"partials/taxonomy.html",
         "{#- A taxonomy (tags, categories): its terms with their page counts. -#}\n"
         "<article>\n"
@@ -493,10 +503,10 @@ const bf_tmpl_embed_t bf_tmpl_default_theme[] = {
         "{{ page.content }}\n"
         "</div>\n"
         "{%- endif %}\n"
-        "{{ page_list(paginator.pages) }}\n"
+        "{{ page_list(paginator.pages, site.katex) }}\n"
         "{{- pager_nav(paginator) }}\n"
         "</article>\n",
-        521},
+        533},
     {"search.html",
         "{#- The search page, /search/: searches titles, descriptions, excerpts and\n"
         "    tags of index.json in the browser.  Every word of the query must\n"

@@ -177,7 +177,8 @@ Test(browser, starter_site_renders_and_search_finds_a_page)
 
 /* With the system's KaTeX (Debian libjs-katex, which .ci/run installs),
  * a page with math is typeset in the browser, display math from a
- * ```math block too. */
+ * ```math block too, and so is the inline math of its summary on the
+ * section's list page. */
 Test(browser, math_is_typeset_with_katex)
 {
     if (!e2e_exists("/usr/share/javascript/katex/katex.min.css"))
@@ -193,6 +194,14 @@ Test(browser, math_is_typeset_with_katex)
               "the math block was not typeset; DOM:\n%.6000s\nstderr:\n%s", r.out, r.err);
     cr_assert(e2e_match(r.out, "Euler: <span><span class=\"katex\">", 0),
               "inline math was not typeset; DOM:\n%.6000s", r.out);
+    assert_clean_console(&r);
+    e2e_run_free(&r);
+
+    /* the list page: the page's summary with its inline math typeset */
+    open_page(&r, "/docs/", NULL);
+    cr_assert(e2e_match(r.out, "<div class=\"summary\"><p>Euler: <span class=\"math\" "
+                               "data-tex=\"[^\"]*\"><span class=\"katex\">", 0),
+              "the summary's math was not typeset; DOM:\n%.8000s\nstderr:\n%s", r.out, r.err);
     assert_clean_console(&r);
     e2e_run_free(&r);
     stop_server();

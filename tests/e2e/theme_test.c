@@ -233,3 +233,42 @@ Test(theme, site_under_a_path_links_under_it_everywhere)
     cr_assert_eq(urls, 5, "%s", index);
     cr_assert(!*bad, "%s", bad);
 }
+
+/* The math of an excerpt is never raw TeX outside its page: a first
+ * paragraph that is only display math is skipped for the next one;
+ * inline math is an ellipsis in index.json and in a list page's text,
+ * and where KaTeX is published (site.katex) the list page prints the
+ * summary as HTML with the TeX in data-tex, for the theme to typeset;
+ * dollars that are money and code stay as written. */
+Test(theme, excerpt_math_is_not_raw_tex)
+{
+    char *site = e2e_tmpdir();
+    e2e_write_str(e2e_fmt("%s/bengal.yaml", site), "title: Maths\n");
+    put(site, "_index.md", "Home.\n");
+    put(site, "docs/_index.md", "---\ntitle: Docs\n---\n");
+    put(site, "docs/euler.md",
+        "---\ntitle: Euler\n---\n\n$$\n\\int_0^1 x\\,dx\n$$\n\n"
+        "Euler: $e^{i\\pi} + 1 = 0$ holds, for $5 or $6, and `$x$` is code.\n\n"
+        "$$y$$\n\nMore.\n");
+    put(site, "docs/more.md",
+        "---\ntitle: More\n---\n\nBefore $a^2$ the cut.\n\n<!--more-->\n\nAfter.\n");
+    build(site);
+    char *index = e2e_out_file(site, "index.json");
+    cr_assert(strstr(index, "\"excerpt\":\"Euler: \xe2\x80\xa6 holds, for $5 or $6, and $x$ is "
+                            "code.\""),
+              "%s", index);
+    cr_assert(strstr(index, "\"excerpt\":\"Before \xe2\x80\xa6 the cut.\""), "%s", index);
+    cr_assert(!strstr(index, "\\\\pi") && !strstr(index, "\\\\int") && !strstr(index, "a^2"),
+              "%s", index);
+
+    char *list = e2e_out_file(site, "docs/index.html");
+    const char *html = "<div class=\"summary\"><p>Euler: <span class=\"math\" "
+                       "data-tex=\"e^{i\\pi} + 1 = 0\">\xe2\x80\xa6</span> holds, for $5 or $6, "
+                       "and <code>$x$</code> is code.</p></div>";
+    const char *text = "<p>Euler: \xe2\x80\xa6 holds, for $5 or $6, and $x$ is code.</p>";
+    bool katex = strstr(list, "katex.min.js") != NULL;
+    cr_assert(strstr(list, katex ? html : text), "want %s in\n%s", katex ? html : text, list);
+    cr_assert(!strstr(list, "\\int") && !strstr(list, "$a^2$"), "%s", list);
+    /* the page itself keeps its math for KaTeX */
+    cr_assert(strstr(e2e_out_file(site, "docs/euler/index.html"), "$e^{i\\pi} + 1 = 0$"));
+}
