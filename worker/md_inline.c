@@ -302,11 +302,12 @@ const char *bf_md_excerpt_math(bf_md_walk_t *w, const char *html, size_t n, size
     *len = n;
     if (!memchr(html, '$', n) && !memchr(html, '\\', n))
         return html;
-    bf_buf_t b = BF_BUF_INIT;
-    int rc = 0, code = 0; /* depth of <code> / <pre> */
+    /* written at the end of the page's output, then taken off it again:
+     * no heap of its own (html is in the arena, never in w->html) */
+    size_t mark = w->html->len, i = 0;
+    int code = 0; /* depth of <code> / <pre> */
     bool changed = false;
-    size_t i = 0;
-    while (i < n && rc == 0) {
+    while (i < n) {
         if (html[i] == '<') { /* a tag: copied; <code>, <pre> and their ends counted */
             const char *gt = memchr(html + i, '>', n - i);
             size_t e = gt ? (size_t)(gt - html) + 1 : n;
@@ -315,14 +316,14 @@ const char *bf_md_excerpt_math(bf_md_walk_t *w, const char *html, size_t n, size
             if ((size_t)(html + n - name) >= 4 &&
                 (memcmp(name, "code", 4) == 0 || memcmp(name, "pre", 3) == 0))
                 code += close ? (code > 0 ? -1 : 0) : 1;
-            rc = bf_buf_append(&b, html + i, e - i);
+            bf_md_put(w, html + i, e - i);
             i = e;
             continue;
         }
         const char *lt = memchr(html + i, '<', n - i);
         size_t e = lt ? (size_t)(lt - html) : n; /* the text run [i, e) */
         size_t org = i;
-        while (!code && i < e && rc == 0) {
+        while (!code && i < e) {
             size_t t0, t1, end;
             bool display;
             if ((html[i] != '$' && html[i] != '\\') ||
@@ -330,24 +331,25 @@ const char *bf_md_excerpt_math(bf_md_walk_t *w, const char *html, size_t n, size
                 i++;
                 continue;
             }
-            rc = bf_buf_append(&b, html + org, i - org);
-            if (!display)
-                rc |= bf_buf_puts(&b, "<span class=\"math\" data-tex=\"") |
-                      bf_buf_append(&b, html + t0, t1 - t0) |
-                      bf_buf_puts(&b, "\">\xe2\x80\xa6</span>"); /* ... */
+            bf_md_put(w, html + org, i - org);
+            if (!display) {
+                bf_md_puts(w, "<span class=\"math\" data-tex=\"");
+                bf_md_put(w, html + t0, t1 - t0);
+                bf_md_puts(w, "\">\xe2\x80\xa6</span>"); /* ... */
+            }
             i = org = end;
             changed = true;
         }
-        rc |= bf_buf_append(&b, html + org, e - org);
+        bf_md_put(w, html + org, e - org);
         i = e;
     }
     const char *out = html;
-    if (rc == 0 && changed) {
-        out = bf_arena_strndup(w->arena, b.data ? b.data : "", b.len);
-        *len = b.len;
+    if (changed && !w->oom) {
+        *len = w->html->len - mark;
+        out = bf_arena_strndup(w->arena, w->html->data + mark, *len);
     }
-    bf_buf_free(&b);
-    if (rc < 0 || !out) {
+    bf_buf_truncate(w->html, mark);
+    if (w->oom || !out) {
         w->oom = 1;
         *len = 0;
         return NULL;
