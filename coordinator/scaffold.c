@@ -45,6 +45,9 @@ static const char config_yaml[] =
     "# Values for templates (site.params); these are the ones the theme reads.\n"
     "params:\n"
     "  description: Documentation for my project.\n"
+    "  # An image in the top bar, beside the title (a file of static/);\n"
+    "  # logo_only: true shows it instead of the title.\n"
+    "  logo: logo.svg\n"
     "  # The page footer's \"Edit this page\" link: repo.url/edit/BRANCH/FILE.\n"
     "  show_edit_link: false\n"
     "  repo: {url: \"https://example.com/your/project\", branch: main}\n"
@@ -137,8 +140,9 @@ static const char getting_started_md[] =
     "\n"
     "## Next steps\n"
     "\n"
-    "Read [[docs/configuration]] for the settings in `bengal.yaml`, or follow\n"
-    "the guide [[guides/first-page]].\n";
+    "- [x] Build the site\n"
+    "- [ ] Read [[docs/configuration]] for the settings in `bengal.yaml`\n"
+    "- [ ] Follow the guide [[guides/first-page]]\n";
 
 static const char configuration_md[] =
     "---\n"
@@ -279,13 +283,20 @@ static const char publishing_md[] =
     "`public/` is replaced on every build: keep nothing of your own in it.\n"
     ":::\n";
 
+/* static/logo.svg: params.logo of the starter site, a page of lines. */
+static const char logo_svg[] =
+    "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 32 32\">"
+    "<rect width=\"32\" height=\"32\" rx=\"7\" fill=\"#1f5fbf\"/>"
+    "<path d=\"M10 10h12M10 16h12M10 22h7\" stroke=\"#fff\" stroke-width=\"2.5\" "
+    "stroke-linecap=\"round\"/></svg>\n";
+
 static const char gitignore[] =
     "# Build output and caches: made again by every build.\n"
     "/public/\n"
     "/.bengal/\n";
 
 /* Directories first (parents before children), then the files. */
-static const char *const scaffold_dirs[] = {"content/docs", "content/guides"};
+static const char *const scaffold_dirs[] = {"content/docs", "content/guides", "static"};
 
 static const struct {
     const char *path;
@@ -302,6 +313,7 @@ static const struct {
     BF_SCAFFOLD_FILE("content/guides/_index.md", guides_index_md),
     BF_SCAFFOLD_FILE("content/guides/first-page.md", first_page_md),
     BF_SCAFFOLD_FILE("content/guides/publishing.md", publishing_md),
+    BF_SCAFFOLD_FILE("static/logo.svg", logo_svg),
 #undef BF_SCAFFOLD_FILE
 };
 

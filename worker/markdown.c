@@ -29,6 +29,7 @@
 #include "shared/mdtitle.h"
 #include "shared/myst.h"
 #include "worker/md_admon.h"
+#include "worker/md_inline.h"
 #include "worker/md_mkdocs.h"
 #include "worker/md_render.h"
 
@@ -391,6 +392,10 @@ static void excerpt_finish(bf_md_walk_t *w)
     } else {
         out->excerpt_html = "";
     }
+    out->excerpt_html = bf_md_excerpt_math(w, out->excerpt_html, out->excerpt_len,
+                                           &out->excerpt_len);
+    if (!out->excerpt_html)
+        out->excerpt_html = "";
 }
 
 static void results(bf_md_walk_t *w, bf_md_t *md)

@@ -358,8 +358,11 @@ static bool dangerous_url(const char *u)
 }
 
 /* Writes the href of a link or the src of an image, after recording it;
- * relative .md links are rewritten to their page's URL (not in plain
- * mode). */
+ * relative .md links are rewritten to their page's URL, and site paths
+ * (/guide/x/, /img/a.png) get the base URL's path in front, as page URLs
+ * do, so that a site served under /proj/ keeps its absolute links (not in
+ * plain mode).  A site path is always read from the site's root: one that
+ * already starts with the base path gets it twice, as [[xrefs]] would. */
 void bf_md_link_target(bf_md_walk_t *w, const char *url, bool image)
 {
     size_t n = strlen(url);
@@ -405,6 +408,8 @@ void bf_md_link_target(bf_md_walk_t *w, const char *url, bool image)
         }
         return;
     }
+    if (kind == BF_MD_LINK_PATH && !w->plain)
+        bf_md_escape_href(w, w->url_prefix, w->url_prefix_len);
     if (w->unsafe || !dangerous_url(url))
         bf_md_escape_href(w, url, n);
 }

@@ -256,3 +256,119 @@ cmark_node *bf_md_text_run(bf_md_walk_t *w, cmark_node *first)
     text_with_xrefs(w, s, n, parent);
     return last;
 }
+
+/* ---- math in excerpts (see md_inline.h) ---- */
+
+/* The end of the math that starts at s[i] in the text run s[0..n) (the
+ * index after its closing delimiter), its TeX in [*t0, *t1), and whether
+ * it is display math; 0 when no math starts there. */
+static size_t math_at(const char *s, size_t i, size_t n, size_t *t0, size_t *t1, bool *display)
+{
+    static const struct {
+        const char *open, *close;
+        bool display;
+    } delims[] = {{"$$", "$$", true}, {"\\[", "\\]", true}, {"\\(", "\\)", false}};
+    for (size_t d = 0; d < sizeof delims / sizeof delims[0]; d++) {
+        size_t ol = strlen(delims[d].open);
+        if (i + ol > n || memcmp(s + i, delims[d].open, ol) != 0)
+            continue;
+        const char *c = memmem(s + i + ol, n - i - ol, delims[d].close, 2);
+        if (!c || c == s + i + ol)
+            return 0;
+        *t0 = i + ol;
+        *t1 = (size_t)(c - s);
+        *display = delims[d].display;
+        return *t1 + 2;
+    }
+    /* $x$: a non-space after the opening $, a non-space before the
+     * closing one, no digit after it (pandoc: "$5 and $6" is money) */
+    if (s[i] != '$' || i + 2 >= n || is_space((unsigned char)s[i + 1]))
+        return 0;
+    for (size_t j = i + 2; j < n; j++) {
+        if (s[j] != '$')
+            continue;
+        if (is_space((unsigned char)s[j - 1]) || (j + 1 < n && s[j + 1] >= '0' && s[j + 1] <= '9'))
+            return 0;
+        *t0 = i + 1;
+        *t1 = j;
+        *display = false;
+        return j + 1;
+    }
+    return 0;
+}
+
+const char *bf_md_excerpt_math(bf_md_walk_t *w, const char *html, size_t n, size_t *len)
+{
+    *len = n;
+    if (!memchr(html, '$', n) && !memchr(html, '\\', n))
+        return html;
+    /* written at the end of the page's output, then taken off it again:
+     * no heap of its own (html is in the arena, never in w->html) */
+    size_t mark = w->html->len, i = 0;
+    int code = 0; /* depth of <code> / <pre> */
+    bool changed = false;
+    while (i < n) {
+        if (html[i] == '<') { /* a tag: copied; <code>, <pre> and their ends counted */
+            const char *gt = memchr(html + i, '>', n - i);
+            size_t e = gt ? (size_t)(gt - html) + 1 : n;
+            bool close = i + 1 < n && html[i + 1] == '/';
+            const char *name = html + i + 1 + close;
+            if ((size_t)(html + n - name) >= 4 &&
+                (memcmp(name, "code", 4) == 0 || memcmp(name, "pre", 3) == 0))
+                code += close ? (code > 0 ? -1 : 0) : 1;
+            bf_md_put(w, html + i, e - i);
+            i = e;
+            continue;
+        }
+        const char *lt = memchr(html + i, '<', n - i);
+        size_t e = lt ? (size_t)(lt - html) : n; /* the text run [i, e) */
+        size_t org = i;
+        while (!code && i < e) {
+            size_t t0, t1, end;
+            bool display;
+            if ((html[i] != '$' && html[i] != '\\') ||
+                !(end = math_at(html, i, e, &t0, &t1, &display))) {
+                i++;
+                continue;
+            }
+            bf_md_put(w, html + org, i - org);
+            if (!display) {
+                bf_md_puts(w, "<span class=\"math\" data-tex=\"");
+                bf_md_put(w, html + t0, t1 - t0);
+                bf_md_puts(w, "\">\xe2\x80\xa6</span>"); /* ... */
+            }
+            i = org = end;
+            changed = true;
+        }
+        bf_md_put(w, html + org, e - org);
+        i = e;
+    }
+    const char *out = html;
+    if (changed && !w->oom) {
+        *len = w->html->len - mark;
+        out = bf_arena_strndup(w->arena, w->html->data + mark, *len);
+    }
+    bf_buf_truncate(w->html, mark);
+    if (w->oom || !out) {
+        w->oom = 1;
+        *len = 0;
+        return NULL;
+    }
+    return out;
+}
+
+bool bf_md_is_display_math(const char *p, size_t n)
+{
+    if (n >= 7 && memcmp(p, "<p>", 3) == 0 && memcmp(p + n - 4, "</p>", 4) == 0) {
+        p += 3;
+        n -= 7;
+    }
+    while (n && is_space((unsigned char)*p)) {
+        p++;
+        n--;
+    }
+    while (n && is_space((unsigned char)p[n - 1]))
+        n--;
+    return n >= 4 && ((memcmp(p, "$$", 2) == 0 && memcmp(p + n - 2, "$$", 2) == 0) ||
+                      (memcmp(p, "\\[", 2) == 0 && memcmp(p + n - 2, "\\]", 2) == 0));
+}

@@ -326,6 +326,10 @@ static void paragraph(bf_md_walk_t *w, cmark_node *node, bool entering)
             len += 3 + cl;
         }
         s[len] = '\0';
+        if (bf_md_is_display_math(s, len)) {
+            w->ex_state = 0; /* a formula is no summary: the next paragraph */
+            return;
+        }
         w->ex_html = s;
         w->ex_len = len;
     }

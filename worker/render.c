@@ -779,6 +779,18 @@ static int json_str(bf_buf_t *out, const bf_render_t *r, const char *key, bf_sna
            bf_json_escape(out, S(r, v), v.len) | PUT(out, "\"");
 }
 
+/* "url": the page's href (the base URL's path, then the site path), like
+ * the theme's links, so that search results work on a site served under
+ * a path (https://x.github.io/proj/). */
+static int json_href(bf_buf_t *out, const bf_render_t *r, bf_snap_str_t url)
+{
+    const char *path = strstr(r->base, "://");
+    path = path ? strchr(path + 3, '/') : r->base;
+    size_t n = path ? (size_t)(r->base + r->base_len - path) : 0;
+    return PUT(out, "\"url\":\"") | bf_json_escape(out, path ? path : "", n) |
+           bf_json_escape(out, S(r, url), url.len) | PUT(out, "\"");
+}
+
 static int search_index(const bf_render_t *r, bf_buf_t *out)
 {
     const uint32_t *ids = bf_snap_ids(r->s, r->site->pages);
@@ -788,7 +800,7 @@ static int search_index(const bf_render_t *r, bf_buf_t *out)
         const bf_snap_page_t *p = bf_snap_page(r->s, ids[i]);
         const bf_farm_summary_t *sum = &r->sums[ids[i]];
         const bf_snap_section_t *sec = bf_snap_section(r->s, p->section);
-        rc |= bf_buf_puts(out, i ? ",\n{" : "\n{") | json_str(out, r, "url", p->url) | PUT(out, ",") |
+        rc |= bf_buf_puts(out, i ? ",\n{" : "\n{") | json_href(out, r, p->url) | PUT(out, ",") |
               json_str(out, r, "title", p->title) | PUT(out, ",") |
               json_str(out, r, "description", p->description) | PUT(out, ",\"excerpt\":\"") |
               plain(out, sum->excerpt, sum->excerpt_len) | PUT(out, "\",") |

@@ -11,7 +11,9 @@
  * next page shows the tab chosen last.  A highlighted code block gets the
  * theme's copy button, which copies the code as written (no line
  * numbers).  The page and its code are light or dark as the system
- * prefers.  Skipped with a message where chromium or
+ * prefers, or as the top bar's toggle chose (remembered, and applied
+ * before the first paint).  Task lists have no bullets.  Under a base
+ * path (/proj/) search finds and links pages there.  Skipped with a message where chromium or
  * python3 is not installed (.ci/run installs both).
  */
 #include <arpa/inet.h>
@@ -175,7 +177,8 @@ Test(browser, starter_site_renders_and_search_finds_a_page)
 
 /* With the system's KaTeX (Debian libjs-katex, which .ci/run installs),
  * a page with math is typeset in the browser, display math from a
- * ```math block too. */
+ * ```math block too, and so is the inline math of its summary on the
+ * section's list page. */
 Test(browser, math_is_typeset_with_katex)
 {
     if (!e2e_exists("/usr/share/javascript/katex/katex.min.css"))
@@ -191,6 +194,14 @@ Test(browser, math_is_typeset_with_katex)
               "the math block was not typeset; DOM:\n%.6000s\nstderr:\n%s", r.out, r.err);
     cr_assert(e2e_match(r.out, "Euler: <span><span class=\"katex\">", 0),
               "inline math was not typeset; DOM:\n%.6000s", r.out);
+    assert_clean_console(&r);
+    e2e_run_free(&r);
+
+    /* the list page: the page's summary with its inline math typeset */
+    open_page(&r, "/docs/", NULL);
+    cr_assert(e2e_match(r.out, "<div class=\"summary\"><p>Euler: <span class=\"math\" "
+                               "data-tex=\"[^\"]*\"><span class=\"katex\">", 0),
+              "the summary's math was not typeset; DOM:\n%.8000s\nstderr:\n%s", r.out, r.err);
     assert_clean_console(&r);
     e2e_run_free(&r);
     stop_server();
@@ -346,6 +357,174 @@ Test(browser, colours_follow_the_system_light_or_dark_preference)
     prefer_dark = false;
     cr_assert(strstr(r.out, "data-scheme=\"dark\" data-page=\"dark\" data-code=\"readable\""),
               "DOM:\n%.6000s\n%s", r.out, r.err);
+    assert_clean_console(&r);
+    e2e_run_free(&r);
+    stop_server();
+}
+
+/* A template that writes to <body> whether the page is light or dark: at
+ * the first paint (a script at the top of <body>, which runs once the
+ * stylesheet has applied and before the theme's deferred script),
+ * once loaded, and after a click on the top bar's colour scheme toggle
+ * when the address has ?click; and the data-theme attribute of <html>. */
+static const char scheme_probe[] =
+    "{% extends \"page.html\" %}\n"
+    "{% block header %}<script>\n"
+    "function bfShade() { var v = getComputedStyle(document.body).backgroundColor"
+    ".match(/[0-9.]+/g); return +v[0] + +v[1] + +v[2] < 384 ? \"dark\" : \"light\"; }\n"
+    "document.documentElement.setAttribute(\"data-first\", bfShade());\n"
+    "</script>{{ super() }}{% endblock %}\n"
+    "{% block scripts %}{{ super() }}\n<script>\n"
+    "window.addEventListener(\"load\", function () {\n"
+    "  var d = document, e = d.documentElement;\n"
+    "  if (location.search.indexOf(\"click\") >= 0) d.querySelector(\".theme-toggle\").click();\n"
+    "  d.body.setAttribute(\"data-probe\", \"first=\" + e.getAttribute(\"data-first\") +"
+    " \" now=\" + bfShade() + \" attr=\" + (e.getAttribute(\"data-theme\") || \"none\"));\n"
+    "});\n</script>\n{% endblock %}\n";
+
+/* The top bar's toggle: a click turns the page to the scheme the system
+ * does not prefer, the choice outlives a reload (and is applied before
+ * the first paint), it overrides the system's preference, and without a
+ * stored choice the system's is followed. */
+Test(browser, colour_scheme_toggle_is_remembered_and_system_default_first)
+{
+    char *site = starter_site();
+    e2e_run_t r;
+    cr_assert(mkdir(e2e_fmt("%s/templates", site), 0755) == 0);
+    e2e_write_str(e2e_fmt("%s/templates/scheme-probe.html", site), scheme_probe);
+    e2e_write_str(e2e_fmt("%s/content/docs/scheme.md", site),
+                  "---\ntitle: Scheme\ntemplate: scheme-probe.html\n---\n\nText.\n");
+    build_and_serve(site);
+    static const struct {
+        bool dark;         /* --force-dark-mode */
+        const char *path;
+        const char *want;
+    } steps[] = {
+        /* a fresh profile, the system prefers light */
+        {false, "/docs/scheme/", "first=light now=light attr=none"},
+        {false, "/docs/scheme/?click", "first=light now=dark attr=dark"},
+        {false, "/docs/scheme/", "first=dark now=dark attr=dark"},
+        /* the system now prefers dark: the stored choice still rules */
+        {true, "/docs/scheme/", "first=dark now=dark attr=dark"},
+        /* dark (the system's) made explicit, then back to the system */
+        {true, "/docs/scheme/?click", "first=dark now=dark attr=none"},
+        {false, "/docs/scheme/", "first=light now=light attr=none"},
+        {true, "/docs/scheme/?click", "first=dark now=light attr=light"},
+        {true, "/docs/scheme/", "first=light now=light attr=light"},
+    };
+    profile = e2e_tmpdir(); /* one profile: localStorage is kept between the steps */
+    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+        prefer_dark = steps[i].dark;
+        open_page(&r, steps[i].path, NULL);
+        cr_assert(strstr(r.out, e2e_fmt("data-probe=\"%s\"", steps[i].want)),
+                  "step %zu (%s, system %s): want %s; DOM:\n%.3000s\n%s", i, steps[i].path,
+                  steps[i].dark ? "dark" : "light", steps[i].want, r.out, r.err);
+        assert_clean_console(&r);
+        e2e_run_free(&r);
+    }
+    prefer_dark = false;
+    profile = NULL;
+
+    /* no stored choice (a fresh profile) and a dark system: dark */
+    prefer_dark = true;
+    open_page(&r, "/docs/scheme/", NULL);
+    prefer_dark = false;
+    cr_assert(strstr(r.out, "data-probe=\"first=dark now=dark attr=none\""), "DOM:\n%.3000s\n%s",
+              r.out, r.err);
+    e2e_run_free(&r);
+    stop_server();
+}
+
+/* A template that writes to <body>, for the first item of each list of the
+ * page: its bullet (list-style-type) and, where it starts with a checkbox,
+ * whether the box hangs left of the item's text ("hang" or "inside") and
+ * sits on the text's line ("level" or the distance in pixels). */
+static const char list_probe[] =
+    "{% extends \"page.html\" %}\n"
+    "{% block scripts %}{{ super() }}\n<script>\n"
+    "window.addEventListener(\"load\", function () {\n"
+    "  var out = [];\n"
+    "  document.querySelectorAll(\".content ul > li:first-child\").forEach(function (li) {\n"
+    "    var s = getComputedStyle(li).listStyleType, box = li.querySelector(\"input\");\n"
+    "    if (box) {\n"
+    "      var b = box.getBoundingClientRect(), l = li.getBoundingClientRect(),\n"
+    "          r = document.createRange(), t = box.nextSibling;\n"
+    "      while (t && !/\\S/.test(t.textContent)) t = t.nextSibling;\n"
+    "      r.selectNodeContents(t); var tr = r.getClientRects()[0],\n"
+    "          dy = Math.abs((b.top + b.bottom) / 2 - (tr.top + tr.bottom) / 2);\n"
+    "      s += b.right <= l.left + 2 ? \" hang\" : \" inside\";\n"
+    "      s += dy <= 3 ? \" level\" : \" off \" + dy.toFixed(1);\n"
+    "    }\n"
+    "    out.push(s);\n"
+    "  });\n"
+    "  document.body.setAttribute(\"data-lists\", out.join(\", \"));\n"
+    "});\n</script>\n{% endblock %}\n";
+
+/* Task lists (GFM `- [ ] x`) have no bullets, their boxes hang where the
+ * bullet was and sit on the line of the text, tight or loose; other lists
+ * keep theirs.  The starter site's first page ends with one. */
+Test(browser, task_lists_have_no_bullets)
+{
+    char *site = starter_site();
+    e2e_run_t r;
+    cr_assert(mkdir(e2e_fmt("%s/templates", site), 0755) == 0);
+    e2e_write_str(e2e_fmt("%s/templates/list-probe.html", site), list_probe);
+    e2e_write_str(e2e_fmt("%s/content/docs/tasks.md", site),
+                  "---\ntitle: Tasks\ntemplate: list-probe.html\n---\n\n"
+                  "- plain\n- list\n\nText.\n\n- [ ] tight\n- [x] done\n\nText.\n\n"
+                  "- [ ] loose\n\n- [x] list\n");
+    build_and_serve(site);
+    open_page(&r, "/docs/tasks/", NULL);
+    cr_assert(strstr(r.out, "data-lists=\"disc, none hang level, none hang level\""),
+              "DOM:\n%.4000s\n%s", r.out, r.err);
+    assert_clean_console(&r);
+    e2e_run_free(&r);
+    open_page(&r, "/docs/getting-started/", NULL);
+    cr_assert(e2e_match(r.out, "<li><input type=\"checkbox\" checked=\"\" disabled=\"\"> "
+                               "Build the site</li>", 0),
+              "no task list in the starter site; DOM:\n%.6000s", r.out);
+    e2e_run_free(&r);
+    stop_server();
+}
+
+/* The starter site with baseurl https://x.github.io/proj/, served under
+ * /proj/: the top bar's search and the search page fetch index.json from
+ * there and link their results there, and the not-found page links the
+ * search page there. */
+Test(browser, search_works_under_a_base_path)
+{
+    char *site = starter_site();
+    char *conf = e2e_own_file(e2e_fmt("%s/bengal.yaml", site), NULL);
+    char *q = strstr(conf, "baseurl: \"\"");
+    cr_assert(q, "%s", conf);
+    e2e_write_str(e2e_fmt("%s/bengal.yaml", site),
+                  e2e_fmt("%.*sbaseurl: \"https://x.github.io/proj/\"%s", (int)(q - conf), conf,
+                          q + strlen("baseurl: \"\"")));
+    e2e_run_t r;
+    e2e_bf(&r, "-q", site, NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    e2e_run_free(&r);
+    char *root = e2e_tmpdir();
+    cr_assert(symlink(e2e_fmt("%s/public", site), e2e_fmt("%s/proj", root)) == 0);
+    serve(root);
+
+    open_page(&r, "/proj/docs/getting-started/?q=publish", NULL);
+    cr_assert(e2e_match(r.out, "id=\"search-results\"[^>]*>.*<a href=\"/proj/guides/publishing/\">"
+                               "Publish the site", 0),
+              "search did not find the page; DOM:\n%.4000s\nstderr:\n%s", r.out, r.err);
+    assert_clean_console(&r);
+    e2e_run_free(&r);
+
+    open_page(&r, "/proj/search/?q=publish+site", NULL);
+    cr_assert(e2e_match(r.out, "id=\"search-page-results\"[^>]*><li>"
+                               "<a href=\"/proj/guides/publishing/\">Publish the site</a>", 0),
+              "the search page did not find the page; DOM:\n%.6000s\nstderr:\n%s", r.out, r.err);
+    assert_clean_console(&r);
+    e2e_run_free(&r);
+
+    open_page(&r, "/proj/404.html", NULL);
+    cr_assert(e2e_match(r.out, "<a id=\"not-found-search\" href=\"/proj/search/\">", 0),
+              "DOM:\n%.6000s", r.out);
     assert_clean_console(&r);
     e2e_run_free(&r);
     stop_server();

@@ -31,7 +31,7 @@ Test(new, builds_strict_without_warnings)
         "bengal.yaml", "content/_index.md", "content/docs/_index.md",
         "content/docs/getting-started.md", "content/docs/configuration.md",
         "content/guides/_index.md", "content/guides/first-page.md",
-        "content/guides/publishing.md",
+        "content/guides/publishing.md", "static/logo.svg",
     };
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
         cr_assert(e2e_exists(e2e_fmt("%s/%s", site, files[i])), "new did not write %s", files[i]);
@@ -52,6 +52,11 @@ Test(new, builds_strict_without_warnings)
     cr_assert(strstr(gs, "class=\"xref\" href=\"/docs/configuration/\">Configuration</a>"),
               "cross-reference not resolved:\n%s", gs);
     cr_assert(strstr(gs, "<code class=\"language-sh\">"), "no code block:\n%s", gs);
+    /* params.logo: the top bar shows the published static/logo.svg */
+    cr_assert(strstr(gs, "<a class=\"site-title\" href=\"/\"><img class=\"site-logo\" "
+                         "src=\"/logo.svg\" alt=\"\">My Docs</a>"),
+              "no logo in the top bar:\n%s", gs);
+    cr_assert(e2e_exists(e2e_fmt("%s/public/logo.svg", site)));
     cr_assert(e2e_exists(e2e_fmt("%s/public/index.html", site)));
     cr_assert(e2e_exists(e2e_fmt("%s/public/docs/configuration/index.html", site)));
     cr_assert(e2e_exists(e2e_fmt("%s/public/guides/index.html", site)));

@@ -156,7 +156,10 @@ Test(theme, docs_site_builds_through_the_theme)
     assert_layout(page);
     /* the stylesheet and the script, published once for every page */
     char *css = page_of(pub, "_bengal/theme.css");
-    HAS(css, "@media (prefers-color-scheme: dark)");
+    /* light and dark: the system's scheme unless the toggle chose one */
+    HAS(css, "color-scheme: light dark;");
+    HAS(css, ":root[data-theme=\"dark\"] { color-scheme: dark; }");
+    HAS(css, "--bg: light-dark(");
     HAS(page_of(pub, "_bengal/theme.js"), "index.json");
     HAS(page, "<title>Introduction | Example Docs</title>");
     /* main menu from site.menus.main, the current page marked */

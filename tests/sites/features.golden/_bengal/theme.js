@@ -1,8 +1,39 @@
 /* The embedded docs theme's script, published as /_bengal/theme.js:
-   the navigation toggle, the top bar's search box over index.json, the
+   the colour scheme toggle, the navigation toggle, the top bar's search box over index.json, the
    search page's results (search.html), the not-found page's search
    link (404.html), the synchronised tabs and the copy button of code
    blocks.  Each part runs only where its elements are. */
+/* The colour scheme toggle: three states, system (no data-theme on <html>:
+   the CSS follows prefers-color-scheme), light and dark.  A click from
+   system goes to the scheme the system does not show, so it always
+   changes the page; the next to the system's own, now explicit; the next
+   back to system.  The choice is stored for base.html's inline script,
+   which applies it on the next pages before the stylesheet does. */
+(function () {
+  var root = document.documentElement, b = document.querySelector(".theme-toggle"),
+      key = "bengal-theme", glyph = {system: "\u25d0", light: "\u2600", dark: "\u263e"};
+  if (!b) return;
+  function show() {
+    var t = root.getAttribute("data-theme") || "system", label = "Colour scheme: " + t;
+    b.setAttribute("aria-label", label); b.title = label;
+    b.firstChild.textContent = glyph[t];
+  }
+  b.addEventListener("click", function () {
+    var cur = root.getAttribute("data-theme"),
+        sys = matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light",
+        other = sys === "dark" ? "light" : "dark",
+        next = !cur ? other : cur === other ? sys : null;
+    if (next) root.setAttribute("data-theme", next);
+    else root.removeAttribute("data-theme");
+    try {
+      if (next) localStorage.setItem(key, next);
+      else localStorage.removeItem(key);
+    } catch (err) { /* storage off: this page only */ }
+    show();
+  });
+  show();
+})();
+
 (function () {
   var d = document;
   var btn = d.querySelector(".nav-toggle"), nav = d.getElementById("site-nav");
