@@ -246,12 +246,12 @@ int main(int argc, char **argv)
     bf_farm_layout_t lay;
     bf_shm_t shm;
     uint32_t n_pages = bf_snap_count(snap, BF_SNAP_T_PAGES);
-    if (bf_farm_layout(p, 1, n_pages, RING_CAPACITY, &lay) < 0 ||
+    if (bf_farm_layout(p, 1, 1, n_pages, RING_CAPACITY, &lay) < 0 ||
         bf_shm_create(&shm, lay.total, "bf-writer-bench") < 0)
         die("shared memory");
     char *base = shm.base;
     bf_farm_ctl_t *ctl = (bf_farm_ctl_t *)base;
-    bf_ring_bell_t *bell = (bf_ring_bell_t *)(base + lay.bell);
+    bf_ring_bell_t *bell = (bf_ring_bell_t *)(base + lay.bells);
     bf_ring_t *rings = calloc(p, sizeof *rings);
     if (!rings)
         die("calloc");
