@@ -159,6 +159,7 @@ static int merge_part(bf_writer_t *w, unsigned g)
         }
         if (bf_writer_claim(w, path, who) < 0) {
             w->complete = false; /* two writers wrote there: unknown bytes */
+            bf_log_debug("found merging writer %u's files into the lead's", g);
             return -1;
         }
         if (bf_writer_add(w, path, e.len, e.size, e.digest, e.page) < 0) {

@@ -304,10 +304,12 @@ struct bf_snap;   /* snapshot-format/reader.h: shared/ may not include it */
  * worker that pushes page P after the first chunk of a record cut in
  * chunks, "aggregate-crash-always" SIGKILLs every worker that renders a
  * site-wide output (sitemap, feeds...), "writer-crash:files=N" kills the
- * writer after N files, "writer-stall:seconds=S" makes it sleep S seconds
- * after its first file (a stalled disk: the rings fill up),
- * "writer-enospc:files=N" fails the writer's N-th file write with ENOSPC
- * (a full disk), "writer-kill-after-swap" SIGKILLs it just after the
+ * writer after N files (0: once its rings are drained),
+ * "writer-stall:seconds=S" makes it sleep S seconds after its first file
+ * (a stalled disk: the rings fill up), "writer-enospc:files=N" fails the
+ * writer's N-th file write with ENOSPC (a full disk) (these three take
+ * ",writer=G" after N: writer G of several; the lead, 0, by default),
+ * "writer-kill-after-swap" SIGKILLs it just after the
  * exchange that publishes, "build-kill-removing:removed=N" SIGKILLs the
  * coordinator and the writer (a whole build killed) once the writer has
  * removed N top-level entries of the previous output after the exchange, "worker-rlimit-as:mib=M" gives every worker an
