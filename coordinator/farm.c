@@ -622,9 +622,11 @@ static void reap_writers(farm_t *f)
 {
     for (unsigned g = 1; g < f->n_writers; g++) {
         struct rusage ru;
-        while (f->writers[g] > 0 && wait4(f->writers[g], NULL, 0, &ru) < 0 && errno == EINTR)
+        pid_t got = -1;
+        while (f->writers[g] > 0 && (got = wait4(f->writers[g], NULL, 0, &ru)) < 0 &&
+               errno == EINTR)
             ;
-        if (f->writers[g] > 0 && (uint64_t)ru.ru_maxrss > f->rep->writer_rss_kb)
+        if (got > 0 && (uint64_t)ru.ru_maxrss > f->rep->writer_rss_kb)
             f->rep->writer_rss_kb = (uint64_t)ru.ru_maxrss;
         f->writers[g] = 0;
     }
