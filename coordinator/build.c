@@ -67,9 +67,9 @@ static int write_stats(FILE *f, const bf_farm_report_t *r, unsigned jobs,
     }
     fprintf(f, "{\n  \"pages\": %u,\n  \"seconds\": %.6f,\n  \"pages_per_second\": %.1f,\n",
             r->pages, total, total > 0 ? r->pages / total : 0.0);
-    fprintf(f, "  \"jobs\": %u,\n  \"warnings\": %u,\n  \"skipped\": %u,\n"
-               "  \"respawns\": %u,\n",
-            jobs, r->warnings, r->skipped, r->respawns);
+    fprintf(f, "  \"jobs\": %u,\n  \"writers\": %u,\n  \"warnings\": %u,\n"
+               "  \"skipped\": %u,\n  \"respawns\": %u,\n",
+            jobs, r->writers, r->warnings, r->skipped, r->respawns);
     fprintf(f, "  \"phases\": {\"discover\": %.6f, \"snapshot\": %.6f, \"compile\": %.6f, "
                "\"render\": %.6f, \"publish\": %.6f},\n",
             phase[0], phase[1], phase[2], phase[3], phase[4]);
@@ -276,6 +276,12 @@ static int run(const bf_build_opts_t *opts, bf_build_result_t *res)
     }
     if (!o.scouts)
         o.scouts = bf_jobs_scouts(b.jobs);
+    unsigned writers;
+    if (bf_jobs_writers(b.jobs, &writers) < 0)
+        return BF_EXIT_USAGE;
+    bf_log_debug("%u writer%s for %u workers%s", writers, writers == 1 ? "" : "s", b.jobs,
+                 getenv("BENGAL_WRITERS") && *getenv("BENGAL_WRITERS") ? " (BENGAL_WRITERS)"
+                                                                      : "");
     bf_fault_t fault;
     if (bf_farm_parse_fault(getenv("BENGAL_FAULT"), &fault) < 0) {
         bf_log_error("BENGAL_FAULT=\"%s\" is not a fault this build knows", getenv("BENGAL_FAULT"));
@@ -397,7 +403,7 @@ static int run(const bf_build_opts_t *opts, bf_build_result_t *res)
     hl = highlighter(b.roles, s, check ? bf_snap_count(snap, BF_SNAP_T_PAGES) : pc.n_pages - pc.n_reused);
     bf_farm_opts_t fo = {
         .hl = hl, .snap = snap, .site_dir = o.site_dir, .root_fd = s->root_fd,
-        .output = check ? NULL : &out, .jobs = b.jobs,
+        .output = check ? NULL : &out, .jobs = b.jobs, .writers = writers,
         .ring_capacity = ring_capacity(b.jobs), .keep_going = b.keep_going, .fault = fault,
         .page_timeout = b.page_timeout, .fsync = b.fsync || s->config.fsync,
         .progress = !b.no_progress && bf_ctx.log_level < BF_LOG_ERROR && isatty(2),

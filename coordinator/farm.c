@@ -1,5 +1,13 @@
 /*
  * coordinator/farm.c - fork and supervise the render farm (see farm.h).
+ *
+ * Writers: n_writers processes, writer g draining the rings of its group
+ * of slots (shared/farm.h, bf_farm_group) through its own doorbell.  A
+ * worker's replacement is forked into the same slot, so into the same
+ * ring, group and writer.  Shutdown rings every doorbell; the lead
+ * (writer 0) publishes once the others have recorded their parts
+ * (coordinator/publish.h).  Any writer that fails before the lead has
+ * published fails the build, with the previous output intact.
  */
 #include "coordinator/farm.h"
 
@@ -36,14 +44,16 @@ typedef struct {
     bf_farm_layout_t lay;
     bf_farm_ctl_t *ctl;
     bf_farm_slot_t *slots;
-    bf_ring_bell_t *bell;
+    bf_ring_bell_t *bells;       /* one per writer */
     bf_ring_t *rings;
     bf_farm_worker_args_t *args; /* one per slot */
     const char *staging;         /* NULL: nothing staged (`check`) */
     int broken_fd;               /* memfd of broken-link records */
     uint8_t *wave_deaths;        /* per wave: workers that died holding it
                                     outside any page (a site-wide output) */
-    pid_t writer;
+    unsigned n_writers;
+    pid_t *writers;              /* by index; 0 when exited */
+    int *parts;                  /* per writer: its part (publish.h), or -1 */
     pid_t *workers;              /* by slot; 0 when exited */
     unsigned alive;
     unsigned idle_deaths;
@@ -161,29 +171,44 @@ static int spawn_worker(farm_t *f, unsigned slot)
     return 0;
 }
 
-static int spawn_writer(farm_t *f)
+static int spawn_writer(farm_t *f, unsigned g)
 {
+    unsigned first, count;
+    bf_farm_group(g, f->o->jobs, f->n_writers, &first, &count);
     bf_writer_args_t wa = {
         .staging = f->staging, .output = f->o->output ? f->o->output->path : NULL,
         .out = f->o->output, .pages = f->o->pages,
         .sums = (bf_farm_summary_t *)((char *)f->shm.base + f->lay.summaries),
-        .bell = f->bell, .fsync = f->o->fsync,
-        .rings = f->rings, .n_rings = f->o->jobs, .ctl = f->ctl, .fault = f->o->fault,
+        .bell = &f->bells[g], .fsync = f->o->fsync,
+        .rings = f->rings + first, .n_rings = count, .first_ring = first,
+        .writer = g, .n_writers = f->n_writers, .parts = f->n_writers > 1 ? f->parts : NULL,
+        .ctl = f->ctl, .fault = f->o->fault,
         .snap = f->o->snap, .site_dir = f->o->site_dir, .root_fd = f->o->root_fd,
         .dry_run = f->o->dry_run,
         .katex = f->o->katex, .theme_assets = f->roles->theme_assets,
     };
     pid_t parent = getpid();
-    f->writer = fork();
-    if (f->writer < 0) {
-        bf_log_error("cannot start the writer: %s", strerror(errno));
+    pid_t pid = fork();
+    if (pid < 0) {
+        bf_log_error("cannot start a writer: %s", strerror(errno));
         return -1;
     }
-    if (f->writer == 0) {
+    if (pid == 0) {
         child_setup(parent, 0);
         bf_writer_main(&wa);
     }
+    f->writers[g] = pid;
     return 0;
+}
+
+/* Every group's doorbell: the rings are done (or the build stops). */
+static void shutdown_rings(farm_t *f)
+{
+    for (unsigned g = 0; g < f->n_writers; g++) {
+        unsigned first, count;
+        bf_farm_group(g, f->o->jobs, f->n_writers, &first, &count);
+        bf_ring_shutdown(&f->bells[g], f->rings + first, count);
+    }
 }
 
 static int setup(farm_t *f)
@@ -191,7 +216,9 @@ static int setup(farm_t *f)
     const bf_farm_opts_t *o = f->o;
     uint32_t n_pages = bf_snap_count(o->snap, BF_SNAP_T_PAGES);
     uint32_t n_waves = bf_snap_count(o->snap, BF_SNAP_T_WAVES);
-    if (bf_farm_layout(o->jobs, n_waves, n_pages, o->ring_capacity, &f->lay) < 0 ||
+    /* `check` writes nothing: one writer claims every path */
+    f->n_writers = o->dry_run || !o->writers ? 1 : o->writers < o->jobs ? o->writers : o->jobs;
+    if (bf_farm_layout(o->jobs, f->n_writers, n_waves, n_pages, o->ring_capacity, &f->lay) < 0 ||
         bf_shm_create(&f->shm, f->lay.total, "bf-farm") < 0) {
         bf_log_error("cannot create the shared memory of the farm: %s", strerror(errno));
         return -1;
@@ -199,27 +226,41 @@ static int setup(farm_t *f)
     char *base = f->shm.base;
     f->ctl = (bf_farm_ctl_t *)base;
     f->slots = (bf_farm_slot_t *)(base + f->lay.slots);
-    f->bell = (bf_ring_bell_t *)(base + f->lay.bell);
+    f->bells = (bf_ring_bell_t *)(base + f->lay.bells);
     f->rings = calloc(o->jobs, sizeof(*f->rings));
+    f->writers = calloc(f->n_writers, sizeof(*f->writers));
+    f->parts = malloc(f->n_writers * sizeof(*f->parts));
     f->args = calloc(o->jobs, sizeof(*f->args));
     f->workers = calloc(o->jobs, sizeof(*f->workers));
     f->watch = calloc(o->jobs, sizeof(*f->watch));
     f->wave_deaths = calloc(n_waves ? n_waves : 1, 1);
-    if (!f->rings || !f->args || !f->workers || !f->watch || !f->wave_deaths) {
+    if (!f->rings || !f->args || !f->workers || !f->watch || !f->wave_deaths || !f->writers ||
+        !f->parts) {
         bf_log_error("out of memory");
         return -1;
     }
+    for (unsigned g = 0; g < f->n_writers; g++)
+        f->parts[g] = -1;
     const bf_snap_site_t *site = bf_snap_site(o->snap);
     f->ctl->magic = BF_FARM_MAGIC;
     f->ctl->n_slots = o->jobs;
     f->ctl->n_waves = n_waves;
     f->ctl->n_pages = n_pages;
+    f->ctl->n_writers = f->n_writers;
     memcpy(f->ctl->level_start, site->level_waves, sizeof f->ctl->level_start);
     uint32_t level = 0;
     while (level < BF_FARM_LEVELS && site->level_waves[level + 1] == site->level_waves[level])
         level++;
     atomic_store(&f->ctl->level, level);
-    bf_ring_bell_init(f->bell);
+    for (unsigned g = 0; g < f->n_writers; g++)
+        bf_ring_bell_init(&f->bells[g]);
+    for (unsigned g = 0; g < f->n_writers && f->n_writers > 1; g++) {
+        /* closed in bf_farm_run */
+        if ((f->parts[g] = memfd_create("bf-part", MFD_CLOEXEC)) < 0) {
+            bf_log_error("cannot create the writers' records: %s", strerror(errno));
+            return -1;
+        }
+    }
     if (o->pages) /* the reused pages with math: KaTeX is published for them too */
         atomic_store(&f->ctl->math_pages, bf_pagecache_math(o->pages));
     f->broken_fd = memfd_create("bf-broken", MFD_CLOEXEC);
@@ -230,7 +271,8 @@ static int setup(farm_t *f)
     for (unsigned i = 0; i < o->jobs; i++) {
         void *mem = base + f->lay.rings + (size_t)i * f->lay.ring_size;
         if (bf_ring_init(mem, f->lay.ring_size) < 0 ||
-            bf_ring_attach(&f->rings[i], mem, f->bell) < 0) {
+            bf_ring_attach(&f->rings[i], mem,
+                           &f->bells[bf_farm_writer_of(i, o->jobs, f->n_writers)]) < 0) {
             bf_log_error("cannot set up ring %u: %s", i, strerror(errno));
             return -1;
         }
@@ -270,15 +312,17 @@ static void stop_all(farm_t *f)
 {
     atomic_store(&f->ctl->failed, 1);
     bf_futex_wake(&f->ctl->level, -1);
-    bf_ring_shutdown(f->bell, f->rings, f->o->jobs);
+    bf_futex_wake(&f->ctl->writers_done, -1);
+    shutdown_rings(f);
     for (unsigned i = 0; i < f->o->jobs; i++)
         if (f->workers[i] > 0)
             kill(f->workers[i], SIGKILL);
-    if (f->writer > 0)
-        kill(f->writer, SIGKILL);
+    for (unsigned g = 0; g < f->n_writers; g++)
+        if (f->writers[g] > 0)
+            kill(f->writers[g], SIGKILL);
     while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
         ;
-    f->writer = 0;
+    memset(f->writers, 0, f->n_writers * sizeof *f->writers);
     f->alive = 0;
     if (f->staging)
         bf_output_unstage(f->o->output); /* half a tree, or the previous output */
@@ -572,6 +616,22 @@ static int worker_ended(farm_t *f, unsigned slot, int status)
     return spawn_worker(f, slot);
 }
 
+/* After the lead published: the other writers counted themselves done
+ * before it could, so they have exited or are exiting. */
+static void reap_writers(farm_t *f)
+{
+    for (unsigned g = 1; g < f->n_writers; g++) {
+        struct rusage ru;
+        pid_t got = -1;
+        while (f->writers[g] > 0 && (got = wait4(f->writers[g], NULL, 0, &ru)) < 0 &&
+               errno == EINTR)
+            ;
+        if (got > 0 && (uint64_t)ru.ru_maxrss > f->rep->writer_rss_kb)
+            f->rep->writer_rss_kb = (uint64_t)ru.ru_maxrss;
+        f->writers[g] = 0;
+    }
+}
+
 static int supervise(farm_t *f)
 {
     bool shut = false;
@@ -586,9 +646,13 @@ static int supervise(farm_t *f)
             if (f->o->page_timeout)
                 watchdog(f);
         }
-        if (pid > 0 && (uint64_t)ru.ru_maxrss > (pid == f->writer ? f->rep->writer_rss_kb
-                                                                 : f->rep->worker_rss_kb)) {
-            if (pid == f->writer)
+        unsigned g = 0;
+        while (pid > 0 && g < f->n_writers && f->writers[g] != pid)
+            g++;
+        bool writer = pid > 0 && g < f->n_writers;
+        if (pid > 0 && (uint64_t)ru.ru_maxrss > (writer ? f->rep->writer_rss_kb
+                                                        : f->rep->worker_rss_kb)) {
+            if (writer)
                 f->rep->writer_rss_kb = (uint64_t)ru.ru_maxrss;
             else
                 f->rep->worker_rss_kb = (uint64_t)ru.ru_maxrss;
@@ -612,12 +676,19 @@ static int supervise(farm_t *f)
             stop_all(f);
             return 3;
         }
-        if (pid == f->writer) {
-            f->writer = 0;
-            if (shut && WIFEXITED(status) && WEXITSTATUS(status) == 0)
+        if (writer) {
+            f->writers[g] = 0;
+            if (shut && g > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0)
+                continue; /* its part is recorded: the lead publishes it */
+            if (shut && g == 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+                reap_writers(f); /* done, or on their way out */
                 return 0; /* published */
+            }
             char how[96];
             describe(status, how, sizeof how);
+            if (f->n_writers > 1)
+                snprintf(how + strlen(how), sizeof how - strlen(how), ", writer %u of %u", g,
+                         f->n_writers);
             stop_all(f);
             if (published(f)) { /* it died removing the previous output */
                 bf_log_warn("the writer process failed (%s) after publishing the new "
@@ -648,7 +719,7 @@ static int supervise(farm_t *f)
             /* every page is in a ring: let the writer drain and publish */
             f->rep->render_seconds = bf_clock_seconds() - f->t_fork;
             shut = true;
-            bf_ring_shutdown(f->bell, f->rings, f->o->jobs);
+            shutdown_rings(f);
         }
     }
 }
@@ -674,9 +745,11 @@ int bf_farm_run(const bf_farm_opts_t *o, const bf_farm_roles_t *roles, bf_farm_r
     if (o->progress || o->page_timeout)
         progress_timer(true);
     bf_ctx.progress_line = o->progress; /* the children's messages clear it too */
-    if (spawn_writer(&f) < 0) {
-        stop_all(&f);
-        goto out;
+    for (unsigned g = 0; g < f.n_writers; g++) {
+        if (spawn_writer(&f, g) < 0) {
+            stop_all(&f);
+            goto out;
+        }
     }
     for (unsigned i = 0; i < o->jobs; i++) {
         if (spawn_worker(&f, i) < 0) {
@@ -697,7 +770,9 @@ int bf_farm_run(const bf_farm_opts_t *o, const bf_farm_roles_t *roles, bf_farm_r
     rep->pages = atomic_load(&f.ctl->pages_done);
     rep->warnings = atomic_load(&f.ctl->warnings) + lang_warned;
     rep->math_pages = atomic_load(&f.ctl->math_pages);
-    rep->empty_waits = bf_ring_bell_empty_waits(f.bell);
+    rep->writers = f.n_writers;
+    for (unsigned g = 0; g < f.n_writers; g++)
+        rep->empty_waits += bf_ring_bell_empty_waits(&f.bells[g]);
     rep->files_written = atomic_load(&f.ctl->files_written);
     rep->files_linked = atomic_load(&f.ctl->files_linked);
     rep->files_kept = atomic_load(&f.ctl->files_kept);
@@ -725,6 +800,11 @@ out:
         bf_output_unstage(o->output);
     if (f.broken_fd >= 0)
         close(f.broken_fd);
+    for (unsigned g = 0; f.parts && g < f.n_writers; g++)
+        if (f.parts[g] >= 0)
+            close(f.parts[g]);
+    free(f.parts);
+    free(f.writers);
     free(f.wave_deaths);
     bf_shm_destroy(&f.shm);
     free(f.rings);
@@ -774,6 +854,17 @@ int bf_farm_parse_fault(const char *spec, bf_fault_t *out)
         const char *val = spec + n + 1 + m;
         char *end;
         unsigned long v = strtoul(val, &end, 10);
+        bool to_writer = kinds[i].kind == BF_FAULT_WRITER_CRASH ||
+                         kinds[i].kind == BF_FAULT_WRITER_STALL ||
+                         kinds[i].kind == BF_FAULT_WRITER_ENOSPC;
+        if (*val && end != val && to_writer && strncmp(end, ",writer=", 8) == 0) {
+            char *end2;
+            unsigned long g = strtoul(end + 8, &end2, 10);
+            if (end2 == end + 8 || *end2 || g > 65535)
+                return -1;
+            out->writer = (uint32_t)g;
+            end = end2;
+        }
         if (*val && !*end && v <= UINT32_MAX) {
             out->arg = (uint32_t)v;
             return 0;

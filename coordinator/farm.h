@@ -2,10 +2,11 @@
  * coordinator/farm.h - forking the render farm and supervising it.
  *
  * bf_farm_run() creates the shared region (shared/farm.h: wave queue,
- * slots, summary table, doorbell, one ring per worker) before fork, makes
- * the staging directory beside the output, forks one writer
- * (coordinator/writer.h) and N workers (the entry point main.c hands over
- * in roles), and then only supervises: it reaps children and never renders
+ * slots, summary table, a doorbell per writer, one ring per worker) before
+ * fork, makes the staging directory beside the output, forks the writers
+ * (coordinator/writer.h: W of them, each draining a fixed group of rings;
+ * the lead, writer 0, publishes) and N workers (the entry point main.c
+ * hands over in roles), and then only supervises: it reaps children and never renders
  * or touches ring contents.
  *
  *   - a worker that dies (signal, exit 1, OOM kill) is replaced in its slot
@@ -16,7 +17,8 @@
  *     skipped instead and the build ends with status 1 after publishing
  *     the rest); a site-wide output (sitemap, feed...) that killed two
  *     workers fails the build, named;
- *   - a dead writer fails the build with the previous output intact, and
+ *   - a dead writer (any of them) fails the build with the previous output
+ *     intact, and
  *     so do errors reported by the workers (--strict diagnostics);
  *   - SIGINT/SIGTERM stop the children, remove the staging directory and
  *     return 130/143;
@@ -50,6 +52,8 @@ typedef struct {
                                  (NULL for a dry run) */
     bool fsync;               /* sync the staged tree before publishing */
     unsigned jobs;            /* workers, >= 1 */
+    unsigned writers;         /* writer processes (bf_jobs_writers), at
+                                 most jobs; 0: one.  `check` has one */
     size_t ring_capacity;     /* bytes per ring */
     bool keep_going;
     unsigned page_timeout;    /* seconds a worker may spend on one page
@@ -79,6 +83,7 @@ typedef struct {
     uint32_t warnings;
     uint32_t skipped;         /* pages skipped under keep_going */
     uint32_t respawns;        /* workers replaced */
+    uint32_t writers;         /* writer processes */
     uint32_t math_pages;      /* pages with math (a page rendered twice
                                  after a worker died counts twice) */
     double render_seconds;    /* first fork until the last worker ended */

@@ -436,3 +436,17 @@ unsigned bf_jobs_scouts(unsigned jobs)
         return 1;
     return jobs && jobs < j.jobs ? jobs : j.jobs;
 }
+
+int bf_jobs_writers(unsigned jobs, unsigned *out)
+{
+    const char *env = getenv("BENGAL_WRITERS");
+    unsigned n = (jobs + BF_JOBS_PER_WRITER - 1) / BF_JOBS_PER_WRITER;
+    if (env && *env && bf_jobs_parse(env, &n) < 0) {
+        bf_log_error("BENGAL_WRITERS=\"%s\" is not a number of writers from 1 to %u", env,
+                     BF_JOBS_MAX);
+        errno = EINVAL;
+        return -1;
+    }
+    *out = n < 1 ? 1 : n > jobs && jobs ? jobs : n;
+    return 0;
+}

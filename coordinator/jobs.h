@@ -60,6 +60,15 @@ int bf_jobs_default(const char *root, bf_jobs_t *out);
  * build reports that itself). */
 unsigned bf_jobs_scouts(unsigned jobs);
 
+/* Writer processes for a build of `jobs` workers: one per
+ * BF_JOBS_PER_WRITER workers, rounded up (one writer absorbs what ~6
+ * workers make on tmpfs, 2-3 on a disk: perf/RESULTS.md), so -j1..-j4
+ * keep one writer.  BENGAL_WRITERS=n, when set, forces n (for tests and
+ * benchmarks); either way at most jobs.  Returns -1 with EINVAL when
+ * BENGAL_WRITERS is not a number from 1 to BF_JOBS_MAX (logged); 0. */
+#define BF_JOBS_PER_WRITER 4
+int bf_jobs_writers(unsigned jobs, unsigned *out);
+
 /* The cgroup CPU limit alone: the quota rounded up (at least 1), or 0 for
  * none.  desc (may be NULL) receives e.g. "cpu.max 150000/100000" or
  * "cpu.cfs_quota_us 150000/100000" or "". */

@@ -1,5 +1,15 @@
 /*
- * coordinator/writer.c - the writer process (see writer.h).
+ * coordinator/writer.c - a writer process (see writer.h): drains its
+ * group of rings and places each file in the staging directory (kept,
+ * linked from OUT, or written); the lead also places the files that are
+ * not rendered.  Merging the writers' work and publishing it is
+ * coordinator/publish.c's.
+ *
+ * Invariants: a path is claimed (bf_writer_claim) before anything is
+ * written there; a changed file is written whole to this writer's
+ * temporary and renamed into place (an inode may be shared with OUT by a
+ * hard link: never written in place); a directory is created once per
+ * writer, EEXIST being another writer's (or the standby's) directory.
  */
 #include "coordinator/writer.h"
 
@@ -15,6 +25,7 @@
 #include <unistd.h>
 
 #include "coordinator/output.h"
+#include "coordinator/publish.h"
 #include "shared/arena.h"
 #include "shared/fs.h"
 #include "shared/hash.h"
@@ -22,49 +33,8 @@
 #include "shared/tmpl/env.h"
 #include "shared/strmap.h"
 
-/* The record a ring is delivering: its path and bytes so far (a file is
- * written once whole, after its digest says whether it changed). */
-typedef struct {
-    bool open;
-    uint32_t page;
-    char path[BF_PATH_MAX];
-    bf_buf_t data;
-} open_file_t;
-
-/* The temporary every changed file is written to before its rename
- * (one at a time: the writer is one thread). */
-#define TMP_NAME ".bengal-new"
-
-typedef struct {
-    const bf_writer_args_t *a;
-    int dirfd;                /* the staging directory */
-    bf_arena_t *arena;
-    bf_strmap_t dirs;         /* directories made so far */
-    bf_strmap_t owners;       /* every file path -> who wrote it (a
-                                 display string: "site/content/a.md",
-                                 "site/static/x.png", "the generated
-                                 sitemap.xml"), to catch collisions */
-    const char **page_owner;  /* per page: its display string, made once */
-    open_file_t *files;       /* one per ring */
-    uint64_t written;         /* files written (new content) */
-    uint64_t linked;          /* hard links to OUT's file of that content */
-    uint64_t kept;            /* files the standby already had */
-    uint64_t removed;         /* stale files removed from the standby */
-    uint64_t bytes;           /* bytes of the files written */
-    uint64_t begun;           /* files begun (the ENOSPC fault counts them) */
-    bf_manifest_t tree;       /* the tree being made */
-    int outfd;                /* OUT, to link unchanged files from; -1 */
-    bool in_place;            /* a fresh staging directory nothing was
-                                 linked into: files are written directly */
-    bf_buf_t scratch;         /* a static file being copied */
-    uint32_t *page_of;        /* per entry of tree: its page, or NONE */
-    size_t page_cap;
-    bf_farm_deps_ref_t *deps_of; /* per page: what a list page read (DEPS
-                                 records), for the page cache */
-} writer_t;
-
 /* "site/rel" as messages show a file of the site ("rel" for "."). */
-static const char *site_path(writer_t *w, const char *rel)
+static const char *site_path(bf_writer_t *w, const char *rel)
 {
     const char *dir = w->a->site_dir;
     if (!dir || strcmp(dir, ".") == 0)
@@ -77,7 +47,7 @@ static const char *site_path(writer_t *w, const char *rel)
  * same who before (a page rendered again after its worker died); 1 if
  * someone else wrote it (*had: who), -1 out of memory.
  */
-static int claim_path(writer_t *w, const char *path, const char *who, const char **had)
+static int claim_path(bf_writer_t *w, const char *path, const char *who, const char **had)
 {
     size_t n = strlen(path);
     const char *seen = bf_strmap_get(&w->owners, path, n);
@@ -90,7 +60,7 @@ static int claim_path(writer_t *w, const char *path, const char *who, const char
 }
 
 /* Claims path for who; a collision is an error naming both.  0 or -1. */
-static int claim_or_fail(writer_t *w, const char *path, const char *who)
+int bf_writer_claim(bf_writer_t *w, const char *path, const char *who)
 {
     const char *had = NULL;
     int rc = claim_path(w, path, who, &had);
@@ -108,7 +78,7 @@ static int claim_or_fail(writer_t *w, const char *path, const char *who)
 
 /* Who a ring record belongs to, for claim_path: the page's source (the
  * site-relative path as messages show it), or a generated output. */
-static const char *record_owner(writer_t *w, uint32_t page, const char *path)
+const char *bf_writer_owner(bf_writer_t *w, uint32_t page, const char *path)
 {
     const bf_snap_t *s = w->a->snap;
     if (page == BF_FARM_NONE || page >= bf_snap_count(s, BF_SNAP_T_PAGES))
@@ -122,7 +92,7 @@ static const char *record_owner(writer_t *w, uint32_t page, const char *path)
     return w->page_owner[page] = who;
 }
 
-static int make_parents(writer_t *w, const char *path)
+static int make_parents(bf_writer_t *w, const char *path)
 {
     for (const char *s = strchr(path, '/'); s; s = strchr(s + 1, '/')) {
         size_t n = (size_t)(s - path);
@@ -140,13 +110,13 @@ static int make_parents(writer_t *w, const char *path)
 }
 
 /* Writes data[0..len) as path under the staging directory: directly
- * into a fresh tree, else through TMP_NAME and a rename (an inode there
+ * into a fresh tree, else through w->tmp and a rename (an inode there
  * may be shared with OUT by a hard link: never written in place).  A
  * directory in the way (the standby had "x/" where "x" is now a file) is
  * removed.  0, or -1 with errno. */
-static int write_new(writer_t *w, const char *path, const void *data, size_t len)
+static int write_new(bf_writer_t *w, const char *path, const void *data, size_t len)
 {
-    const char *name = w->in_place ? path : TMP_NAME;
+    const char *name = w->in_place ? path : w->tmp;
     int fd = openat(w->dirfd, name, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0666);
     if (fd < 0)
         return -1;
@@ -167,17 +137,17 @@ static int write_new(writer_t *w, const char *path, const void *data, size_t len
         return -1;
     if (w->in_place)
         return 0;
-    if (renameat(w->dirfd, TMP_NAME, w->dirfd, path) == 0)
+    if (renameat(w->dirfd, w->tmp, w->dirfd, path) == 0)
         return 0;
     if ((errno != EISDIR && errno != ENOTEMPTY && errno != EEXIST) ||
         bf_fs_remove_at(w->dirfd, path) < 0)
         return -1;
-    return renameat(w->dirfd, TMP_NAME, w->dirfd, path);
+    return renameat(w->dirfd, w->tmp, w->dirfd, path);
 }
 
 /* Records that entry path of the new tree belongs to page (BF_FARM_NONE:
  * to no page), for the page cache.  0, or -1 out of memory. */
-static int note_page(writer_t *w, const char *path, size_t n, uint32_t page)
+static int note_page(bf_writer_t *w, const char *path, size_t n, uint32_t page)
 {
     const bf_manifest_entry_t *e = bf_manifest_get(&w->tree, path, n);
     size_t i = (size_t)(e - w->tree.e);
@@ -192,6 +162,13 @@ static int note_page(writer_t *w, const char *path, size_t n, uint32_t page)
     return 0;
 }
 
+int bf_writer_add(bf_writer_t *w, const char *path, size_t n, uint64_t size, bf_digest_t d,
+                  uint32_t page)
+{
+    return bf_manifest_put(&w->tree, path, n, size, d) < 0 || note_page(w, path, n, page) < 0
+               ? -1 : 0;
+}
+
 /*
  * The new tree holds data[0..len) (digest d) at path.  Nothing to do when
  * the standby already has exactly that (kept); a hard link to OUT's file
@@ -200,7 +177,7 @@ static int note_page(writer_t *w, const char *path, size_t n, uint32_t page)
  * The entry goes into the new tree's manifest, as page's.  0, or -1
  * logged.
  */
-static int place(writer_t *w, uint32_t page, const char *path, const void *data, size_t len,
+static int place(bf_writer_t *w, uint32_t page, const char *path, const void *data, size_t len,
                  bf_digest_t d)
 {
     const bf_output_t *o = w->a->out;
@@ -215,15 +192,15 @@ static int place(writer_t *w, uint32_t page, const char *path, const void *data,
         if (o && o->has_published && w->outfd >= 0 &&
             (e = bf_manifest_get(&o->published, path, n)) && e->size == len &&
             bf_digest_eq(e->digest, d) &&
-            linkat(w->outfd, path, w->dirfd, TMP_NAME, 0) == 0) {
-            if (renameat(w->dirfd, TMP_NAME, w->dirfd, path) < 0 &&
+            linkat(w->outfd, path, w->dirfd, w->tmp, 0) == 0) {
+            if (renameat(w->dirfd, w->tmp, w->dirfd, path) < 0 &&
                 ((errno != EISDIR && errno != ENOTEMPTY && errno != EEXIST) ||
                  bf_fs_remove_at(w->dirfd, path) < 0 ||
-                 renameat(w->dirfd, TMP_NAME, w->dirfd, path) < 0))
+                 renameat(w->dirfd, w->tmp, w->dirfd, path) < 0))
                 goto fail;
             w->linked++;
         } else {
-            unlinkat(w->dirfd, TMP_NAME, 0); /* a failed link's leftover, if any */
+            unlinkat(w->dirfd, w->tmp, 0); /* a failed link's leftover, if any */
             if (!data) {
                 bf_log_at(BF_LOG_ERROR, path, 0, 0, "the previous output lost this file; "
                           "build again with --no-cache");
@@ -235,7 +212,7 @@ static int place(writer_t *w, uint32_t page, const char *path, const void *data,
             w->bytes += len;
         }
     }
-    if (bf_manifest_put(&w->tree, path, n, len, d) < 0 || note_page(w, path, n, page) < 0) {
+    if (bf_writer_add(w, path, n, len, d, page) < 0) {
         bf_log_error("out of memory");
         return -1;
     }
@@ -246,19 +223,19 @@ fail:
     return -1;
 }
 
-static int put_file(writer_t *w, uint32_t page, const char *path, const void *data, size_t len)
+static int put_file(bf_writer_t *w, uint32_t page, const char *path, const void *data, size_t len)
 {
     return place(w, page, path, data, len, bf_hash128(data, len));
 }
 
 /* The files of a page reused from the last build (pagecache.h), claimed
  * like rendered ones.  0, or -1 logged. */
-static int place_entry(writer_t *w, uint32_t id, const bf_pc_entry_t *e)
+static int place_entry(bf_writer_t *w, uint32_t id, const bf_pc_entry_t *e)
 {
     for (uint32_t k = 0; e && k < e->n_out; k++) {
         const bf_manifest_entry_t *f = &e->out[k];
-        const char *who = record_owner(w, id, f->path);
-        if (!who || claim_or_fail(w, f->path, who) < 0 ||
+        const char *who = bf_writer_owner(w, id, f->path);
+        if (!who || bf_writer_claim(w, f->path, who) < 0 ||
             place(w, id, f->path, NULL, f->size, f->digest) < 0)
             return -1;
     }
@@ -266,7 +243,7 @@ static int place_entry(writer_t *w, uint32_t id, const bf_pc_entry_t *e)
 }
 
 /* The regular pages reused, before any record. */
-static int place_reused(writer_t *w)
+static int place_reused(bf_writer_t *w)
 {
     const bf_pagecache_t *pc = w->a->pages;
     for (uint32_t id = 0; pc && pc->n_reused && id < pc->n_pages; id++)
@@ -277,7 +254,7 @@ static int place_reused(writer_t *w)
 
 /* A record that is not a file (shared/farm.h): a list page reused, what
  * a page read, or a file the trees hold.  0, or -1 logged. */
-static int on_special(writer_t *w, uint32_t page, const char *path, const bf_buf_t *data)
+static int on_special(bf_writer_t *w, uint32_t page, const char *path, const bf_buf_t *data)
 {
     const bf_pagecache_t *pc = w->a->pages;
     uint32_t id = page & BF_FARM_RECORD_PAGE;
@@ -293,8 +270,8 @@ static int on_special(writer_t *w, uint32_t page, const char *path, const bf_buf
             return -1;
         }
         memcpy(&kept, data->data, sizeof kept);
-        const char *who = record_owner(w, owner, path);
-        if (!who || claim_or_fail(w, path, who) < 0)
+        const char *who = bf_writer_owner(w, owner, path);
+        if (!who || bf_writer_claim(w, path, who) < 0)
             return -1;
         return place(w, owner, path, NULL, kept.size, kept.digest);
     }
@@ -322,8 +299,8 @@ static int on_special(writer_t *w, uint32_t page, const char *path, const bf_buf
 
 static int on_begin(void *arg, unsigned ring, uint32_t page, const char *path, uint64_t len)
 {
-    writer_t *w = arg;
-    open_file_t *f = &w->files[ring];
+    bf_writer_t *w = arg;
+    bf_writer_file_t *f = &w->files[ring];
     const char *why = NULL;
     if (page != BF_FARM_NONE && (page & (BF_FARM_RECORD_REUSE | BF_FARM_RECORD_DEPS))) {
         bf_buf_reset(&f->data); /* not a file of its own: claimed, if at all, at its end */
@@ -337,8 +314,8 @@ static int on_begin(void *arg, unsigned ring, uint32_t page, const char *path, u
         errno = EINVAL;
         return -1;
     }
-    const char *who = record_owner(w, page, path);
-    if (!who || claim_or_fail(w, path, who) < 0) {
+    const char *who = bf_writer_owner(w, page, path);
+    if (!who || bf_writer_claim(w, path, who) < 0) {
         errno = EEXIST;
         return -1;
     }
@@ -358,11 +335,12 @@ static int on_begin(void *arg, unsigned ring, uint32_t page, const char *path, u
 
 static int on_data(void *arg, unsigned ring, const void *p, size_t n)
 {
-    writer_t *w = arg;
-    open_file_t *f = &w->files[ring];
+    bf_writer_t *w = arg;
+    bf_writer_file_t *f = &w->files[ring];
     if (w->a->dry_run)
         return 0;
-    if (w->a->fault.kind == BF_FAULT_WRITER_ENOSPC && w->begun == w->a->fault.arg) {
+    if (w->a->fault.kind == BF_FAULT_WRITER_ENOSPC && w->a->fault.writer == w->a->writer &&
+        w->begun == w->a->fault.arg) {
         bf_log_at(BF_LOG_ERROR, f->path, 0, 0, "cannot write: %s", strerror(ENOSPC));
         errno = ENOSPC; /* test hook: the disk is full */
         return -1;
@@ -376,8 +354,8 @@ static int on_data(void *arg, unsigned ring, const void *p, size_t n)
 
 static int on_end(void *arg, unsigned ring)
 {
-    writer_t *w = arg;
-    open_file_t *f = &w->files[ring];
+    bf_writer_t *w = arg;
+    bf_writer_file_t *f = &w->files[ring];
     if (w->a->dry_run)
         return 0;
     f->open = false;
@@ -388,16 +366,17 @@ static int on_end(void *arg, unsigned ring)
     if (f->data.cap > (1u << 20)) /* a huge page: give its memory back */
         bf_buf_free(&f->data);
     uint64_t done = w->written + w->linked + w->kept;
-    if (w->a->fault.kind == BF_FAULT_WRITER_CRASH && done >= w->a->fault.arg)
+    bool mine = w->a->fault.writer == w->a->writer;
+    if (mine && w->a->fault.kind == BF_FAULT_WRITER_CRASH && done >= w->a->fault.arg)
         raise(SIGKILL); /* test hook: the writer dies mid-build */
-    if (w->a->fault.kind == BF_FAULT_WRITER_STALL && done == 1)
+    if (mine && w->a->fault.kind == BF_FAULT_WRITER_STALL && done == 1)
         sleep(w->a->fault.arg); /* test hook: a disk that stalls; rings fill up */
     return 0;
 }
 
 static void on_abandon(void *arg, unsigned ring)
 {
-    writer_t *w = arg;
+    bf_writer_t *w = arg;
     w->files[ring].open = false; /* its successor sends it again */
 }
 
@@ -406,7 +385,7 @@ static void on_abandon(void *arg, unsigned ring)
  * symlink at src is skipped with a warning unless follow.  `check` only
  * claims dst.  0 done or skipped with a warning, -1 on an I/O error or a
  * collision (logged). */
-static int copy_file(writer_t *w, int root_fd, const char *src, const char *dst, bool follow,
+static int copy_file(bf_writer_t *w, int root_fd, const char *src, const char *dst, bool follow,
                      const char *who)
 {
     int in = -1, rc = -1;
@@ -415,7 +394,7 @@ static int copy_file(writer_t *w, int root_fd, const char *src, const char *dst,
         bf_log_at(BF_LOG_WARN, who, 0, 0, "not published: %s", why);
         return 0;
     }
-    if (claim_or_fail(w, dst, who) < 0)
+    if (bf_writer_claim(w, dst, who) < 0)
         return -1;
     if (w->a->dry_run)
         return 0;
@@ -457,7 +436,7 @@ fail:
 /* The tree src to <rel> in staging: SITE/static/ to the root (beneath
  * root_fd, symlinks skipped with a warning), or KaTeX's fonts (root_fd -1,
  * follow: Debian links them). */
-static int copy_tree(writer_t *w, int root_fd, const char *src, const char *rel,
+static int copy_tree(bf_writer_t *w, int root_fd, const char *src, const char *rel,
                      unsigned depth, bool follow)
 {
     DIR *d = root_fd >= 0 ? bf_fs_opendir_at(root_fd, src) : opendir(src);
@@ -505,7 +484,7 @@ static int copy_tree(writer_t *w, int root_fd, const char *src, const char *rel,
 
 /* Resources of each page: beside its output ("docs/setup/index.html" gets
  * "content/docs/setup/shot.png" as "docs/setup/shot.png"). */
-static int copy_resources(writer_t *w)
+static int copy_resources(bf_writer_t *w)
 {
     const bf_snap_t *s = w->a->snap;
     uint32_t n = bf_snap_count(s, BF_SNAP_T_PAGES);
@@ -533,7 +512,7 @@ static int copy_resources(writer_t *w)
  * that name in the site's static/ replaces it: that is how a site
  * restyles the theme (said with -v).  A page or anything else there is a
  * collision.  0, or -1 logged. */
-static int write_theme_assets(writer_t *w)
+static int write_theme_assets(bf_writer_t *w)
 {
     for (const bf_tmpl_embed_t *e = w->a->theme_assets; e && e->name; e++) {
         const char *dst = bf_arena_sprintf(w->arena, "%s/%s", BF_SNAP_THEME_DIR, e->name);
@@ -562,7 +541,7 @@ static int write_theme_assets(writer_t *w)
 
 /* KaTeX under its fixed names (coordinator/assets.h), when a page has
  * math.  0, or -1 after an I/O error (logged). */
-static int copy_katex(writer_t *w)
+static int copy_katex(bf_writer_t *w)
 {
     const bf_katex_t *k = w->a->katex;
     if (!k || !atomic_load(&w->a->ctl->math_pages))
@@ -585,206 +564,83 @@ static int copy_katex(writer_t *w)
     return rc;
 }
 
-/* --fsync: the staged tree reaches the disk before it is published, so a
- * power loss after the exchange cannot leave empty files in it.  syncfs
- * writes back every file of the filesystem in one call, far cheaper than
- * an fsync per file. */
-static int sync_staging(const writer_t *w)
+static void fail_exit(bf_writer_t *w)
 {
-    if (!w->a->fsync || syncfs(w->dirfd) == 0)
-        return 0;
-    bf_log_at(BF_LOG_ERROR, w->a->staging, 0, 0, "cannot sync: %s", strerror(errno));
-    return -1;
-}
-
-/* --fsync: the rename itself reaches the disk (the directory holding the
- * output).  A failure here is only warned: the tree is published. */
-static void sync_parent(const writer_t *w)
-{
-    if (!w->a->fsync)
-        return;
-    char parent[BF_PATH_MAX];
-    int fd = bf_path_parent(w->a->output, parent, sizeof parent)
-                 ? open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
-    if (fd < 0 || fsync(fd) < 0)
-        bf_log_at(BF_LOG_WARN, parent, 0, 0, "cannot sync: %s", strerror(errno));
-    if (fd >= 0)
-        close(fd);
-}
-
-/* The build-kill-removing fault's countdown: when it reaches 0, the
- * whole build is killed (the coordinator first, so it cannot clean up). */
-static void kill_countdown(void *arg)
-{
-    uint32_t *left = arg;
-    if (*left == 0) {
-        kill(getppid(), SIGKILL);
-        raise(SIGKILL);
-    }
-    --*left;
-}
-
-/* The standby's files that the new tree does not have, and the
- * directories they leave empty. */
-static void remove_stale(writer_t *w)
-{
-    const bf_output_t *o = w->a->out;
-    if (!o || !o->has_standby)
-        return;
-    for (size_t i = 0; i < o->standby.n; i++) {
-        const bf_manifest_entry_t *e = &o->standby.e[i];
-        if (bf_manifest_get(&w->tree, e->path, e->len))
-            continue;
-        if (unlinkat(w->dirfd, e->path, 0) < 0 && errno != ENOENT) {
-            bf_log_at(BF_LOG_WARN, e->path, 0, 0, "cannot remove from %s: %s", w->a->staging,
-                      strerror(errno));
-            continue;
-        }
-        w->removed++;
-        char dir[BF_PATH_MAX];
-        snprintf(dir, sizeof dir, "%s", e->path);
-        for (char *slash; (slash = strrchr(dir, '/'));) {
-            *slash = '\0';
-            if (unlinkat(w->dirfd, dir, AT_REMOVEDIR) < 0)
-                break; /* not empty: its parents are not either */
-        }
-    }
-}
-
-/* The new tree's manifest, saved under the staging directory's identity
- * (which the exchange carries to OUT).  A failure only costs the next
- * build its comparisons: warned. */
-static void save_manifest(writer_t *w, bf_manifest_t *m)
-{
-    const bf_output_t *o = w->a->out;
-    if (!o || o->state_fd < 0)
-        return;
-    if (bf_tree_id(AT_FDCWD, w->a->staging, &m->id) < 0 && errno == EOPNOTSUPP) {
-        /* no birth times on this filesystem: no manifests (manifest.h) */
-        bf_log_debug("%s: no birth time here: every build writes every file",
-                     w->a->staging);
-        return;
-    }
-    if (!m->id.ino || bf_manifest_save(m, o->state_fd, o->new_slot, w->a->fsync) < 0)
-        bf_log_warn("cannot save the output manifest (%s): the next build writes every file "
-                    "again", strerror(errno));
-}
-
-/* A build that failed after files went into the staging directory:
- * describe what it holds now (the standby's files, some replaced), so the
- * next build patches it rather than removing it.  A fresh tree written in
- * place may hold a half-written file: it is not described (removed by
- * the next build). */
-static void describe_failed(writer_t *w)
-{
-    const bf_output_t *o = w->a->out;
-    if (!o || w->in_place || w->a->dry_run || (!o->has_standby && !w->tree.n))
-        return; /* nothing staged worth keeping: the tree goes */
-    bf_manifest_t m;
-    bf_manifest_init(&m, w->arena);
-    for (size_t i = 0; o->has_standby && i < o->standby.n; i++) {
-        const bf_manifest_entry_t *e = &o->standby.e[i];
-        if (bf_manifest_put(&m, e->path, e->len, e->size, e->digest) < 0)
-            return;
-    }
-    for (size_t i = 0; i < w->tree.n; i++) {
-        const bf_manifest_entry_t *e = &w->tree.e[i];
-        if (bf_manifest_put(&m, e->path, e->len, e->size, e->digest) < 0)
-            return;
-    }
-    unlinkat(w->dirfd, TMP_NAME, 0);
-    save_manifest(w, &m);
-}
-
-static void fail_exit(writer_t *w)
-{
-    describe_failed(w);
+    bf_publish_describe_failed(w);
     _exit(1);
 }
 
-/* The one moment the output changes: swap staging and output.  The old
- * tree, now at the staging path, stays as the next build's standby when a
- * manifest describes it; otherwise it is removed. */
-static int publish(writer_t *w)
+/* What this writer did, added to the build's counts (shared/farm.h;
+ * files_removed: the lead's, when it publishes). */
+static void report(const bf_writer_t *w)
 {
-    const char *out = w->a->output, *stg = w->a->staging;
-    const bf_output_t *o = w->a->out;
-    remove_stale(w);
-    unlinkat(w->dirfd, TMP_NAME, 0);
-    save_manifest(w, &w->tree);
-    if (o && o->state_fd >= 0 && atomic_load(&w->a->ctl->build_time_read))
-        bf_pagecache_forget(o->state_fd); /* pages that show the time of their build */
-    else if (o && o->state_fd >= 0 && w->a->pages && w->a->sums &&
-        bf_pagecache_save(w->a->pages, w->a->snap, w->a->sums, &w->tree, w->page_of,
-                          w->deps_of, o->state_fd, w->a->fsync) < 0)
-        bf_log_warn("cannot save the page cache (%s): the next build renders every page",
-                    strerror(errno));
-    if (sync_staging(w) < 0)
-        return -1;
-    if (renameat2(AT_FDCWD, stg, AT_FDCWD, out, RENAME_EXCHANGE) == 0) {
-        if (w->a->fault.kind == BF_FAULT_WRITER_KILL_AFTER_SWAP)
-            raise(SIGKILL); /* test hook: published, the old tree not yet removed */
-        uint32_t left = w->a->fault.arg;
-        bool kill_all = w->a->fault.kind == BF_FAULT_BUILD_KILL_REMOVING;
-        sync_parent(w);
-        if (o && o->has_published && !kill_all)
-            return 0; /* the old tree is the next build's standby */
-        if (o && o->published_slot >= 0) /* a tree being removed is described by nothing */
-            bf_manifest_drop(o->state_fd, (unsigned)o->published_slot, false);
-        if (bf_output_remove(stg, kill_all ? kill_countdown : NULL, &left) < 0) /* the old tree */
-            bf_log_at(BF_LOG_WARN, stg, 0, 0, "cannot remove the previous output: %s",
-                      strerror(errno));
-        return 0;
-    }
-    if (errno == ENOENT && rename(stg, out) == 0) { /* first build */
-        sync_parent(w);
-        return 0;
-    }
-    bf_log_at(BF_LOG_ERROR, out, 0, 0, "cannot publish the new output: %s", strerror(errno));
-    return -1;
+    atomic_fetch_add(&w->a->ctl->files_written, w->written);
+    atomic_fetch_add(&w->a->ctl->files_linked, w->linked);
+    atomic_fetch_add(&w->a->ctl->files_kept, w->kept);
+    atomic_fetch_add(&w->a->ctl->bytes_written, w->bytes);
 }
 
-/* What the writer did, for the report (shared/farm.h). */
-static void report(const writer_t *w)
+void bf_writer_tmp_name(unsigned g, char *out, size_t cap)
 {
-    atomic_store(&w->a->ctl->files_written, w->written);
-    atomic_store(&w->a->ctl->files_linked, w->linked);
-    atomic_store(&w->a->ctl->files_kept, w->kept);
-    atomic_store(&w->a->ctl->files_removed, w->removed);
-    atomic_store(&w->a->ctl->bytes_written, w->bytes);
+    if (g == 0)
+        snprintf(out, cap, ".bengal-new");
+    else
+        snprintf(out, cap, ".bengal-new.%u", g);
+}
+
+/* The writer's state, before any record: the marker and every writer's
+ * temporary are ours (nothing may replace them).  0, or -1 logged. */
+static int start(bf_writer_t *w, const bf_writer_args_t *a)
+{
+    char name[32];
+    w->arena = bf_arena_create(0);
+    w->files = calloc(a->n_rings, sizeof(*w->files));
+    w->page_owner = calloc(bf_snap_count(a->snap, BF_SNAP_T_PAGES) + 1, sizeof(*w->page_owner));
+    w->dirfd = a->dry_run ? -1 : open(a->staging, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (!w->arena || !w->files || !w->page_owner || (w->dirfd < 0 && !a->dry_run)) {
+        bf_log_at(BF_LOG_ERROR, a->staging, 0, 0, "cannot open: %s", strerror(errno));
+        return -1;
+    }
+    bf_manifest_init(&w->tree, w->arena);
+    if (a->pages && !a->dry_run &&
+        !(w->deps_of = calloc(a->pages->n_pages + 1, sizeof *w->deps_of))) {
+        bf_log_error("out of memory");
+        return -1;
+    }
+    const bf_output_t *o = a->out;
+    if (o && o->has_published)
+        w->outfd = open(a->output, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    w->in_place = !a->dry_run && !(o && (o->has_standby || o->has_published));
+    w->complete = a->n_writers <= 1;
+    bf_writer_tmp_name(a->writer, w->tmp, sizeof w->tmp);
+    if (!a->dry_run)
+        unlinkat(w->dirfd, w->tmp, 0); /* a killed build's */
+    if (claim_path(w, BF_OUTPUT_MARKER, "bengal-farm's output marker", &(const char *){0}) < 0)
+        return -1;
+    for (unsigned g = 0; g < a->n_writers || g == 0; g++) {
+        bf_writer_tmp_name(g, name, sizeof name);
+        char *key = bf_arena_strdup(w->arena, name);
+        if (!key || claim_path(w, key, "bengal-farm's temporary file", &(const char *){0}) < 0)
+            return -1;
+    }
+    return 0;
 }
 
 void bf_writer_main(const bf_writer_args_t *a)
 {
-    writer_t w = {.a = a, .outfd = -1};
-    bf_ctx_init(BF_ROLE_WRITER, 0);
-    prctl(PR_SET_NAME, "bf-writer");
-    w.arena = bf_arena_create(0);
-    w.files = calloc(a->n_rings, sizeof(*w.files));
-    w.page_owner = calloc(bf_snap_count(a->snap, BF_SNAP_T_PAGES) + 1, sizeof(*w.page_owner));
-    w.dirfd = a->dry_run ? -1 : open(a->staging, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (!w.arena || !w.files || !w.page_owner || (w.dirfd < 0 && !a->dry_run)) {
-        bf_log_at(BF_LOG_ERROR, a->staging, 0, 0, "cannot open: %s", strerror(errno));
-        _exit(1);
+    bf_writer_t w = {.a = a, .outfd = -1};
+    bool lead = a->writer == 0;
+    bf_ctx_init(BF_ROLE_WRITER, (int)a->writer);
+    if (lead)
+        prctl(PR_SET_NAME, "bf-writer");
+    else {
+        char name[16];
+        snprintf(name, sizeof name, "bf-writer-%u", a->writer);
+        prctl(PR_SET_NAME, name);
     }
-    bf_manifest_init(&w.tree, w.arena);
-    if (a->pages && !a->dry_run &&
-        !(w.deps_of = calloc(a->pages->n_pages + 1, sizeof *w.deps_of))) {
-        bf_log_error("out of memory");
+    if (start(&w, a) < 0)
         _exit(1);
-    }
-    const bf_output_t *o = a->out;
-    if (o && o->has_published)
-        w.outfd = open(a->output, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    w.in_place = !a->dry_run && !(o && (o->has_standby || o->has_published));
-    if (!a->dry_run)
-        unlinkat(w.dirfd, TMP_NAME, 0); /* a killed build's */
-    /* the marker bf_output_stage() wrote is ours: nothing may replace it,
-     * nor the writer's temporary */
-    if (claim_path(&w, BF_OUTPUT_MARKER, "bengal-farm's output marker", &(const char *){0}) < 0 ||
-        claim_path(&w, TMP_NAME, "bengal-farm's temporary file", &(const char *){0}) < 0)
-        _exit(1);
-    if (!a->dry_run && place_reused(&w) < 0)
+    if (lead && !a->dry_run && place_reused(&w) < 0)
         fail_exit(&w);
     bf_ring_sink_t sink = {on_begin, on_data, on_end, on_abandon, &w};
     bf_ring_reader_t *rd = bf_ring_reader_new(a->bell, a->rings, a->n_rings, &sink);
@@ -795,11 +651,20 @@ void bf_writer_main(const bf_writer_args_t *a)
     }
     for (unsigned i = 0; i < a->n_rings; i++) {
         if (bf_ring_reader_open(rd, i)) {
-            bf_log_error("a page of worker %u was left incomplete", i);
+            bf_log_error("a page of worker %u was left incomplete", a->first_ring + i);
             fail_exit(&w);
         }
     }
     if (atomic_load(&a->ctl->failed))
+        fail_exit(&w);
+    if (a->fault.kind == BF_FAULT_WRITER_CRASH && a->fault.writer == a->writer &&
+        w.written + w.linked + w.kept >= a->fault.arg)
+        raise(SIGKILL); /* test hook: files=0 dies here, its rings drained */
+    if (!lead) { /* the lead publishes what this writer placed */
+        report(&w);
+        _exit(bf_publish_part(&w) < 0 ? 1 : 0);
+    }
+    if (a->n_writers > 1 && bf_publish_merge(&w) < 0)
         fail_exit(&w);
     /* Files that are not rendered, after every page: a collision with a
      * page is found here, also by `check`, which writes nothing. */
@@ -809,7 +674,7 @@ void bf_writer_main(const bf_writer_args_t *a)
     if (a->dry_run)
         _exit(0); /* `check`: every page rendered, nothing to publish */
     report(&w);
-    if (publish(&w) < 0)
+    if (bf_publish_swap(&w) < 0)
         fail_exit(&w);
     _exit(0);
 }

@@ -1,11 +1,21 @@
 /*
- * coordinator/writer.h - the writer process.
+ * coordinator/writer.h - the writer processes.
  *
- * Drains every worker's ring (shared/ring.h) into files under the staging
- * directory, then, when the coordinator shuts the rings down after a
- * successful render, publishes: renameat2(RENAME_EXCHANGE) between the
+ * A writer drains its group of the workers' rings (shared/ring.h; one
+ * writer for up to 4 workers by default, coordinator/jobs.h) into files
+ * under the staging directory, which all writers share.  When the
+ * coordinator shuts the rings down after a successful render, the lead
+ * (writer 0) gathers what the others placed, and publishes
+ * (coordinator/publish.h): renameat2(RENAME_EXCHANGE) between the
  * staging directory and the output directory (plain rename on the first
  * build).  Until that one rename the previous output is untouched.
+ *
+ * Several writers in one directory: each writes changed files through a
+ * temporary of its own (bf_writer_tmp_name) and takes EEXIST from mkdir
+ * as another writer's directory; two writers never write one path but in
+ * a collision, which fails the build.  Everything that is done once for
+ * the tree (reused pages, static files, resources, theme, KaTeX, stale
+ * files, manifest, page cache, the swap) is the lead's.
  *
  * The staging directory is the standby when there is one (output.h): the
  * tree published the build before, described by its manifest
@@ -45,7 +55,8 @@
  * With fsync (--fsync), the staged tree is synced (syncfs) before the
  * exchange and the output's parent directory after it.
  *
- * Exit status: 0 published; 1 not published (the build failed, a record
+ * Exit status: 0 published (the lead) or part recorded (the others); 1
+ * not published (the build failed, a record
  * was left incomplete, a collision, or an I/O error, logged).
  */
 #ifndef BF_COORDINATOR_WRITER_H
@@ -68,9 +79,15 @@ typedef struct {
     const bf_pagecache_t *pages; /* reused pages, whose files the writer
                                keeps; the cache it saves; NULL: none */
     const bf_farm_summary_t *sums; /* the workers' summary records */
-    bf_ring_bell_t *bell;
-    bf_ring_t *rings;
-    unsigned n_rings;
+    bf_ring_bell_t *bell;     /* this writer's group's doorbell */
+    bf_ring_t *rings;         /* its group: the rings of slots */
+    unsigned n_rings;         /* [first_ring, first_ring + n_rings) */
+    unsigned first_ring;
+    unsigned writer;          /* this writer's index; 0: the lead */
+    unsigned n_writers;       /* >= 1; 1 for `check` */
+    const int *parts;         /* n_writers memfds made before fork: part g
+                                 is writer g's record for the lead
+                                 (publish.h); NULL with one writer */
     bf_farm_ctl_t *ctl;
     bf_fault_t fault;
     const bf_snap_t *snap;    /* page resources to copy */

@@ -1,13 +1,15 @@
 /*
- * perf/writer-bench.c - what one writer process absorbs, fed at full speed.
+ * perf/writer-bench.c - what W writer processes absorb, fed at full speed.
  *
- * The writer is the real one (bf_writer_main from build/libbengal.a, as
+ * The writers are the real ones (bf_writer_main from build/libbengal.a, as
  * coordinator/farm.c starts it): the same shared layout (bf_farm_layout),
  * rings of the build's size (4 MiB, coordinator/build.c), a real output
  * directory prepared and staged by coordinator/output.h with a state
  * directory (so it saves its manifest), and the real site's snapshot (the
- * writer names each file's owner by its page).  Only the workers are
- * replaced: P producer processes push finished pages with bf_ring_push,
+ * writer names each file's owner by its page).  With W > 1 writers (the
+ * optional fifth argument), writer g drains its group of rings
+ * (shared/farm.h, bf_farm_group) and the lead merges and publishes, as in
+ * a build.  Only the workers are replaced: P producer processes push finished pages with bf_ring_push,
  * as worker/worker.c does, but without rendering anything.
  *
  * The pages are the output of a real build of the site: every file of
@@ -21,16 +23,20 @@
  * The clock runs from the producers' start to the writer's exit: every
  * file staged, the manifest saved, the tree published by rename (an empty
  * output: the first build).  Also reported: when the last producer had
- * pushed its last page (the rest is the writer draining 4 MiB per ring
- * and publishing), the writer's CPU time (user, sys), and its ring waits
- * (full_waits > 0 and few empty waits: the producers kept it busy).
+ * pushed its last page (the rest is the writers draining 4 MiB per ring
+ * and publishing), the writers' CPU time (user, sys, summed over the W
+ * writers), and their ring waits (full_waits > 0 and few empty waits:
+ * the producers kept them busy).
  *
- * With two CPUs or more the writer is pinned to the first CPU this process
- * may use and the producers to the others, so the writer has a core of its
- * own, as on a build box.
+ * With two CPUs or more the writers are pinned to the first CPU this
+ * process may use and the producers to the others, so the writers have a
+ * core of their own.  On a 2-core machine W writers therefore share one
+ * core: read their figures in files per writer CPU-second (what W cores
+ * would absorb is W times one writer's share only if the kernel takes
+ * their creates in parallel), and the wall time as that one core's.
  *
  *     sh perf/writer-bench.sh               (builds, makes the site, runs)
- *     build/writer_bench SITE REFTREE WORKDIR PRODUCERS
+ *     build/writer_bench SITE REFTREE WORKDIR PRODUCERS [WRITERS]
  *
  * SITE holds .bengal/snapshot.bfs (a build of it ran); WORKDIR must not
  * exist: out/, out.staging, state/ are made in it and left for the driver
@@ -47,6 +53,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -199,14 +206,14 @@ static double tv(struct timeval t)
 
 int main(int argc, char **argv)
 {
-    if (argc != 5) {
-        fprintf(stderr, "usage: writer_bench SITE REFTREE WORKDIR PRODUCERS\n");
+    if (argc != 5 && argc != 6) {
+        fprintf(stderr, "usage: writer_bench SITE REFTREE WORKDIR PRODUCERS [WRITERS]\n");
         return 2;
     }
     const char *site = argv[1], *ref = argv[2], *work = argv[3];
-    unsigned p = (unsigned)atoi(argv[4]);
-    if (p < 1 || p > 1024) {
-        fprintf(stderr, "writer_bench: PRODUCERS from 1 to 1024\n");
+    unsigned p = (unsigned)atoi(argv[4]), nw = argc == 6 ? (unsigned)atoi(argv[5]) : 1;
+    if (p < 1 || p > 1024 || nw < 1 || nw > p) {
+        fprintf(stderr, "writer_bench: PRODUCERS from 1 to 1024, WRITERS from 1 to PRODUCERS\n");
         return 2;
     }
     bf_ctx_init(BF_ROLE_COORD, 0);
@@ -246,38 +253,51 @@ int main(int argc, char **argv)
     bf_farm_layout_t lay;
     bf_shm_t shm;
     uint32_t n_pages = bf_snap_count(snap, BF_SNAP_T_PAGES);
-    if (bf_farm_layout(p, 1, n_pages, RING_CAPACITY, &lay) < 0 ||
+    if (bf_farm_layout(p, nw, 1, n_pages, RING_CAPACITY, &lay) < 0 ||
         bf_shm_create(&shm, lay.total, "bf-writer-bench") < 0)
         die("shared memory");
     char *base = shm.base;
     bf_farm_ctl_t *ctl = (bf_farm_ctl_t *)base;
-    bf_ring_bell_t *bell = (bf_ring_bell_t *)(base + lay.bell);
+    bf_ring_bell_t *bells = (bf_ring_bell_t *)(base + lay.bells);
     bf_ring_t *rings = calloc(p, sizeof *rings);
-    if (!rings)
+    int *parts = calloc(nw, sizeof *parts);
+    pid_t *writers = calloc(nw, sizeof *writers);
+    if (!rings || !parts || !writers)
         die("calloc");
     ctl->magic = BF_FARM_MAGIC;
     ctl->n_slots = p;
     ctl->n_pages = n_pages;
-    bf_ring_bell_init(bell);
+    ctl->n_writers = nw;
+    for (unsigned g = 0; g < nw; g++) {
+        bf_ring_bell_init(&bells[g]);
+        if ((parts[g] = memfd_create("bf-part", MFD_CLOEXEC)) < 0)
+            die("memfd_create");
+    }
     for (unsigned i = 0; i < p; i++) {
         void *mem = base + lay.rings + (size_t)i * lay.ring_size;
-        if (bf_ring_init(mem, lay.ring_size) < 0 || bf_ring_attach(&rings[i], mem, bell) < 0)
+        if (bf_ring_init(mem, lay.ring_size) < 0 ||
+            bf_ring_attach(&rings[i], mem, &bells[bf_farm_writer_of(i, p, nw)]) < 0)
             die("ring");
     }
-    bf_writer_args_t wa = {
-        .staging = out.staging, .output = out.path, .out = &out, .bell = bell,
-        .rings = rings, .n_rings = p, .ctl = ctl, .fault = {.kind = BF_FAULT_NONE},
-        .snap = snap, .site_dir = site, .root_fd = root_fd,
-    };
 
     double t0 = now();
-    pid_t writer = fork();
-    if (writer < 0)
-        die("fork");
-    if (writer == 0) {
-        prctl(PR_SET_PDEATHSIG, SIGKILL);
-        pin(0);
-        bf_writer_main(&wa);
+    for (unsigned g = 0; g < nw; g++) {
+        unsigned first, count;
+        bf_farm_group(g, p, nw, &first, &count);
+        bf_writer_args_t wa = {
+            .staging = out.staging, .output = out.path, .out = &out, .bell = &bells[g],
+            .rings = rings + first, .n_rings = count, .first_ring = first, .writer = g,
+            .n_writers = nw, .parts = nw > 1 ? parts : NULL, .ctl = ctl,
+            .fault = {.kind = BF_FAULT_NONE}, .snap = snap, .site_dir = site,
+            .root_fd = root_fd,
+        };
+        if ((writers[g] = fork()) < 0)
+            die("fork");
+        if (writers[g] == 0) {
+            prctl(PR_SET_PDEATHSIG, SIGKILL);
+            pin(0);
+            bf_writer_main(&wa);
+        }
     }
     pid_t *prod = calloc(p, sizeof *prod);
     for (unsigned k = 0; k < p; k++) {
@@ -288,7 +308,8 @@ int main(int argc, char **argv)
     }
     double t_pushed = 0, t_done = 0, prod_cpu = 0, w_user = 0, w_sys = 0;
     int w_status = 0, bad = 0;
-    for (unsigned left = p + 1; left;) {
+    unsigned writers_left = nw;
+    for (unsigned left = p + nw; left;) {
         int status;
         struct rusage ru;
         pid_t pid = wait4(-1, &status, 0, &ru);
@@ -297,12 +318,17 @@ int main(int argc, char **argv)
         if (pid < 0)
             die("wait4");
         left--;
-        if (pid == writer) {
-            t_done = now();
-            w_status = status;
-            w_user = tv(ru.ru_utime);
-            w_sys = tv(ru.ru_stime);
-            if (left) { /* the writer died before the producers ended */
+        unsigned g = 0;
+        while (g < nw && writers[g] != pid)
+            g++;
+        if (g < nw) {
+            writers_left--;
+            t_done = now(); /* the last writer's exit */
+            if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+                w_status = status;
+            w_user += tv(ru.ru_utime);
+            w_sys += tv(ru.ru_stime);
+            if (left > writers_left) { /* a writer died before the producers ended */
                 bad = 1;
                 for (unsigned k = 0; k < p; k++)
                     kill(prod[k], SIGKILL);
@@ -311,9 +337,13 @@ int main(int argc, char **argv)
         }
         prod_cpu += tv(ru.ru_utime) + tv(ru.ru_stime);
         bad |= !WIFEXITED(status) || WEXITSTATUS(status) != 0;
-        if (left == 1) { /* every producer has pushed its last page */
+        if (left == writers_left) { /* every producer has pushed its last page */
             t_pushed = now();
-            bf_ring_shutdown(bell, rings, p);
+            for (unsigned w = 0; w < nw; w++) {
+                unsigned first, count;
+                bf_farm_group(w, p, nw, &first, &count);
+                bf_ring_shutdown(&bells[w], rings + first, count);
+            }
         }
     }
     if (bad || !WIFEXITED(w_status) || WEXITSTATUS(w_status) != 0) {
@@ -321,7 +351,9 @@ int main(int argc, char **argv)
                 w_status);
         return 1;
     }
-    uint64_t full = 0, bytes = 0;
+    uint64_t full = 0, bytes = 0, empty = 0;
+    for (unsigned g = 0; g < nw; g++)
+        empty += bf_ring_bell_empty_waits(&bells[g]);
     for (unsigned i = 0; i < p; i++) {
         bf_ring_stats_t st;
         bf_ring_stats(&rings[i], &st);
@@ -330,13 +362,13 @@ int main(int argc, char **argv)
     }
     double wall = t_done - t0;
     uint64_t written = atomic_load(&ctl->files_written);
-    printf("producers=%u files=%zu paged=%zu bytes=%llu written=%llu wall=%.4f pushed=%.4f "
+    printf("producers=%u writers=%u files=%zu paged=%zu bytes=%llu written=%llu wall=%.4f pushed=%.4f "
            "files_per_s=%.0f mb_per_s=%.1f writer_user=%.3f writer_sys=%.3f "
            "files_per_cpu_s=%.0f producers_cpu=%.3f full_waits=%llu empty_waits=%llu\n",
-           p, g_files.n, paged, (unsigned long long)bytes, (unsigned long long)written, wall,
+           p, nw, g_files.n, paged, (unsigned long long)bytes, (unsigned long long)written, wall,
            t_pushed - t0, g_files.n / wall, bytes / wall / 1e6, w_user, w_sys,
            g_files.n / (w_user + w_sys), prod_cpu, (unsigned long long)full,
-           (unsigned long long)bf_ring_bell_empty_waits(bell));
+           (unsigned long long)empty);
     bf_output_release(&out);
     bf_shm_destroy(&shm);
     bf_snap_close(snap);

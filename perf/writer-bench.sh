@@ -1,7 +1,8 @@
 #!/bin/sh
 # perf/writer-bench.sh - the writer's ceiling against one worker's output
 # (issue 14, "many cores"):
-#     RUNS=5 PRODUCERS="1 2 32" sh perf/writer-bench.sh
+#     RUNS=5 PRODUCERS="1 2 32" WRITERS="1" sh perf/writer-bench.sh
+#     RUNS=3 PRODUCERS=32 WRITERS="1 2 4" sh perf/writer-bench.sh
 #
 # 1. One worker's production: the generated 10k site (gensite --seed 1,
 #    SOURCE_DATE_EPOCH in 2100: every page in), built at -j1 RUNS times,
@@ -22,19 +23,29 @@
 #    time: it tells such runs.
 # 3. The -j at which one writer saturates: writer files/s / worker files/s
 #    (the same files, so MB/s gives the same ratio).
+# With WRITERS="1 2 4", each producer count runs with W writers (each
+# draining P/W rings, the lead merging and publishing, as a build with
+# BENGAL_WRITERS=W).  The writers share the first CPU (the producers have
+# the other): on a 2-core machine compare files per writer CPU-second, and
+# read "ceiling -j" = W x that / one worker's files per CPU-second (4,700,
+# perf/RESULTS.md) as what W cores of writers would absorb if the kernel
+# takes their creates in parallel.
 # Medians and the best run (min wall, max rate) of each; one line each.
 set -eu
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-5}
 PRODUCERS=${PRODUCERS:-"1 2 32"}
+WRITERS=${WRITERS:-1}
+WORKER_FILES_PER_CPU_S=${WORKER_FILES_PER_CPU_S:-4700}
 DISK=${DISK:-/var/tmp}
-make -s build/bengal-farm build/libbengal.a build/grammars/libgrammars.a
+B=${BUILD:-build} # BUILD=build/x: another build directory (make BUILD=...)
+make -s BUILD="$B" "$B/bengal-farm" "$B/libbengal.a" build/grammars/libgrammars.a
 PKGS="libcmark-gfm yaml-0.1 liblz4 libzstd libxxhash tree-sitter libmicrohttpd"
 gcc -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -I. $(pkg-config --cflags $PKGS) \
-    -o build/writer_bench perf/writer-bench.c build/libbengal.a build/grammars/libgrammars.a \
+    -o "$B/writer_bench" perf/writer-bench.c "$B/libbengal.a" build/grammars/libgrammars.a \
     $(pkg-config --libs $PKGS) -lm
-bin=$(pwd)/build/writer_bench
-bf=$(pwd)/build/bengal-farm
+bin=$(pwd)/$B/writer_bench
+bf=$(pwd)/$B/bengal-farm
 export SOURCE_DATE_EPOCH=4102444800
 tmp=$(mktemp -d -p /dev/shm)
 disk=$(mktemp -d -p "$DISK")
@@ -74,12 +85,12 @@ wfiles_med=${wfiles%% *}
 # the reference tree the producers push: this build's output
 cp -a "$tmp/site/public" "$tmp/ref"
 
-run_writer() { # label dir producers
+run_writer() { # label dir producers writers
     : >"$tmp/w.txt"
     for i in $(seq "$RUNS"); do
         sync
-        wb="$2/wb-$3-$i"
-        "$bin" "$tmp/site" "$tmp/ref" "$wb" "$3" >>"$tmp/w.txt"
+        wb="$2/wb-$3-$4-$i"
+        "$bin" "$tmp/site" "$tmp/ref" "$wb" "$3" "$4" >>"$tmp/w.txt"
         if [ "$i" = 1 ] && ! diff -r "$tmp/ref" "$wb/out" >/dev/null; then
             echo "writer_bench: the staged tree differs from the reference" >&2
             exit 1
@@ -88,17 +99,23 @@ run_writer() { # label dir producers
     done
     col() { tr ' ' '\n' <"$tmp/w.txt" | sed -n "s/^$1=//p"; }
     fps=$(col files_per_s | summary max)
-    echo "$1 P=$3: wall s $(col wall | summary min); files/s $fps; MB/s $(col mb_per_s | summary max);" \
+    cps=$(col files_per_cpu_s | summary max)
+    echo "$1 P=$3 W=$4: wall s $(col wall | summary min); files/s $fps; MB/s $(col mb_per_s | summary max);" \
          "writer CPU s user $(col writer_user | summary min) sys $(col writer_sys | summary min);" \
          "files/CPU-s $(col files_per_cpu_s | summary max); full waits $(col full_waits | summary min);" \
          "empty waits $(col empty_waits | summary min); saturating -j $(echo "${fps%% *} $wfiles_med" |
-         awk '{ printf "%.1f", $1 / $2 }')"
+         awk '{ printf "%.1f", $1 / $2 }'); ceiling -j ($4 cores of writers)" \
+         "$(echo "${cps%% *} $4 $WORKER_FILES_PER_CPU_S" | awk '{ printf "%.1f", $1 * $2 / $3 }')"
 }
 
-echo "== one writer, $RUNS runs per line (saturating -j = writer files/s / worker files/s, medians)"
+echo "== writers $WRITERS, $RUNS runs per line (saturating -j = writer files/s / worker files/s, medians)"
 for p in $PRODUCERS; do
-    run_writer tmpfs "$tmp" "$p"
+    for w in $WRITERS; do
+        run_writer tmpfs "$tmp" "$p" "$w"
+    done
 done
 for p in $PRODUCERS; do
-    run_writer "disk($DISK)" "$disk" "$p"
+    for w in $WRITERS; do
+        run_writer "disk($DISK)" "$disk" "$p" "$w"
+    done
 done

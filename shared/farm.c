@@ -19,7 +19,7 @@ static int add(size_t *at, size_t n, size_t align, size_t *out)
     return 0;
 }
 
-int bf_farm_layout(uint32_t n_slots, uint32_t n_waves, uint32_t n_pages,
+int bf_farm_layout(uint32_t n_slots, uint32_t n_writers, uint32_t n_waves, uint32_t n_pages,
                    size_t ring_capacity, bf_farm_layout_t *out)
 {
     size_t at = sizeof(bf_farm_ctl_t);
@@ -27,7 +27,7 @@ int bf_farm_layout(uint32_t n_slots, uint32_t n_waves, uint32_t n_pages,
     /* n_pages and n_slots are 32-bit, so the products below fit in a
      * 64-bit size_t; the offsets are still checked as they add up. */
     _Static_assert(sizeof(size_t) >= 8, "64-bit sizes");
-    if (!out->ring_size || n_slots == 0)
+    if (!out->ring_size || n_slots == 0 || n_writers == 0 || n_writers > n_slots)
         return -1;
     if (add(&at, n_slots * sizeof(bf_farm_slot_t), 64, &out->slots) < 0 ||
         add(&at, n_waves, 64, &out->waves) < 0 ||
@@ -36,11 +36,26 @@ int bf_farm_layout(uint32_t n_slots, uint32_t n_waves, uint32_t n_pages,
         add(&at, (size_t)n_pages * sizeof(bf_farm_summary_t), 64, &out->summaries) < 0 ||
         add(&at, (size_t)n_slots * sizeof(bf_farm_profile_t), 64, &out->profiles) < 0 ||
         add(&at, (size_t)n_slots * sizeof(bf_farm_langs_t), 64, &out->langs) < 0 ||
-        add(&at, sizeof(bf_ring_bell_t), 64, &out->bell) < 0 ||
+        add(&at, (size_t)n_writers * sizeof(bf_ring_bell_t), 64, &out->bells) < 0 ||
         add(&at, (size_t)n_slots * out->ring_size, 4096, &out->rings) < 0)
         return -1;
     out->total = at;
     return 0;
+}
+
+unsigned bf_farm_writer_of(unsigned slot, unsigned n_slots, unsigned n_writers)
+{
+    return (unsigned)((uint64_t)slot * n_writers / n_slots);
+}
+
+void bf_farm_group(unsigned g, unsigned n_slots, unsigned n_writers, unsigned *first,
+                   unsigned *count)
+{
+    /* the smallest slot s with s * W / N >= g is ceil(g * N / W) */
+    uint64_t a = ((uint64_t)g * n_slots + n_writers - 1) / n_writers;
+    uint64_t b = ((uint64_t)(g + 1) * n_slots + n_writers - 1) / n_writers;
+    *first = (unsigned)a;
+    *count = (unsigned)(b - a);
 }
 
 void bf_farm_deps_note(bf_farm_deps_t *d, uint32_t id)

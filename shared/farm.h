@@ -6,10 +6,18 @@
  *
  *     ctl | slots[n_slots] | finished_waves[n_waves] | owners[n_waves] |
  *     kills[n_pages] | summaries[n_pages] | profiles[n_slots] |
- *     langs[n_slots] | bell | rings[n_slots]
+ *     langs[n_slots] | bells[n_writers] | rings[n_slots]
  *
  * It is the only state the processes share besides the read-only snapshot.
  * Who writes what is named at each field; nobody else writes it.
+ *
+ * Writers: the rings are drained by n_writers writer processes, each a
+ * fixed, contiguous group of slots (bf_farm_writer_of: slot i belongs to
+ * writer i * n_writers / n_slots) with a doorbell of its own, so every
+ * ring keeps one producer (the worker in its slot, or that worker's
+ * replacement) and one consumer (its group's writer).  Writer 0, the
+ * lead, publishes for all (coordinator/publish.h); the others count
+ * themselves into ctl->writers_done when their part is recorded.
  *
  * Waves: level L owns waves [level_start[L], level_start[L+1]).  A worker
  * takes the next wave of the current level with one fetch-add on next[L]
@@ -57,6 +65,8 @@ typedef struct {
     uint32_t magic;
     uint32_t n_slots, n_waves, n_pages;     /* coordinator, before fork */
     uint32_t level_start[BF_FARM_LEVELS + 1];
+    uint32_t n_writers;                     /* coordinator, before fork:
+                                               writer processes, >= 1 */
     _Alignas(64) _Atomic uint32_t level;    /* the level being rendered
                                                (BF_FARM_LEVELS: all done); the
                                                worker that ends a level
@@ -80,7 +90,8 @@ typedef struct {
                                                claim fault counts them) */
     _Atomic uint32_t fault_fired;           /* anyone: a one-shot fault hook
                                                has fired */
-    /* writer, before it publishes: what it did with the files */
+    /* writers, before the lead publishes: what they did with the files,
+     * each adding its own counts (files_removed: the lead alone) */
     _Atomic uint64_t files_written;         /* new content written */
     _Atomic uint64_t files_linked;          /* hard-linked from OUT */
     _Atomic uint64_t files_kept;            /* the standby had them */
@@ -93,8 +104,14 @@ typedef struct {
                                                this build is reusable */
     _Atomic uint32_t md_from_pack;          /* workers: pages whose markdown
                                                came from the render pack */
+    _Atomic uint32_t writers_done;          /* writers 1..n_writers-1: +1
+                                               once their part is recorded
+                                               (futex word the lead sleeps
+                                               on) */
 } bf_farm_ctl_t;
 _Static_assert(sizeof(bf_farm_ctl_t) == 192, "ctl size");
+_Static_assert(offsetof(bf_farm_ctl_t, n_writers) == 32, "ctl layout");
+_Static_assert(offsetof(bf_farm_ctl_t, writers_done) == 180, "ctl layout");
 
 typedef struct {
     _Atomic uint32_t pid;         /* coordinator: the process in the slot */
@@ -271,8 +288,9 @@ _Static_assert(sizeof(bf_farm_broken_t) == 256, "broken entry size");
 #define BF_FARM_BROKEN_READY 0x4b4e5242u /* "BRNK" */
 
 typedef struct {
-    size_t slots, waves, owners, kills, summaries, profiles, langs, bell, rings, ring_size,
-        total;
+    size_t slots, waves, owners, kills, summaries, profiles, langs,
+        bells,  /* n_writers doorbells (bf_ring_bell_t), one per group */
+        rings, ring_size, total;
 } bf_farm_layout_t;
 
 struct bf_snap;   /* snapshot-format/reader.h: shared/ may not include it */
@@ -287,10 +305,12 @@ struct bf_snap;   /* snapshot-format/reader.h: shared/ may not include it */
  * worker that pushes page P after the first chunk of a record cut in
  * chunks, "aggregate-crash-always" SIGKILLs every worker that renders a
  * site-wide output (sitemap, feeds...), "writer-crash:files=N" kills the
- * writer after N files, "writer-stall:seconds=S" makes it sleep S seconds
- * after its first file (a stalled disk: the rings fill up),
- * "writer-enospc:files=N" fails the writer's N-th file write with ENOSPC
- * (a full disk), "writer-kill-after-swap" SIGKILLs it just after the
+ * writer after N files (0: once its rings are drained),
+ * "writer-stall:seconds=S" makes it sleep S seconds after its first file
+ * (a stalled disk: the rings fill up), "writer-enospc:files=N" fails the
+ * writer's N-th file write with ENOSPC (a full disk) (these three take
+ * ",writer=G" after N: writer G of several; the lead, 0, by default),
+ * "writer-kill-after-swap" SIGKILLs it just after the
  * exchange that publishes, "build-kill-removing:removed=N" SIGKILLs the
  * coordinator and the writer (a whole build killed) once the writer has
  * removed N top-level entries of the previous output after the exchange, "worker-rlimit-as:mib=M" gives every worker an
@@ -317,6 +337,7 @@ typedef enum {
 typedef struct {
     bf_fault_kind_t kind;
     uint32_t arg;       /* page id, or number of files */
+    uint32_t writer;    /* writer-crash, -stall, -enospc: which writer */
     char page[256];     /* the page as a content path, until resolved */
 } bf_fault_t;
 
@@ -381,9 +402,19 @@ typedef struct {
     void (*hl_free)(void *hl);
 } bf_farm_roles_t;
 
-/* Offsets of the parts for n_slots workers, n_waves waves, n_pages pages, rings of
- * ring_capacity data bytes each.  -1 on overflow. */
-int bf_farm_layout(uint32_t n_slots, uint32_t n_waves, uint32_t n_pages,
+/* Offsets of the parts for n_slots workers drained by n_writers writers
+ * (1..n_slots), n_waves waves, n_pages pages, rings of ring_capacity data
+ * bytes each.  -1 on overflow or a bad count. */
+int bf_farm_layout(uint32_t n_slots, uint32_t n_writers, uint32_t n_waves, uint32_t n_pages,
                    size_t ring_capacity, bf_farm_layout_t *out);
+
+/* The writer whose group slot belongs to: slot * n_writers / n_slots.
+ * Groups are contiguous and differ in size by at most one ring. */
+unsigned bf_farm_writer_of(unsigned slot, unsigned n_slots, unsigned n_writers);
+
+/* Writer g's group: slots [*first, *first + *count).  count >= 1 when
+ * n_writers <= n_slots. */
+void bf_farm_group(unsigned g, unsigned n_slots, unsigned n_writers, unsigned *first,
+                   unsigned *count);
 
 #endif

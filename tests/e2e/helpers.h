@@ -27,6 +27,7 @@
 
 #include <criterion/criterion.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -476,8 +477,16 @@ static inline bool e2e_standby_ok(const char *out)
     const char *stg = e2e_fmt("%s.staging", out);
     if (!e2e_exists(stg))
         return true;
-    return e2e_exists(e2e_fmt("%s/.bengal-output", stg)) &&
-           !e2e_exists(e2e_fmt("%s/.bengal-new", stg));
+    if (!e2e_exists(e2e_fmt("%s/.bengal-output", stg)))
+        return false;
+    DIR *d = opendir(stg); /* no writer's temporary: .bengal-new, .bengal-new.G */
+    struct dirent *e;
+    bool ok = d != NULL;
+    while (ok && (e = readdir(d)) != NULL)
+        ok = strncmp(e->d_name, ".bengal-new", 11) != 0;
+    if (d)
+        closedir(d);
+    return ok;
 }
 
 /* The tree a clean build of site makes (a copy without its state
