@@ -263,6 +263,42 @@ static int pager_href(bf_tmpl_rt_t *rt, const bf_tmpl_ctx_t *c, uint32_t id, uin
     return h ? ret(out, bf_tv_str(h, strlen(h))) : bf_tmpl_rt_oom(rt);
 }
 
+/* A pager entry's aux: its number, and GAP_BEFORE when the window left
+ * pagers out before it. */
+#define GAP_BEFORE 0x80000000u
+#define WINDOW_SIDE 2 /* pagers shown either side of the current one */
+
+/* paginator.window: what a navigation shows of np pagers around pager n,
+ * the first and the last always, all of them up to 2 * WINDOW_SIDE + 3.
+ * A list of at most 2 * WINDOW_SIDE + 3 entries whatever np is: listing
+ * every pager on every pager is quadratic in a list's length (a tag of
+ * 50,000 pages: 5,000 pagers of 5,000 links, 44 GB for a million-page
+ * site's tags). */
+static int pager_window(bf_tmpl_rt_t *rt, bf_tmpl_ctx_t *c, uint32_t np, uint32_t n,
+                        bf_tv_t *out)
+{
+    bf_arena_t *a = bf_tmpl_rt_arena(rt);
+    bf_tv_list_t *l = bf_tv_list_new(a, 2 * WINDOW_SIDE + 3);
+    uint32_t lo = n > WINDOW_SIDE + 1 ? n - WINDOW_SIDE : 1, hi = n + WINDOW_SIDE;
+    if (np <= 2 * WINDOW_SIDE + 3) {
+        lo = 1;
+        hi = np;
+    }
+    hi = hi < np ? hi : np;
+    uint32_t last = 0;
+    for (uint32_t i = 1; l && i <= np; i = i < lo ? lo : i == hi ? np : i + 1) {
+        if (i != 1 && i != np && (i < lo || i > hi))
+            continue;
+        uint32_t aux = i | (last && i != last + 1 ? GAP_BEFORE : 0);
+        if (bf_tv_list_push(a, l, obj(c, K_PAGER, aux)) < 0)
+            l = NULL;
+        last = i;
+        if (i == np)
+            break;
+    }
+    return l ? ret(out, bf_tv_list(l)) : bf_tmpl_rt_oom(rt);
+}
+
 static int paginator_attr(bf_tmpl_rt_t *rt, bf_tv_t self, const bf_tmpl_name_t *name,
                           bf_tv_t *out)
 {
@@ -309,6 +345,8 @@ static int paginator_attr(bf_tmpl_rt_t *rt, bf_tv_t self, const bf_tmpl_name_t *
                 l = NULL;
         return l ? ret(out, bf_tv_list(l)) : bf_tmpl_rt_oom(rt);
     }
+    if (IS(name, "window"))
+        return pager_window(rt, c, np, n, out);
     return 0;
 }
 
@@ -318,12 +356,15 @@ static int pager_attr(bf_tmpl_rt_t *rt, bf_tv_t self, const bf_tmpl_name_t *name
     bf_tmpl_ctx_t *c = ctx_of(self);
     if (!c->cur)
         return 0;
+    uint32_t n = self.aux & ~GAP_BEFORE;
     if (IS(name, "number"))
-        return ret(out, bf_tv_int(self.aux));
+        return ret(out, bf_tv_int(n));
     if (IS(name, "url") || IS(name, "href"))
-        return pager_href(rt, c, c->cur->id, self.aux, out);
+        return pager_href(rt, c, c->cur->id, n, out);
     if (IS(name, "is_current"))
-        return ret(out, bf_tv_bool(self.aux == cur_pager(c, c->cur->id)));
+        return ret(out, bf_tv_bool(n == cur_pager(c, c->cur->id)));
+    if (IS(name, "gap_before")) /* paginator.window left pagers out before it */
+        return ret(out, bf_tv_bool(self.aux & GAP_BEFORE));
     return 0;
 }
 

@@ -114,3 +114,33 @@ Test(pagination, pager_colliding_with_an_alias_is_skipped)
     cr_assert(strstr(alias, "http-equiv=\"refresh\""), "%s", alias);
     cr_assert(!strstr(alias, "aria-label=\"pagination\""), "%s", alias);
 }
+
+/* The navigation of a long list shows a window of its pagers, not every
+ * one: on pager 13 of 20, pagers 1, 11-15 and 20 with an ellipsis either
+ * side; on pager 1, pagers 1-3 and 20.  Listing every pager on every
+ * pager is quadratic (a million-page site's tag pages were 44 GB). */
+Test(pagination, a_long_list_shows_a_window_of_pagers)
+{
+    char *site = make_site(40, NULL); /* 2 per page: 20 pagers */
+    cr_assert_str_eq(build(site), "");
+    char *mid = e2e_out_file(site, "docs/page/13/index.html");
+    const char *nav = strstr(mid, "aria-label=\"pagination\"");
+    cr_assert(nav, "no pager navigation:\n%s", mid);
+    char *end = strstr(nav, "</nav>");
+    cr_assert(end);
+    *end = '\0';
+    cr_assert(strstr(nav, "<a href=\"/docs/\">1</a>"), "%s", nav);
+    for (int k = 11; k <= 15; k++) {
+        char want[64];
+        snprintf(want, sizeof want, k == 13 ? ">13</span>" : "/docs/page/%d/\">%d</a>", k, k);
+        cr_assert(strstr(nav, want), "no %s in %s", want, nav);
+    }
+    cr_assert(strstr(nav, "/docs/page/20/\">20</a>"), "%s", nav);
+    cr_assert(!strstr(nav, "/docs/page/10/\">") && !strstr(nav, "/docs/page/16/\">"), "%s", nav);
+    cr_assert_eq(e2e_count(nav, "class=\"gap\""), 2, "%s", nav);
+    char *first = e2e_out_file(site, "docs/index.html");
+    nav = strstr(first, "aria-label=\"pagination\"");
+    cr_assert(nav);
+    cr_assert(strstr(nav, "/docs/page/3/\">3</a>") && !strstr(nav, "/docs/page/4/\">"), "%s", nav);
+    cr_assert(strstr(nav, "/docs/page/20/\">20</a>"), "%s", nav);
+}
