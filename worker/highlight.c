@@ -308,7 +308,7 @@ static lang_t *find(bf_hl_t *hl, const char *lang, size_t len)
 
 typedef struct {
     bf_hl_t *hl;
-    lang_t **todo;
+    lang_t **langs; /* the languages to make, each once */
     compiled_t *c;
 } prepare_t;
 
@@ -316,7 +316,7 @@ typedef struct {
 static void compile_query(void *arg, size_t job, unsigned thread, size_t slot)
 {
     prepare_t *p = arg;
-    const bf_hl_grammar_t *g = p->todo[job]->g;
+    const bf_hl_grammar_t *g = p->langs[job]->g;
     const TSLanguage *ts = g->language();
     uint32_t v = ts_language_version(ts);
     if (v < TREE_SITTER_MIN_COMPATIBLE_LANGUAGE_VERSION || v > TREE_SITTER_LANGUAGE_VERSION)
@@ -330,7 +330,7 @@ static void compile_query(void *arg, size_t job, unsigned thread, size_t slot)
 static int adopt_query(void *arg, size_t job, size_t slot)
 {
     prepare_t *p = arg;
-    ready_from(p->hl, p->todo[job], &p->c[job]);
+    ready_from(p->hl, p->langs[job], &p->c[job]);
     return 0;
 }
 
@@ -344,10 +344,10 @@ size_t bf_hl_ready_count(const bf_hl_t *hl)
 
 int bf_hl_prepare(bf_hl_t *hl, const char *const *langs, size_t n, unsigned threads)
 {
-    prepare_t p = {hl, calloc(n + 1, sizeof *p.todo), calloc(n + 1, sizeof *p.c)};
+    prepare_t p = {hl, calloc(n + 1, sizeof *p.langs), calloc(n + 1, sizeof *p.c)};
     size_t k = 0;
-    if (!p.todo || !p.c) {
-        free(p.todo);
+    if (!p.langs || !p.c) {
+        free(p.langs);
         free(p.c);
         bf_log_error("out of memory");
         return -1;
@@ -356,9 +356,9 @@ int bf_hl_prepare(bf_hl_t *hl, const char *const *langs, size_t n, unsigned thre
         lang_t *l = find(hl, langs[i], strlen(langs[i]));
         bool dup = false;
         for (size_t j = 0; l && j < k; j++)
-            dup |= p.todo[j] == l;
+            dup |= p.langs[j] == l;
         if (l && !l->state && !dup)
-            p.todo[k++] = l;
+            p.langs[k++] = l;
     }
     bf_scout_t sc = {.n = k, .threads = threads, .window = k ? k : 1, .arg = &p,
                      .work = compile_query, .consume = adopt_query};
@@ -366,7 +366,7 @@ int bf_hl_prepare(bf_hl_t *hl, const char *const *langs, size_t n, unsigned thre
     for (size_t i = 0; i < k; i++)
         if (p.c[i].ts) /* compiled, not adopted: cannot happen, but never leak */
             ts_query_delete(p.c[i].ts);
-    free(p.todo);
+    free(p.langs);
     free(p.c);
     return 0;
 }
