@@ -256,6 +256,25 @@ static void *highlighter(const bf_farm_roles_t *roles, const bf_site_t *s, uint3
     return hl; /* out of memory: the workers make their own */
 }
 
+/* A shard renders its level-0 waves (*waves) and reuses only its own
+ * pages; the merge takes every page the shards rendered cleanly.  0, or
+ * -1 logged. */
+static int shard_part(const bf_build_opts_t *b, const bf_snap_t *snap, bf_pagecache_t *pc,
+                      uint8_t **waves)
+{
+    const bf_shard_job_t *job = b->shard;
+    if (job->index == BF_SHARD_MERGE)
+        return bf_shard_take(pc, snap, job->shared, &job->plan);
+    uint32_t *owner = bf_shard_pages(snap, job->plan.count);
+    if (!owner || !(*waves = bf_shard_waves(snap, job->index, job->plan.count))) {
+        free(owner);
+        return -1;
+    }
+    bf_pagecache_only(pc, owner, job->index);
+    free(owner);
+    return 0;
+}
+
 /* The build; bf_build_run() around it keeps the signal handlers. */
 static int run(const bf_build_opts_t *opts, bf_build_result_t *res)
 {
@@ -265,6 +284,8 @@ static int run(const bf_build_opts_t *opts, bf_build_result_t *res)
     const bool check = b.check;
     int rc;
     prctl(PR_SET_NAME, "bf-coord"); /* as ps and top show it, beside its children */
+    if (b.shard)
+        o.now = b.shard->plan.now; /* every shard and the merge: one snapshot */
     if (!o.now && bf_build_time(&o.now) < 0)
         return BF_EXIT_USAGE;
     if (!b.jobs) {
@@ -306,6 +327,7 @@ static int run(const bf_build_opts_t *opts, bf_build_result_t *res)
     void *hl = NULL; /* bf_hl_t * (worker/highlight.h), through b.roles */
     bf_pack_t *pack = NULL;
     bf_srccache_t srcs = {0};
+    uint8_t *shard_waves = NULL; /* a shard's: the waves it renders */
     uint64_t rep_files[2] = {0, 0}; /* content files parsed, as last time */
     bool refused;
     size_t bytes;
@@ -336,8 +358,13 @@ static int run(const bf_build_opts_t *opts, bf_build_result_t *res)
     unsigned zstd_level = b.precompress || s->config.precompress ? s->config.precompress_level : 0;
     if (!check) {
         bf_inputs_scan(s->root_fd, s->config.katex_dir, &scan);
+        bf_digest_t config = bf_config_digest(&s->config);
+        if (b.shard) { /* the fast path holds for the same plan and part */
+            config.lo ^= b.shard->plan.id.lo;
+            config.hi ^= b.shard->plan.id.hi + b.shard->index;
+        }
         options = bf_inputs_options(self, o.drafts, o.future, o.strict, zstd_level, out.path,
-                                    bf_config_digest(&s->config));
+                                    config);
         if (!b.no_cache && fault.kind == BF_FAULT_NONE && bf_inputs_load(state, &last) == 1 &&
             unchanged(&last, &scan, options, &out, o.now)) {
             rc = nothing_changed(&last, &out, stats, t0, b.jobs);
@@ -372,6 +399,14 @@ static int run(const bf_build_opts_t *opts, bf_build_result_t *res)
     if ((rc = interrupted()))
         goto done;
     phase[1] = bf_clock_seconds() - t0 - phase[0];
+    if (b.shard && !bf_digest_eq(bf_shard_snapshot_digest(snap), b.shard->plan.snapshot)) {
+        bf_log_error("%s is not the site that was planned: its snapshot differs from the "
+                     "plan's in %s/plan (a source changed since, or other options were "
+                     "given); run `bengal-farm plan` again, then every shard", o.site_dir,
+                     b.shard->shared);
+        rc = BF_EXIT_CONTENT;
+        goto done;
+    }
     if (fault.page[0] &&
         (fault.arg = bf_snap_find_path(snap, fault.page, strlen(fault.page))) == BF_SNAP_NONE) {
         bf_log_error("BENGAL_FAULT names no page \"%s\"", fault.page);
@@ -382,6 +417,8 @@ static int run(const bf_build_opts_t *opts, bf_build_result_t *res)
     if (!check && bf_pagecache_plan(&pc, s, snap, state, &out,
                                     b.no_cache || fault.kind != BF_FAULT_NONE, self,
                                     zstd_level) < 0)
+        goto done;
+    if (b.shard && shard_part(&b, snap, &pc, &shard_waves) < 0)
         goto done;
     if (!check)
         pack = bf_pack_open(state, "render", bf_arena_sprintf(s->arena, "%s/render",
@@ -411,7 +448,7 @@ static int run(const bf_build_opts_t *opts, bf_build_result_t *res)
         .katex = s->has_katex ? &s->katex : NULL,
         .pages = check ? NULL : &pc,
         .precompress = zstd_level,
-        .pack = pack, .self = self,
+        .pack = pack, .self = self, .waves = shard_waves,
     };
     bf_farm_report_t rep;
     rc = bf_farm_run(&fo, b.roles, &rep);
@@ -479,6 +516,7 @@ static int run(const bf_build_opts_t *opts, bf_build_result_t *res)
                rc == 0 ? "" : ", with pages skipped", out.path);
     }
 done:
+    free(shard_waves);
     if (stats)
         fclose(stats);
     bf_output_release(&out);

@@ -20,6 +20,7 @@
 #include <stdbool.h>
 
 #include "coordinator/farm.h"
+#include "coordinator/shard.h"
 #include "coordinator/site.h"
 
 typedef struct {
@@ -32,6 +33,10 @@ typedef struct {
     bool keep_going, no_progress, profile_templates, force, fsync, no_cache, precompress;
     unsigned page_timeout;    /* seconds; 0: no watchdog */
     const bf_farm_roles_t *roles;
+    const bf_shard_job_t *shard; /* a shard of a sharded build, or its
+                                 merge (coordinator/shard.h): the plan's
+                                 build time, its snapshot proved; NULL:
+                                 a whole build */
 } bf_build_opts_t;
 
 typedef struct {

@@ -23,6 +23,7 @@
 #include "coordinator/output.h"
 #include "coordinator/scaffold.h"
 #include "coordinator/serve.h"
+#include "coordinator/shard.h"
 #include "coordinator/state.h"
 #include "shared/clock.h"
 #include "shared/cmdline.h"
@@ -37,7 +38,7 @@
 enum {
     O_CACHE_DIR = 256, O_STRICT, O_STATS_JSON, O_PROFILE, O_NO_PROGRESS, O_PAGE_TIMEOUT,
     O_FORCE, O_FSYNC, O_NO_CACHE, O_PRECOMPRESS, O_JSON, O_BASEURL, O_CONFIG, O_BIND, O_PORT,
-    O_NO_DRAFTS,
+    O_NO_DRAFTS, O_SHARD, O_SHARDS,
 };
 
 #define OPT_JOBS {'j', "jobs", 'j', "N", "worker processes (default: the CPUs this process may\n" \
@@ -72,6 +73,10 @@ static const bf_opt_t build_opts[] = {
     OPT_DRAFTS, OPT_FUTURE, OPT_STRICT, OPT_ENV, OPT_CONFIG, OPT_BASEURL,
     {'k', "keep-going", 'k', NULL, "skip a page that crashes workers; publish the rest"},
     OPT_TIMEOUT,
+    {O_SHARD, "shard", 0, "I/N", "render shard I of N of a planned sharded build into\n"
+                                 "the --cache-dir's shards/I/ (auto: I from\n"
+                                 "SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX, N from\n"
+                                 "the plan); see `bengal-farm plan`"},
     {O_STATS_JSON, "stats-json", 0, "FILE", "write build statistics as JSON"},
     {O_NO_PROGRESS, "no-progress", 0, NULL, "no progress line (it shows only on a terminal)"},
     {O_PROFILE, "profile-templates", 0, NULL, "print time per template and block, summed over\n"
@@ -96,6 +101,29 @@ static const bf_opt_t check_opts[] = {
 
 static const bf_opt_t snapshot_build_opts[] = {
     OPT_CACHE_DIR, OPT_DRAFTS, OPT_FUTURE, OPT_STRICT, OPT_ENV, OPT_CONFIG, OPT_BASEURL,
+    OPT_QUIET, OPT_VERBOSE, {0},
+};
+
+#define OPT_SHARDS(what) {O_SHARDS, "shards", 0, "N", what}
+
+static const bf_opt_t plan_opts[] = {
+    OPT_SHARDS("the number of shards (1 to 4095)"),
+    OPT_CACHE_DIR, OPT_DRAFTS, OPT_FUTURE, OPT_STRICT, OPT_ENV, OPT_CONFIG, OPT_BASEURL,
+    OPT_QUIET, OPT_VERBOSE, {0},
+};
+
+static const bf_opt_t merge_opts[] = {
+    OPT_SHARDS("the number of shards (checked against the plan's)"),
+    OPT_CACHE_DIR, OPT_JOBS, OPT_OUTPUT,
+    {O_FORCE, "force", 0, NULL, "replace DIR even if bengal-farm did not make it"},
+    {O_FSYNC, "fsync", 0, NULL, "sync the new output to disk before publishing it\n"
+                                "(build.fsync)"},
+    OPT_DRAFTS, OPT_FUTURE, OPT_STRICT, OPT_ENV, OPT_CONFIG, OPT_BASEURL,
+    {O_PRECOMPRESS, "precompress", 0, NULL, "FILE.zst beside every HTML, XML, JSON, CSS, JS\n"
+                                            "and text output (build.precompress: zstd)"},
+    OPT_TIMEOUT,
+    {O_STATS_JSON, "stats-json", 0, "FILE", "write build statistics as JSON"},
+    {O_NO_PROGRESS, "no-progress", 0, NULL, "no progress line (it shows only on a terminal)"},
     OPT_QUIET, OPT_VERBOSE, {0},
 };
 
@@ -150,6 +178,31 @@ static const bf_cmd_spec_t snapshot_dump_spec = {
     dump_opts, 1, 1, "FILE", NULL,
 };
 
+static const bf_cmd_spec_t plan_spec = {
+    "plan", "plan --shards N --cache-dir SHARED [options] [SITE]",
+    "Plans a build of the site in SITE (default: the current directory) by N\n"
+    "machines: discovers it and writes its snapshot and the plan (N, the\n"
+    "build time, the snapshot's digest) to SHARED/plan/, a directory every\n"
+    "machine sees.  Then `bengal-farm build --shard I/N --cache-dir SHARED`\n"
+    "on each machine (a Slurm job array, a Kubernetes Indexed Job: --shard\n"
+    "auto), then `bengal-farm merge`.  Options that change the site (-D, -F,\n"
+    "-e, --config, --baseurl) must be the same in every step.",
+    plan_opts, 0, 1, "SITE directory",
+    "SOURCE_DATE_EPOCH, if set, is taken as the build time.",
+};
+
+static const bf_cmd_spec_t merge_spec = {
+    "merge", "merge --cache-dir SHARED [--shards N] [options] [SITE]",
+    "Ends a sharded build (see `bengal-farm plan`): checks that every shard\n"
+    "finished, for this plan, then builds the site as one machine would,\n"
+    "taking the pages the shards rendered from SHARED/shards/ (each file\n"
+    "checked against its digest, then hard-linked, or copied across\n"
+    "filesystems) and rendering the rest, and publishes the output in one\n"
+    "atomic swap.  A missing, unfinished or foreign shard is an error naming\n"
+    "it, and nothing is published.",
+    merge_opts, 0, 1, "SITE directory", NULL,
+};
+
 static const bf_cmd_spec_t clean_spec = {
     "clean", "clean [options] [SITE]",
     "Removes what builds of the site in SITE (default: the current directory)\n"
@@ -181,6 +234,8 @@ typedef struct {
     bf_build_opts_t *b;
     const char *configs[BF_SITE_MAX_CONFIGS];
     bf_serve_opts_t *serve;   /* serve only */
+    const char *shard;        /* build --shard */
+    unsigned shards;          /* plan, merge --shards; 0: not given */
 } site_args_t;
 
 static int number(const bf_cmd_spec_t *spec, int id, const char *arg, unsigned long lo,
@@ -232,6 +287,10 @@ static int on_site_opt(int id, const char *arg, void *ctx)
     case 'j':
         return number(a->spec, id, arg, 1, 1024, "a number of workers from 1 to 1024", &b->jobs);
     case O_BIND: a->serve->bind = arg; break;
+    case O_SHARD: a->shard = arg; break;
+    case O_SHARDS:
+        return number(a->spec, id, arg, 1, BF_SHARD_MAX - 1, "a number of shards from 1 to 4095",
+                      &a->shards);
     case O_NO_DRAFTS: o->drafts = o->future = false; break;
     case O_PORT: {
         unsigned port;
@@ -273,6 +332,64 @@ static int usage_status(int rc)
 
 /* ---- commands ---- */
 
+/* SHARED of a sharded step: --cache-dir or BENGAL_CACHE_DIR, which it
+ * needs; NULL after a usage message. */
+static const char *shared_dir(const char *cmd, const bf_build_opts_t *b)
+{
+    const char *d = b->site.cache_dir ? b->site.cache_dir : getenv("BENGAL_CACHE_DIR");
+    if (d && *d)
+        return d;
+    fprintf(stderr, "bengal-farm: error: %s needs --cache-dir SHARED: the directory the plan, "
+            "the shards and the merge share\n", cmd);
+    return NULL;
+}
+
+/* build --shard I/N: the plan's part I, into SHARED/shards/I/. */
+static int build_shard(bf_build_opts_t *b, const site_args_t *a)
+{
+    bf_shard_job_t job = {0};
+    uint32_t count;
+    const char *why;
+    char state[BF_PATH_MAX], out[BF_PATH_MAX];
+    if (bf_shard_parse(a->shard, &job.index, &count, &why) < 0) {
+        fprintf(stderr, "bengal-farm: error: --shard %s: %s\n", a->shard, why);
+        return BF_EXIT_USAGE;
+    }
+    if (b->output) {
+        fprintf(stderr, "bengal-farm: error: --shard writes into SHARED/shards/I/; -o is the "
+                "merge's\n");
+        return BF_EXIT_USAGE;
+    }
+    if (!(job.shared = shared_dir("build --shard", b)))
+        return BF_EXIT_USAGE;
+    if (bf_shard_plan_load(job.shared, &job.plan) < 0)
+        return BF_EXIT_USAGE;
+    if ((count && count != job.plan.count) || job.index >= job.plan.count) {
+        fprintf(stderr, "bengal-farm: error: --shard %s: shard %u of %u, but the plan in %s has "
+                "%u shards\n", a->shard, job.index, count ? count : job.plan.count, job.shared,
+                job.plan.count);
+        return BF_EXIT_USAGE;
+    }
+    if (bf_shard_path(state, sizeof state, job.shared, job.index, "state") < 0 ||
+        bf_shard_path(out, sizeof out, job.shared, job.index, "out") < 0) {
+        fprintf(stderr, "bengal-farm: error: %s: path too long\n", job.shared);
+        return BF_EXIT_USAGE;
+    }
+    b->site.cache_dir = state;
+    b->output = out;
+    b->shard = &job;
+    if (bf_shard_forget(job.shared, job.index) < 0)
+        return BF_EXIT_INTERNAL;
+    bf_build_result_t res;
+    int rc = bf_build_run(b, &res);
+    if (rc == BF_EXIT_OK && bf_shard_done(job.shared, &job.plan, job.index) < 0)
+        rc = BF_EXIT_INTERNAL;
+    if (rc == BF_EXIT_OK && bf_ctx.log_level < BF_LOG_ERROR)
+        printf("shard %u of %u done -> %s/shards/%u\n", job.index, job.plan.count, job.shared,
+               job.index);
+    return rc;
+}
+
 static int cmd_build_or_check(int argc, char **argv, const bf_cli_roles_t *roles, bool check)
 {
     bf_build_opts_t b = {.check = check, .roles = &roles->farm};
@@ -281,6 +398,40 @@ static int cmd_build_or_check(int argc, char **argv, const bf_cli_roles_t *roles
     int rc = parse_site(check ? &check_spec : &build_spec, argc, argv, &a, &b, "production");
     if (rc)
         return usage_status(rc);
+    if (a.shard)
+        return build_shard(&b, &a);
+    return bf_build_run(&b, &res);
+}
+
+static int cmd_merge(int argc, char **argv, const bf_cli_roles_t *roles)
+{
+    bf_build_opts_t b = {.roles = &roles->farm};
+    site_args_t a = {0};
+    bf_shard_job_t job = {.index = BF_SHARD_MERGE};
+    char state[BF_PATH_MAX];
+    int rc = parse_site(&merge_spec, argc, argv, &a, &b, "production");
+    if (rc)
+        return usage_status(rc);
+    if (!(job.shared = shared_dir("merge", &b)))
+        return BF_EXIT_USAGE;
+    if (bf_shard_plan_load(job.shared, &job.plan) < 0)
+        return BF_EXIT_USAGE;
+    if (a.shards && a.shards != job.plan.count) {
+        fprintf(stderr, "bengal-farm: error: --shards %u, but the plan in %s has %u shards\n",
+                a.shards, job.shared, job.plan.count);
+        return BF_EXIT_USAGE;
+    }
+    if (bf_shard_check_all(job.shared, &job.plan) < 0) {
+        bf_log_error("not merged: the previous output is left as it was");
+        return BF_EXIT_CONTENT;
+    }
+    if (bf_shard_path(state, sizeof state, job.shared, BF_SHARD_NONE, "merge") < 0) {
+        fprintf(stderr, "bengal-farm: error: %s: path too long\n", job.shared);
+        return BF_EXIT_USAGE;
+    }
+    b.site.cache_dir = state;
+    b.shard = &job;
+    bf_build_result_t res;
     return bf_build_run(&b, &res);
 }
 
@@ -315,14 +466,13 @@ static void human_size(size_t n, char *out, size_t cap)
         snprintf(out, cap, "%.1f MiB", (double)n / (1024 * 1024));
 }
 
-static int cmd_snapshot_build(int argc, char **argv, const bf_cli_roles_t *roles)
+/* Discovery and the snapshot of b's site, in its state directory; with a
+ * plan (`plan`), the plan written to its --cache-dir too. */
+static int snapshot_site(const bf_build_opts_t *b, const bf_cli_roles_t *roles, const char *shared,
+                         bf_shard_plan_t *plan)
 {
-    bf_build_opts_t b = {0};
-    site_args_t a = {0};
-    int rc = parse_site(&snapshot_build_spec, argc, argv, &a, &b, "production");
-    if (rc)
-        return usage_status(rc);
-    bf_site_opts_t o = b.site;
+    int rc;
+    bf_site_opts_t o = b->site;
     if (bf_build_time(&o.now) < 0)
         return BF_EXIT_USAGE;
     o.scouts = bf_jobs_scouts(0);
@@ -339,6 +489,31 @@ static int cmd_snapshot_build(int argc, char **argv, const bf_cli_roles_t *roles
         goto done;
     char size[32];
     human_size(bytes, size, sizeof size);
+    if (plan) {
+        plan->now = o.now;
+        plan->snapshot = bf_shard_snapshot_digest(snap);
+        if (bf_shard_plan_save(shared, plan) < 0)
+            goto done;
+        rc = BF_EXIT_OK;
+        if (bf_ctx.log_level >= BF_LOG_ERROR)
+            goto done;
+        uint32_t *owner = bf_shard_pages(snap, plan->count), n = bf_snap_count(snap, BF_SNAP_T_PAGES);
+        uint32_t most = 0, least = UINT32_MAX, left = 0;
+        for (uint32_t k = 0; owner && k < plan->count; k++) {
+            uint32_t c = 0;
+            for (uint32_t id = 0; id < n; id++)
+                c += owner[id] == k;
+            most = c > most ? c : most;
+            least = c < least ? c : least;
+        }
+        for (uint32_t id = 0; owner && id < n; id++)
+            left += owner[id] == BF_SHARD_NONE;
+        free(owner);
+        printf("plan: %u pages in %u shards (%u to %u pages each; %u list and generated pages "
+               "for the merge), snapshot %s in %.2f s -> %s/plan\n", n, plan->count, least, most,
+               left, size, bf_clock_seconds() - t0, shared);
+        goto done;
+    }
     if (bf_ctx.log_level < BF_LOG_ERROR)
         printf("snapshot: %u pages, %u sections, %u terms, %u waves -> %s (%s) in %.2f s\n",
                bf_snap_count(snap, BF_SNAP_T_PAGES), bf_snap_count(snap, BF_SNAP_T_SECTIONS),
@@ -355,6 +530,40 @@ done:
         close(state);
     bf_site_free(s);
     return rc;
+}
+
+static int cmd_snapshot_build(int argc, char **argv, const bf_cli_roles_t *roles)
+{
+    bf_build_opts_t b = {0};
+    site_args_t a = {0};
+    int rc = parse_site(&snapshot_build_spec, argc, argv, &a, &b, "production");
+    if (rc)
+        return usage_status(rc);
+    return snapshot_site(&b, roles, NULL, NULL);
+}
+
+static int cmd_plan(int argc, char **argv, const bf_cli_roles_t *roles)
+{
+    bf_build_opts_t b = {0};
+    site_args_t a = {0};
+    char dir[BF_PATH_MAX];
+    int rc = parse_site(&plan_spec, argc, argv, &a, &b, "production");
+    if (rc)
+        return usage_status(rc);
+    const char *shared = shared_dir("plan", &b);
+    if (!shared)
+        return BF_EXIT_USAGE;
+    if (!a.shards) {
+        fprintf(stderr, "bengal-farm: error: plan needs --shards N\n");
+        return BF_EXIT_USAGE;
+    }
+    if (bf_shard_path(dir, sizeof dir, shared, BF_SHARD_NONE, "plan") < 0) {
+        fprintf(stderr, "bengal-farm: error: %s: path too long\n", shared);
+        return BF_EXIT_USAGE;
+    }
+    b.site.cache_dir = dir;
+    bf_shard_plan_t plan = {.count = a.shards};
+    return snapshot_site(&b, roles, shared, &plan);
 }
 
 static int on_json(int id, const char *arg, void *ctx)
@@ -502,6 +711,8 @@ static const command_t commands[] = {
     {"new", "create a starter documentation site in SITE", cmd_new},
     {"clean", "remove the output and the state directory", cmd_clean},
     {"snapshot", "write (build) or print (dump) the snapshot of a site", cmd_snapshot},
+    {"plan", "plan a build by N machines (then build --shard, merge)", cmd_plan},
+    {"merge", "merge the shards of a planned build and publish it", cmd_merge},
     {"markdown", "render markdown from stdin to HTML, as a build does", cmd_markdown},
     {"template", "render, check or list templates (theme development)", cmd_template},
     {"version", "print the version", cmd_version},

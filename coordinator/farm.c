@@ -185,7 +185,7 @@ static int spawn_writer(farm_t *f, unsigned g)
         .ctl = f->ctl, .fault = f->o->fault,
         .snap = f->o->snap, .site_dir = f->o->site_dir, .root_fd = f->o->root_fd,
         .dry_run = f->o->dry_run,
-        .katex = f->o->katex, .theme_assets = f->roles->theme_assets,
+        .katex = f->o->katex, .theme_assets = f->roles->theme_assets, .part = f->o->waves != NULL,
     };
     pid_t parent = getpid();
     pid_t pid = fork();
@@ -248,8 +248,18 @@ static int setup(farm_t *f)
     f->ctl->n_pages = n_pages;
     f->ctl->n_writers = f->n_writers;
     memcpy(f->ctl->level_start, site->level_waves, sizeof f->ctl->level_start);
+    /* waves that are not this build's are finished, owned by no slot */
+    for (uint32_t l = 0; o->waves && l < BF_FARM_LEVELS; l++) {
+        for (uint32_t v = site->level_waves[l]; v < site->level_waves[l + 1]; v++) {
+            if (o->waves[v])
+                continue;
+            atomic_store((_Atomic uint8_t *)(base + f->lay.waves) + v, 1);
+            atomic_store((_Atomic uint32_t *)(base + f->lay.owners) + v, BF_FARM_NONE);
+            atomic_fetch_add(&f->ctl->finished[l], 1);
+        }
+    }
     uint32_t level = 0;
-    while (level < BF_FARM_LEVELS && site->level_waves[level + 1] == site->level_waves[level])
+    while (level < BF_FARM_LEVELS && bf_farm_level_done(f->ctl, level))
         level++;
     atomic_store(&f->ctl->level, level);
     for (unsigned g = 0; g < f->n_writers; g++)

@@ -76,6 +76,12 @@ typedef struct {
     unsigned precompress;     /* zstd level of FILE.zst outputs; 0: none */
     const bf_pack_t *pack;    /* the render pack, or NULL (shared/pack.h) */
     uint64_t self;            /* the binary's hash (bf_inputs_self) */
+    const uint8_t *waves;     /* per wave, 1: render it; NULL: all.  A
+                                 shard (coordinator/shard.h) renders its
+                                 level-0 waves, and the writer publishes
+                                 their pages' files alone: the other
+                                 waves are counted finished before the
+                                 workers start */
 } bf_farm_opts_t;
 
 typedef struct {

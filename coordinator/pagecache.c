@@ -215,9 +215,9 @@ static size_t pad8(size_t n)
 /* The previous build's entries by name.  Strings and id lists point into
  * the file's bytes, kept for the build (pc->file): nothing is copied.
  * Rejected: warned. */
-static int load(bf_pagecache_t *pc, int state_fd, bf_strmap_t *by_name)
+static int load(bf_pagecache_t *pc, bf_buf_t *b, bf_arena_t *into, int state_fd,
+                bf_strmap_t *by_name, const char *whose)
 {
-    bf_buf_t *b = &pc->file;
     const char *why = "malformed";
     int rc = bf_cache_read(state_fd, NAME, KIND, BF_PAGECACHE_VERSION, 0, b, &why);
     if (rc <= 0)
@@ -246,8 +246,8 @@ static int load(bf_pagecache_t *pc, int state_fd, bf_strmap_t *by_name)
         at = pad8(at + r.src_len + 1 + r.excerpt_len + 1);
         if (at > b->len || r.n_out > (b->len - at) / sizeof(out_t))
             goto out;
-        bf_pc_entry_t *e = bf_arena_zalloc(pc->loaded, sizeof *e);
-        bf_manifest_entry_t *outs = bf_arena_calloc(pc->loaded, r.n_out + 1, sizeof *outs);
+        bf_pc_entry_t *e = bf_arena_zalloc(into, sizeof *e);
+        bf_manifest_entry_t *outs = bf_arena_calloc(into, r.n_out + 1, sizeof *outs);
         if (!e || !outs)
             goto oom;
         size_t paths = at + (size_t)r.n_out * sizeof(out_t);
@@ -273,7 +273,7 @@ static int load(bf_pagecache_t *pc, int state_fd, bf_strmap_t *by_name)
         bool all = r.n_deps == 1 && deps[0] == BF_FARM_DEPS_ALL;
         for (uint32_t k = 0; k < r.n_deps && !all; k++)
             usable &= deps[k] < pc->n_pages;
-        if (usable && !bf_strmap_put(pc->loaded, by_name, name, r.src_len, e))
+        if (usable && !bf_strmap_put(into, by_name, name, r.src_len, e))
             goto oom;
     }
     rc = at == b->len ? 1 : -1;
@@ -281,9 +281,11 @@ static int load(bf_pagecache_t *pc, int state_fd, bf_strmap_t *by_name)
 oom:
     why = "out of memory";
 out:
-    if (rc < 0)
+    if (rc < 0 && !whose)
         bf_log_warn("the page cache in the state directory is ignored (%s): every page "
                     "renders", why);
+    else if (rc < 0)
+        bf_log_error("the page cache of %s is unreadable (%s)", whose, why);
     return rc;
 }
 
@@ -310,6 +312,35 @@ static void drop_loaded(bf_pagecache_t *pc)
     bf_buf_free(&pc->file);
     bf_arena_destroy(pc->loaded);
     pc->loaded = NULL;
+}
+
+/* Is e the entry of page id as it is now: same key, same main output? */
+static bool matches(const bf_pagecache_t *pc, uint32_t id, const bf_pc_entry_t *e,
+                    const char *output)
+{
+    return e && bf_digest_eq(e->key, pc->keys[id]) && e->n_out > 0 &&
+           strcmp(e->out[0].path, output) == 0 && e->list == (pc->names[id][0] == '@');
+}
+
+/* Is what a regular page's entry read of other pages as it was? */
+static bool read_the_same(const bf_pagecache_t *pc, const bf_pc_entry_t *e)
+{
+    bool all = e->n_deps == 1 && e->deps[0] == BF_FARM_DEPS_ALL;
+    return bf_digest_eq(all ? pc->all_meta : bf_farm_deps_digest(pc->meta, NULL, e->deps,
+                                                               e->n_deps),
+                        e->deps_digest);
+}
+
+/* Page id is not rendered: its files are e's, in the trees or in source
+ * `from` (0: none). */
+static void reuse(bf_pagecache_t *pc, uint32_t id, const bf_pc_entry_t *e, uint16_t from)
+{
+    pc->reuse[id] = e;
+    pc->reused[id] = (bf_farm_summary_ref_t){e->word_count, e->reading_time, e->flags,
+                                             e->excerpt_len, e->excerpt};
+    if (pc->from)
+        pc->from[id] = from;
+    pc->n_reused++;
 }
 
 int bf_pagecache_plan(bf_pagecache_t *pc, bf_site_t *s, const bf_snap_t *snap, int state_fd,
@@ -358,7 +389,7 @@ int bf_pagecache_plan(bf_pagecache_t *pc, bf_site_t *s, const bf_snap_t *snap, i
         return 0;
     if (!(pc->loaded = bf_arena_create(0)))
         goto oom;
-    if (load(pc, state_fd, &by_name) <= 0) {
+    if (load(pc, &pc->file, pc->loaded, state_fd, &by_name, NULL) <= 0) {
         drop_loaded(pc);
         return 0;
     }
@@ -369,8 +400,7 @@ int bf_pagecache_plan(bf_pagecache_t *pc, bf_site_t *s, const bf_snap_t *snap, i
         if (!name)
             continue;
         const bf_pc_entry_t *e = bf_strmap_get(&by_name, name, strlen(name));
-        if (!e || !bf_digest_eq(e->key, pc->keys[id]) || e->n_out == 0 ||
-            strcmp(e->out[0].path, p->output) != 0 || e->list != (name[0] == '@'))
+        if (!matches(pc, id, e, p->output))
             continue;
         bool there = true;
         for (uint32_t k = 0; there && k < e->n_out; k++)
@@ -383,16 +413,8 @@ int bf_pagecache_plan(bf_pagecache_t *pc, bf_site_t *s, const bf_snap_t *snap, i
             pc->candidates[id] = (bf_farm_deps_ref_t){e->deps, e->n_deps, e->deps_digest};
             continue;
         }
-        /* what it read of other pages is as it was */
-        bool all = e->n_deps == 1 && e->deps[0] == BF_FARM_DEPS_ALL;
-        if (!bf_digest_eq(all ? pc->all_meta : bf_farm_deps_digest(pc->meta, NULL, e->deps,
-                                                                   e->n_deps),
-                          e->deps_digest))
-            continue;
-        pc->reuse[id] = e;
-        pc->reused[id] = (bf_farm_summary_ref_t){e->word_count, e->reading_time, e->flags,
-                                                 e->excerpt_len, e->excerpt};
-        pc->n_reused++;
+        if (read_the_same(pc, e))
+            reuse(pc, id, e, 0);
     }
     /* Nothing to reuse (a template, the config or the site's shape
      * changed): the file and its entries go before the farm forks, or
@@ -403,6 +425,90 @@ int bf_pagecache_plan(bf_pagecache_t *pc, bf_site_t *s, const bf_snap_t *snap, i
 oom:
     bf_log_error("out of memory");
     return -1;
+}
+
+int bf_pagecache_add_source(bf_pagecache_t *pc, const bf_snap_t *snap, int state_fd,
+                            const char *tree, const char *label, const uint32_t *group,
+                            uint32_t k, bf_digest_t *digest, uint32_t *stale)
+{
+    *digest = (bf_digest_t){0, 0};
+    *stale = 0;
+    if (!pc->from && !(pc->from = bf_arena_calloc(pc->arena, pc->n_pages + 1, sizeof *pc->from)))
+        goto oom;
+    if (pc->n_sources + 1 >= UINT16_MAX) {
+        bf_log_error("more than %u sources of pages", UINT16_MAX - 2);
+        return -1;
+    }
+    if (pc->n_sources == pc->sources_cap) { /* doubled in the arena */
+        unsigned cap = pc->sources_cap ? 2 * pc->sources_cap : 8;
+        bf_pc_source_t *grown = bf_arena_calloc(pc->arena, cap, sizeof *grown);
+        if (!grown)
+            goto oom;
+        if (pc->n_sources)
+            memcpy(grown, pc->sources, pc->n_sources * sizeof *grown);
+        pc->sources = grown;
+        pc->sources_cap = cap;
+    }
+    bf_pc_source_t *src = &pc->sources[pc->n_sources];
+    *src = (bf_pc_source_t){.tree = bf_arena_strdup(pc->arena, tree),
+                            .label = bf_arena_strdup(pc->arena, label)};
+    if (!src->tree || !src->label)
+        goto oom;
+    int rc = load(pc, &src->file, pc->arena, state_fd, &src->by_name, label);
+    if (rc < 0) {
+        bf_buf_free(&src->file);
+        return -1;
+    }
+    pc->n_sources++;
+    if (rc == 0)
+        return 0;
+    *digest = bf_hash128(src->file.data, src->file.len);
+    int taken = 0;
+    for (uint32_t id = 0; id < pc->n_pages; id++) {
+        const char *name = pc->names[id];
+        if (group[id] != k || pc->reuse[id] || !name || name[0] == '@')
+            continue;
+        const bf_pc_entry_t *e = bf_strmap_get(&src->by_name, name, strlen(name));
+        if (matches(pc, id, e, bf_snap_str(snap, bf_snap_page(snap, id)->output)) &&
+            read_the_same(pc, e)) {
+            reuse(pc, id, e, (uint16_t)pc->n_sources);
+            taken++;
+        } else if (e) {
+            (*stale)++;
+        }
+    }
+    return taken;
+oom:
+    bf_log_error("out of memory");
+    return -1;
+}
+
+int bf_pagecache_digest(int state_fd, bf_digest_t *digest, const char **why)
+{
+    bf_buf_t b = BF_BUF_INIT;
+    *digest = (bf_digest_t){0, 0};
+    int rc = bf_cache_read(state_fd, NAME, KIND, BF_PAGECACHE_VERSION, 0, &b, why);
+    if (rc == 1)
+        *digest = bf_hash128(b.data, b.len);
+    bf_buf_free(&b);
+    return rc;
+}
+
+void bf_pagecache_only(bf_pagecache_t *pc, const uint32_t *group, uint32_t k)
+{
+    for (uint32_t id = 0; id < pc->n_pages; id++) {
+        if (group[id] == k)
+            continue;
+        if (pc->reuse && pc->reuse[id]) {
+            pc->reuse[id] = NULL;
+            pc->reused[id] = (bf_farm_summary_ref_t){0};
+            pc->n_reused--;
+        }
+        if (pc->candidate && pc->candidate[id]) {
+            pc->candidate[id] = NULL;
+            pc->candidates[id] = (bf_farm_deps_ref_t){0};
+        }
+    }
 }
 
 uint32_t bf_pagecache_math(const bf_pagecache_t *pc)
@@ -501,6 +607,8 @@ void bf_pagecache_forget(int state_fd)
 void bf_pagecache_free(bf_pagecache_t *pc)
 {
     drop_loaded(pc);
+    for (unsigned k = 0; k < pc->n_sources; k++)
+        bf_buf_free(&pc->sources[k].file);
     bf_arena_destroy(pc->arena);
     memset(pc, 0, sizeof *pc);
 }

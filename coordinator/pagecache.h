@@ -73,6 +73,16 @@ typedef struct {
     bf_digest_t deps_digest;  /* and their digest then */
 } bf_pc_entry_t;
 
+/* A tree pages are taken from besides OUT and the standby: a shard's
+ * output, for the merge (coordinator/shard.h). */
+typedef struct {
+    const char *tree;             /* its directory */
+    const char *label;            /* "shard 2", in messages */
+    bf_buf_t file;                /* its page cache's payload, which its
+                                     entries point into */
+    bf_strmap_t by_name;          /* its entries */
+} bf_pc_source_t;
+
 typedef struct {
     bf_arena_t *arena;
     uint32_t n_pages;
@@ -93,6 +103,11 @@ typedef struct {
     bf_arena_t *loaded;           /* the entries read from it (both freed
                                      when none is used) */
     uint32_t n_reused;
+    uint16_t *from;               /* per page id: k + 1 when its files are
+                                     in sources[k].tree; 0: OUT or the
+                                     standby (NULL: no sources) */
+    bf_pc_source_t *sources;
+    unsigned n_sources, sources_cap;
 } bf_pagecache_t;
 
 /*
@@ -106,6 +121,29 @@ typedef struct {
 int bf_pagecache_plan(bf_pagecache_t *pc, bf_site_t *s, const bf_snap_t *snap, int state_fd,
                       const bf_output_t *out, bool no_cache, uint64_t self,
                       unsigned precompress);
+
+/*
+ * Adds the page cache of the state directory state_fd as a source whose
+ * files are in the directory tree (label names it in messages), and
+ * reuses from it every page p with group[p] == k that is not reused yet and
+ * whose entry there matches as an entry of this site's own cache would
+ * (same key, output, and records read).  Its files are not looked for
+ * now: the writer reads each one back and checks it against the entry
+ * (coordinator/writer.c).  *digest: of the cache's payload ({0, 0} when
+ * there is none); *stale: pages it has an entry for that does not match
+ * (made by another binary, or with other options).  The number of pages
+ * taken, or -1 logged (unreadable, out of memory).
+ */
+int bf_pagecache_add_source(bf_pagecache_t *pc, const bf_snap_t *snap, int state_fd,
+                            const char *tree, const char *label, const uint32_t *group,
+                            uint32_t k, bf_digest_t *digest, uint32_t *stale);
+
+/* The digest of the page cache's payload in state_fd: 1, 0 when there is
+ * none, -1 rejected (*why). */
+int bf_pagecache_digest(int state_fd, bf_digest_t *digest, const char **why);
+
+/* Reuses nothing but pages p with group[p] == k (a shard's pages). */
+void bf_pagecache_only(bf_pagecache_t *pc, const uint32_t *group, uint32_t k);
 
 /* How many of the reused pages have math (KaTeX is then published). */
 uint32_t bf_pagecache_math(const bf_pagecache_t *pc);

@@ -87,6 +87,10 @@ typedef struct {
     size_t page_cap;
     bf_farm_deps_ref_t *deps_of; /* per page: what a list page read (DEPS
                                  records), for the page cache */
+    int *src_fd;              /* per page cache source (the merge's
+                                 shards): its tree, opened when first
+                                 read (-1 until then, once src_fd_set) */
+    bool src_fd_set;
 } bf_writer_t;
 
 /* The temporary file name of writer g (".bengal-new", ".bengal-new.1"...):

@@ -169,6 +169,70 @@ int bf_writer_add(bf_writer_t *w, const char *path, size_t n, uint64_t size, bf_
                ? -1 : 0;
 }
 
+/* Hard-links path of the tree fromfd into place through the temporary.
+ * 0, or -1 with errno (EXDEV: another filesystem). */
+static int link_in(bf_writer_t *w, int fromfd, const char *path)
+{
+    if (linkat(fromfd, path, w->dirfd, w->tmp, 0) < 0)
+        return -1;
+    if (renameat(w->dirfd, w->tmp, w->dirfd, path) == 0)
+        return 0;
+    if ((errno != EISDIR && errno != ENOTEMPTY && errno != EEXIST) ||
+        bf_fs_remove_at(w->dirfd, path) < 0)
+        return -1;
+    return renameat(w->dirfd, w->tmp, w->dirfd, path);
+}
+
+/*
+ * A reused page's file from another tree (a shard's, for the merge:
+ * pagecache.h sources): read back whole and checked against the size and
+ * digest its entry recorded, so that a tree changed or damaged since is
+ * an error, never published; then hard-linked, or written from what was
+ * read where a link cannot be made (another filesystem).  0 placed, 1
+ * refused (logged), -1 an I/O error (errno).
+ */
+static int from_source(bf_writer_t *w, unsigned k, const char *path, uint64_t len,
+                       bf_digest_t d)
+{
+    const bf_pc_source_t *src = &w->a->pages->sources[k];
+    if (!w->src_fd && !(w->src_fd = bf_arena_alloc(w->arena, w->a->pages->n_sources *
+                                                                  sizeof *w->src_fd)))
+        return -1;
+    if (!w->src_fd_set) {
+        for (unsigned i = 0; i < w->a->pages->n_sources; i++)
+            w->src_fd[i] = -1;
+        w->src_fd_set = true;
+    }
+    int fd = w->src_fd[k];
+    if (fd < 0 &&
+        (fd = w->src_fd[k] = open(src->tree, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
+        bf_log_at(BF_LOG_ERROR, src->tree, 0, 0, "cannot open the output of %s: %s", src->label,
+                  strerror(errno));
+        return 1;
+    }
+    w->scratch.len = 0; /* read appends */
+    int rc = bf_fs_read_file_at(fd, path, len + 1, &w->scratch);
+    if (rc < 0 || w->scratch.len != len ||
+        !bf_digest_eq(bf_hash128(w->scratch.data, w->scratch.len), d)) {
+        bf_log_at(BF_LOG_ERROR, src->tree, 0, 0, "%s: %s than %s recorded (changed or damaged "
+                  "since it finished): build %s again", path,
+                  rc < 0 ? "missing or unreadable, not as" : "other", src->label, src->label);
+        return 1;
+    }
+    if (make_parents(w, path) < 0)
+        return -1;
+    if (link_in(w, fd, path) == 0) {
+        w->linked++;
+        return 0;
+    }
+    unlinkat(w->dirfd, w->tmp, 0);
+    if (write_new(w, path, w->scratch.data, w->scratch.len) < 0)
+        return -1;
+    w->written++;
+    w->bytes += len;
+    return 0;
+}
+
 /*
  * The new tree holds data[0..len) (digest d) at path.  Nothing to do when
  * the standby already has exactly that (kept); a hard link to OUT's file
@@ -191,16 +255,19 @@ static int place(bf_writer_t *w, uint32_t page, const char *path, const void *da
             goto fail;
         if (o && o->has_published && w->outfd >= 0 &&
             (e = bf_manifest_get(&o->published, path, n)) && e->size == len &&
-            bf_digest_eq(e->digest, d) &&
-            linkat(w->outfd, path, w->dirfd, w->tmp, 0) == 0) {
-            if (renameat(w->dirfd, w->tmp, w->dirfd, path) < 0 &&
-                ((errno != EISDIR && errno != ENOTEMPTY && errno != EEXIST) ||
-                 bf_fs_remove_at(w->dirfd, path) < 0 ||
-                 renameat(w->dirfd, w->tmp, w->dirfd, path) < 0))
-                goto fail;
+            bf_digest_eq(e->digest, d) && link_in(w, w->outfd, path) == 0) {
             w->linked++;
         } else {
             unlinkat(w->dirfd, w->tmp, 0); /* a failed link's leftover, if any */
+            const bf_pagecache_t *pc = w->a->pages;
+            if (!data && pc && pc->from && page < pc->n_pages && pc->from[page]) {
+                int rc = from_source(w, pc->from[page] - 1u, path, len, d);
+                if (rc < 0)
+                    goto fail;
+                if (rc > 0)
+                    return -1; /* logged */
+                goto placed;
+            }
             if (!data) {
                 bf_log_at(BF_LOG_ERROR, path, 0, 0, "the previous output lost this file; "
                           "build again with --no-cache");
@@ -212,6 +279,7 @@ static int place(bf_writer_t *w, uint32_t page, const char *path, const void *da
             w->bytes += len;
         }
     }
+placed:
     if (bf_writer_add(w, path, n, len, d, page) < 0) {
         bf_log_error("out of memory");
         return -1;
@@ -668,8 +736,9 @@ void bf_writer_main(const bf_writer_args_t *a)
         fail_exit(&w);
     /* Files that are not rendered, after every page: a collision with a
      * page is found here, also by `check`, which writes nothing. */
-    if (copy_tree(&w, a->root_fd, "static", "", 0, false) < 0 || copy_resources(&w) < 0 ||
-        copy_katex(&w) < 0 || write_theme_assets(&w) < 0)
+    if (!a->part && (copy_tree(&w, a->root_fd, "static", "", 0, false) < 0 ||
+                     copy_resources(&w) < 0 || copy_katex(&w) < 0 ||
+                     write_theme_assets(&w) < 0))
         fail_exit(&w);
     if (a->dry_run)
         _exit(0); /* `check`: every page rendered, nothing to publish */

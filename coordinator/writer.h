@@ -96,6 +96,10 @@ typedef struct {
                                  are read beneath it */
     bool fsync;               /* sync the staged tree before publishing */
     bool dry_run;             /* `check`: drain and validate, write nothing */
+    bool part;                /* a shard's part of the site (shard.h): the
+                                 pages' files only; static files,
+                                 resources, KaTeX and the theme's assets
+                                 are the merge's */
     const bf_katex_t *katex;  /* published to BF_SNAP_KATEX_DIR when a
                                  page has math (ctl->math_pages); NULL: none */
     const bf_tmpl_embed_t *theme_assets; /* published to BF_SNAP_THEME_DIR

@@ -402,6 +402,12 @@ typedef struct {
     void (*hl_free)(void *hl);
 } bf_farm_roles_t;
 
+/* Are all the waves of level counted finished (none: yes)? */
+static inline int bf_farm_level_done(bf_farm_ctl_t *c, uint32_t level)
+{
+    return atomic_load(&c->finished[level]) == c->level_start[level + 1] - c->level_start[level];
+}
+
 /* Offsets of the parts for n_slots workers drained by n_writers writers
  * (1..n_slots), n_waves waves, n_pages pages, rings of ring_capacity data
  * bytes each.  -1 on overflow or a bad count. */

@@ -106,6 +106,12 @@ fail:
     return -1;
 }
 
+const void *bf_snap_bytes(const bf_snap_t *s, size_t *len)
+{
+    *len = s->size;
+    return s->base;
+}
+
 void bf_snap_close(bf_snap_t *s)
 {
     if (!s)

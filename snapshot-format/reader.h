@@ -32,6 +32,8 @@ int bf_snap_open(const char *path, bf_snap_t **out);
  * 8-byte aligned (records hold uint64 fields). */
 int bf_snap_from_mem(const void *p, size_t len, const char *name, bf_snap_t **out);
 void bf_snap_close(bf_snap_t *s);
+/* The whole file's bytes (*len of them): what a digest of it covers. */
+const void *bf_snap_bytes(const bf_snap_t *s, size_t *len);
 
 const bf_snap_header_t *bf_snap_header(const bf_snap_t *s);
 uint32_t bf_snap_count(const bf_snap_t *s, bf_snap_table_id_t t);

@@ -423,7 +423,7 @@ static void wave_done(worker_t *w, uint32_t wave, uint32_t level)
     if (atomic_fetch_add(&c->finished[level], 1) + 1 != count)
         return;
     uint32_t next = level + 1;
-    while (next < BF_FARM_LEVELS && c->level_start[next + 1] == c->level_start[next])
+    while (next < BF_FARM_LEVELS && bf_farm_level_done(c, next)) /* empty, or not ours */
         next++;
     atomic_store(&c->level, next);
     atomic_fetch_add(&c->wake, 1);
