@@ -388,37 +388,88 @@ else
 fi
 
 # ---- the rest of the contract -------------------------------------------
+#
+# Plain commands on the state the sharded build left: these are about
+# bengal-farm, not about the scheduler.
 
-# A shard that runs twice (a requeued array task) writes the same files.
-if [ -d "$shared/shards/1" ]; then
-    cp -a "$shared/shards/1" "$work/shard-1.first"
-    if "$BIN" build "$site" --shard "1/$SHARDS" --cache-dir "$shared" -j 1 \
-        >"$work/again.log" 2>&1; then
-        same_tree "$shared/shards/1" "$work/shard-1.first" "$how: shard 1 run twice writes the same files"
+finish() {
+    say "done in $(($(date +%s) - started)) s: $([ "$status" = 0 ] && echo PASS || echo FAIL)"
+    exit "$status"
+}
+if [ ! -f "$shared/shards/1/done" ] || [ ! -d "$out" ]; then
+    say "$how: no sharded build to go on: the rest of the contract is not checked"
+    finish
+fi
+
+# merge_to DIR LOG: the merge of the shards in $shared into DIR.
+merge_to() {
+    "$BIN" merge "$site" --shards "$SHARDS" --cache-dir "$shared" -o "$1" -j 2 >"$2" 2>&1
+}
+
+# A shard that runs twice (a requeued array task) writes the same tree and
+# the same record, and the merge takes it.  (Its state directory is not
+# compared: the lock holds a pid, the manifests count publications; and
+# out.staging appears, the previous tree the next build patches, as after
+# any build.)
+cp -a "$shared/shards/1/out" "$work/shard-1.out"
+cp "$shared/shards/1/done" "$work/shard-1.done"
+if "$BIN" build "$site" --shard "1/$SHARDS" --cache-dir "$shared" -j 1 >"$work/again.log" 2>&1; then
+    same_tree "$shared/shards/1/out" "$work/shard-1.out" "$how: shard 1 run twice: the same tree"
+    if cmp -s "$shared/shards/1/done" "$work/shard-1.done"; then
+        pass "$how: shard 1 run twice: the same record (shards/1/done)"
     else
-        fail "$how: shard 1 run a second time failed"
-        log_tail "$work/again.log"
+        fail "$how: shard 1 run twice: its record shards/1/done changed"
+    fi
+    if merge_to "$work/out-again" "$work/merge-again.log"; then
+        same_tree "$work/out-again" "$work/one" "$how: merge after the rerun == one-machine build"
+    else
+        fail "$how: the merge after shard 1's rerun failed"
+        log_tail "$work/merge-again.log"
     fi
 else
-    fail "$how: no $shared/shards/1 after the sharded build"
+    fail "$how: shard 1 run a second time failed"
+    log_tail "$work/again.log"
 fi
 
 # A merge with a shard missing fails, names it, and publishes nothing.
-if [ -d "$shared/shards/2" ]; then
-    mv "$shared/shards/2" "$work/shard-2.aside"
-    "$BIN" merge "$site" --shards "$SHARDS" --cache-dir "$shared" -o "$work/out-missing" \
-        >"$work/missing.log" 2>&1
-    rc=$?
-    # nothing published: no out-missing, and no staging tree beside it
-    left=$(compgen -G "$work/out-missing*")
-    if [ "$rc" != 0 ] && grep -Eq 'shard[^0-9]*2' "$work/missing.log" && [ -z "$left" ]; then
-        pass "$how: merge without shard 2 fails (exit $rc), names it, publishes nothing"
-    else
-        fail "$how: merge without shard 2: exit $rc, left \"${left:-nothing}\" (its messages below)"
-        log_tail "$work/missing.log"
-    fi
-    mv "$work/shard-2.aside" "$shared/shards/2"
+mv "$shared/shards/2" "$work/shard-2.aside"
+merge_to "$work/out-missing" "$work/missing.log"
+rc=$?
+left=$(compgen -G "$work/out-missing*") # the output, or a staging tree beside it
+if [ "$rc" != 0 ] && grep -Eq 'shard[^0-9]*2' "$work/missing.log" && [ -z "$left" ]; then
+    pass "$how: merge without shard 2 fails (exit $rc), names it, publishes nothing"
+else
+    fail "$how: merge without shard 2: exit $rc, left \"${left:-nothing}\" (its messages below)"
+    log_tail "$work/missing.log"
+fi
+mv "$work/shard-2.aside" "$shared/shards/2"
+
+# The merge hard-links the shards' files into its output.  The next
+# night's shards patch their previous trees (a build's staging tree is the
+# tree before the last), which are those very files: they must write new
+# files, never into the ones a published site shares.  Two nights, each
+# changing every page, so that every shard patches the tree the merges
+# linked; the published trees must not change.
+cp -a "$out" "$work/out.before"
+cp -a "$work/out-again" "$work/out-again.before"
+nightly_ok=1
+for night in 1 2; do
+    while IFS= read -r -d '' f; do
+        printf '\nChanged on night %d.\n' "$night" >>"$f"
+    done < <(find "$site/content" -name 'page-*.md' -print0)
+    "$BIN" plan "$site" --shards "$SHARDS" --cache-dir "$shared" >"$work/night.log" 2>&1 ||
+        nightly_ok=0
+    for ((i = 0; i < SHARDS; i++)); do
+        "$BIN" build "$site" --shard "$i/$SHARDS" --cache-dir "$shared" -j 1 \
+            >>"$work/night.log" 2>&1 || nightly_ok=0
+    done
+done
+if [ "$nightly_ok" = 1 ]; then
+    same_tree "$out" "$work/out.before" "$how: published site untouched by two nights of shard builds"
+    same_tree "$work/out-again" "$work/out-again.before" "$how: second merge's site untouched too"
+else
+    fail "$how: a nightly plan or shard build failed"
+    log_tail "$work/night.log"
 fi
 
-say "done in $(($(date +%s) - started)) s: $([ "$status" = 0 ] && echo PASS || echo FAIL)"
-exit "$status"
+finish
