@@ -405,6 +405,79 @@ else
     how=local
 fi
 
+# ---- the Kubernetes manifest ---------------------------------------------
+
+# perf/cluster/k8s.yaml cannot be applied here (no Kubernetes), but its
+# commands can be run as its pods would run them: /shared is a directory
+# of ours, the plan, then every index of the Indexed Job at once with
+# JOB_COMPLETION_INDEX set (what `--shard auto` reads there), then the
+# merge.  This checks that the YAML parses, that its Jobs agree on N, and
+# that the commands it gives really build the site.  Needs python3-yaml.
+k8s_commands() {
+    python3 - "$TOP/perf/cluster/k8s.yaml" "$1" <<'PY'
+import shlex, sys
+import yaml
+path, shared = sys.argv[1], sys.argv[2]
+jobs = {}
+for doc in yaml.safe_load_all(open(path)):
+    if doc and doc["kind"] == "Job":
+        jobs[doc["metadata"]["labels"]["step"]] = doc["spec"]
+def command(step):
+    c = jobs[step]["template"]["spec"]["containers"][0]["command"]
+    return " ".join(shlex.quote(shared + a[len("/shared"):] if a.startswith("/shared") else a)
+                    for a in c[1:])  # without "bengal-farm": the test's binary runs
+shards = jobs["shards"]
+assert shards["completionMode"] == "Indexed", "the shards' Job is not Indexed"
+n = shards["completions"]
+for step in ("plan", "merge"):
+    c = jobs[step]["template"]["spec"]["containers"][0]["command"]
+    assert c[c.index("--shards") + 1] == str(n), f"{step}: --shards is not completions ({n})"
+print("n", n)
+for step in ("plan", "shards", "merge"):
+    print(step, command(step))
+PY
+}
+
+run_k8s() {
+    local k=$work/k8s cmds n plan shard merge i pids=() ok=1
+    if ! python3 -c 'import yaml' 2>/dev/null; then
+        say "SKIP k8s: python3 has no yaml module (apt-get install python3-yaml)"
+        return
+    fi
+    if ! cmds=$(k8s_commands "$k" 2>&1); then
+        fail "k8s: perf/cluster/k8s.yaml: $(tail -n 1 <<<"$cmds")"
+        return
+    fi
+    n=$(awk '$1 == "n" { print $2 }' <<<"$cmds")
+    plan=$(sed -n 's/^plan //p' <<<"$cmds")
+    shard=$(sed -n 's/^shards //p' <<<"$cmds")
+    merge=$(sed -n 's/^merge //p' <<<"$cmds")
+    mkdir -p "$k"
+    ln -s "$site" "$k/site"
+    eval "\"\$BIN\" $plan" >"$work/k8s-plan.log" 2>&1 || ok=0
+    for ((i = 0; i < n && ok; i++)); do
+        (
+            export JOB_COMPLETION_INDEX=$i
+            eval "\"\$BIN\" $shard -j 1"
+        ) >"$work/k8s-shard-$i.log" 2>&1 &
+        pids+=($!)
+    done
+    for pid in ${pids[@]+"${pids[@]}"}; do
+        wait "$pid" || ok=0
+    done
+    if [ "$ok" = 1 ] && eval "\"\$BIN\" $merge -j 2" >"$work/k8s-merge.log" 2>&1; then
+        same_tree "$k/public" "$work/one" "k8s: k8s.yaml's plan, $n indexed shards, merge == one-machine build"
+    else
+        fail "k8s: a command of k8s.yaml failed (its logs below)"
+        for f in "$work"/k8s-*.log; do
+            echo "    == ${f##*/}"
+            log_tail "$f" 3
+        done
+    fi
+    rm -rf "$k" # its trees are not needed again
+}
+run_k8s
+
 # ---- the rest of the contract -------------------------------------------
 #
 # Plain commands on the state the sharded build left: these are about
