@@ -27,12 +27,14 @@ SHARED=${SHARED:-/shared/state} # the state every step shares (--cache-dir)
 OUT=${OUT:-/shared/public}      # where the merge publishes the site
 N=${N:-8}                       # shards: the array is 0..N-1
 CPUS=${CPUS:-8}                 # CPUs per shard and for the merge (-j)
-LOGS=${LOGS:-$SHARED/logs}      # the jobs' stdout and stderr
+LOGS=${LOGS:-$SHARED.logs}      # the jobs' stdout and stderr (beside SHARED)
+OPTS=${OPTS:-}                  # site options, the same in every step: -D, -F,
+                                # -e NAME, --config FILE, --baseurl URL
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 script=$here/bengal-farm.sbatch
 mkdir -p "$SHARED" "$LOGS"
-export BF SITE SHARED OUT N # the jobs read these (bengal-farm.sbatch)
+export BF SITE SHARED OUT N OPTS # the jobs read these (bengal-farm.sbatch)
 
 # submit STEP OPTIONS...: the options of the step, then the caller's (a
 # later option wins in sbatch, so the caller's override ours).  --parsable

@@ -16,9 +16,12 @@
 # Where Slurm cannot be started (not installed, not root, a daemon that
 # does not come up) the script says why on a "SKIP slurm:" line and runs the
 # same contract with 3 plain background processes (`--shard I/3`), so the
-# sharding itself is always tested.  Either way it also checks that a shard
-# run twice writes the same files, and that a merge with a shard missing
-# fails, names the shard and publishes nothing.
+# sharding itself is always tested.  Either way it then runs the commands
+# of perf/cluster/k8s.yaml as its pods would (4 shards, JOB_COMPLETION_INDEX)
+# and compares likewise, and checks that a shard run twice writes the same
+# files, that a merge with a shard missing fails, names the shard and
+# publishes nothing, and that later shard builds never write into the files
+# a merge hard-linked into its published site.
 #
 # usage: tests/slow/slurm-shards.sh BIN
 # Environment: SLURM_SHARDS_NO_SLURM=1 skips Slurm (tests the fallback).
