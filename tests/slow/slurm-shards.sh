@@ -207,7 +207,11 @@ EOF
         kill -0 "$slurmctld_pid" 2>/dev/null || break
         sleep 0.2
     done
-    if ! scontrol ping 2>/dev/null | grep -q 'is UP'; then
+    if ! kill -0 "$slurmctld_pid" 2>/dev/null; then
+        say "SKIP slurm: slurmctld exited at start:"
+        log_tail "$slurm_dir/log/slurmctld.out"
+        return 1
+    elif ! scontrol ping 2>/dev/null | grep -q 'is UP'; then
         say "SKIP slurm: slurmctld did not answer within 20 s:"
         log_tail "$slurm_dir/log/slurmctld.out"
         return 1
@@ -221,7 +225,11 @@ EOF
         kill -0 "$slurmd_pid" 2>/dev/null || break
         sleep 0.2
     done
-    if [ "$state" != idle ]; then
+    if ! kill -0 "$slurmd_pid" 2>/dev/null; then
+        say "SKIP slurm: slurmd exited at start:"
+        log_tail "$slurm_dir/log/slurmd.out"
+        return 1
+    elif [ "$state" != idle ]; then
         say "SKIP slurm: node $host is \"${state:-unknown}\", not idle, after 30 s:"
         log_tail "$slurm_dir/log/slurmd.out"
         return 1
