@@ -56,12 +56,14 @@ slurm_dir=$work/slurm
 
 # Stop the cluster: cancel what is left of our jobs (a failed run can leave
 # a merge pending), wait for their slurmstepd to go, then the daemons.
-# Runs from the EXIT trap: it must work whatever was started.
+# Runs from the EXIT trap: it must work whatever was started.  scancel and
+# squeue reach our slurmctld only (SLURM_CONF is set before it starts),
+# never a real cluster's; `timeout`: a hung controller must not hang us.
 slurm_stop() {
     if [ -n "$slurmctld_pid" ]; then
-        scancel --quiet --user="$(id -un)" 2>/dev/null
+        timeout 10 scancel --quiet --user="$(id -un)" 2>/dev/null
         for _ in $(seq 1 50); do
-            [ -z "$(squeue --noheader 2>/dev/null)" ] && break
+            [ -z "$(timeout 5 squeue --noheader 2>/dev/null)" ] && break
             sleep 0.2
         done
     fi
