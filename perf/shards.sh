@@ -35,12 +35,13 @@ trap 'rm -f "$log"' EXIT
 
 # step NAME CMD...: runs CMD through treemem, prints one row
 step() {
-    local name=$1
+    local name=$1 err
     shift
+    err=$DIR/$(echo "$name" | tr ' /' '--').err
     : >"$log"
-    "$TM" -o "$log" "$@" >/dev/null 2>"$DIR/$name.err" || {
+    "$TM" -o "$log" "$@" >/dev/null 2>"$err" || {
         echo "$name failed:"
-        tail -5 "$DIR/$name.err"
+        tail -5 "$err"
         exit 1
     }
     read -r wall user sys peak procs largest <"$log"
