@@ -414,12 +414,15 @@ static int run(const bf_build_opts_t *opts, bf_build_result_t *res)
         goto done;
     }
     /* a fault names a page to crash on: that page must render */
+    rc = BF_EXIT_INTERNAL;
     if (!check && bf_pagecache_plan(&pc, s, snap, state, &out,
                                     b.no_cache || fault.kind != BF_FAULT_NONE, self,
                                     zstd_level) < 0)
         goto done;
-    if (b.shard && shard_part(&b, snap, &pc, &shard_waves) < 0)
+    if (b.shard && shard_part(&b, snap, &pc, &shard_waves) < 0) {
+        rc = BF_EXIT_CONTENT; /* a shard to build again */
         goto done;
+    }
     if (!check)
         pack = bf_pack_open(state, "render", bf_arena_sprintf(s->arena, "%s/render",
                                                                s->state_disp),

@@ -215,7 +215,7 @@ static int from_source(bf_writer_t *w, unsigned k, const char *path, uint64_t le
     if (rc < 0 || w->scratch.len != len ||
         !bf_digest_eq(bf_hash128(w->scratch.data, w->scratch.len), d)) {
         bf_log_at(BF_LOG_ERROR, src->tree, 0, 0, "%s: %s than %s recorded (changed or damaged "
-                  "since it finished): build %s again", path,
+                  "since it finished): build %s again with --no-cache", path,
                   rc < 0 ? "missing or unreadable, not as" : "other", src->label, src->label);
         return 1;
     }

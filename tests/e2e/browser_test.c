@@ -286,7 +286,10 @@ Test(browser, copy_button_copies_the_code)
                   "Object.defineProperty(navigator, 'clipboard', {value: {writeText: function (t) {"
                   " document.body.setAttribute('data-copied', JSON.stringify(t));"
                   " return Promise.resolve(); }}});"
-                  " setTimeout(function () { document.querySelector('.copy-code').click(); }, 100);"
+                  /* the theme's script adds the button: wait for it (a
+                   * loaded machine runs it late) */
+                  " (function go() { var b = document.querySelector('.copy-code');"
+                  " if (b) b.click(); else setTimeout(go, 50); })();"
                   "\">\n");
     build_and_serve(site);
     e2e_run_t r;

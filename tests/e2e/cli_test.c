@@ -647,7 +647,7 @@ Test(cli, options_before_and_after_site)
 Test(cli, help_for_every_command)
 {
     const char *cmds[] = {"build", "check", "new", "clean", "snapshot", "markdown",
-                          "template", "version", "help"};
+                          "template", "version", "help", "plan", "merge"};
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
         assert_help(cmds[i], "--help", NULL);
         assert_help(cmds[i], "-h", NULL);
@@ -659,7 +659,7 @@ Test(cli, help_for_every_command)
     e2e_bf(&r, "build", "--help", NULL);
     const char *opts[] = {"--jobs", "--output", "--no-cache", "--cache-dir", "--precompress",
                           "--drafts", "--future", "--strict", "--environment", "--config",
-                          "--baseurl", "--stats-json", "--quiet"};
+                          "--baseurl", "--stats-json", "--quiet", "--shard"};
     for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++)
         cr_assert(strstr(r.out, opts[i]), "build --help has no %s:\n%s", opts[i], r.out);
     e2e_run_free(&r);
