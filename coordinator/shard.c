@@ -166,6 +166,43 @@ static int open_dir(const char *dir)
     return fd;
 }
 
+/* Writes record rec (size bytes) as name in dir (made when missing).  0,
+ * or -1 logged (what says which record). */
+static int write_record(const char *dir, const char *name, uint32_t kind, const void *rec,
+                        size_t size, const char *what)
+{
+    int fd = open_dir(dir);
+    if (fd < 0)
+        return -1;
+    struct iovec iov = {(void *)rec, size};
+    int rc = bf_cache_write(fd, name, kind, FORMAT_VERSION, &iov, 1, 1);
+    if (rc < 0)
+        bf_log_at(BF_LOG_ERROR, dir, 0, 0, "cannot write %s: %s", what, strerror(errno));
+    close(fd);
+    return rc;
+}
+
+/* Reads record name of dir into rec (exactly size bytes): 1, 0 when
+ * there is none, -1 rejected (*why). */
+static int read_record(const char *dir, const char *name, uint32_t kind, void *rec, size_t size,
+                       const char **why)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    bf_buf_t b = BF_BUF_INIT;
+    *why = "malformed";
+    int rc = fd < 0 ? 0 : bf_cache_read(fd, name, kind, FORMAT_VERSION, 0, &b, why);
+    if (fd >= 0)
+        close(fd);
+    if (rc == 1 && b.len != size) {
+        *why = "malformed";
+        rc = -1;
+    }
+    if (rc == 1)
+        memcpy(rec, b.data, size);
+    bf_buf_free(&b);
+    return rc;
+}
+
 static bf_digest_t plan_id(const plan_rec_t *r)
 {
     return bf_hash128(r, sizeof *r);
@@ -180,15 +217,7 @@ int bf_shard_plan_save(const char *shared, bf_shard_plan_t *p)
     }
     plan_rec_t r = {p->count, 0, p->now, p->snapshot.lo, p->snapshot.hi};
     p->id = plan_id(&r);
-    int fd = open_dir(dir);
-    if (fd < 0)
-        return -1;
-    struct iovec iov = {&r, sizeof r};
-    int rc = bf_cache_write(fd, "plan", PLAN_KIND, FORMAT_VERSION, &iov, 1, 1);
-    if (rc < 0)
-        bf_log_at(BF_LOG_ERROR, dir, 0, 0, "cannot write the plan: %s", strerror(errno));
-    close(fd);
-    return rc;
+    return write_record(dir, "plan", PLAN_KIND, &r, sizeof r, "the plan");
 }
 
 int bf_shard_plan_load(const char *shared, bf_shard_plan_t *p)
@@ -198,28 +227,19 @@ int bf_shard_plan_load(const char *shared, bf_shard_plan_t *p)
         bf_log_error("%s: path too long", shared);
         return -1;
     }
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    bf_buf_t b = BF_BUF_INIT;
-    const char *why = "no such file";
-    int rc = fd < 0 ? 0 : bf_cache_read(fd, "plan", PLAN_KIND, FORMAT_VERSION, 0, &b, &why);
-    if (fd >= 0)
-        close(fd);
     plan_rec_t r;
-    if (rc == 1 && b.len == sizeof r) {
-        memcpy(&r, b.data, sizeof r);
-        if (r.count > 0 && r.count <= BF_SHARD_MAX) {
-            *p = (bf_shard_plan_t){r.count, r.now, {r.snap_lo, r.snap_hi}, plan_id(&r)};
-            bf_buf_free(&b);
-            return 0;
-        }
+    const char *why;
+    int rc = read_record(dir, "plan", PLAN_KIND, &r, sizeof r, &why);
+    if (rc == 1 && r.count > 0 && r.count <= BF_SHARD_MAX) {
+        *p = (bf_shard_plan_t){r.count, r.now, {r.snap_lo, r.snap_hi}, plan_id(&r)};
+        return 0;
     }
-    bf_buf_free(&b);
     if (rc == 0)
         bf_log_at(BF_LOG_ERROR, dir, 0, 0, "no plan here: run `bengal-farm plan SITE --shards N "
                   "--cache-dir %s` first", shared);
     else
         bf_log_at(BF_LOG_ERROR, dir, 0, 0, "the plan is unreadable (%s): run `bengal-farm "
-                  "plan` again", rc < 0 ? why : "malformed");
+                  "plan` again", why);
     return -1;
 }
 
@@ -262,16 +282,7 @@ int bf_shard_done(const char *shared, const bf_shard_plan_t *p, uint32_t index)
         return -1;
     }
     done_rec_t r = {p->id.lo, p->id.hi, index, p->count, pages.lo, pages.hi, (uint32_t)has, 0};
-    int fd = open_dir(dir);
-    if (fd < 0)
-        return -1;
-    struct iovec iov = {&r, sizeof r};
-    int rc = bf_cache_write(fd, "done", DONE_KIND, FORMAT_VERSION, &iov, 1, 1);
-    if (rc < 0)
-        bf_log_at(BF_LOG_ERROR, dir, 0, 0, "cannot write the shard's record: %s",
-                  strerror(errno));
-    close(fd);
-    return rc;
+    return write_record(dir, "done", DONE_KIND, &r, sizeof r, "the shard's record");
 }
 
 /* Shard index's record for plan p into *r: 0, or -1 after one error
@@ -283,17 +294,8 @@ static int load_done(const char *shared, const bf_shard_plan_t *p, uint32_t inde
         bf_log_error("%s: path too long", shared);
         return -1;
     }
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    bf_buf_t b = BF_BUF_INIT;
-    const char *why = "malformed";
-    int rc = fd < 0 ? 0 : bf_cache_read(fd, "done", DONE_KIND, FORMAT_VERSION, 0, &b, &why);
-    if (fd >= 0)
-        close(fd);
-    if (rc == 1 && b.len != sizeof *r)
-        rc = -1;
-    if (rc == 1)
-        memcpy(r, b.data, sizeof *r);
-    bf_buf_free(&b);
+    const char *why;
+    int rc = read_record(dir, "done", DONE_KIND, r, sizeof *r, &why);
     if (rc == 0) {
         bf_log_at(BF_LOG_ERROR, dir, 0, 0, "shard %u of %u has not finished: build it "
                   "(bengal-farm build --shard %u/%u)", index, p->count, index, p->count);

@@ -109,6 +109,18 @@ static int make_parents(bf_writer_t *w, const char *path)
     return 0;
 }
 
+/* Renames the temporary to path, replacing whatever is there (a
+ * directory of the standby included).  0, or -1 with errno. */
+static int into_place(bf_writer_t *w, const char *path)
+{
+    if (renameat(w->dirfd, w->tmp, w->dirfd, path) == 0)
+        return 0;
+    if ((errno != EISDIR && errno != ENOTEMPTY && errno != EEXIST) ||
+        bf_fs_remove_at(w->dirfd, path) < 0)
+        return -1;
+    return renameat(w->dirfd, w->tmp, w->dirfd, path);
+}
+
 /* Writes data[0..len) as path under the staging directory: directly
  * into a fresh tree, else through w->tmp and a rename (an inode there
  * may be shared with OUT by a hard link: never written in place).  A
@@ -135,14 +147,7 @@ static int write_new(bf_writer_t *w, const char *path, const void *data, size_t 
     }
     if (close(fd) < 0)
         return -1;
-    if (w->in_place)
-        return 0;
-    if (renameat(w->dirfd, w->tmp, w->dirfd, path) == 0)
-        return 0;
-    if ((errno != EISDIR && errno != ENOTEMPTY && errno != EEXIST) ||
-        bf_fs_remove_at(w->dirfd, path) < 0)
-        return -1;
-    return renameat(w->dirfd, w->tmp, w->dirfd, path);
+    return w->in_place ? 0 : into_place(w, path);
 }
 
 /* Records that entry path of the new tree belongs to page (BF_FARM_NONE:
@@ -173,14 +178,7 @@ int bf_writer_add(bf_writer_t *w, const char *path, size_t n, uint64_t size, bf_
  * 0, or -1 with errno (EXDEV: another filesystem). */
 static int link_in(bf_writer_t *w, int fromfd, const char *path)
 {
-    if (linkat(fromfd, path, w->dirfd, w->tmp, 0) < 0)
-        return -1;
-    if (renameat(w->dirfd, w->tmp, w->dirfd, path) == 0)
-        return 0;
-    if ((errno != EISDIR && errno != ENOTEMPTY && errno != EEXIST) ||
-        bf_fs_remove_at(w->dirfd, path) < 0)
-        return -1;
-    return renameat(w->dirfd, w->tmp, w->dirfd, path);
+    return linkat(fromfd, path, w->dirfd, w->tmp, 0) < 0 ? -1 : into_place(w, path);
 }
 
 /*
