@@ -98,7 +98,7 @@ static int index_of(const char *s, uint32_t *out)
     char *end;
     errno = 0;
     unsigned long v = strtoul(s, &end, 10);
-    if (!*s || *s == '-' || *s == '+' || *end || errno || v >= BF_SHARD_MAX)
+    if (*s < '0' || *s > '9' || *end || errno || v >= BF_SHARD_MAX) /* strtoul takes " -1" */
         return -1;
     *out = (uint32_t)v;
     return 0;
