@@ -308,11 +308,15 @@ static int place_entry(bf_writer_t *w, uint32_t id, const bf_pc_entry_t *e)
     return 0;
 }
 
-/* The regular pages reused, before any record. */
+/* This writer's share of the regular pages reused (page id modulo the
+ * writers: a merge links a whole site's files, which one writer would
+ * do alone), before any record.  The files go into its tree like its
+ * records', and the lead merges them with the rest (publish.h). */
 static int place_reused(bf_writer_t *w)
 {
     const bf_pagecache_t *pc = w->a->pages;
-    for (uint32_t id = 0; pc && pc->n_reused && id < pc->n_pages; id++)
+    unsigned n = w->a->n_writers ? w->a->n_writers : 1;
+    for (uint32_t id = w->a->writer; pc && pc->n_reused && id < pc->n_pages; id += n)
         if (pc->reuse[id] && place_entry(w, id, pc->reuse[id]) < 0)
             return -1;
     return 0;
@@ -706,7 +710,7 @@ void bf_writer_main(const bf_writer_args_t *a)
     }
     if (start(&w, a) < 0)
         _exit(1);
-    if (lead && !a->dry_run && place_reused(&w) < 0)
+    if (!a->dry_run && place_reused(&w) < 0)
         fail_exit(&w);
     bf_ring_sink_t sink = {on_begin, on_data, on_end, on_abandon, &w};
     bf_ring_reader_t *rd = bf_ring_reader_new(a->bell, a->rings, a->n_rings, &sink);

@@ -13,8 +13,9 @@
  * Several writers in one directory: each writes changed files through a
  * temporary of its own (bf_writer_tmp_name) and takes EEXIST from mkdir
  * as another writer's directory; two writers never write one path but in
- * a collision, which fails the build.  Everything that is done once for
- * the tree (reused pages, static files, resources, theme, KaTeX, stale
+ * a collision, which fails the build.  The files of reused pages are
+ * shared out by page (id modulo the writers).  Everything that is done
+ * once for the tree (static files, resources, theme, KaTeX, stale
  * files, manifest, page cache, the swap) is the lead's.
  *
  * The staging directory is the standby when there is one (output.h): the

@@ -359,3 +359,30 @@ Test(shard, shard_options_are_checked)
     /* shard 1 is missing: the merge names it, and publishes nothing */
     merge_refused(&s, "shard 1 of 3 has not finished", NULL);
 }
+
+Test(shard, a_merge_with_two_writers_shares_out_the_pages_it_links)
+{
+    sharded_t s = setup();
+    plan(&s, "3");
+    all_shards(&s);
+    setenv("BENGAL_WRITERS", "2", 1); /* -j 2: each writer links half the pages */
+    e2e_run_t r;
+    e2e_bf(&r, "merge", "-v", "-j", "2", "--cache-dir", s.shared, "-o", s.out, s.site, NULL);
+    run_ok(&r, "merge");
+    cr_assert(e2e_match(r.err, "2 writers for 2 workers", 0), "%s", r.err);
+    e2e_run_free(&r);
+    cr_assert_str_eq(e2e_tree(s.out), one_machine(&s));
+    /* what both writers placed is in the manifest and the page cache: the
+     * next merge over it keeps every page and file */
+    sh_ok(e2e_fmt("printf '\\nedited\\n' >> '%s/content/about.md'", s.site));
+    plan(&s, "3");
+    all_shards(&s);
+    merge(&s, &r);
+    run_ok(&r, "merge again");
+    cr_assert(e2e_match(r.out, " 0 written, [0-9]+ kept, [0-9]+ linked", REG_EXTENDED) ||
+                  e2e_match(r.out, " [1-9] written, [0-9]+ kept", REG_EXTENDED),
+              "%s", r.out);
+    e2e_run_free(&r);
+    unsetenv("BENGAL_WRITERS");
+    cr_assert_str_eq(e2e_tree(s.out), one_machine(&s));
+}
