@@ -311,7 +311,6 @@ static int run(const bf_build_opts_t *opts, bf_build_result_t *res)
     FILE *stats = NULL;
     if (b.stats_json && !(stats = open_stats(b.stats_json)))
         return BF_EXIT_USAGE;
-    catch_front_signals();
     double t0 = bf_clock_seconds(), phase[5] = {0};
     bf_site_t *s;
     if (bf_site_open(&o, &s) < 0) {
@@ -547,6 +546,7 @@ int bf_build_run(const bf_build_opts_t *opts, bf_build_result_t *res)
     memset(res, 0, sizeof *res);
     sigaction(SIGINT, NULL, &old_int);
     sigaction(SIGTERM, NULL, &old_term);
+    catch_front_signals(); /* first: a signal from here on is noted and said */
     res->status = run(opts, res);
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);

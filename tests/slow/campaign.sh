@@ -143,6 +143,19 @@ kill_trial() {
     local kind=$1 t=$2 sig=$3 target=$4 pid victim rc
     variant B
     "$BIN" -q -j 2 -o "$OUT" "$work/site" 2>"$work/err" & pid=$!
+    if [ "$target" = coord ]; then
+        # A signal in the first milliseconds, while the dynamic loader maps
+        # fifteen libraries, meets the kernel's default action: the process
+        # ends before it did anything, and cannot say so.  What is tested is
+        # a signal to a build, so the random delay starts once the build
+        # catches SIGINT and SIGTERM (SigCgt bits 2 and 15).
+        for _ in $(seq 1 400); do
+            caught=$(awk '/^SigCgt:/ {print $2}' "/proc/$pid/status" 2>/dev/null)
+            [ -n "$caught" ] && [ $((0x$caught & 0x4002)) -eq $((0x4002)) ] && break
+            [ -d "/proc/$pid" ] || break
+            sleep 0.002
+        done
+    fi
     sleep_ms "$(rand_ms $((BUILD_MS + BUILD_MS / 4)))"
     if [ "$target" = writer ]; then
         victim=$(ps -o pid=,comm= --ppid "$pid" 2>/dev/null | awk '$2 == "bf-writer" {print $1}')
