@@ -217,9 +217,7 @@ static int from_source(bf_writer_t *w, unsigned k, const char *path, uint64_t le
                   rc < 0 ? "missing or unreadable, not as" : "other", src->label, src->label);
         return 1;
     }
-    if (make_parents(w, path) < 0)
-        return -1;
-    if (link_in(w, fd, path) == 0) {
+    if (link_in(w, fd, path) == 0) { /* place() made the parents */
         w->linked++;
         return 0;
     }
