@@ -265,7 +265,8 @@ static void save_profile(worker_t *w)
         return;
     size_t n = bf_tmpl_profile_size(w->prof);
     uint32_t keep = n < BF_FARM_PROFILE_MAX ? (uint32_t)n : BF_FARM_PROFILE_MAX;
-    memcpy(sp->e, bf_tmpl_profile_entries(w->prof), keep * sizeof sp->e[0]);
+    if (keep) /* none yet: a first wave that was an aggregate (no table to copy) */
+        memcpy(sp->e, bf_tmpl_profile_entries(w->prof), keep * sizeof sp->e[0]);
     sp->dropped = (uint32_t)(n - keep);
     atomic_store_explicit(&sp->n, keep, memory_order_release);
 }
