@@ -59,6 +59,9 @@ typedef struct {
     unsigned idle_deaths;
     bf_farm_report_t *rep;
     double t_fork;               /* when the children were started */
+    uint32_t to_render;          /* pages of the waves this build renders
+                                    (a shard's part; else all): the
+                                    progress line's total */
     struct watch {               /* per slot: what the watchdog last saw */
         uint32_t wave, done, generation;
         double since;            /* when it last changed */
@@ -94,7 +97,7 @@ static void progress_timer(bool on)
 
 static void show_progress(farm_t *f, bool last)
 {
-    uint32_t done = atomic_load(&f->ctl->pages_done), total = f->ctl->n_pages;
+    uint32_t done = atomic_load(&f->ctl->pages_done), total = f->to_render;
     double el = bf_clock_seconds() - f->t_fork, rate = el > 0 ? done / el : 0;
     double eta = rate > 0 && done < total ? (total - done) / rate : 0;
     char line[160];
@@ -249,10 +252,12 @@ static int setup(farm_t *f)
     f->ctl->n_writers = f->n_writers;
     memcpy(f->ctl->level_start, site->level_waves, sizeof f->ctl->level_start);
     /* waves that are not this build's are finished, owned by no slot */
+    f->to_render = n_pages;
     for (uint32_t l = 0; o->waves && l < BF_FARM_LEVELS; l++) {
         for (uint32_t v = site->level_waves[l]; v < site->level_waves[l + 1]; v++) {
             if (o->waves[v])
                 continue;
+            f->to_render -= bf_snap_wave(o->snap, v)->pages.count;
             atomic_store((_Atomic uint8_t *)(base + f->lay.waves) + v, 1);
             atomic_store((_Atomic uint32_t *)(base + f->lay.owners) + v, BF_FARM_NONE);
             atomic_fetch_add(&f->ctl->finished[l], 1);
