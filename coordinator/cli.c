@@ -498,16 +498,16 @@ static int snapshot_site(const bf_build_opts_t *b, const bf_cli_roles_t *roles, 
         if (bf_ctx.log_level >= BF_LOG_ERROR)
             goto done;
         uint32_t *owner = bf_shard_pages(snap, plan->count), n = bf_snap_count(snap, BF_SNAP_T_PAGES);
-        uint32_t most = 0, least = UINT32_MAX, left = 0;
-        for (uint32_t k = 0; owner && k < plan->count; k++) {
-            uint32_t c = 0;
-            for (uint32_t id = 0; id < n; id++)
-                c += owner[id] == k;
-            most = c > most ? c : most;
-            least = c < least ? c : least;
+        uint32_t *per = calloc(plan->count + 1, sizeof *per); /* [count]: the merge's */
+        uint32_t most = 0, least = UINT32_MAX;
+        for (uint32_t id = 0; owner && per && id < n; id++)
+            per[owner[id] == BF_SHARD_NONE ? plan->count : owner[id]]++;
+        for (uint32_t k = 0; per && k < plan->count; k++) {
+            most = per[k] > most ? per[k] : most;
+            least = per[k] < least ? per[k] : least;
         }
-        for (uint32_t id = 0; owner && id < n; id++)
-            left += owner[id] == BF_SHARD_NONE;
+        uint32_t left = per ? per[plan->count] : 0;
+        free(per);
         free(owner);
         printf("plan: %u pages in %u shards (%u to %u pages each; %u list and generated pages "
                "for the merge), snapshot %s in %.2f s -> %s/plan\n", n, plan->count, least, most,

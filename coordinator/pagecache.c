@@ -428,8 +428,8 @@ oom:
 }
 
 int bf_pagecache_add_source(bf_pagecache_t *pc, const bf_snap_t *snap, int state_fd,
-                            const char *tree, const char *label, const uint32_t *group,
-                            uint32_t k, bf_digest_t *digest, uint32_t *stale)
+                            const char *tree, const char *label, const uint32_t *ids,
+                            size_t n, bf_digest_t *digest, uint32_t *stale)
 {
     *digest = (bf_digest_t){0, 0};
     *stale = 0;
@@ -464,9 +464,10 @@ int bf_pagecache_add_source(bf_pagecache_t *pc, const bf_snap_t *snap, int state
         return 0;
     *digest = bf_hash128(src->file.data, src->file.len);
     int taken = 0;
-    for (uint32_t id = 0; id < pc->n_pages; id++) {
-        const char *name = pc->names[id];
-        if (group[id] != k || pc->reuse[id] || !name || name[0] == '@')
+    for (size_t i = 0; i < n; i++) {
+        uint32_t id = ids[i];
+        const char *name = id < pc->n_pages ? pc->names[id] : NULL;
+        if (!name || pc->reuse[id] || name[0] == '@')
             continue;
         const bf_pc_entry_t *e = bf_strmap_get(&src->by_name, name, strlen(name));
         if (matches(pc, id, e, bf_snap_str(snap, bf_snap_page(snap, id)->output)) &&

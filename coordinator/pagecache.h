@@ -125,7 +125,7 @@ int bf_pagecache_plan(bf_pagecache_t *pc, bf_site_t *s, const bf_snap_t *snap, i
 /*
  * Adds the page cache of the state directory state_fd as a source whose
  * files are in the directory tree (label names it in messages), and
- * reuses from it every page p with group[p] == k that is not reused yet and
+ * reuses from it every page of ids[0..n) that is not reused yet and
  * whose entry there matches as an entry of this site's own cache would
  * (same key, output, and records read).  Its files are not looked for
  * now: the writer reads each one back and checks it against the entry
@@ -135,8 +135,8 @@ int bf_pagecache_plan(bf_pagecache_t *pc, bf_site_t *s, const bf_snap_t *snap, i
  * taken, or -1 logged (unreadable, out of memory).
  */
 int bf_pagecache_add_source(bf_pagecache_t *pc, const bf_snap_t *snap, int state_fd,
-                            const char *tree, const char *label, const uint32_t *group,
-                            uint32_t k, bf_digest_t *digest, uint32_t *stale);
+                            const char *tree, const char *label, const uint32_t *ids,
+                            size_t n, bf_digest_t *digest, uint32_t *stale);
 
 /* The digest of the page cache's payload in state_fd: 1, 0 when there is
  * none, -1 rejected (*why). */

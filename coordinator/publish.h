@@ -89,8 +89,7 @@ typedef struct {
                                  records), for the page cache */
     int *src_fd;              /* per page cache source (the merge's
                                  shards): its tree, opened when first
-                                 read (-1 until then, once src_fd_set) */
-    bool src_fd_set;
+                                 read (-1 until then); NULL until one is */
 } bf_writer_t;
 
 /* The temporary file name of writer g (".bengal-new", ".bengal-new.1"...):

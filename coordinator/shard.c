@@ -330,10 +330,24 @@ int bf_shard_check_all(const char *shared, const bf_shard_plan_t *p)
 int bf_shard_take(bf_pagecache_t *pc, const bf_snap_t *snap, const char *shared,
                   const bf_shard_plan_t *p)
 {
+    /* the pages of each shard, bucketed once: ids[start[k]..start[k+1]) */
+    uint32_t n = bf_snap_count(snap, BF_SNAP_T_PAGES);
     uint32_t *owner = bf_shard_pages(snap, p->count);
-    if (!owner)
-        return -1;
+    uint32_t *start = calloc(p->count + 2, sizeof *start);
+    uint32_t *ids = malloc((n ? n : 1) * sizeof *ids);
     int rc = -1;
+    if (!owner || !start || !ids) {
+        bf_log_error("out of memory");
+        goto done;
+    }
+    for (uint32_t id = 0; id < n; id++)
+        if (owner[id] != BF_SHARD_NONE)
+            start[owner[id] + 2]++;
+    for (uint32_t k = 2; k < p->count + 2; k++)
+        start[k] += start[k - 1];
+    for (uint32_t id = 0; id < n; id++) /* start[k + 1]: where shard k's next id goes */
+        if (owner[id] != BF_SHARD_NONE)
+            ids[start[owner[id] + 1]++] = id;
     uint32_t taken = 0;
     for (uint32_t i = 0; i < p->count; i++) {
         done_rec_t r;
@@ -348,13 +362,14 @@ int bf_shard_take(bf_pagecache_t *pc, const bf_snap_t *snap, const char *shared,
         snprintf(label, sizeof label, "shard %u", i);
         int fd = open(state, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         bf_digest_t d = {0, 0};
-        int n = 0;
+        int taken_here = 0;
         uint32_t stale = 0;
         if (fd >= 0) {
-            n = bf_pagecache_add_source(pc, snap, fd, tree, label, owner, i, &d, &stale);
+            taken_here = bf_pagecache_add_source(pc, snap, fd, tree, label, ids + start[i],
+                                                 start[i + 1] - start[i], &d, &stale);
             close(fd);
         }
-        if (n < 0)
+        if (taken_here < 0)
             goto done;
         bool has = pc->n_sources && pc->sources[pc->n_sources - 1].file.len;
         if (fd < 0 || has != (r.has_pages != 0) || d.lo != r.pages_lo || d.hi != r.pages_hi) {
@@ -365,12 +380,14 @@ int bf_shard_take(bf_pagecache_t *pc, const bf_snap_t *snap, const char *shared,
         if (stale)
             bf_log_warn("shard %u: %u of its pages were rendered by another bengal-farm or "
                         "with other options than this merge's: rendered again here", i, stale);
-        bf_log_debug("shard %u: %d pages taken from %s", i, n, tree);
-        taken += (uint32_t)n;
+        bf_log_debug("shard %u: %d pages taken from %s", i, taken_here, tree);
+        taken += (uint32_t)taken_here;
     }
     bf_log_debug("%u pages taken from %u shards", taken, p->count);
     rc = 0;
 done:
+    free(ids);
+    free(start);
     free(owner);
     return rc;
 }

@@ -193,13 +193,11 @@ static int from_source(bf_writer_t *w, unsigned k, const char *path, uint64_t le
                        bf_digest_t d)
 {
     const bf_pc_source_t *src = &w->a->pages->sources[k];
-    if (!w->src_fd && !(w->src_fd = bf_arena_alloc(w->arena, w->a->pages->n_sources *
-                                                                  sizeof *w->src_fd)))
-        return -1;
-    if (!w->src_fd_set) {
+    if (!w->src_fd) {
+        if (!(w->src_fd = bf_arena_alloc(w->arena, w->a->pages->n_sources * sizeof *w->src_fd)))
+            return -1;
         for (unsigned i = 0; i < w->a->pages->n_sources; i++)
             w->src_fd[i] = -1;
-        w->src_fd_set = true;
     }
     int fd = w->src_fd[k];
     if (fd < 0 &&
