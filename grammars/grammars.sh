@@ -5,7 +5,8 @@
 #   sh grammars/grammars.sh fetch DIR   npm ci the pinned packages of
 #       grammars/package-lock.json (integrity-checked, no install scripts:
 #       nothing native is built) into DIR/node_modules, unless DIR/stamp
-#       says this very lock file was fetched already.  Offline, or without
+#       says this very lock file was fetched already; then applies
+#       grammars/patches/ (fixes to fetched grammars, each explained).  Offline, or without
 #       npm: one warning, exit 0, and the build goes on without grammars.
 #   sh grammars/grammars.sh mk DIR      DIR/langs.mk: the languages of
 #       grammars/languages whose sources were fetched, and their objects.
@@ -31,10 +32,38 @@ fetched() {
     [ -f "$nm/$2/$3/parser.c" ]
 }
 
+# The version of a fetched package, from its package.json.
+pkg_version() {
+    sed -n 's/^[[:space:]]*"version"[[:space:]]*:[[:space:]]*"\([^"]*\)".*/\1/p' \
+        "$nm/$1/package.json" 2>/dev/null | head -n 1
+}
+
+# Apply grammars/patches/SCOPE+NAME+VERSION.patch (patch-package's naming:
+# '+' for '/') to the fetched package, after npm ci checked its integrity.
+# A patch for another version than the one fetched, or one that does not
+# apply, is an error: the pin moved and the patch must be looked at again.
+apply_patches() {
+    for p in "$top"/grammars/patches/*.patch; do
+        [ -f "$p" ] || continue
+        base=$(basename "$p" .patch)
+        ver=${base##*+}
+        pkg=$(printf '%s' "${base%+*}" | tr + /)
+        got=$(pkg_version "$pkg")
+        if [ "$got" != "$ver" ]; then
+            echo "error: $p is for $pkg $ver, fetched ${got:-nothing}" >&2
+            exit 1
+        fi
+        if ! patch -d "$nm/$pkg" -p1 -s --forward --no-backup-if-mismatch <"$p"; then
+            echo "error: $p does not apply to $pkg $ver" >&2
+            exit 1
+        fi
+    done
+}
+
 case $cmd in
 fetch)
     mkdir -p "$dir"
-    want=$(cksum <"$top/grammars/package-lock.json")
+    want=$(cat "$top/grammars/package-lock.json" "$top"/grammars/patches/*.patch | cksum)
     if [ -f "$dir/stamp" ] && [ "$(cat "$dir/stamp")" = "$want" ] && [ -d "$nm" ]; then
         exit 0
     fi
@@ -49,6 +78,7 @@ fetch)
     # node binding) is neither wanted nor installed.
     if (cd "$dir" && npm ci --ignore-scripts --legacy-peer-deps --no-audit --no-fund \
             --loglevel=error >npm.log 2>&1); then
+        apply_patches
         echo "$want" >"$dir/stamp"
     else
         echo "warning: could not fetch the tree-sitter grammars (see $dir/npm.log):" \
@@ -100,8 +130,7 @@ table)
             for q in $queries; do cat "$nm/$q"; echo; done | od -An -v -tx1 |
                 sed 's/ \([0-9a-f][0-9a-f]\)/0x\1,/g'
             echo "0};"
-            ver=$(sed -n 's/^[[:space:]]*"version"[[:space:]]*:[[:space:]]*"\([^"]*\)".*/\1/p' \
-                  "$nm/$pkg/package.json" | head -n 1)
+            ver=$(pkg_version "$pkg")
             echo "#define V_$name \"$pkg $ver\""
         done
         echo

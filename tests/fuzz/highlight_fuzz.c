@@ -32,17 +32,6 @@
 #include "worker/md_code.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-const char *__lsan_default_suppressions(void);
-
-/* A known leak of the pinned SQL grammar (@derekstride/tree-sitter-sql
- * 0.3.11, src/scanner.c): its external scanner's deserialize overwrites
- * the saved dollar-quote tag without freeing it, a few bytes per
- * `$tag$ ... $tag$` string.  Not ours to fix in a fetched grammar, and
- * bounded; every other leak still fails the run. */
-const char *__lsan_default_suppressions(void)
-{
-    return "leak:tree_sitter_sql_external_scanner_deserialize\n";
-}
 
 /* Code longer than this is cut: tree-sitter's error recovery on garbage
  * is slow enough to make a run crawl, and the length adds no branch. */
