@@ -415,16 +415,33 @@ Test(browser, colour_scheme_toggle_is_remembered_and_system_default_first)
         {true, "/docs/scheme/?click", "first=dark now=light attr=light"},
         {true, "/docs/scheme/", "first=light now=light attr=light"},
     };
-    profile = e2e_tmpdir(); /* one profile: localStorage is kept between the steps */
-    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
-        prefer_dark = steps[i].dark;
-        open_page(&r, steps[i].path, NULL);
-        cr_assert(strstr(r.out, e2e_fmt("data-probe=\"%s\"", steps[i].want)),
-                  "step %zu (%s, system %s): want %s; DOM:\n%.3000s\n%s", i, steps[i].path,
-                  steps[i].dark ? "dark" : "light", steps[i].want, r.out, r.err);
-        assert_clean_console(&r);
-        e2e_run_free(&r);
+    /* One profile: localStorage is kept between the steps, by Chromium,
+     * which writes it to the profile asynchronously: on a loaded machine
+     * a browser that exits right after the click's page was dumped can
+     * lose the write (seen once in CI, step 7 finding no stored choice).
+     * That is Chromium's, not the page's: the whole sequence is tried
+     * again on a fresh profile, up to three times; a page that does not
+     * store or apply the choice fails all three. */
+    const char *failed = NULL;
+    for (int attempt = 0; attempt < 3; attempt++) {
+        profile = e2e_tmpdir();
+        failed = NULL;
+        for (size_t i = 0; i < sizeof steps / sizeof steps[0] && !failed; i++) {
+            prefer_dark = steps[i].dark;
+            open_page(&r, steps[i].path, NULL);
+            if (!strstr(r.out, e2e_fmt("data-probe=\"%s\"", steps[i].want)))
+                failed = e2e_fmt("step %zu (%s, system %s): want %s; DOM:\n%.3000s\n%s", i,
+                                 steps[i].path, steps[i].dark ? "dark" : "light",
+                                 steps[i].want, r.out, r.err);
+            else
+                assert_clean_console(&r);
+            e2e_run_free(&r);
+        }
+        if (!failed)
+            break;
+        cr_log_warn("attempt %d: %.200s", attempt + 1, failed);
     }
+    cr_assert(!failed, "%s", failed);
     prefer_dark = false;
     profile = NULL;
 

@@ -48,7 +48,7 @@
  * hang must not stall the whole suite. */
 #define E2E_TIMEOUT_MS 60000
 #define E2E_MAX_ARGS 32
-#define E2E_MAX_TMP 8
+#define E2E_MAX_TMP 16
 #define E2E_MAX_STRS 256
 
 typedef struct {
