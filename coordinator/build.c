@@ -381,6 +381,11 @@ static int run(const bf_build_opts_t *opts, bf_build_result_t *res)
         goto done;
     }
     s->srcs = &srcs;
+    /* The bodies wait in the state directory, not in this process: a
+     * site's text is most of the snapshot (1.7 GB at a million pages),
+     * and the farm forks from here.  Where no unnamed file can be made
+     * they stay in memory, as before. */
+    bf_snapw_spill(s->snapw, state);
     int read = bf_site_read(s);
     bf_srccache_save(&srcs, state); /* what was parsed is right, errors or not */
     rep_files[0] = srcs.parsed;

@@ -219,8 +219,68 @@ int bf_fs_write_atomic_iov(const char *path, const struct iovec *iov, size_t n, 
     return rc;
 }
 
+typedef struct {
+    const struct iovec *iov;
+    size_t n;
+} iov_fill_t;
+
+static int fill_iov(int fd, void *arg)
+{
+    const iov_fill_t *f = arg;
+    for (size_t i = 0; i < f->n; i++)
+        if (write_all(fd, f->iov[i].iov_base, f->iov[i].iov_len) < 0)
+            return -1;
+    return 0;
+}
+
 int bf_fs_write_atomic_at(int dirfd, const char *name, const struct iovec *iov, size_t n,
                           int do_sync)
+{
+    iov_fill_t f = {iov, n};
+    return bf_fs_write_atomic_fill_at(dirfd, name, fill_iov, &f, do_sync);
+}
+
+int bf_fs_write_all(int fd, const void *data, size_t len)
+{
+    return write_all(fd, data, len);
+}
+
+int bf_fs_copy_range(int out, int in, uint64_t off, uint64_t len)
+{
+    bool in_kernel = true;
+    char buf[1 << 16];
+    while (len > 0) {
+        size_t want = len < (1u << 30) ? (size_t)len : (1u << 30);
+        ssize_t k;
+        if (in_kernel) {
+            loff_t from = (loff_t)off;
+            k = copy_file_range(in, &from, out, NULL, want, 0);
+            if (k < 0 && (errno == EXDEV || errno == ENOSYS || errno == EINVAL ||
+                          errno == EOPNOTSUPP || errno == EBADF)) {
+                in_kernel = false; /* another filesystem, or too old a kernel */
+                continue;
+            }
+        } else {
+            k = pread(in, buf, want < sizeof buf ? want : sizeof buf, (off_t)off);
+            if (k > 0 && write_all(out, buf, (size_t)k) < 0)
+                return -1;
+        }
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k < 0)
+            return -1;
+        if (k == 0) { /* the source is shorter than it should be */
+            errno = EIO;
+            return -1;
+        }
+        off += (uint64_t)k;
+        len -= (uint64_t)k;
+    }
+    return 0;
+}
+
+int bf_fs_write_atomic_fill_at(int dirfd, const char *name, int (*fill)(int fd, void *arg),
+                               void *arg, int do_sync)
 {
     char tmp[BF_PATH_MAX];
     if (!*name || strchr(name, '/') || strcmp(name, ".") == 0 || strcmp(name, "..") == 0) {
@@ -231,9 +291,8 @@ int bf_fs_write_atomic_at(int dirfd, const char *name, const struct iovec *iov, 
     if (fd < 0)
         return -1;
 
-    for (size_t i = 0; i < n; i++)
-        if (write_all(fd, iov[i].iov_base, iov[i].iov_len) < 0)
-            goto fail;
+    if (fill(fd, arg) < 0)
+        goto fail;
     if (do_sync && fsync(fd) < 0)
         goto fail;
     int rc = close(fd);

@@ -25,6 +25,7 @@
 
 #include <dirent.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/uio.h>
@@ -117,5 +118,16 @@ int bf_fs_stat_at(int dirfd, const char *rel, struct stat *st);
  * also fsyncs dirfd, which must then not be an O_PATH descriptor. */
 int bf_fs_write_atomic_at(int dirfd, const char *name, const struct iovec *iov, size_t n,
                           int do_sync);
+/* bf_fs_write_atomic_at() with the content written by fill(fd, arg) into
+ * the temporary (0, or -1 with errno set: nothing is renamed). */
+int bf_fs_write_atomic_fill_at(int dirfd, const char *name, int (*fill)(int fd, void *arg),
+                               void *arg, int do_sync);
+/* write() of all len bytes, again after EINTR and short writes.  0 or -1. */
+int bf_fs_write_all(int fd, const void *data, size_t len);
+/* Appends len bytes of in from offset off to out (at its file position):
+ * copy_file_range, in the kernel (a reflink where the filesystem shares
+ * extents), else through a buffer.  0, or -1 with errno (EIO: in ends
+ * before off + len). */
+int bf_fs_copy_range(int out, int in, uint64_t off, uint64_t len);
 
 #endif

@@ -42,7 +42,8 @@ struct bf_snap {
 
 /* ---- open / close ------------------------------------------------------- */
 
-int bf_snap_from_mem(const void *p, size_t len, const char *name, bf_snap_t **out)
+/* bf_snap_from_mem, with the file p maps when fd >= 0 (validate.h). */
+static int from_mem(const void *p, size_t len, int fd, const char *name, bf_snap_t **out)
 {
     *out = NULL;
     if ((uintptr_t)p % 8 != 0) {
@@ -56,12 +57,17 @@ int bf_snap_from_mem(const void *p, size_t len, const char *name, bf_snap_t **ou
     }
     s->base = p;
     s->size = len;
-    if (bf_snap_validate(s->base, s->size, name, &s->lay) < 0) {
+    if (bf_snap_validate(s->base, s->size, fd, name, &s->lay) < 0) {
         free(s);
         return -1;
     }
     *out = s;
     return 0;
+}
+
+int bf_snap_from_mem(const void *p, size_t len, const char *name, bf_snap_t **out)
+{
+    return from_mem(p, len, -1, name, out);
 }
 
 int bf_snap_open(const char *path, bf_snap_t **out)
@@ -92,10 +98,9 @@ int bf_snap_open(const char *path, bf_snap_t **out)
         bf_log_at(BF_LOG_ERROR, path, 0, 0, "cannot map the snapshot: %s", strerror(errno));
         goto fail;
     }
-    close(fd);
-    fd = -1;
-    if (bf_snap_from_mem(map, len, path, out) < 0)
+    if (from_mem(map, len, fd, path, out) < 0)
         goto fail;
+    close(fd);
     (*out)->mapped = true;
     return 0;
 fail:

@@ -16,6 +16,10 @@
  * struct bf_snap: that struct stays private to reader.c, and no check can
  * call an accessor (which trusts the image) on a table not yet checked.
  *
+ * fd: -1, or the file that base maps (all of it): the checksum is then
+ * computed by reading the file, not through the mapping (see
+ * file_checksum in validate.c).
+ *
  * Ownership: base is only read and must stay mapped and unchanged for as
  * long as the layout is used (the layout points into it).  Scratch memory
  * is freed before returning.
@@ -39,7 +43,7 @@ typedef struct {
     const void *tab[BF_SNAP_T_COUNT]; /* its first element, inside the image */
 } bf_snap_layout_t;
 
-int bf_snap_validate(const unsigned char *base, size_t size, const char *name,
+int bf_snap_validate(const unsigned char *base, size_t size, int fd, const char *name,
                      bf_snap_layout_t *out);
 
 /* The order of site.by_path and site.by_ref_id: bytewise, a shorter prefix

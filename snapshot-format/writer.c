@@ -72,6 +72,8 @@ struct bf_snapw {
     size_t nslots, used; /* nslots is 0 or a power of two */
     vqueue_t *queue;     /* reused by every bf_snapw_value */
     size_t queue_cap;
+    int spill_fd;        /* >= 0: BODIES go to this file (bf_snapw_spill) */
+    bf_buf_t spill;      /* bodies not written to it yet */
     bool failed;
     char err[160]; /* the first error, reported by finish */
 };
@@ -124,6 +126,7 @@ bf_snapw_t *bf_snapw_new(void)
     bf_snapw_t *w = calloc(1, sizeof *w);
     if (!w)
         return NULL;
+    w->spill_fd = -1;
     char *nul = tab_push(w, BF_SNAP_T_STRINGS, 1);
     if (!nul) {
         bf_snapw_free(w);
@@ -141,7 +144,39 @@ void bf_snapw_free(bf_snapw_t *w)
         bf_buf_free(&w->tab[t]);
     free(w->slots);
     free(w->queue);
+    bf_buf_free(&w->spill);
+    if (w->spill_fd >= 0)
+        close(w->spill_fd);
     free(w);
+}
+
+/* Bodies are written to the spill file a chunk at a time. */
+#define SPILL_CHUNK ((size_t)1 << 20)
+
+int bf_snapw_spill(bf_snapw_t *w, int dirfd)
+{
+    if (w->spill_fd >= 0 || w->count[BF_SNAP_T_BODIES]) {
+        errno = EINVAL;
+        return -1;
+    }
+    int fd = openat(dirfd, ".", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return -1;
+    w->spill_fd = fd;
+    return 0;
+}
+
+static void spill_flush(bf_snapw_t *w)
+{
+    if (w->spill.len && !w->failed && bf_fs_write_all(w->spill_fd, w->spill.data, w->spill.len) < 0)
+        fail(w, "cannot write the bodies aside: %s", strerror(errno));
+    bf_buf_reset(&w->spill);
+}
+
+/* The bytes of table t, in memory or spilled. */
+static uint64_t table_len(const bf_snapw_t *w, int t)
+{
+    return t == BF_SNAP_T_BODIES && w->spill_fd >= 0 ? w->count[t] : w->tab[t].len;
 }
 
 /* Doubles the intern table (or creates it); -1 on OOM. */
@@ -223,6 +258,21 @@ uint64_t bf_snapw_body(bf_snapw_t *w, const char *s, size_t len)
         return 0;
     if (len == 0)
         return off;
+    if (w->spill_fd >= 0) {
+        if (len > UINT32_MAX - off) {
+            fail(w, "the %s table is past its limit of %u elements", table_names[BF_SNAP_T_BODIES],
+                 (unsigned)UINT32_MAX);
+            return 0;
+        }
+        if (bf_buf_append(&w->spill, s, len) < 0) {
+            fail(w, "out of memory");
+            return 0;
+        }
+        w->count[BF_SNAP_T_BODIES] += (uint32_t)len;
+        if (w->spill.len >= SPILL_CHUNK)
+            spill_flush(w);
+        return off;
+    }
     char *p = tab_push(w, BF_SNAP_T_BODIES, len);
     if (!p)
         return 0;
@@ -433,10 +483,33 @@ static uint64_t align8(uint64_t x)
     return (x + 7) & ~(uint64_t)7;
 }
 
+/* Feeds len bytes of the spill file from offset 0 to hs.  0, or -1 (failed). */
+static int hash_spilled(bf_snapw_t *w, bf_hasher_t *hs, uint64_t len)
+{
+    if (bf_buf_grow(&w->spill, SPILL_CHUNK) < 0) {
+        fail(w, "out of memory");
+        return -1;
+    }
+    for (uint64_t off = 0; off < len;) {
+        size_t want = len - off < SPILL_CHUNK ? (size_t)(len - off) : SPILL_CHUNK;
+        ssize_t k = pread(w->spill_fd, w->spill.data, want, (off_t)off);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0) {
+            fail(w, "cannot read the bodies back: %s", k < 0 ? strerror(errno) : "file too short");
+            return -1;
+        }
+        bf_hasher_update(hs, w->spill.data, (size_t)k);
+        off += (uint64_t)k;
+    }
+    return 0;
+}
+
 /* The file as pieces: the header, then each table after its zero padding.
  * Fills h (checksum included) and iov; returns the number of pieces, or -1
  * after logging.  The tables are not copied: both finishers below write
- * straight from the writer's buffers. */
+ * straight from the writer's buffers, and a piece with no base is the
+ * spilled BODIES, copied from the spill file. */
 #define MAX_PIECES (1 + 2 * BF_SNAP_T_COUNT)
 
 static int layout(bf_snapw_t *w, bf_snap_header_t *h, struct iovec *iov)
@@ -448,6 +521,8 @@ static int layout(bf_snapw_t *w, bf_snap_header_t *h, struct iovec *iov)
         bf_log_error("cannot build the snapshot: %s", w->err);
         return -1;
     }
+    if (w->spill_fd >= 0)
+        spill_flush(w);
     zero_pads(w);
     memset(h, 0, sizeof *h);
     memcpy(h->magic, BF_SNAP_MAGIC, sizeof h->magic);
@@ -470,15 +545,25 @@ static int layout(bf_snapw_t *w, bf_snap_header_t *h, struct iovec *iov)
             bf_hasher_update(hs, zeros, (size_t)pad);
         }
         off += pad;
+        uint64_t len = table_len(w, t);
         h->tables[t].offset = off;
-        h->tables[t].size = w->tab[t].len;
+        h->tables[t].size = len;
         h->tables[t].count = w->count[t];
         h->tables[t].elem_size = elem_sizes[t];
-        if (w->tab[t].len) {
+        if (len && len == w->tab[t].len) {
             iov[n++] = (struct iovec){.iov_base = w->tab[t].data, .iov_len = w->tab[t].len};
             bf_hasher_update(hs, w->tab[t].data, w->tab[t].len);
+        } else if (len) {
+            iov[n++] = (struct iovec){.iov_base = NULL, .iov_len = (size_t)len};
+            if (hash_spilled(w, hs, len) < 0)
+                break;
         }
-        off += w->tab[t].len;
+        off += len;
+    }
+    if (w->failed) {
+        bf_hasher_free(hs);
+        bf_log_error("cannot build the snapshot: %s", w->err);
+        return -1;
     }
     h->file_size = off;
     h->body_checksum = bf_hasher_digest(hs);
@@ -499,10 +584,47 @@ int bf_snapw_finish_mem(bf_snapw_t *w, bf_buf_t *out)
         return -1;
     bf_buf_reset(out);
     for (int i = 0; i < n; i++) {
-        if (bf_buf_append(out, iov[i].iov_base, iov[i].iov_len) < 0) {
+        size_t at = out->len;
+        if (bf_buf_grow(out, iov[i].iov_len) < 0) {
             bf_log_error("cannot build the snapshot: out of memory");
             return -1;
         }
+        if (iov[i].iov_base) {
+            memcpy(out->data + at, iov[i].iov_base, iov[i].iov_len);
+        } else {
+            for (size_t got = 0; got < iov[i].iov_len;) {
+                ssize_t k = pread(w->spill_fd, out->data + at + got, iov[i].iov_len - got,
+                                  (off_t)got);
+                if (k < 0 && errno == EINTR)
+                    continue;
+                if (k <= 0) {
+                    bf_log_error("cannot build the snapshot: cannot read the bodies back: %s",
+                                 k < 0 ? strerror(errno) : "file too short");
+                    return -1;
+                }
+                got += (size_t)k;
+            }
+        }
+        out->len = at + iov[i].iov_len;
+        out->data[out->len] = '\0';
+    }
+    return 0;
+}
+
+typedef struct {
+    const struct iovec *iov;
+    int n, spill_fd;
+} pieces_t;
+
+static int write_pieces(int fd, void *arg)
+{
+    const pieces_t *p = arg;
+    for (int i = 0; i < p->n; i++) {
+        int rc = p->iov[i].iov_base
+                     ? bf_fs_write_all(fd, p->iov[i].iov_base, p->iov[i].iov_len)
+                     : bf_fs_copy_range(fd, p->spill_fd, 0, p->iov[i].iov_len);
+        if (rc < 0)
+            return -1;
     }
     return 0;
 }
@@ -516,7 +638,8 @@ int bf_snapw_finish_at(bf_snapw_t *w, int dirfd, const char *name, const char *d
         return -1;
     /* No fsync: the snapshot is rebuilt by every build; the rename alone
      * keeps readers from ever seeing half a file. */
-    if (bf_fs_write_atomic_at(dirfd, name, iov, (size_t)n, 0) < 0) {
+    pieces_t p = {iov, n, w->spill_fd};
+    if (bf_fs_write_atomic_fill_at(dirfd, name, write_pieces, &p, 0) < 0) {
         bf_log_at(BF_LOG_ERROR, disp, 0, 0, "cannot write the snapshot: %s", strerror(errno));
         return -1;
     }

@@ -37,6 +37,14 @@ bf_snap_str_t bf_snapw_cstr(bf_snapw_t *w, const char *s); /* NULL -> "" */
 /* Appends a markdown body to BODIES; returns its offset. */
 uint64_t bf_snapw_body(bf_snapw_t *w, const char *s, size_t len);
 
+/* From now on BODIES are written, a MiB at a time, to an unnamed file in
+ * dirfd (O_TMPFILE) instead of being held in memory, and the finishers
+ * copy them from there (copy_file_range: no copy in this process).  The
+ * file is byte for byte the same.  Only before the first body; -1 with
+ * errno when the file cannot be made (EINVAL: bodies already added), and
+ * the writer goes on holding them in memory. */
+int bf_snapw_spill(bf_snapw_t *w, int dirfd);
+
 /* Appends n ids to IDS / n strings to STRREFS; returns the range. */
 bf_snap_range_t bf_snapw_ids(bf_snapw_t *w, const uint32_t *ids, size_t n);
 bf_snap_range_t bf_snapw_strs(bf_snapw_t *w, const bf_snap_str_t *s, size_t n);
