@@ -182,6 +182,7 @@ int bf_serve_run(bf_serve_opts_t *o)
         snprintf(out, sizeof out, "%s/.bengal-serve", so->site_dir);
         o->build.output = out;
     }
+    so->state_sub = "serve"; /* caches of its own: see state.c */
     bf_httpd_opts_t ho = {.root = o->build.output, .bind = o->bind,
                           .port = o->port_set ? o->port : DEFAULT_PORT};
     bf_httpd_t *h = bf_httpd_start(&ho);

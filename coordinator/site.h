@@ -131,6 +131,8 @@ typedef struct {
     size_t n_configs;         /* in order (at most BF_SITE_MAX_CONFIGS) */
     const char *cache_dir;    /* --cache-dir, or NULL: BENGAL_CACHE_DIR,
                                  else the config's build.cache_dir */
+    const char *state_sub;    /* a directory of its own inside that one
+                                 (serve: "serve"), or NULL */
     bool drafts, future, strict;
     int64_t now;              /* SOURCE_DATE_EPOCH or time(NULL) */
     size_t wave_size;         /* largest wave of pages; 0: default 64 */

@@ -25,7 +25,35 @@
  * lock elsewhere).  s->state_disp names it in messages.  Returns its
  * descriptor, or -1 logged.
  */
+static int open_base_dir(bf_site_t *s);
+
+/* The state directory, or s->opts.state_sub inside it (made when missing,
+ * refused when a symlink): `serve` keeps its caches apart, so that a
+ * preview (drafts, a localhost baseurl, its own output) and the published
+ * build do not each find the other's caches stale. */
 static int open_state_dir(bf_site_t *s)
+{
+    int base = open_base_dir(s);
+    const char *sub = s->opts.state_sub;
+    if (base < 0 || !sub)
+        return base;
+    const char *disp = bf_arena_sprintf(s->arena, "%s/%s", s->state_disp, sub);
+    int fd = -1;
+    if (!disp)
+        bf_log_error("out of memory");
+    else if (mkdirat(base, sub, 0777) < 0 && errno != EEXIST)
+        bf_log_at(BF_LOG_ERROR, disp, 0, 0, "cannot create directory: %s", strerror(errno));
+    else if ((fd = openat(base, sub, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+        bf_log_at(BF_LOG_ERROR, disp, 0, 0, "%s", errno == ELOOP || errno == ENOTDIR
+                  ? "is a symlink or not a directory; bengal-farm keeps its state there: remove it"
+                  : strerror(errno));
+    else
+        s->state_disp = disp;
+    close(base);
+    return fd;
+}
+
+static int open_base_dir(bf_site_t *s)
 {
     const char *given = s->opts.cache_dir;
     if (!given || !*given)

@@ -357,6 +357,19 @@ static inline char *e2e_read_file(const char *path, size_t *len)
     return buf;
 }
 
+/* The number after "key": in a --stats-json file, or -1. */
+static inline long e2e_stat_of(const char *stats, const char *key)
+{
+    char *json = e2e_read_file(stats, NULL);
+    char *k = e2e_fmt("\"%s\":", key);
+    const char *p = json ? strstr(json, k) : NULL;
+    long n = -1;
+    if (p)
+        sscanf(p + strlen(k), "%ld", &n);
+    free(json);
+    return n;
+}
+
 /* e2e_read_file() whose result lives until e2e_cleanup(); NULL if the file
  * cannot be read. */
 static inline char *e2e_own_file(const char *path, size_t *len)

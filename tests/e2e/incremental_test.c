@@ -1797,19 +1797,6 @@ Test(incremental, interrupted_rebuild)
 
 /* ---- what a rebuild does not do again -------------------------------------- */
 
-/* The number after "key": in a --stats-json file, or -1. */
-static long stat_of(const char *stats, const char *key)
-{
-    char *json = e2e_read_file(stats, NULL);
-    long n = -1;
-    char *k = e2e_fmt("\"%s\": ", key);
-    const char *p = json ? strstr(json, k) : NULL;
-    if (p)
-        sscanf(p + strlen(k), "%ld", &n);
-    free(json);
-    return n;
-}
-
 /* A rebuild with --stats-json into stats, then the tree against a clean
  * build (which writes no statistics). */
 static void rebuild_with_stats(const char *site, const char *out, const char *stats)
@@ -1827,20 +1814,20 @@ Test(incremental, unchanged_files_not_parsed_and_markdown_not_rendered_again)
     step("one page's body edited: that file alone is parsed");
     edit(site, "content/docs/intro.md", "Example is a command-line tool", "Example is a small command-line tool");
     rebuild_with_stats(site, out, stats);
-    long files = stat_of(stats, "as_last_time") + 1;
-    cr_assert_eq(stat_of(stats, "parsed"), 1, "[%s] %ld content files parsed", step_name,
-                 stat_of(stats, "parsed"));
+    long files = e2e_stat_of(stats, "as_last_time") + 1;
+    cr_assert_eq(e2e_stat_of(stats, "parsed"), 1, "[%s] %ld content files parsed", step_name,
+                 e2e_stat_of(stats, "parsed"));
     cr_assert_gt(files, 3, "[%s] %ld content files", step_name, files);
 
     step("a template edited: every page renders, no markdown is parsed again");
     edit(site, "templates/base.html", "<footer>", "<footer class=\"edited\">");
     rebuild_with_stats(site, out, stats);
-    cr_assert_eq(stat_of(stats, "parsed"), 0, "[%s] %ld files parsed", step_name,
-                 stat_of(stats, "parsed"));
-    long pages = stat_of(stats, "pages_rendered");
-    cr_assert_eq(stat_of(stats, "markdown_from_cache"), files,
+    cr_assert_eq(e2e_stat_of(stats, "parsed"), 0, "[%s] %ld files parsed", step_name,
+                 e2e_stat_of(stats, "parsed"));
+    long pages = e2e_stat_of(stats, "pages_rendered");
+    cr_assert_eq(e2e_stat_of(stats, "markdown_from_cache"), files,
                  "[%s] markdown of %ld pages from the cache, %ld content files, %ld pages "
-                 "rendered", step_name, stat_of(stats, "markdown_from_cache"), files, pages);
+                 "rendered", step_name, e2e_stat_of(stats, "markdown_from_cache"), files, pages);
 
     step("the discovery cache and the render pack damaged: parsed and rendered again");
     char *sources = e2e_fmt("%s/.bengal/sources", site);
@@ -1853,9 +1840,9 @@ Test(incremental, unchanged_files_not_parsed_and_markdown_not_rendered_again)
     e2e_write_str(e2e_fmt("%s/.bengal/render/index", site), "not an index");
     edit(site, "templates/base.html", "<footer class=\"edited\">", "<footer>");
     rebuild_with_stats(site, out, stats);
-    cr_assert_eq(stat_of(stats, "parsed"), files, "[%s] %ld files parsed", step_name,
-                 stat_of(stats, "parsed"));
-    cr_assert_eq(stat_of(stats, "markdown_from_cache"), 0, "[%s]", step_name);
+    cr_assert_eq(e2e_stat_of(stats, "parsed"), files, "[%s] %ld files parsed", step_name,
+                 e2e_stat_of(stats, "parsed"));
+    cr_assert_eq(e2e_stat_of(stats, "markdown_from_cache"), 0, "[%s]", step_name);
 }
 
 /* ---- included files ----------------------------------------------------- */
@@ -1883,10 +1870,10 @@ Test(incremental, included_file_edited)
          "A C11 compiler and GNU make");
     rebuild_with_stats(site, out, stats);
     out_has(out, INSTALL, "A C11 compiler and GNU make");
-    cr_assert_eq(stat_of(stats, "parsed"), 0, "[%s]", step_name);
-    cr_assert_gt(stat_of(stats, "as_last_time"), 10, "[%s]", step_name);
+    cr_assert_eq(e2e_stat_of(stats, "parsed"), 0, "[%s]", step_name);
+    cr_assert_gt(e2e_stat_of(stats, "as_last_time"), 10, "[%s]", step_name);
     /* the page, and index.json (its excerpt and word count) */
-    cr_assert_eq(stat_of(stats, "written"), 2, "[%s]", step_name);
+    cr_assert_eq(e2e_stat_of(stats, "written"), 2, "[%s]", step_name);
     step("the file that one includes edited (two levels down)");
     edit(site, "content/.shared/platforms.md", "Linux and the BSDs", "Linux, macOS and the BSDs");
     rebuild_equals_clean(site, out, NULL);

@@ -211,6 +211,32 @@ Test(serve, no_drafts_and_a_taken_port)
     e2e_run_free(&r);
 }
 
+/* serve keeps its caches apart from the published build's: a build after
+ * a preview renders nothing again (it re-rendered every page when both
+ * shared one state directory, each finding the other's options). */
+Test(serve, a_preview_leaves_the_published_builds_caches_alone)
+{
+    char *site = e2e_fmt("%s/site", e2e_tmpdir());
+    char *stats = e2e_fmt("%s/stats.json", e2e_tmpdir());
+    e2e_run_t r;
+    e2e_bf(&r, "new", site, NULL);
+    e2e_run_free(&r);
+    e2e_bf(&r, "-q", site, NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    e2e_run_free(&r);
+    start_serve(site, NULL);
+    stop_serve();
+    e2e_bf(&r, "-q", "--stats-json", stats, site, NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    e2e_run_free(&r);
+    cr_assert_gt(e2e_stat_of(stats, "pages"), 10);
+    cr_assert_eq(e2e_stat_of(stats, "pages_rendered"), 0, "rendered %ld of %ld pages again",
+                 e2e_stat_of(stats, "pages_rendered"), e2e_stat_of(stats, "pages"));
+    struct stat st;
+    cr_assert(stat(e2e_fmt("%s/.bengal/serve/snapshot.bfs", site), &st) == 0,
+              "serve's state is in .bengal/serve");
+}
+
 /* The headless-Chromium test: a page open in the browser reloads itself
  * after an edit and shows it (tests/e2e/cdp_reload.py drives Chromium
  * through the DevTools protocol; a page that did not reload keeps its

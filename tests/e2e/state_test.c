@@ -154,22 +154,9 @@ static char *first_warning(const char *s)
     return NULL;
 }
 
-/* The number after "key": in a --stats-json file, or -1. */
-static long stat_of(const char *stats, const char *key)
-{
-    char *json = e2e_read_file(stats, NULL);
-    char *k = e2e_fmt("\"%s\":", key);
-    const char *p = json ? strstr(json, k) : NULL;
-    long n = -1;
-    if (p)
-        sscanf(p + strlen(k), "%ld", &n);
-    free(json);
-    return n;
-}
-
 static long pages_reused(const char *stats)
 {
-    return stat_of(stats, "pages_reused");
+    return e2e_stat_of(stats, "pages_reused");
 }
 
 /* Every name under dir, with the type, size and times of what is not a
@@ -847,7 +834,7 @@ static void pack_row(const char *base, int row, int what, int how)
                   "%s %s, build %d: still a directory in the render pack", thing, how_s,
                   pass + 1);
         if (pass == 0) { /* the damage was seen: those pages were rendered */
-            long from = stat_of(stats, "markdown_from_cache"), want = sourced_pages(site);
+            long from = e2e_stat_of(stats, "markdown_from_cache"), want = sourced_pages(site);
             if (what == PK_INDEX)
                 cr_expect_eq(from, 0, "%s %s: %ld pages' markdown from a damaged index", thing,
                              how_s, from);
@@ -855,7 +842,7 @@ static void pack_row(const char *base, int row, int what, int how)
                 cr_expect_lt(from, want, "%s %s: every page's markdown from the pack", thing,
                              how_s);
         } else {
-            long from = stat_of(stats, "markdown_from_cache"), want = sourced_pages(site);
+            long from = e2e_stat_of(stats, "markdown_from_cache"), want = sourced_pages(site);
             cr_expect_eq(from, want, "%s %s: after the damaged build, %ld pages' markdown from "
                          "the pack, expected %ld (the pack was not made whole again)",
                          thing, how_s, from, want);
@@ -907,7 +894,7 @@ Test(state, no_cache_replaces_the_render_pack)
     e2e_assert_no_crash(&r);
     cr_assert_eq(r.status, 0, "%s", r.err);
     e2e_run_free(&r);
-    long from = stat_of(stats, "markdown_from_cache"), want = sourced_pages(site);
+    long from = e2e_stat_of(stats, "markdown_from_cache"), want = sourced_pages(site);
     cr_assert_eq(from, want, "after --no-cache and a config edit: %ld pages' markdown from the "
                  "pack, expected %ld\n%s", from, want, e2e_own_file(stats, NULL));
     char *ref = clean_tree(site, e2e_tmpdir(), "ref");
@@ -932,7 +919,7 @@ Test(state, config_edit_takes_markdown_from_the_pack)
     cr_assert_eq(r.status, 0, "%s", r.err);
     e2e_run_free(&r);
     char *json = e2e_own_file(stats, NULL);
-    long from = stat_of(stats, "markdown_from_cache"), want = sourced_pages(site), reused = pages_reused(stats);
+    long from = e2e_stat_of(stats, "markdown_from_cache"), want = sourced_pages(site), reused = pages_reused(stats);
     cr_assert_eq(reused, 0, "a config edit reused pages: the test edits the wrong thing\n%s",
                  json);
     cr_assert_eq(from, want, "markdown_from_cache %ld, pages with a source %ld\n%s", from, want,
