@@ -388,6 +388,37 @@ static bool push_seg(bf_pack_t *p, uint32_t id, uint64_t len)
     return true;
 }
 
+/* Segments are read through a window of this many bytes (or one entry,
+ * when larger): a segment holds what a build's workers rendered, hundreds
+ * of MB on a large site, and is never held whole. */
+#define WINDOW ((size_t)1 << 20)
+
+/* The bytes [at, at + len) of fd through the window w, which holds the
+ * file from *w_off on; NULL when the file ends first, or on OOM (*oom). */
+static const unsigned char *window(int fd, bf_buf_t *w, uint64_t *w_off, uint64_t at,
+                                   size_t len, bool *oom)
+{
+    if (at >= *w_off && at - *w_off <= w->len && len <= w->len - (at - *w_off))
+        return (const unsigned char *)w->data + (at - *w_off);
+    size_t want = len > WINDOW ? len : WINDOW, got = 0;
+    bf_buf_reset(w);
+    if (bf_buf_grow(w, want) < 0) {
+        *oom = true;
+        return NULL;
+    }
+    while (got < want) {
+        ssize_t k = pread(fd, w->data + got, want - got, (off_t)(at + got));
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            break;
+        got += (size_t)k;
+    }
+    w->len = got;
+    *w_off = at;
+    return got >= len ? (const unsigned char *)w->data : NULL;
+}
+
 /* The valid entries of a new segment (name), appended to *c; it becomes
  * seg.<id>.  false on OOM. */
 static bool adopt(bf_pack_t *p, const char *name, uint32_t id, cand_t **c, size_t *n,
@@ -395,21 +426,32 @@ static bool adopt(bf_pack_t *p, const char *name, uint32_t id, cand_t **c, size_
 {
     bf_buf_t b = BF_BUF_INIT;
     seg_hdr_t sh;
-    uint64_t end = sizeof sh;
-    bool ok = true;
-    if (bf_fs_read_file_at(p->dir, name, 0, &b) < 0 || b.len < sizeof sh) {
+    uint64_t end = sizeof sh, w_off = 0;
+    bool ok = true, oom = false;
+    struct stat st;
+    int fd = openat(p->dir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    const unsigned char *at = fd >= 0 && fstat(fd, &st) == 0
+                                  ? window(fd, &b, &w_off, 0, sizeof sh, &oom)
+                                  : NULL;
+    if (!at) {
+        if (fd >= 0)
+            close(fd);
         bf_buf_free(&b);
         unlinkat(p->dir, name, 0);
-        return true;
+        return !oom;
     }
-    memcpy(&sh, b.data, sizeof sh);
+    uint64_t size = (uint64_t)st.st_size;
+    memcpy(&sh, at, sizeof sh);
     uint32_t seg = (uint32_t)p->n_segs;
     while (sh.magic == SEG_MAGIC && sh.version == BF_PACK_VERSION &&
-           b.len - end >= sizeof(entry_hdr_t)) {
+           size - end >= sizeof(entry_hdr_t)) {
         entry_hdr_t h;
-        memcpy(&h, b.data + end, sizeof h);
-        if (h.magic != ENTRY_MAGIC || h.clen > b.len - end - sizeof h ||
-            entry_check(&h, b.data + end + sizeof h) != h.check)
+        if (!(at = window(fd, &b, &w_off, end, sizeof h, &oom)))
+            break;
+        memcpy(&h, at, sizeof h);
+        if (h.magic != ENTRY_MAGIC || h.clen > size - end - sizeof h ||
+            !(at = window(fd, &b, &w_off, end, sizeof h + h.clen, &oom)) ||
+            entry_check(&h, at + sizeof h) != h.check)
             break; /* torn by a kill, or a full disk: the segment ends here */
         if (*n == *cap) {
             cand_t *nc = realloc(*c, (*cap ? *cap * 2 : 1024) * sizeof *nc);
@@ -424,6 +466,9 @@ static bool adopt(bf_pack_t *p, const char *name, uint32_t id, cand_t **c, size_
         (*n)++;
         end += sizeof h + h.clen;
     }
+    if (oom)
+        ok = false;
+    close(fd);
     bf_buf_free(&b);
     char to[32];
     seg_name(to, sizeof to, id);

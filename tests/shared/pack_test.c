@@ -457,6 +457,32 @@ Test(pack, entries_of_forked_children_are_adopted)
     assert_only_referenced_segments();
 }
 
+/* A new segment larger than the window the commit reads it through (1 MiB,
+ * pack.c), with entries across the window's edges and one larger than
+ * the window: every entry adopted, each read back intact. */
+Test(pack, segment_larger_than_the_read_window)
+{
+    enum { N = 60 };
+    bf_pack_t *p = pk_open(false);
+    bf_pack_writer_t *w = bf_pack_writer_new(p);
+    cr_assert_not_null(w);
+    for (int i = 0; i < N; i++)
+        put_n(w, (uint64_t)i, 1, i == 17 ? 3 << 20 : 70000 + i * 1000, true);
+    bf_pack_writer_free(w);
+    cr_assert_gt(file_size(rpath(first_file("new."))), 7 << 20);
+    uint64_t live[N];
+    for (int i = 0; i < N; i++)
+        live[i] = (uint64_t)i;
+    cr_assert_eq(commit(p, live, N), 0);
+    bf_pack_close(p);
+    p = pk_open(false);
+    cr_assert_eq(bf_pack_count(p), N);
+    for (int i = 0; i < N; i++)
+        cr_assert_eq(get_n(p, (uint64_t)i, 1, i == 17 ? 3 << 20 : 70000 + i * 1000, true), 1,
+                     "entry %d", i);
+    bf_pack_close(p);
+}
+
 /* ---- what a kill or a stray byte leaves -------------------------------- */
 
 /* A worker killed in the middle of an entry: the entries before it are
