@@ -290,12 +290,6 @@ out:
 }
 
 /* Pads b with zeros to a multiple of 8 bytes.  0, or -1. */
-static int put_pad8(bf_buf_t *b)
-{
-    static const char zeros[8];
-    return bf_buf_append(b, zeros, pad8(b->len) - b->len);
-}
-
 /* Is the file in OUT or the standby with this content? */
 static bool on_disk(const bf_output_t *o, const bf_manifest_entry_t *f)
 {
@@ -520,83 +514,122 @@ uint32_t bf_pagecache_math(const bf_pagecache_t *pc)
     return math;
 }
 
+/* bf_pagecache_save's state while it writes. */
+typedef struct {
+    const bf_pagecache_t *pc;
+    const bf_farm_summary_t *sums;
+    const bf_manifest_t *tree;
+    const bf_farm_deps_ref_t *deps_of;
+    uint32_t *count, *start, *order; /* page id -> its outputs, in tree order */
+} save_t;
+
+/* Whether page id gets a record, and what it read (*deps). */
+static bool saved(const save_t *sv, uint32_t id, bf_farm_deps_ref_t *deps)
+{
+    const bf_pagecache_t *pc = sv->pc;
+    const bf_farm_summary_t *sum = &sv->sums[id];
+    const char *name = pc->names[id];
+    *deps = (bf_farm_deps_ref_t){NULL, 0, {0, 0}};
+    if (!name || !sv->count[id] || !(sum->cache & (BF_FARM_SUM_CLEAN | BF_FARM_SUM_REUSED)) ||
+        sum->excerpt_len > BF_FARM_EXCERPT_MAX)
+        return false;
+    bool list = name[0] == '@';
+    /* a list page: what it read, from this build's render or, reused,
+     * from the last */
+    if ((sum->cache & BF_FARM_SUM_REUSED) && list && pc->candidates[id].ids)
+        *deps = pc->candidates[id];
+    else if ((sum->cache & BF_FARM_SUM_REUSED) && !list && pc->reuse[id])
+        *deps = (bf_farm_deps_ref_t){pc->reuse[id]->deps, pc->reuse[id]->n_deps,
+                                     pc->reuse[id]->deps_digest};
+    else if ((sum->cache & BF_FARM_SUM_CLEAN) && sv->deps_of && sv->deps_of[id].ids)
+        *deps = sv->deps_of[id];
+    return deps->ids != NULL; /* else what it read is not known: it renders next time */
+}
+
+static int put_pad8(bf_cache_out_t *o)
+{
+    static const char zeros[8];
+    uint64_t n = bf_cache_out_len(o);
+    return bf_cache_put(o, zeros, (size_t)(pad8(n) - n));
+}
+
+/* The payload: the number of records, then each (rec_t, name, excerpt,
+ * its outputs' out_t then paths, what it read), 8-aligned. */
+static int put_records(bf_cache_out_t *o, void *arg)
+{
+    const save_t *sv = arg;
+    const bf_pagecache_t *pc = sv->pc;
+    uint32_t entries = 0, zero = 0;
+    bf_farm_deps_ref_t deps;
+    for (uint32_t id = 0; id < pc->n_pages; id++)
+        entries += saved(sv, id, &deps);
+    if (bf_cache_put(o, &entries, 4) < 0 || bf_cache_put(o, &zero, 4) < 0)
+        return -1;
+    for (uint32_t id = 0; id < pc->n_pages; id++) {
+        if (!saved(sv, id, &deps))
+            continue;
+        const bf_farm_summary_t *sum = &sv->sums[id];
+        const char *name = pc->names[id];
+        bool list = name[0] == '@';
+        uint32_t n = sv->count[id];
+        const uint32_t *mine = sv->order + sv->start[id];
+        size_t name_len = strlen(name);
+        rec_t r = {pc->keys[id].lo, pc->keys[id].hi, deps.digest.lo, deps.digest.hi,
+                   (uint32_t)name_len, list ? 0 : sum->word_count, list ? 0 : sum->reading_time,
+                   list ? 0 : sum->flags, list ? 0 : sum->excerpt_len, n, deps.n, list};
+        if (bf_cache_put(o, &r, sizeof r) < 0 || bf_cache_put(o, name, name_len + 1) < 0 ||
+            bf_cache_put(o, sum->excerpt, r.excerpt_len) < 0 || bf_cache_put(o, &zero, 1) < 0 ||
+            put_pad8(o) < 0)
+            return -1;
+        for (uint32_t k = 0; k < n; k++) {
+            const bf_manifest_entry_t *e = &sv->tree->e[mine[k]];
+            out_t t = {e->size, e->digest.lo, e->digest.hi, e->len, 0};
+            if (bf_cache_put(o, &t, sizeof t) < 0)
+                return -1;
+        }
+        for (uint32_t k = 0; k < n; k++) {
+            const bf_manifest_entry_t *e = &sv->tree->e[mine[k]];
+            if (bf_cache_put(o, e->path, e->len + 1) < 0) /* with its NUL */
+                return -1;
+        }
+        if (put_pad8(o) < 0 ||
+            (deps.n && bf_cache_put(o, deps.ids, (size_t)deps.n * sizeof *deps.ids) < 0) ||
+            put_pad8(o) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 int bf_pagecache_save(const bf_pagecache_t *pc, const bf_snap_t *snap,
                       const bf_farm_summary_t *sums, const bf_manifest_t *tree,
                       const uint32_t *page_of, const bf_farm_deps_ref_t *deps_of, int state_fd,
                       bool do_sync)
 {
+    (void)snap;
     uint32_t n = pc->n_pages;
-    uint32_t *count = calloc((size_t)n + 1, sizeof *count);
-    uint32_t *start = calloc((size_t)n + 2, sizeof *start);
-    uint32_t *order = calloc(tree->n + 1, sizeof *order);
-    bf_buf_t b = BF_BUF_INIT;
+    save_t sv = {pc, sums, tree, deps_of, calloc((size_t)n + 1, sizeof(uint32_t)),
+                 calloc((size_t)n + 2, sizeof(uint32_t)), calloc(tree->n + 1, sizeof(uint32_t))};
     int rc = -1;
-    if (!count || !start || !order)
+    if (!sv.count || !sv.start || !sv.order)
         goto out;
     for (size_t i = 0; i < tree->n; i++)
         if (page_of[i] < n)
-            count[page_of[i]]++;
+            sv.count[page_of[i]]++;
     for (uint32_t id = 0; id < n; id++)
-        start[id + 1] = start[id] + count[id];
-    memset(count, 0, (size_t)n * sizeof *count);
+        sv.start[id + 1] = sv.start[id] + sv.count[id];
+    uint32_t *fill = calloc((size_t)n + 1, sizeof *fill);
+    if (!fill)
+        goto out;
     for (size_t i = 0; i < tree->n; i++) /* in tree order: the main output first */
         if (page_of[i] < n)
-            order[start[page_of[i]] + count[page_of[i]]++] = (uint32_t)i;
-    uint32_t entries = 0, zero = 0;
-    if (bf_buf_append(&b, &entries, 4) < 0 || bf_buf_append(&b, &zero, 4) < 0)
-        goto out;
-    for (uint32_t id = 0; id < n; id++) {
-        const bf_farm_summary_t *sum = &sums[id];
-        const char *name = pc->names[id];
-        if (!name || !count[id] || !(sum->cache & (BF_FARM_SUM_CLEAN | BF_FARM_SUM_REUSED)) ||
-            sum->excerpt_len > BF_FARM_EXCERPT_MAX)
-            continue;
-        bool list = name[0] == '@';
-        /* a list page: what it read, from this build's render or, reused,
-         * from the last */
-        bf_farm_deps_ref_t deps = {NULL, 0, {0, 0}};
-        if ((sum->cache & BF_FARM_SUM_REUSED) && list && pc->candidates[id].ids)
-            deps = pc->candidates[id];
-        else if ((sum->cache & BF_FARM_SUM_REUSED) && !list && pc->reuse[id])
-            deps = (bf_farm_deps_ref_t){pc->reuse[id]->deps, pc->reuse[id]->n_deps,
-                                        pc->reuse[id]->deps_digest};
-        else if ((sum->cache & BF_FARM_SUM_CLEAN) && deps_of && deps_of[id].ids)
-            deps = deps_of[id];
-        if (!deps.ids)
-            continue; /* what it read is not known: it renders next time */
-        size_t name_len = strlen(name);
-        rec_t r = {pc->keys[id].lo, pc->keys[id].hi, deps.digest.lo, deps.digest.hi,
-                   (uint32_t)name_len, list ? 0 : sum->word_count, list ? 0 : sum->reading_time,
-                   list ? 0 : sum->flags, list ? 0 : sum->excerpt_len, count[id], deps.n, list};
-        if (bf_buf_append(&b, &r, sizeof r) < 0 || bf_buf_append(&b, name, name_len + 1) < 0 ||
-            bf_buf_append(&b, sum->excerpt, r.excerpt_len) < 0 || bf_buf_putc(&b, 0) < 0 ||
-            put_pad8(&b) < 0)
-            goto out;
-        for (uint32_t k = 0; k < count[id]; k++) {
-            const bf_manifest_entry_t *e = &tree->e[order[start[id] + k]];
-            out_t o = {e->size, e->digest.lo, e->digest.hi, e->len, 0};
-            if (bf_buf_append(&b, &o, sizeof o) < 0)
-                goto out;
-        }
-        for (uint32_t k = 0; k < count[id]; k++) {
-            const bf_manifest_entry_t *e = &tree->e[order[start[id] + k]];
-            if (bf_buf_append(&b, e->path, e->len + 1) < 0) /* with its NUL */
-                goto out;
-        }
-        if (put_pad8(&b) < 0 ||
-            (deps.n && bf_buf_append(&b, deps.ids, (size_t)deps.n * sizeof *deps.ids) < 0) ||
-            put_pad8(&b) < 0)
-            goto out;
-        entries++;
-    }
-    memcpy(b.data, &entries, 4);
-    struct iovec iov = {b.data, b.len};
-    rc = bf_cache_write(state_fd, NAME, KIND, BF_PAGECACHE_VERSION, &iov, 1, do_sync);
+            sv.order[sv.start[page_of[i]] + fill[page_of[i]]++] = (uint32_t)i;
+    free(fill);
+    rc = bf_cache_write_fill(state_fd, NAME, KIND, BF_PAGECACHE_VERSION, put_records, &sv,
+                             do_sync);
 out:
-    free(count);
-    free(start);
-    free(order);
-    bf_buf_free(&b);
+    free(sv.count);
+    free(sv.start);
+    free(sv.order);
     return rc;
 }
 

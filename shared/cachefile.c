@@ -19,27 +19,97 @@ typedef struct {
 } header_t;
 _Static_assert(sizeof(header_t) == BF_CACHE_HEADER, "cache header size");
 
+/* Payload bytes are written a chunk at a time: a cache file (the page
+ * cache of a large site: ~1 KB a page) is never held whole. */
+#define CHUNK ((size_t)1 << 20)
+
+struct bf_cache_out {
+    int fd;
+    bf_hasher_t *x;
+    bf_buf_t buf; /* put, not written yet */
+    uint64_t len; /* payload bytes put */
+};
+
+static int out_flush(bf_cache_out_t *o)
+{
+    int rc = bf_fs_write_all(o->fd, o->buf.data, o->buf.len);
+    bf_buf_reset(&o->buf);
+    return rc;
+}
+
+int bf_cache_put(bf_cache_out_t *o, const void *p, size_t n)
+{
+    if (!n)
+        return 0;
+    bf_hasher_update(o->x, p, n);
+    o->len += n;
+    if (n >= CHUNK)
+        return out_flush(o) < 0 ? -1 : bf_fs_write_all(o->fd, p, n);
+    if (bf_buf_append(&o->buf, p, n) < 0)
+        return -1;
+    return o->buf.len >= CHUNK ? out_flush(o) : 0;
+}
+
+uint64_t bf_cache_out_len(const bf_cache_out_t *o)
+{
+    return o->len;
+}
+
+typedef struct {
+    uint32_t kind, version;
+    int (*fill)(bf_cache_out_t *o, void *arg);
+    void *arg;
+} fill_t;
+
+/* The file: a header to be, the payload as fill puts it, then the header
+ * with the payload's length and checksum, over the first. */
+static int fill_file(int fd, void *arg)
+{
+    const fill_t *f = arg;
+    header_t h = {.magic = BF_CACHE_MAGIC, .kind = f->kind, .version = f->version};
+    bf_cache_out_t o = {.fd = fd, .x = bf_hasher_new(0)};
+    int rc = -1;
+    errno = 0;
+    if (!o.x || bf_fs_write_all(fd, &h, sizeof h) < 0 || f->fill(&o, f->arg) < 0 ||
+        out_flush(&o) < 0)
+        goto out;
+    h.length = o.len;
+    h.checksum = bf_hasher_digest(o.x);
+    rc = pwrite(fd, &h, sizeof h, 0) == (ssize_t)sizeof h ? 0 : -1;
+out:
+    if (rc < 0 && !errno)
+        errno = ENOMEM;
+    bf_hasher_free(o.x);
+    bf_buf_free(&o.buf);
+    return rc;
+}
+
+int bf_cache_write_fill(int dirfd, const char *name, uint32_t kind, uint32_t version,
+                        int (*fill)(bf_cache_out_t *o, void *arg), void *arg, int do_sync)
+{
+    fill_t f = {kind, version, fill, arg};
+    return bf_fs_write_atomic_fill_at(dirfd, name, fill_file, &f, do_sync);
+}
+
+typedef struct {
+    const struct iovec *iov;
+    size_t n;
+} pieces_t;
+
+static int put_pieces(bf_cache_out_t *o, void *arg)
+{
+    const pieces_t *p = arg;
+    for (size_t i = 0; i < p->n; i++)
+        if (bf_cache_put(o, p->iov[i].iov_base, p->iov[i].iov_len) < 0)
+            return -1;
+    return 0;
+}
+
 int bf_cache_write(int dirfd, const char *name, uint32_t kind, uint32_t version,
                    const struct iovec *iov, size_t n, int do_sync)
 {
-    header_t h = {.magic = BF_CACHE_MAGIC, .kind = kind, .version = version};
-    struct iovec all[16];
-    if (n >= sizeof all / sizeof all[0]) {
-        errno = EINVAL;
-        return -1;
-    }
-    bf_hasher_t *x = bf_hasher_new(0);
-    if (!x)
-        return -1;
-    for (size_t i = 0; i < n; i++) {
-        bf_hasher_update(x, iov[i].iov_base, iov[i].iov_len);
-        h.length += iov[i].iov_len;
-    }
-    h.checksum = bf_hasher_digest(x);
-    bf_hasher_free(x);
-    all[0] = (struct iovec){&h, sizeof h};
-    memcpy(all + 1, iov, n * sizeof *iov);
-    return bf_fs_write_atomic_at(dirfd, name, all, n + 1, do_sync);
+    pieces_t p = {iov, n};
+    return bf_cache_write_fill(dirfd, name, kind, version, put_pieces, &p, do_sync);
 }
 
 int bf_cache_read(int dirfd, const char *name, uint32_t kind, uint32_t version, size_t max,

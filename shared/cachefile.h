@@ -35,10 +35,19 @@
     ((uint32_t)(a) | (uint32_t)(b) << 8 | (uint32_t)(c) << 16 | (uint32_t)(d) << 24)
 #define BF_CACHE_HEADER 32
 
-/* Writes name in dirfd: the header, then the n (at most 15) pieces of
- * iov as the payload.  0, or -1 with errno (nothing replaced). */
+/* Writes name in dirfd: the header, then the n pieces of iov as the
+ * payload.  0, or -1 with errno (nothing replaced). */
 int bf_cache_write(int dirfd, const char *name, uint32_t kind, uint32_t version,
                    const struct iovec *iov, size_t n, int do_sync);
+
+/* The same with the payload put by fill, as it goes (bf_cache_put), a MiB
+ * at a time to the file: for payloads too large to hold.  fill returns 0,
+ * or -1 (nothing replaced; errno as it left it, else ENOMEM). */
+typedef struct bf_cache_out bf_cache_out_t;
+int bf_cache_write_fill(int dirfd, const char *name, uint32_t kind, uint32_t version,
+                        int (*fill)(bf_cache_out_t *o, void *arg), void *arg, int do_sync);
+int bf_cache_put(bf_cache_out_t *o, const void *p, size_t n); /* 0 or -1 */
+uint64_t bf_cache_out_len(const bf_cache_out_t *o);           /* bytes put so far */
 
 /*
  * Reads name in dirfd into out (reset first; out->data is the payload,
