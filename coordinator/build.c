@@ -4,6 +4,7 @@
 #include "coordinator/build.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -458,6 +459,10 @@ static int run(const bf_build_opts_t *opts, bf_build_result_t *res)
         .pack = pack, .self = self, .waves = shard_waves,
     };
     bf_farm_report_t rep;
+    /* Every process the farm forks starts with this one's heap: give back
+     * what discovery and the snapshot freed (the scouts' malloc arenas
+     * above all) before it does. */
+    malloc_trim(0);
     rc = bf_farm_run(&fo, b.roles, &rep);
     rep.files_parsed = rep_files[0];
     rep.files_unparsed = rep_files[1];
