@@ -59,8 +59,16 @@ static FILE *open_stats(const char *path)
     return f;
 }
 
+/* The phases of --stats-json, in this order: discover (config, output
+ * and caches opened, the site read), snapshot, compile, render, publish
+ * (the farm's, which overlap), then plan (the page cache planned, the
+ * render pack opened, highlighting prepared: between the snapshot and the
+ * farm) and rest (the caches saved after the farm, and whatever else):
+ * total minus the others, so that they add up. */
+enum { PH_DISCOVER, PH_SNAPSHOT, PH_COMPILE, PH_RENDER, PH_PUBLISH, PH_PLAN, PH_COUNT };
+
 static int write_stats(FILE *f, const bf_farm_report_t *r, unsigned jobs,
-                       const double phase[5], double total)
+                       const double phase[PH_COUNT], double total)
 {
     if (ftruncate(fileno(f), 0) < 0) {
         fclose(f);
@@ -71,9 +79,13 @@ static int write_stats(FILE *f, const bf_farm_report_t *r, unsigned jobs,
     fprintf(f, "  \"jobs\": %u,\n  \"writers\": %u,\n  \"warnings\": %u,\n"
                "  \"skipped\": %u,\n  \"respawns\": %u,\n",
             jobs, r->writers, r->warnings, r->skipped, r->respawns);
+    double rest = total;
+    for (int i = 0; i < PH_COUNT; i++)
+        rest -= phase[i];
     fprintf(f, "  \"phases\": {\"discover\": %.6f, \"snapshot\": %.6f, \"compile\": %.6f, "
-               "\"render\": %.6f, \"publish\": %.6f},\n",
-            phase[0], phase[1], phase[2], phase[3], phase[4]);
+               "\"render\": %.6f, \"publish\": %.6f, \"plan\": %.6f, \"rest\": %.6f},\n",
+            phase[PH_DISCOVER], phase[PH_SNAPSHOT], phase[PH_COMPILE], phase[PH_RENDER],
+            phase[PH_PUBLISH], phase[PH_PLAN], rest > 0 ? rest : 0.0);
     struct rusage self;
     getrusage(RUSAGE_SELF, &self);
     fprintf(f, "  \"peak_rss_kb\": {\"coordinator\": %ld, \"writer\": %llu, \"worker\": %llu},\n",
@@ -94,7 +106,7 @@ static int write_stats(FILE *f, const bf_farm_report_t *r, unsigned jobs,
     for (unsigned i = 0; i < jobs && i < 256; i++)
         fprintf(f, "%s\n    {\"pages\": %llu, \"busy_seconds\": %.6f, \"busy_fraction\": %.4f}",
                 i ? "," : "", (unsigned long long)r->slot_pages[i], r->busy_ns[i] / 1e9,
-                phase[3] > 0 ? r->busy_ns[i] / 1e9 / phase[3] : 0.0);
+                phase[PH_RENDER] > 0 ? r->busy_ns[i] / 1e9 / phase[PH_RENDER] : 0.0);
     fprintf(f, "\n  ]\n}\n");
     return fclose(f) == 0 ? 0 : -1;
 }
@@ -199,7 +211,7 @@ static int nothing_changed(const bf_inputs_t *last, const bf_output_t *out, FILE
     if (!stats)
         return BF_EXIT_OK;
     bf_farm_report_t rep = {.pages = last->pages, .pages_reused = last->pages};
-    double phase[5] = {0};
+    double phase[PH_COUNT] = {0};
     if (write_stats(stats, &rep, jobs, phase, total) < 0) {
         bf_log_error("cannot write the statistics: %s", strerror(errno));
         return BF_EXIT_INTERNAL;
@@ -312,7 +324,7 @@ static int run(const bf_build_opts_t *opts, bf_build_result_t *res)
     FILE *stats = NULL;
     if (b.stats_json && !(stats = open_stats(b.stats_json)))
         return BF_EXIT_USAGE;
-    double t0 = bf_clock_seconds(), phase[5] = {0};
+    double t0 = bf_clock_seconds(), phase[PH_COUNT] = {0};
     bf_site_t *s;
     if (bf_site_open(&o, &s) < 0) {
         if (stats)
@@ -395,7 +407,7 @@ static int run(const bf_build_opts_t *opts, bf_build_result_t *res)
     s->srcs = NULL;
     if (read < 0)
         goto done;
-    phase[0] = bf_clock_seconds() - t0;
+    phase[PH_DISCOVER] = bf_clock_seconds() - t0;
     if ((rc = interrupted()))
         goto done;
     rc = BF_EXIT_INTERNAL;
@@ -403,7 +415,8 @@ static int run(const bf_build_opts_t *opts, bf_build_result_t *res)
         goto done;
     if ((rc = interrupted()))
         goto done;
-    phase[1] = bf_clock_seconds() - t0 - phase[0];
+    phase[PH_SNAPSHOT] = bf_clock_seconds() - t0 - phase[PH_DISCOVER];
+    double t_plan = bf_clock_seconds();
     if (b.shard && !bf_digest_eq(bf_shard_snapshot_digest(snap), b.shard->plan.snapshot)) {
         bf_log_error("%s is not the site that was planned: its snapshot differs from the "
                      "plan's in %s/plan (a source changed since, or other options were "
@@ -433,11 +446,13 @@ static int run(const bf_build_opts_t *opts, bf_build_result_t *res)
                                                                s->state_disp),
                             b.no_cache);
     double tc = bf_clock_seconds();
+    phase[PH_PLAN] = tc - t_plan;
     if (compile_templates(s, snap, o.theme, &env) < 0) {
         rc = BF_EXIT_CONTENT;
         goto done;
     }
-    phase[2] = bf_clock_seconds() - tc;
+    phase[PH_COMPILE] = bf_clock_seconds() - tc;
+    t_plan = bf_clock_seconds();
     if ((rc = interrupted()))
         goto done;
     rc = BF_EXIT_INTERNAL;
@@ -463,6 +478,7 @@ static int run(const bf_build_opts_t *opts, bf_build_result_t *res)
      * what discovery and the snapshot freed (the scouts' malloc arenas
      * above all) before it does. */
     malloc_trim(0);
+    phase[PH_PLAN] += bf_clock_seconds() - t_plan;
     rc = bf_farm_run(&fo, b.roles, &rep);
     rep.files_parsed = rep_files[0];
     rep.files_unparsed = rep_files[1];
@@ -491,8 +507,8 @@ static int run(const bf_build_opts_t *opts, bf_build_result_t *res)
         if (bf_tree_id(AT_FDCWD, out.path, &now.published) == 0)
             bf_inputs_save(state, &now);
     }
-    phase[3] = rep.render_seconds;
-    phase[4] = rep.publish_seconds;
+    phase[PH_RENDER] = rep.render_seconds;
+    phase[PH_PUBLISH] = rep.publish_seconds;
     double total = bf_clock_seconds() - t0;
     res->report = rep;
     res->seconds = total;
