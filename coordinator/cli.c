@@ -57,6 +57,8 @@ enum {
 #define OPT_BASEURL {O_BASEURL, "baseurl", 0, "URL", "use URL as the site's baseurl"}
 #define OPT_TIMEOUT {O_PAGE_TIMEOUT, "page-timeout", 0, "S", "stop a worker that spends over " \
                      "S seconds on one page\n(default 120; 0: never)"}
+#define OPT_STATS {O_STATS_JSON, "stats-json", 0, "FILE", "write build statistics as JSON " \
+                   "(serve: each\nrebuild's, over the last)"}
 #define OPT_QUIET {'q', "quiet", 'q', NULL, "print errors only"}
 #define OPT_VERBOSE {'v', "verbose", 'v', NULL, "print more about what happens"}
 
@@ -77,7 +79,7 @@ static const bf_opt_t build_opts[] = {
                                  "the --cache-dir's shards/I/ (auto: I from\n"
                                  "SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX, N from\n"
                                  "the plan); see `bengal-farm plan`"},
-    {O_STATS_JSON, "stats-json", 0, "FILE", "write build statistics as JSON"},
+    OPT_STATS,
     {O_NO_PROGRESS, "no-progress", 0, NULL, "no progress line (it shows only on a terminal)"},
     {O_PROFILE, "profile-templates", 0, NULL, "print time per template and block, summed over\n"
                                               "workers"},
@@ -91,7 +93,7 @@ static const bf_opt_t serve_opts[] = {
     {O_NO_DRAFTS, "no-drafts", 0, NULL, "leave drafts and future pages out (they are in by\n"
                                         "default, as with hugo server)"},
     OPT_OUTPUT, OPT_JOBS, OPT_CACHE_DIR, OPT_STRICT, OPT_ENV, OPT_CONFIG, OPT_BASEURL,
-    OPT_QUIET, OPT_VERBOSE, {0},
+    OPT_STATS, OPT_QUIET, OPT_VERBOSE, {0},
 };
 
 static const bf_opt_t check_opts[] = {
@@ -122,7 +124,7 @@ static const bf_opt_t merge_opts[] = {
     {O_PRECOMPRESS, "precompress", 0, NULL, "FILE.zst beside every HTML, XML, JSON, CSS, JS\n"
                                             "and text output (build.precompress: zstd)"},
     OPT_TIMEOUT,
-    {O_STATS_JSON, "stats-json", 0, "FILE", "write build statistics as JSON"},
+    OPT_STATS,
     {O_NO_PROGRESS, "no-progress", 0, NULL, "no progress line (it shows only on a terminal)"},
     OPT_QUIET, OPT_VERBOSE, {0},
 };

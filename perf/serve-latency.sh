@@ -8,7 +8,8 @@
 # round appends a line to one page, then measures from the write's return
 # to the "event: reload" line (inotify, the settle delay of
 # coordinator/watch.h, the incremental rebuild, the swap, the event).
-# RUNS rounds (default 5): median and min-max in ms.  The target
+# RUNS rounds (default 5): median and min-max in ms, and the median of each
+# phase of the rebuilds (serve --stats-json).  The target
 # (issue 13) is 500 ms.
 set -eu
 BIN=$(realpath "${1:-build/bengal-farm}")
@@ -18,11 +19,12 @@ export SOURCE_DATE_EPOCH=4102444800
 rm -rf "$WORK"
 mkdir -p "$WORK"
 python3 "$(dirname "$0")/gensite.py" --seed 1 "$WORK/site" >/dev/null
-"$BIN" serve --port 0 -j 2 "$WORK/site" >"$WORK/serve.out" 2>"$WORK/serve.err" &
+"$BIN" serve --port 0 -j 2 --stats-json "$WORK/stats.json" "$WORK/site" \
+    >"$WORK/serve.out" 2>"$WORK/serve.err" &
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null || true' EXIT
 python3 - "$WORK" "$RUNS" <<'PY'
-import os, re, socket, sys, time
+import json, os, re, socket, sys, time
 work, runs = sys.argv[1], int(sys.argv[2])
 deadline = time.time() + 300
 port = None
@@ -51,7 +53,7 @@ wait_for(b"event: hello")
 pages = sorted(os.path.join(dp, f) for dp, _, fs in os.walk(os.path.join(work, "site", "content"))
                for f in fs if f.endswith(".md") and f != "_index.md")
 page = pages[500]
-times = []
+times, phases = [], []
 for r in range(runs):
     time.sleep(1.5)  # apart from the last round's events
     with open(page, "a") as f:
@@ -59,7 +61,14 @@ for r in range(runs):
     t0 = time.monotonic()
     wait_for(b"event: reload")
     times.append((time.monotonic() - t0) * 1000)
+    try:  # the rebuild's own phases (written before the event is sent)
+        phases.append(json.load(open(os.path.join(work, "stats.json")))["phases"])
+    except (OSError, ValueError, KeyError):
+        pass
 times.sort()
 print("save -> reload event over %d edits of %s: median %.0f ms (min %.0f, max %.0f)" % (
     runs, os.path.relpath(page, work), times[len(times) // 2], times[0], times[-1]))
+if phases:
+    med = {k: sorted(p[k] for p in phases)[len(phases) // 2] * 1000 for k in phases[0]}
+    print("  rebuild phases, medians: " + ", ".join("%s %.0f ms" % kv for kv in med.items()))
 PY

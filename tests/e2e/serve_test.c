@@ -224,8 +224,10 @@ Test(serve, a_preview_leaves_the_published_builds_caches_alone)
     e2e_bf(&r, "-q", site, NULL);
     cr_assert_eq(r.status, 0, "%s", r.err);
     e2e_run_free(&r);
-    start_serve(site, NULL);
+    char *serve_stats = e2e_fmt("%s/serve-stats.json", e2e_tmpdir());
+    start_serve(site, e2e_fmt("--stats-json=%s", serve_stats));
     stop_serve();
+    cr_assert_gt(e2e_stat_of(serve_stats, "pages"), 10, "serve --stats-json wrote its build's");
     e2e_bf(&r, "-q", "--stats-json", stats, site, NULL);
     cr_assert_eq(r.status, 0, "%s", r.err);
     e2e_run_free(&r);
