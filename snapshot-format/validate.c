@@ -158,8 +158,6 @@ static int check_header(vctx_t *v, const bf_snap_header_t *h, size_t size)
     return 0;
 }
 
-/* Tables in enum order, each at the first 8-aligned offset after the one
- * before, zero padding between, ending exactly at the end of the file. */
 /* XXH3-64 of the file's bytes [from, size), read from v->fd rather than
  * through the mapping: the checksum reads every byte of the file once,
  * and through the mapping each page read would stay in this process's
@@ -195,6 +193,8 @@ out:
     return rc;
 }
 
+/* Tables in enum order, each at the first 8-aligned offset after the one
+ * before, zero padding between, ending exactly at the end of the file. */
 static int check_tables(vctx_t *v, const bf_snap_header_t *h, const unsigned char *base,
                         size_t size)
 {
