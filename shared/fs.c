@@ -279,6 +279,34 @@ int bf_fs_copy_range(int out, int in, uint64_t off, uint64_t len)
     return 0;
 }
 
+int bf_fs_link_atomic_at(int fd, int dirfd, const char *name)
+{
+    char proc[64], tmp[BF_PATH_MAX];
+    if (!*name || strchr(name, '/') || strcmp(name, ".") == 0 || strcmp(name, "..") == 0) {
+        errno = EINVAL;
+        return -1;
+    }
+    snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
+    for (unsigned k = 0; k < 100; k++) {
+        if (snprintf(tmp, sizeof tmp, "%s.lnk.%ld.%u", name, (long)getpid(), k) >= (int)sizeof tmp) {
+            errno = ENAMETOOLONG;
+            return -1;
+        }
+        if (linkat(AT_FDCWD, proc, dirfd, tmp, AT_SYMLINK_FOLLOW) == 0) {
+            if (renameat(dirfd, tmp, dirfd, name) == 0)
+                return 0;
+            int e = errno;
+            unlinkat(dirfd, tmp, 0);
+            errno = e;
+            return -1;
+        }
+        if (errno != EEXIST)
+            return -1;
+    }
+    errno = EEXIST;
+    return -1;
+}
+
 int bf_fs_write_atomic_fill_at(int dirfd, const char *name, int (*fill)(int fd, void *arg),
                                void *arg, int do_sync)
 {

@@ -122,6 +122,11 @@ int bf_fs_write_atomic_at(int dirfd, const char *name, const struct iovec *iov, 
  * the temporary (0, or -1 with errno set: nothing is renamed). */
 int bf_fs_write_atomic_fill_at(int dirfd, const char *name, int (*fill)(int fd, void *arg),
                                void *arg, int do_sync);
+/* Gives the open file fd (an O_TMPFILE, or any file) the name name in
+ * dirfd, replacing what was there atomically (a link beside it, renamed
+ * over it).  Needs /proc (the link is made through /proc/self/fd).  0,
+ * or -1 with errno. */
+int bf_fs_link_atomic_at(int fd, int dirfd, const char *name);
 /* write() of all len bytes, again after EINTR and short writes.  0 or -1. */
 int bf_fs_write_all(int fd, const void *data, size_t len);
 /* Appends len bytes of in from offset off to out (at its file position):

@@ -56,6 +56,14 @@ uint64_t bf_hasher_digest(const bf_hasher_t *h)
     return XXH3_64bits_digest(h->st);
 }
 
+bf_hasher_t *bf_hasher_dup(const bf_hasher_t *h)
+{
+    bf_hasher_t *d = bf_hasher_new(0);
+    if (d)
+        XXH3_copyState(d->st, h->st);
+    return d;
+}
+
 void bf_hasher_free(bf_hasher_t *h)
 {
     if (!h)

@@ -31,5 +31,7 @@ bf_hasher_t *bf_hasher_new(uint64_t seed); /* NULL on OOM */
 void bf_hasher_update(bf_hasher_t *h, const void *p, size_t n);
 uint64_t bf_hasher_digest(const bf_hasher_t *h);
 void bf_hasher_free(bf_hasher_t *h);
+/* A new hasher in h's state (what was fed to h, fed to it); NULL on OOM. */
+bf_hasher_t *bf_hasher_dup(const bf_hasher_t *h);
 
 #endif

@@ -27,8 +27,8 @@
 #include <stdint.h>
 
 #define BF_SNAP_MAGIC "BFSNAP\r\n" /* 8 bytes; \r\n catches text-mode damage */
-#define BF_SNAP_VERSION 3u /* 2: page kinds 5 and 6; 3: site.environment,
-                              includes and fragments */
+#define BF_SNAP_VERSION 4u /* 2: page kinds 5 and 6; 3: site.environment,
+                              includes and fragments; 4: BODIES first */
 #define BF_SNAP_ENDIAN 0x01020304u /* reads back 0x04030201 on big-endian */
 #define BF_SNAP_NONE 0xffffffffu
 #define BF_SNAP_LEVELS 3 /* 0 pages, 1 lists, 2 aggregates (DESIGN §4) */
@@ -51,10 +51,12 @@ typedef struct {
     uint32_t count;
 } bf_snap_range_t;
 
-/* Tables, in file order. */
+/* Tables, in file order.  BODIES first (version 4): the writer can then
+ * stream them into the file as the site is read (writer.h,
+ * bf_snapw_spill), hashing them on the way. */
 typedef enum {
-    BF_SNAP_T_STRINGS = 0, /* bytes: the string pool */
-    BF_SNAP_T_BODIES,      /* bytes: markdown bodies, page.body_off/len */
+    BF_SNAP_T_BODIES = 0,  /* bytes: markdown bodies, page.body_off/len */
+    BF_SNAP_T_STRINGS,     /* bytes: the string pool */
     BF_SNAP_T_IDS,         /* uint32_t */
     BF_SNAP_T_STRREFS,     /* bf_snap_str_t: lists of strings (aliases ...) */
     BF_SNAP_T_VALUES,      /* bf_snap_value_t */

@@ -55,7 +55,7 @@ static const uint32_t elem_sizes[BF_SNAP_T_COUNT] = {
     sizeof(bf_snap_fragment_t),
 };
 static const char *const table_names[BF_SNAP_T_COUNT] = {
-    "STRINGS", "BODIES", "IDS", "STRREFS", "VALUES", "SITE", "PAGES",
+    "BODIES", "STRINGS", "IDS", "STRREFS", "VALUES", "SITE", "PAGES",
     "SECTIONS", "TAXONOMIES", "TERMS", "MENUS", "MENU_ITEMS", "WAVES", "INCLUDES",
     "FRAGMENTS",
 };

@@ -74,6 +74,7 @@ struct bf_snapw {
     size_t queue_cap;
     int spill_fd;        /* >= 0: BODIES go to this file (bf_snapw_spill) */
     bf_buf_t spill;      /* bodies not written to it yet */
+    bf_hasher_t *spill_hash; /* of the bodies written to it */
     bool failed;
     char err[160]; /* the first error, reported by finish */
 };
@@ -92,7 +93,7 @@ static void fail(bf_snapw_t *w, const char *fmt, ...)
 }
 
 static const char *const table_names[BF_SNAP_T_COUNT] = {
-    "strings", "bodies", "ids", "string lists", "values", "site", "pages",
+    "bodies", "strings", "ids", "string lists", "values", "site", "pages",
     "sections", "taxonomies", "terms", "menus", "menu items", "waves", "includes",
     "fragments",
 };
@@ -145,13 +146,18 @@ void bf_snapw_free(bf_snapw_t *w)
     free(w->slots);
     free(w->queue);
     bf_buf_free(&w->spill);
+    bf_hasher_free(w->spill_hash);
     if (w->spill_fd >= 0)
         close(w->spill_fd);
     free(w);
 }
 
-/* Bodies are written to the spill file a chunk at a time. */
+/* Bodies are written to the spill file a chunk at a time, where they will
+ * stay: BODIES is the first table, right after the header. */
 #define SPILL_CHUNK ((size_t)1 << 20)
+#define SPILL_AT ((off_t)sizeof(bf_snap_header_t))
+_Static_assert(sizeof(bf_snap_header_t) % 8 == 0, "BODIES starts right after the header");
+_Static_assert(BF_SNAP_T_BODIES == 0, "BODIES is the first table");
 
 int bf_snapw_spill(bf_snapw_t *w, int dirfd)
 {
@@ -159,17 +165,26 @@ int bf_snapw_spill(bf_snapw_t *w, int dirfd)
         errno = EINVAL;
         return -1;
     }
-    int fd = openat(dirfd, ".", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    int fd = openat(dirfd, ".", O_TMPFILE | O_RDWR | O_CLOEXEC, 0666);
     if (fd < 0)
         return -1;
+    if (lseek(fd, SPILL_AT, SEEK_SET) < 0 || !(w->spill_hash = bf_hasher_new(0))) {
+        close(fd);
+        errno = errno ? errno : ENOMEM;
+        return -1;
+    }
     w->spill_fd = fd;
     return 0;
 }
 
 static void spill_flush(bf_snapw_t *w)
 {
-    if (w->spill.len && !w->failed && bf_fs_write_all(w->spill_fd, w->spill.data, w->spill.len) < 0)
-        fail(w, "cannot write the bodies aside: %s", strerror(errno));
+    if (w->spill.len && !w->failed) {
+        if (bf_fs_write_all(w->spill_fd, w->spill.data, w->spill.len) < 0)
+            fail(w, "cannot write the bodies aside: %s", strerror(errno));
+        else
+            bf_hasher_update(w->spill_hash, w->spill.data, w->spill.len);
+    }
     bf_buf_reset(&w->spill);
 }
 
@@ -483,28 +498,6 @@ static uint64_t align8(uint64_t x)
     return (x + 7) & ~(uint64_t)7;
 }
 
-/* Feeds len bytes of the spill file from offset 0 to hs.  0, or -1 (failed). */
-static int hash_spilled(bf_snapw_t *w, bf_hasher_t *hs, uint64_t len)
-{
-    if (bf_buf_grow(&w->spill, SPILL_CHUNK) < 0) {
-        fail(w, "out of memory");
-        return -1;
-    }
-    for (uint64_t off = 0; off < len;) {
-        size_t want = len - off < SPILL_CHUNK ? (size_t)(len - off) : SPILL_CHUNK;
-        ssize_t k = pread(w->spill_fd, w->spill.data, want, (off_t)off);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k <= 0) {
-            fail(w, "cannot read the bodies back: %s", k < 0 ? strerror(errno) : "file too short");
-            return -1;
-        }
-        bf_hasher_update(hs, w->spill.data, (size_t)k);
-        off += (uint64_t)k;
-    }
-    return 0;
-}
-
 /* The file as pieces: the header, then each table after its zero padding.
  * Fills h (checksum included) and iov; returns the number of pieces, or -1
  * after logging.  The tables are not copied: both finishers below write
@@ -533,7 +526,8 @@ static int layout(bf_snapw_t *w, bf_snap_header_t *h, struct iovec *iov)
     int n = 0;
     iov[n++] = (struct iovec){.iov_base = h, .iov_len = sizeof *h};
     uint64_t off = sizeof *h;
-    bf_hasher_t *hs = bf_hasher_new(0);
+    /* spilled, the bodies are hashed already, and first in the file */
+    bf_hasher_t *hs = w->spill_fd >= 0 ? bf_hasher_dup(w->spill_hash) : bf_hasher_new(0);
     if (!hs) {
         bf_log_error("cannot build the snapshot: out of memory");
         return -1;
@@ -553,10 +547,8 @@ static int layout(bf_snapw_t *w, bf_snap_header_t *h, struct iovec *iov)
         if (len && len == w->tab[t].len) {
             iov[n++] = (struct iovec){.iov_base = w->tab[t].data, .iov_len = w->tab[t].len};
             bf_hasher_update(hs, w->tab[t].data, w->tab[t].len);
-        } else if (len) {
+        } else if (len) { /* the spilled BODIES, at SPILL_AT */
             iov[n++] = (struct iovec){.iov_base = NULL, .iov_len = (size_t)len};
-            if (hash_spilled(w, hs, len) < 0)
-                break;
         }
         off += len;
     }
@@ -594,7 +586,7 @@ int bf_snapw_finish_mem(bf_snapw_t *w, bf_buf_t *out)
         } else {
             for (size_t got = 0; got < iov[i].iov_len;) {
                 ssize_t k = pread(w->spill_fd, out->data + at + got, iov[i].iov_len - got,
-                                  (off_t)got);
+                                  SPILL_AT + (off_t)got);
                 if (k < 0 && errno == EINTR)
                     continue;
                 if (k <= 0) {
@@ -622,11 +614,29 @@ static int write_pieces(int fd, void *arg)
     for (int i = 0; i < p->n; i++) {
         int rc = p->iov[i].iov_base
                      ? bf_fs_write_all(fd, p->iov[i].iov_base, p->iov[i].iov_len)
-                     : bf_fs_copy_range(fd, p->spill_fd, 0, p->iov[i].iov_len);
+                     : bf_fs_copy_range(fd, p->spill_fd, (uint64_t)SPILL_AT, p->iov[i].iov_len);
         if (rc < 0)
             return -1;
     }
     return 0;
+}
+
+/* The spill file made the snapshot: the tables after the bodies, the
+ * header over its place, and the file linked in as name (atomically).
+ * 0, or -1 (then the caller copies it into a new file instead). */
+static int finish_in_place(int fd, const struct iovec *iov, int n, int dirfd, const char *name)
+{
+    off_t end = SPILL_AT;
+    for (int i = 1; i < n && !iov[i].iov_base; i++)
+        end += (off_t)iov[i].iov_len;
+    if (lseek(fd, end, SEEK_SET) < 0)
+        return -1;
+    for (int i = 1; i < n; i++)
+        if (iov[i].iov_base && bf_fs_write_all(fd, iov[i].iov_base, iov[i].iov_len) < 0)
+            return -1;
+    if (pwrite(fd, iov[0].iov_base, iov[0].iov_len, 0) != (ssize_t)iov[0].iov_len)
+        return -1;
+    return bf_fs_link_atomic_at(fd, dirfd, name);
 }
 
 int bf_snapw_finish_at(bf_snapw_t *w, int dirfd, const char *name, const char *disp)
@@ -638,7 +648,9 @@ int bf_snapw_finish_at(bf_snapw_t *w, int dirfd, const char *name, const char *d
         return -1;
     /* No fsync: the snapshot is rebuilt by every build; the rename alone
      * keeps readers from ever seeing half a file. */
-    pieces_t p = {iov, n, w->spill_fd};
+    if (w->spill_fd >= 0 && finish_in_place(w->spill_fd, iov, n, dirfd, name) == 0)
+        return 0;
+    pieces_t p = {iov, n, w->spill_fd}; /* else a copy */
     if (bf_fs_write_atomic_fill_at(dirfd, name, write_pieces, &p, 0) < 0) {
         bf_log_at(BF_LOG_ERROR, disp, 0, 0, "cannot write the snapshot: %s", strerror(errno));
         return -1;

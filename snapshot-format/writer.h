@@ -37,12 +37,15 @@ bf_snap_str_t bf_snapw_cstr(bf_snapw_t *w, const char *s); /* NULL -> "" */
 /* Appends a markdown body to BODIES; returns its offset. */
 uint64_t bf_snapw_body(bf_snapw_t *w, const char *s, size_t len);
 
-/* From now on BODIES are written, a MiB at a time, to an unnamed file in
- * dirfd (O_TMPFILE) instead of being held in memory, and the finishers
- * copy them from there (copy_file_range: no copy in this process).  The
- * file is byte for byte the same.  Only before the first body; -1 with
- * errno when the file cannot be made (EINVAL: bodies already added), and
- * the writer goes on holding them in memory. */
+/* From now on BODIES are written, a MiB at a time and hashed on the way,
+ * to an unnamed file in dirfd (O_TMPFILE) instead of being held in
+ * memory, at their place in the snapshot (the first table): the file is
+ * the snapshot once bf_snapw_finish_at has added the other tables and
+ * the header and linked it in under its name (in dirfd: else the bodies
+ * are copied into a new file).  Byte for byte the same file as without.
+ * Only before the first body; -1 with errno when the file cannot be made
+ * (EINVAL: bodies already added), and the writer goes on holding them in
+ * memory. */
 int bf_snapw_spill(bf_snapw_t *w, int dirfd);
 
 /* Appends n ids to IDS / n strings to STRREFS; returns the range. */

@@ -107,7 +107,7 @@ Test(dump, json)
 {
     char path[128];
     char *j = dump_to(bf_snap_dump_json, "dump.json", path, sizeof path);
-    cr_assert(strncmp(j, "{\n\"site\":{\"version\":3,", 21) == 0, "%.40s", j);
+    cr_assert(strncmp(j, "{\n\"site\":{\"version\":4,", 21) == 0, "%.40s", j);
     cr_assert(strstr(j, "\"environment\":\"production\""), "%s", j);
     cr_assert(strstr(j, "\"title\":\"Fixture \\\"site\\\"\""));
     cr_assert(strstr(j, "\"tab\\tkey\":\"ctl\\u0001\\u001f end\\n\""), "control escapes");
