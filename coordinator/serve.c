@@ -125,7 +125,6 @@ static bool build_once(serve_t *sv)
     bf_build_result_t res;
     bool teed = tee_start(&tee) == 0;
     int status = bf_build_run(&sv->o->build, &res);
-    fflush(stdout); /* the summary line, now, even into a pipe */
     if (teed)
         tee_stop(&tee);
     if (bf_ctx.stop_signal) {
@@ -144,6 +143,12 @@ static bool build_once(serve_t *sv)
         bf_buf_free(&msg);
         bf_log_warn("the last good site is still served; fix the error and save");
     }
+    /* The summary line only now, after the reload was announced: a client
+     * that reads it and then opens the event stream must not be sent the
+     * reload of the build it has already seen (it was, now and then, under
+     * load: a reload with nothing new, taken for the next edit's).  On a
+     * terminal, stdout is line-buffered and the line is out already. */
+    fflush(stdout);
     if (teed)
         bf_buf_free(&tee.text);
     return true;
@@ -221,10 +226,6 @@ int bf_serve_run(bf_serve_opts_t *o)
     o->build.no_progress = true; /* stderr is a pipe while building */
 
     serve_t sv = {o, h};
-    if (!build_once(&sv)) {
-        rc = BF_EXIT_OK;
-        goto done;
-    }
     const char *ex[2];
     size_t n_ex = 0;
     if (inside(so->site_dir, o->build.output, rel, sizeof rel)) {
@@ -232,11 +233,18 @@ int bf_serve_run(bf_serve_opts_t *o)
         ex[n_ex++] = rel;
         ex[n_ex++] = rel_staging;
     }
-    /* an editor's save is a burst of a few ms: 50 ms of quiet ends it */
+    /* Watching before the first build: a save while it runs, or just
+     * after, rebuilds (watched only once it was done, such a save was
+     * lost, and the site served without it until the next one).  An
+     * editor's save is a burst of a few ms: 50 ms of quiet ends it. */
     bf_watch_opts_t wo = {.exclude = ex, .n_exclude = n_ex, .settle_ms = 50,
                           .site_dir = so->site_dir};
     if (!(w = bf_watch_open(site_fd, &wo)))
         goto done;
+    if (!build_once(&sv)) {
+        rc = BF_EXIT_OK;
+        goto done;
+    }
     for (;;) {
         bf_watch_changes_t ch;
         bf_watch_status_t st = bf_watch_wait(w, -1, p[0], &ch);
