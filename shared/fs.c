@@ -240,6 +240,24 @@ int bf_fs_write_atomic_at(int dirfd, const char *name, const struct iovec *iov, 
     return bf_fs_write_atomic_fill_at(dirfd, name, fill_iov, &f, do_sync);
 }
 
+int bf_fs_pread_all(int fd, void *buf, size_t n, uint64_t off)
+{
+    while (n) {
+        ssize_t k = pread(fd, buf, n, (off_t)off);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0) {
+            if (k == 0)
+                errno = EIO;
+            return -1;
+        }
+        buf = (char *)buf + k;
+        n -= (size_t)k;
+        off += (uint64_t)k;
+    }
+    return 0;
+}
+
 int bf_fs_write_all(int fd, const void *data, size_t len)
 {
     return write_all(fd, data, len);
@@ -261,8 +279,8 @@ int bf_fs_copy_range(int out, int in, uint64_t off, uint64_t len)
                 continue;
             }
         } else {
-            k = pread(in, buf, want < sizeof buf ? want : sizeof buf, (off_t)off);
-            if (k > 0 && write_all(out, buf, (size_t)k) < 0)
+            k = (ssize_t)(want < sizeof buf ? want : sizeof buf);
+            if (bf_fs_pread_all(in, buf, (size_t)k, off) < 0 || write_all(out, buf, (size_t)k) < 0)
                 return -1;
         }
         if (k < 0 && errno == EINTR)

@@ -127,6 +127,9 @@ int bf_fs_write_atomic_fill_at(int dirfd, const char *name, int (*fill)(int fd, 
  * over it).  Needs /proc (the link is made through /proc/self/fd).  0,
  * or -1 with errno. */
 int bf_fs_link_atomic_at(int fd, int dirfd, const char *name);
+/* pread() of exactly n bytes at off, again after EINTR and short reads.
+ * 0, or -1 with errno (EIO: the file ends first). */
+int bf_fs_pread_all(int fd, void *buf, size_t n, uint64_t off);
 /* write() of all len bytes, again after EINTR and short writes.  0 or -1. */
 int bf_fs_write_all(int fd, const void *data, size_t len);
 /* Appends len bytes of in from offset off to out (at its file position):

@@ -223,22 +223,6 @@ static const ent_t *find(const bf_pack_t *p, uint64_t group)
     return lo < p->n_ents && p->ents[lo].group == group ? &p->ents[lo] : NULL;
 }
 
-static bool pread_all(int fd, void *buf, size_t n, uint64_t off)
-{
-    while (n) {
-        ssize_t k = pread(fd, buf, n, (off_t)off);
-        if (k <= 0) {
-            if (k < 0 && errno == EINTR)
-                continue;
-            return false;
-        }
-        buf = (char *)buf + k;
-        n -= (size_t)k;
-        off += (uint64_t)k;
-    }
-    return true;
-}
-
 /* Reads entry e (header and payload) into b (reset); true when it is the
  * entry the index says, intact. */
 static bool read_entry(const bf_pack_t *p, const ent_t *e, bf_buf_t *b)
@@ -247,7 +231,7 @@ static bool read_entry(const bf_pack_t *p, const ent_t *e, bf_buf_t *b)
     size_t n = sizeof(entry_hdr_t) + e->clen;
     entry_hdr_t h;
     bf_buf_reset(b);
-    if (fd < 0 || bf_buf_grow(b, n) < 0 || !pread_all(fd, b->data, n, e->off))
+    if (fd < 0 || bf_buf_grow(b, n) < 0 || bf_fs_pread_all(fd, b->data, n, e->off) < 0)
         return false;
     b->len = n;
     memcpy(&h, b->data, sizeof h);
@@ -393,30 +377,29 @@ static bool push_seg(bf_pack_t *p, uint32_t id, uint64_t len)
  * of MB on a large site, and is never held whole. */
 #define WINDOW ((size_t)1 << 20)
 
-/* The bytes [at, at + len) of fd through the window w, which holds the
- * file from *w_off on; NULL when the file ends first, or on OOM (*oom). */
-static const unsigned char *window(int fd, bf_buf_t *w, uint64_t *w_off, uint64_t at,
-                                   size_t len, bool *oom)
+/* The bytes [at, at + len) of fd, size bytes long, through the window w,
+ * which holds the file from *w_off on; NULL when the file ends first, or
+ * on OOM (*oom). */
+static const unsigned char *window(int fd, uint64_t size, bf_buf_t *w, uint64_t *w_off,
+                                   uint64_t at, size_t len, bool *oom)
 {
     if (at >= *w_off && at - *w_off <= w->len && len <= w->len - (at - *w_off))
         return (const unsigned char *)w->data + (at - *w_off);
-    size_t want = len > WINDOW ? len : WINDOW, got = 0;
+    if (at > size || len > size - at)
+        return NULL;
+    size_t want = len > WINDOW ? len : WINDOW;
+    if (want > size - at)
+        want = (size_t)(size - at);
     bf_buf_reset(w);
     if (bf_buf_grow(w, want) < 0) {
         *oom = true;
         return NULL;
     }
-    while (got < want) {
-        ssize_t k = pread(fd, w->data + got, want - got, (off_t)(at + got));
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k <= 0)
-            break;
-        got += (size_t)k;
-    }
-    w->len = got;
+    if (bf_fs_pread_all(fd, w->data, want, at) < 0)
+        return NULL;
+    w->len = want;
     *w_off = at;
-    return got >= len ? (const unsigned char *)w->data : NULL;
+    return (const unsigned char *)w->data;
 }
 
 /* The valid entries of a new segment (name), appended to *c; it becomes
@@ -431,7 +414,7 @@ static bool adopt(bf_pack_t *p, const char *name, uint32_t id, cand_t **c, size_
     struct stat st;
     int fd = openat(p->dir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     const unsigned char *at = fd >= 0 && fstat(fd, &st) == 0
-                                  ? window(fd, &b, &w_off, 0, sizeof sh, &oom)
+                                  ? window(fd, (uint64_t)st.st_size, &b, &w_off, 0, sizeof sh, &oom)
                                   : NULL;
     if (!at) {
         if (fd >= 0)
@@ -446,11 +429,11 @@ static bool adopt(bf_pack_t *p, const char *name, uint32_t id, cand_t **c, size_
     while (sh.magic == SEG_MAGIC && sh.version == BF_PACK_VERSION &&
            size - end >= sizeof(entry_hdr_t)) {
         entry_hdr_t h;
-        if (!(at = window(fd, &b, &w_off, end, sizeof h, &oom)))
+        if (!(at = window(fd, size, &b, &w_off, end, sizeof h, &oom)))
             break;
         memcpy(&h, at, sizeof h);
         if (h.magic != ENTRY_MAGIC || h.clen > size - end - sizeof h ||
-            !(at = window(fd, &b, &w_off, end, sizeof h + h.clen, &oom)) ||
+            !(at = window(fd, size, &b, &w_off, end, sizeof h + h.clen, &oom)) ||
             entry_check(&h, at + sizeof h) != h.check)
             break; /* torn by a kill, or a full disk: the segment ends here */
         if (*n == *cap) {

@@ -35,7 +35,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "shared/fs.h"
 #include "shared/hash.h"
@@ -175,15 +174,12 @@ static int file_checksum(vctx_t *v, uint64_t from, uint64_t size, uint64_t *sum)
     }
     while (from < size) {
         size_t want = size - from < CHUNK ? (size_t)(size - from) : CHUNK;
-        ssize_t k = pread(v->fd, buf, want, (off_t)from);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k <= 0) {
-            bad(v, "cannot read it: %s", k < 0 ? strerror(errno) : "it got shorter");
+        if (bf_fs_pread_all(v->fd, buf, want, from) < 0) {
+            bad(v, "cannot read it: %s", errno == EIO ? "it got shorter" : strerror(errno));
             goto out;
         }
-        bf_hasher_update(hs, buf, (size_t)k);
-        from += (uint64_t)k;
+        bf_hasher_update(hs, buf, want);
+        from += want;
     }
     *sum = bf_hasher_digest(hs);
     rc = 0;

@@ -583,19 +583,11 @@ int bf_snapw_finish_mem(bf_snapw_t *w, bf_buf_t *out)
         }
         if (iov[i].iov_base) {
             memcpy(out->data + at, iov[i].iov_base, iov[i].iov_len);
-        } else {
-            for (size_t got = 0; got < iov[i].iov_len;) {
-                ssize_t k = pread(w->spill_fd, out->data + at + got, iov[i].iov_len - got,
-                                  SPILL_AT + (off_t)got);
-                if (k < 0 && errno == EINTR)
-                    continue;
-                if (k <= 0) {
-                    bf_log_error("cannot build the snapshot: cannot read the bodies back: %s",
-                                 k < 0 ? strerror(errno) : "file too short");
-                    return -1;
-                }
-                got += (size_t)k;
-            }
+        } else if (bf_fs_pread_all(w->spill_fd, out->data + at, iov[i].iov_len,
+                                   (uint64_t)SPILL_AT) < 0) {
+            bf_log_error("cannot build the snapshot: cannot read the bodies back: %s",
+                         strerror(errno));
+            return -1;
         }
         out->len = at + iov[i].iov_len;
         out->data[out->len] = '\0';

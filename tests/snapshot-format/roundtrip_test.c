@@ -475,6 +475,23 @@ Test(roundtrip, open_errors)
 /* 3000 pages with long titles, one shared ancestors range and lists longer
  * than 64 ids: the reader's binary-searched NUL check and ranked id checks
  * see real work, and every page is found by path. */
+/* Page i of a generated site: the home page, then "p/NNNNN", with its
+ * output; no title, no body. */
+static bf_snap_page_t numbered_page(bf_snapw_t *w, uint32_t i, bf_snap_range_t anc)
+{
+    char path[64], out[96];
+    bf_snap_page_t p;
+    memset(&p, 0, sizeof p);
+    p.kind = i == 0 ? BF_SNAP_HOME : BF_SNAP_PAGE;
+    p.term = p.prev = p.next = p.params = BF_SNAP_NONE;
+    snprintf(path, sizeof path, i ? "p/%05u" : "", i);
+    snprintf(out, sizeof out, i ? "p/%05u/index.html" : "index.html", i);
+    p.path = bf_snapw_cstr(w, path);
+    p.output = bf_snapw_cstr(w, out);
+    p.ancestors = anc;
+    return p;
+}
+
 /* After n pages 0..n-1 (ids all), the rest of a valid snapshot: the
  * root section holding them all, one wave, the site record. */
 static void one_section_site(bf_snapw_t *w, bf_arena_t *a, const uint32_t *all, uint32_t n)
@@ -500,21 +517,13 @@ Test(roundtrip, large)
     bf_snapw_t *w = bf_snapw_new();
     bf_arena_t *a = bf_arena_create(0);
     static uint32_t all[N];
-    char path[64], out[96], title[256];
+    char path[64], title[256];
     bf_snap_range_t anc = bf_snapw_ids(w, (uint32_t[]){0}, 1);
     for (uint32_t i = 0; i < N; i++) {
-        bf_snap_page_t p;
-        memset(&p, 0, sizeof p);
-        p.kind = i == 0 ? BF_SNAP_HOME : BF_SNAP_PAGE;
-        p.term = p.prev = p.next = p.params = BF_SNAP_NONE;
-        snprintf(path, sizeof path, i ? "p/%05u" : "", i);
-        snprintf(out, sizeof out, i ? "p/%05u/index.html" : "index.html", i);
+        bf_snap_page_t p = numbered_page(w, i, anc);
         memset(title, 'x', 200);
         snprintf(title + 200, 56, " %u", i);
-        p.path = bf_snapw_cstr(w, path);
-        p.output = bf_snapw_cstr(w, out);
         p.title = bf_snapw_cstr(w, title);
-        p.ancestors = anc;
         bf_snapw_add(w, BF_SNAP_T_PAGES, &p);
         all[i] = i;
     }
@@ -554,20 +563,11 @@ static bf_snapw_t *spill_site(int dirfd)
     bf_snapw_t *w = bf_snapw_new();
     bf_arena_t *a = bf_arena_create(0);
     static uint32_t all[SPILL_N];
-    char path[64], out[96];
     if (dirfd >= 0)
         cr_assert_eq(bf_snapw_spill(w, dirfd), 0, "O_TMPFILE in %s: %s", tmpdir, strerror(errno));
     bf_snap_range_t anc = bf_snapw_ids(w, (uint32_t[]){0}, 1);
     for (uint32_t i = 0; i < SPILL_N; i++) {
-        bf_snap_page_t p;
-        memset(&p, 0, sizeof p);
-        p.kind = i == 0 ? BF_SNAP_HOME : BF_SNAP_PAGE;
-        p.term = p.prev = p.next = p.params = BF_SNAP_NONE;
-        snprintf(path, sizeof path, i ? "p/%05u" : "", i);
-        snprintf(out, sizeof out, i ? "p/%05u/index.html" : "index.html", i);
-        p.path = bf_snapw_cstr(w, path);
-        p.output = bf_snapw_cstr(w, out);
-        p.ancestors = anc;
+        bf_snap_page_t p = numbered_page(w, i, anc);
         size_t len;
         char *body = spill_body(i, &len);
         p.body_off = bf_snapw_body(w, body, len);
